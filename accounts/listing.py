@@ -1,0 +1,57 @@
+"""What every list page shares: search, sorting on whitelisted columns, pages and CSV."""
+
+import csv
+from collections.abc import Iterable, Sequence
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+
+PAGE_SIZE = 25
+
+
+def paginate(request: HttpRequest, queryset, per_page: int = PAGE_SIZE) -> Page:
+    """The requested page; a page number out of range shows the last page, junk the first."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def apply_sort(
+    request: HttpRequest, queryset: QuerySet, allowed: dict[str, str], default: str
+) -> tuple[QuerySet, str]:
+    """Order by `?sort=<key>` or `-<key>` when the key is whitelisted, else by the default."""
+    requested = request.GET.get("sort", "")
+    key = requested.removeprefix("-")
+    if key in allowed:
+        field = allowed[key]
+        order = f"-{field}" if requested.startswith("-") else field
+        return queryset.order_by(order, "pk"), requested
+    return queryset.order_by(default, "pk"), ""
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
+    """Stream a CSV download; the filename gets today's date."""
+    writer = csv.writer(_Echo())
+
+    def lines():
+        yield "\ufeff"  # lets spreadsheet programs read UTF-8 names correctly
+        yield writer.writerow(header)
+        for row in rows:
+            yield writer.writerow([_csv_safe(value) for value in row])
+
+    stamp = timezone.localdate().isoformat()
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    return response
+
+
+def _csv_safe(value):
+    """Neutralise spreadsheet formulas in user-entered text (CSV injection)."""
+    if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
+        return "'" + value
+    return "" if value is None else value

@@ -1,0 +1,210 @@
+import secrets
+import string
+from decimal import Decimal
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+PUBLIC_ID_ALPHABET = string.ascii_uppercase + string.digits
+PUBLIC_ID_LENGTH = 7
+public_id_validator = RegexValidator(
+    regex=r"^[A-Z0-9]{7}$",
+    message=_("A reseller ID is 7 characters, uppercase letters and digits (like 36G8J2Z)."),
+)
+
+
+def generate_public_id() -> str:
+    return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra_fields):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """A person who logs in with their email address."""
+
+    username = None
+    email = models.EmailField(_("email address"), unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.email
+
+    @property
+    def display_name(self) -> str:
+        return self.get_full_name() or self.email
+
+
+class Manufacturer(models.Model):
+    """The tenant: a manufacturer running its reseller channel."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    default_commission_rate = models.DecimalField(
+        _("default commission rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10.00"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    commission_holding_weeks = models.PositiveSmallIntegerField(
+        _("commission holding period (weeks)"), default=4
+    )
+    payout_deadline_weeks = models.PositiveSmallIntegerField(
+        _("payout deadline (weeks)"), default=10
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("manufacturer")
+        verbose_name_plural = _("manufacturers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ResellerType(models.TextChoices):
+    RETAILER = "retailer", _("Retailer")
+    ONLINE_SHOP = "online_shop", _("Online shop")
+    INSTALLER = "installer", _("Installer / integrator")
+    DISTRIBUTOR = "distributor", _("Distributor")
+    SERVICE_PROVIDER = "service_provider", _("Service provider")
+    CONSULTANT = "consultant", _("Consultant")
+
+
+class Region(models.TextChoices):
+    NORTH = "north", _("North")
+    SOUTH = "south", _("South")
+    EAST = "east", _("East")
+    WEST = "west", _("West")
+    CENTRAL = "central", _("Central")
+    INTERNATIONAL = "international", _("International")
+
+
+class Reseller(models.Model):
+    """A reselling company, shared across the manufacturers it partners with."""
+
+    public_id = models.CharField(
+        _("reseller ID"),
+        max_length=PUBLIC_ID_LENGTH,
+        unique=True,
+        default=generate_public_id,
+        validators=[public_id_validator],
+        editable=False,
+    )
+    name = models.CharField(_("name"), max_length=200)
+    reseller_type = models.CharField(
+        _("reseller type"),
+        max_length=30,
+        choices=ResellerType.choices,
+        default=ResellerType.RETAILER,
+    )
+    public_email = models.EmailField(_("public email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    street = models.CharField(_("street"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=100, blank=True)
+    region = models.CharField(_("region"), max_length=30, choices=Region.choices, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("reseller")
+        verbose_name_plural = _("resellers")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.public_id})"
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    MANAGER = "manager", _("Manager")
+    SELLER = "seller", _("Sales rep")
+
+
+STAFF_ROLES = frozenset({Role.OWNER, Role.MANAGER})
+
+
+class ManufacturerMembership(models.Model):
+    """A user's role in a manufacturer."""
+
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="manufacturer_memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["manufacturer__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "user"], name="unique_membership_per_manufacturer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.manufacturer} · {self.get_role_display()}"
+
+    @property
+    def is_staff_role(self) -> bool:
+        """Owners and managers see the whole tenant; a seller sees their portfolio."""
+        return self.role in STAFF_ROLES
+
+    @property
+    def is_seller(self) -> bool:
+        return self.role == Role.SELLER
+
+
+class ResellerMembership(models.Model):
+    """A user who works for a reseller and uses the reseller dashboard."""
+
+    reseller = models.ForeignKey(Reseller, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="reseller_memberships")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["reseller__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["reseller", "user"], name="unique_reseller_membership")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.reseller}"

@@ -1,0 +1,70 @@
+from django.db import transaction
+
+from accounts.models import (
+    Manufacturer,
+    ManufacturerMembership,
+    Reseller,
+    ResellerMembership,
+    Role,
+    User,
+)
+
+
+@transaction.atomic
+def user_create(
+    *, email: str, password: str | None, first_name: str = "", last_name: str = ""
+) -> User:
+    return User.objects.create_user(
+        email=email, password=password, first_name=first_name, last_name=last_name
+    )
+
+
+@transaction.atomic
+def manufacturer_create(*, name: str, slug: str, currency: str = "EUR") -> Manufacturer:
+    return Manufacturer.objects.create(name=name, slug=slug, currency=currency)
+
+
+@transaction.atomic
+def membership_add(
+    *, manufacturer: Manufacturer, user: User, role: Role | str
+) -> ManufacturerMembership:
+    return ManufacturerMembership.objects.create(manufacturer=manufacturer, user=user, role=role)
+
+
+@transaction.atomic
+def reseller_create(
+    *,
+    name: str,
+    reseller_type: str,
+    public_email: str = "",
+    website: str = "",
+    phone: str = "",
+    street: str = "",
+    postal_code: str = "",
+    city: str = "",
+    country: str = "",
+    region: str = "",
+) -> Reseller:
+    """Create a reseller company; its public ID is drawn until it is unique."""
+    reseller = Reseller(
+        name=name,
+        reseller_type=reseller_type,
+        public_email=public_email,
+        website=website,
+        phone=phone,
+        street=street,
+        postal_code=postal_code,
+        city=city,
+        country=country,
+        region=region,
+    )
+    while Reseller.objects.filter(public_id=reseller.public_id).exists():
+        reseller.public_id = Reseller._meta.get_field("public_id").default()
+    reseller.full_clean()
+    reseller.save()
+    return reseller
+
+
+@transaction.atomic
+def reseller_user_add(*, reseller: Reseller, user: User) -> ResellerMembership:
+    return ResellerMembership.objects.create(reseller=reseller, user=user)

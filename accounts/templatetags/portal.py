@@ -1,0 +1,55 @@
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def query_replace(context, **changes) -> str:
+    """The current query string with some parameters replaced (None removes one)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return query.urlencode()
+
+
+@register.simple_tag(takes_context=True)
+def sort_header(context, field: str, label: str, hx_target: str = "") -> str:
+    """A column header that sorts by `field`, toggling direction, keeping other filters."""
+    query = context["request"].GET.copy()
+    current = query.get("sort", "")
+    descending = current == field
+    query["sort"] = f"-{field}" if descending else field
+    query.pop("page", None)
+    arrow = ""
+    if current == field:
+        arrow = " ▲"
+    elif current == f"-{field}":
+        arrow = " ▼"
+    url = "?" + query.urlencode()
+    if hx_target:
+        return format_html(
+            '<a href="{}" hx-get="{}" hx-target="{}" hx-push-url="true" class="sort-link">{}{}</a>',
+            url,
+            url,
+            hx_target,
+            label,
+            arrow,
+        )
+    return format_html('<a href="{}" class="sort-link">{}{}</a>', url, label, arrow)
+
+
+@register.filter
+def money(value, currency: str = "") -> str:
+    if value is None or value == "":
+        return "—"
+    return f"{currency} {value:,.2f}".strip()
+
+
+@register.simple_tag
+def yes_no(value) -> str:
+    return _("Yes") if value else _("No")

@@ -1,0 +1,95 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.models import STAFF_ROLES
+from accounts.selectors import access_member, role_counts, team_members
+from accounts.tenancy import (
+    manufacturer_view,
+    reseller_view,
+    user_manufacturer_memberships,
+    user_reseller_memberships,
+)
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """Send the user to their only organisation, or let them choose."""
+    manufacturers = list(user_manufacturer_memberships(request.user))
+    resellers = list(user_reseller_memberships(request.user))
+    if len(manufacturers) + len(resellers) == 1:
+        if manufacturers:
+            return redirect(
+                "portal:dashboard", manufacturer_slug=manufacturers[0].manufacturer.slug
+            )
+        return redirect("reseller:dashboard", reseller_public_id=resellers[0].reseller.public_id)
+    return render(
+        request,
+        "accounts/switch.html",
+        {"manufacturer_memberships": manufacturers, "reseller_memberships": resellers},
+    )
+
+
+@manufacturer_view
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    manufacturer = request.tenant
+    context = {
+        "partnership_count": manufacturer.partnerships.count(),
+        "role_counts": role_counts(manufacturer=manufacturer),
+    }
+    return render(request, "accounts/manufacturer_dashboard.html", context)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_GET
+def team(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "accounts/team.html", {"members": team_members(manufacturer=request.tenant)}
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_GET
+def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
+    member = access_member(manufacturer=request.tenant, user_id=user_id)
+    return render(request, "accounts/team_member.html", {"member": member})
+
+
+@reseller_view
+@require_GET
+def reseller_dashboard(request: HttpRequest) -> HttpResponse:
+    partnerships = request.reseller.partnerships.select_related("manufacturer").order_by(
+        "manufacturer__name"
+    )
+    return render(request, "accounts/reseller_dashboard.html", {"partnerships": partnerships})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "errors/403.html",
+        {
+            "title": _("Your session expired or the form was tampered with"),
+            "message": _("Nothing was changed. Reload the page and try again."),
+        },
+        status=403,
+    )
+
+
+def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: the failure may come from a context processor or the database.
+    from django.template import loader
+
+    return HttpResponse(loader.get_template("errors/500.html").render(), status=500)

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoConfig(AppConfig):
+    """The demo channel: built through every domain's services, so it sits above them all."""
+
+    name = "demo"
+    verbose_name = _("Demo channel")

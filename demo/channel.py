@@ -1,0 +1,301 @@
+"""A believable reseller channel to explore, built through the same services the pages use.
+
+Every step is idempotent: it looks for what it would create and creates only what is
+missing, so `make run` can load the demo again and again. A fixed random seed keeps the
+names and figures the same on every machine.
+"""
+
+import random
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from accounts.models import Manufacturer, Region, Reseller, ResellerType, Role, User
+from accounts.services import (
+    manufacturer_create,
+    membership_add,
+    reseller_create,
+    reseller_user_add,
+    user_create,
+)
+from resellers.models import Partnership, PartnershipStatus
+from resellers.services import partnership_create
+
+DEMO_PASSWORD = "channel-demo"  # noqa: S105 - published demo logins, never a real account
+FLAGSHIP_RESELLER_ID = "36G8J2Z"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    email: str
+    first_name: str
+    last_name: str
+
+
+@dataclass(frozen=True)
+class DemoManufacturer:
+    name: str
+    slug: str
+    currency: str
+    domain: str
+    owner: DemoUser
+    manager: DemoUser
+    reps: tuple[DemoUser, DemoUser]
+
+
+MANUFACTURERS = (
+    DemoManufacturer(
+        name="Northwind Audio",
+        slug="northwind",
+        currency="EUR",
+        domain="northwind.example",
+        owner=DemoUser("olivia.owner@northwind.example", "Olivia", "Hartmann"),
+        manager=DemoUser("marco.manager@northwind.example", "Marco", "Bianchi"),
+        reps=(
+            DemoUser("sara.rep@northwind.example", "Sara", "Lindqvist"),
+            DemoUser("tom.rep@northwind.example", "Tom", "Okafor"),
+        ),
+    ),
+    DemoManufacturer(
+        name="Helios Lighting",
+        slug="helios",
+        currency="EUR",
+        domain="helios.example",
+        owner=DemoUser("henrik.owner@helios.example", "Henrik", "Aalto"),
+        manager=DemoUser("maya.manager@helios.example", "Maya", "Fernández"),
+        reps=(
+            DemoUser("lena.rep@helios.example", "Lena", "Novak"),
+            DemoUser("ravi.rep@helios.example", "Ravi", "Menon"),
+        ),
+    ),
+)
+
+# A consultant who manages both channels shows the organisation switcher.
+GROUP_USER = DemoUser("grace.group@channel.example", "Grace", "Whitfield")
+
+CITIES = {
+    Region.NORTH: ["Hamburg", "Bremen", "Kiel", "Rostock", "Lübeck", "Hanover"],
+    Region.SOUTH: ["Munich", "Stuttgart", "Nuremberg", "Augsburg", "Freiburg", "Regensburg"],
+    Region.EAST: ["Berlin", "Leipzig", "Dresden", "Potsdam", "Erfurt", "Magdeburg"],
+    Region.WEST: ["Cologne", "Düsseldorf", "Dortmund", "Essen", "Aachen", "Bonn"],
+    Region.CENTRAL: ["Frankfurt", "Kassel", "Würzburg", "Mainz", "Wiesbaden", "Fulda"],
+    Region.INTERNATIONAL: ["Vienna", "Zurich", "Amsterdam", "Copenhagen", "Prague", "Milan"],
+}
+NAME_STEMS = [
+    "Soundhouse",
+    "Brightline",
+    "Clearwave",
+    "Lumen Works",
+    "Studio Nord",
+    "Hifi Corner",
+    "Pixel & Tone",
+    "Voltage",
+    "Resonance",
+    "Lightcraft",
+    "Audiofactory",
+    "Signal Store",
+    "Beacon",
+    "Echo Systems",
+    "Prism",
+    "Mediapoint",
+    "Bassline",
+    "Glow Design",
+    "Stagecraft",
+    "Klangwerk",
+    "Vista Home",
+    "Sonic Rooms",
+    "Aurora Electronics",
+    "Cinema Select",
+    "Smart Living",
+    "Tech Depot",
+    "Harmony",
+    "Spotlight",
+    "Wavefront",
+    "Horizon AV",
+    "Nordlicht",
+    "Blue Note Audio",
+    "Lichtblick",
+    "Tonstudio",
+    "Home Theatre Pros",
+    "Urban Sound",
+    "Luxe Lighting",
+    "Connect AV",
+    "Amplify",
+    "Brilliance",
+    "Audio Atelier",
+    "Radiant Spaces",
+    "Integra Solutions",
+    "Crescendo",
+    "Quantum Home",
+]
+SUFFIXES = ["GmbH", "KG", "AG", "& Co.", "Ltd", "e.K."]
+TYPE_WEIGHTS = [
+    (ResellerType.RETAILER, 10),
+    (ResellerType.ONLINE_SHOP, 8),
+    (ResellerType.INSTALLER, 7),
+    (ResellerType.DISTRIBUTOR, 3),
+    (ResellerType.SERVICE_PROVIDER, 4),
+    (ResellerType.CONSULTANT, 2),
+]
+STREETS = [
+    "Hauptstraße",
+    "Bahnhofstraße",
+    "Marktplatz",
+    "Gartenweg",
+    "Industriestraße",
+    "Lindenallee",
+]
+RESELLER_FIRST_NAMES = [
+    "Anna",
+    "Jonas",
+    "Lea",
+    "Felix",
+    "Mia",
+    "Paul",
+    "Emma",
+    "Noah",
+    "Lina",
+    "Ben",
+]
+RESELLER_LAST_NAMES = [
+    "Schmidt",
+    "Meyer",
+    "Wagner",
+    "Becker",
+    "Hoffmann",
+    "Koch",
+    "Richter",
+    "Wolf",
+]
+
+
+@dataclass
+class DemoReport:
+    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    created: dict[str, int] = field(default_factory=dict)
+
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
+
+
+def _user(person: DemoUser, report: DemoReport) -> User:
+    user = User.objects.filter(email=person.email).first()
+    if user is None:
+        user = user_create(
+            email=person.email,
+            password=DEMO_PASSWORD,
+            first_name=person.first_name,
+            last_name=person.last_name,
+        )
+        report.count("users")
+    return user
+
+
+def _membership(manufacturer: Manufacturer, user: User, role: str, report: DemoReport) -> None:
+    if not manufacturer.memberships.filter(user=user).exists():
+        membership_add(manufacturer=manufacturer, user=user, role=role)
+        report.count("memberships")
+
+
+def _slugify(name: str) -> str:
+    return "".join(ch for ch in name.lower() if ch.isalnum())[:20]
+
+
+def build_resellers(rng: random.Random, report: DemoReport) -> list[Reseller]:
+    resellers = []
+    types = [t for t, weight in TYPE_WEIGHTS for _ in range(weight)]
+    for index, stem in enumerate(NAME_STEMS):
+        # Draw every value first, so the sequence does not depend on what already exists.
+        region = list(Region)[index % len(Region)]
+        slug = _slugify(stem)
+        attributes = {
+            "name": f"{stem} {rng.choice(SUFFIXES)}",
+            "reseller_type": rng.choice(types),
+            "public_email": f"sales@{slug}.example",
+            "website": f"https://www.{slug}.example",
+            "phone": f"+49 {rng.randint(30, 89)} {rng.randint(100000, 999999)}",
+            "street": f"{rng.choice(STREETS)} {rng.randint(1, 120)}",
+            "postal_code": f"{rng.randint(10000, 99999)}",
+            "city": rng.choice(CITIES[region]),
+            "country": "Germany" if region != Region.INTERNATIONAL else "Europe",
+            "region": region,
+        }
+        existing = Reseller.objects.filter(name=attributes["name"]).first()
+        if existing is not None:
+            resellers.append(existing)
+            continue
+        reseller = reseller_create(**attributes)
+        if index == 0:
+            # The reseller the product's own examples name ("reseller ID 36G8J2Z").
+            Reseller.objects.filter(pk=reseller.pk).update(public_id=FLAGSHIP_RESELLER_ID)
+            reseller.refresh_from_db()
+        report.count("resellers")
+        resellers.append(reseller)
+    return resellers
+
+
+def build_reseller_users(resellers: list[Reseller], report: DemoReport) -> None:
+    for index, reseller in enumerate(resellers[:12]):
+        first = RESELLER_FIRST_NAMES[index % len(RESELLER_FIRST_NAMES)]
+        last = RESELLER_LAST_NAMES[index % len(RESELLER_LAST_NAMES)]
+        domain = reseller.public_email.split("@")[-1] or "reseller.example"
+        user = _user(DemoUser(f"{first.lower()}@{domain}", first, last), report)
+        if not reseller.memberships.filter(user=user).exists():
+            reseller_user_add(reseller=reseller, user=user)
+            report.count("reseller users")
+        if index < 3:
+            report.logins.append((user.email, "Reseller user", reseller.name))
+
+
+def build_manufacturer(
+    spec: DemoManufacturer, resellers: list[Reseller], rng: random.Random, report: DemoReport
+) -> Manufacturer:
+    manufacturer = Manufacturer.objects.filter(slug=spec.slug).first()
+    if manufacturer is None:
+        manufacturer = manufacturer_create(name=spec.name, slug=spec.slug, currency=spec.currency)
+        report.count("manufacturers")
+    for person, role in (
+        (spec.owner, Role.OWNER),
+        (spec.manager, Role.MANAGER),
+        (spec.reps[0], Role.SELLER),
+        (spec.reps[1], Role.SELLER),
+    ):
+        _membership(manufacturer, _user(person, report), role, report)
+        report.logins.append((person.email, Role(role).label, spec.name))
+
+    # Each channel holds most resellers; the overlap shows resellers shared across manufacturers.
+    already = set(
+        Partnership.objects.filter(manufacturer=manufacturer).values_list("reseller_id", flat=True)
+    )
+    for reseller in resellers:
+        joins, roll = rng.random(), rng.random()
+        if reseller.pk in already or (joins >= 0.8 and reseller.public_id != FLAGSHIP_RESELLER_ID):
+            continue
+        status = (
+            PartnershipStatus.ACTIVE
+            if roll < 0.86
+            else PartnershipStatus.SUSPENDED
+            if roll < 0.94
+            else PartnershipStatus.ENDED
+        )
+        partnership_create(manufacturer=manufacturer, reseller=reseller, status=status)
+        report.count("partnerships")
+    return manufacturer
+
+
+@scopes_disabled()
+@transaction.atomic
+def build_demo_channel() -> DemoReport:
+    rng = random.Random(20261123)  # noqa: S311 - demo data, not security
+    report = DemoReport()
+    resellers = build_resellers(rng, report)
+    manufacturers = [build_manufacturer(spec, resellers, rng, report) for spec in MANUFACTURERS]
+    group_user = _user(GROUP_USER, report)
+    for manufacturer in manufacturers:
+        _membership(manufacturer, group_user, Role.MANAGER, report)
+    report.logins.insert(
+        0, (GROUP_USER.email, "Manager", " + ".join(m.name for m in manufacturers))
+    )
+    build_reseller_users(resellers, report)
+    return report

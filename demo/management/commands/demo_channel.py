@@ -1,0 +1,24 @@
+from django.core.management.base import BaseCommand
+
+from demo.channel import DEMO_PASSWORD, build_demo_channel
+
+
+class Command(BaseCommand):
+    help = "Load the demo channel (idempotent) and print the demo logins."
+
+    def handle(self, *args, **options) -> None:
+        report = build_demo_channel()
+        if report.created:
+            made = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
+            self.stdout.write(self.style.SUCCESS(f"Demo channel loaded: {made}."))
+        else:
+            self.stdout.write("Demo channel already loaded; nothing changed.")
+        self.stdout.write("")
+        self.stdout.write(
+            self.style.MIGRATE_HEADING(f"Demo logins (password for all: {DEMO_PASSWORD})")
+        )
+        width = max(len(email) for email, _, _ in report.logins)
+        for email, role, organisation in report.logins:
+            self.stdout.write(f"  {email.ljust(width)}  {role:<14} {organisation}")
+        self.stdout.write("")
+        self.stdout.write("Open http://127.0.0.1:8000/ and log in with any of them.")

@@ -1,0 +1,30 @@
+// Small behaviours shared by every page; pages work without them.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  navigator.clipboard.writeText(button.dataset.copy).then(() => {
+    const original = button.innerHTML;
+    button.innerHTML = button.dataset.copiedLabel || "✓";
+    setTimeout(() => { button.innerHTML = original; }, 1500);
+  });
+});
+
+// Confirm destructive plain forms; htmx requests use hx-confirm instead.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
+});
+
+// Flash messages sent by htmx responses (HX-Trigger: {"showMessage": {...}}).
+document.body.addEventListener("showMessage", (event) => {
+  const box = document.getElementById("messages");
+  if (!box || !event.detail) return;
+  const alert = document.createElement("div");
+  alert.className = `alert alert-${event.detail.level || "success"} alert-dismissible fade show`;
+  alert.setAttribute("role", "alert");
+  alert.textContent = event.detail.message || "";
+  const close = document.createElement("button");
+  close.type = "button"; close.className = "btn-close"; close.dataset.bsDismiss = "alert";
+  alert.appendChild(close);
+  box.appendChild(alert);
+});
