@@ -1,0 +1,132 @@
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from accounts.models import Manufacturer
+
+
+class Category(models.Model):
+    """A group of products; a restricted one requires a qualification to see and order."""
+
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="categories"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    # Referenced by name: qualifications sits above catalog and registers the gate (catalog.gate).
+    required_qualification = models.ForeignKey(
+        "qualifications.Qualification",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="restricted_categories",
+        verbose_name=_("required qualification"),
+        help_text=_("Leave empty for an open category every reseller sees."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["manufacturer", "name"], name="unique_category_name")
+        ]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_restricted(self) -> bool:
+        return self.required_qualification_id is not None
+
+
+class ProductKind(models.TextChoices):
+    PHYSICAL = "physical", _("Physical goods")
+    SERVICE = "service", _("Service / subscription")
+
+
+class Product(models.Model):
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="products"
+    )
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="products", verbose_name=_("category")
+    )
+    sku = models.CharField(_("SKU"), max_length=60)
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    price = models.DecimalField(
+        _("list price"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0.00"))],
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ProductKind.choices, default=ProductKind.PHYSICAL
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["manufacturer", "sku"], name="unique_product_sku")
+        ]
+        verbose_name = _("product")
+        verbose_name_plural = _("products")
+
+    def __str__(self) -> str:
+        return f"{self.sku} · {self.name}"
+
+
+class PriceList(models.Model):
+    """Negotiated prices a partnership can be put on; products not on it keep the list price."""
+
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="price_lists"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["manufacturer", "name"], name="unique_price_list_name")
+        ]
+        verbose_name = _("price list")
+        verbose_name_plural = _("price lists")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriceListItem(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_list_items")
+    price = models.DecimalField(
+        _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+    )
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["price_list", "product"], name="unique_price_list_product"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.price_list}: {self.product.sku} {self.price}"

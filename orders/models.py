@@ -1,0 +1,313 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from accounts.models import Manufacturer, Reseller
+from catalog.models import Product
+
+
+class OrderStatus(models.TextChoices):
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting payment")
+    PLACED = "placed", _("Placed")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+    FULFILLED = "fulfilled", _("Fulfilled")
+    COMPLETED = "completed", _("Completed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Order(models.Model):
+    """An order of one reseller from one manufacturer, through their partnership.
+
+    Totals are computed once, in Decimal, when the order is created (orders.services) and
+    stored, so statistics aggregate indexed columns instead of looping over lines.
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="orders")
+    # Referenced by name: resellers sits above orders (ARCHITECTURE.md rule 4).
+    partnership = models.ForeignKey(
+        "resellers.Partnership", on_delete=models.PROTECT, related_name="orders"
+    )
+    reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="orders")
+    end_customer = models.ForeignKey(
+        "resellers.EndCustomer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="orders",
+        verbose_name=_("end customer"),
+    )
+    own_use = models.BooleanField(
+        _("for the reseller's own use"),
+        default=False,
+        help_text=_("Own-use orders earn no commission."),
+    )
+    number = models.CharField(_("order number"), max_length=30)
+    status = models.CharField(
+        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED
+    )
+    currency = models.CharField(max_length=3)
+    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2)
+    discount_total = models.DecimalField(
+        _("discount"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    )
+    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    payment_method = models.CharField(_("payment method"), max_length=20, blank=True)
+    shipping_method = models.CharField(_("shipping method"), max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    is_manual = models.BooleanField(
+        _("manual order"),
+        default=False,
+        help_text=_("Created by manufacturer staff or a sales rep on the reseller's behalf."),
+    )
+    created_at = models.DateTimeField(_("ordered at"), db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["manufacturer", "number"], name="unique_order_number"),
+            models.CheckConstraint(
+                condition=~(models.Q(own_use=True) & models.Q(end_customer__isnull=False)),
+                name="own_use_order_has_no_end_customer",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["manufacturer", "created_at"], name="order_tenant_date_idx"),
+            models.Index(
+                fields=["manufacturer", "reseller", "created_at"], name="order_reseller_date_idx"
+            ),
+            models.Index(fields=["manufacturer", "status"], name="order_tenant_status_idx"),
+        ]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class OrderLine(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
+    sku = models.CharField(_("SKU"), max_length=60)
+    name = models.CharField(_("product"), max_length=200)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
+    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
+    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.sku}"
+
+
+class OrderStatusChange(models.Model):
+    """One step of an order's timeline: who moved it from what to what, when and why."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id}: {self.from_status} → {self.to_status}"
+
+
+class NoteSide(models.TextChoices):
+    MANUFACTURER = "manufacturer", _("Manufacturer")
+    RESELLER = "reseller", _("Reseller")
+
+
+class OrderNote(models.Model):
+    """A note on an order: internal notes are seen only by the writer's organisation."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    side = models.CharField(max_length=20, choices=NoteSide.choices)
+    is_internal = models.BooleanField(
+        _("internal"),
+        default=True,
+        help_text=_(
+            "Internal notes are seen only by your organisation; others are customer-facing."
+        ),
+    )
+    body = models.TextField(_("note"), max_length=4000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class OrderReturn(models.Model):
+    """Goods or services that came back; commissions on them are voided (commissions)."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
+    returned_at = models.DateTimeField(_("returned at"), db_index=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["returned_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order_id} returned {self.returned_at:%Y-%m-%d}"
+
+
+class OrderReturnLine(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="lines")
+    order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="returned")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="return_line_quantity_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.order_line_id}"
+
+
+class Cart(models.Model):
+    """A reseller's basket for one end customer, before it becomes an order."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(
+        "resellers.Partnership", on_delete=models.CASCADE, related_name="carts"
+    )
+    end_customer = models.ForeignKey(
+        "resellers.EndCustomer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    def __str__(self) -> str:
+        return f"Cart {self.pk}"
+
+
+class CartLine(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cart", "product"], name="unique_cart_product")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class PaymentLink(models.Model):
+    """A single-use link that lets an end customer pay an order without an account.
+
+    Only a hash of the token is stored: a database leak does not give working links.
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="payment_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    recipient = models.EmailField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Payment link for order {self.order_id}"
+
+
+class PaymentStatus(models.TextChoices):
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class Payment(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
+    provider = models.CharField(max_length=40)
+    provider_reference = models.CharField(max_length=120)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20, choices=PaymentStatus.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            # An order is paid once, even when the customer double-submits.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status="succeeded"),
+                name="one_successful_payment_per_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.provider_reference} {self.status}"

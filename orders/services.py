@@ -1,0 +1,173 @@
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Manufacturer, User
+from catalog.gate import orderable_products
+from catalog.pricing import quantize_money, reseller_unit_prices
+from orders import hooks
+from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.workflow import can_transition
+
+
+class OrderRefused(ValidationError):
+    """The order or change breaks a rule; the message says which, and nothing was changed."""
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product_id: int
+    quantity: int
+
+
+def _next_order_number(manufacturer: Manufacturer) -> str:
+    # Lock the tenant row so two orders placed at once cannot draw the same number.
+    Manufacturer.objects.select_for_update().filter(pk=manufacturer.pk).first()
+    count = Order.objects.filter(manufacturer=manufacturer).count()
+    prefix = manufacturer.slug[:3].upper()
+    return f"{prefix}-{count + 1:06d}"
+
+
+@transaction.atomic
+def order_create(
+    *,
+    partnership,
+    lines: list[LineRequest],
+    created_by: User | None,
+    end_customer=None,
+    own_use: bool = False,
+    is_manual: bool = False,
+    status: str = OrderStatus.PLACED,
+    created_at: datetime | None = None,
+) -> Order:
+    """Create an order at the reseller's prices, captured now; refuse anything not allowed.
+
+    `partnership` is a resellers.Partnership and `end_customer` a resellers.EndCustomer;
+    they are passed in, never imported, because resellers sits above orders.
+    """
+    manufacturer = partnership.manufacturer
+    reseller = partnership.reseller
+    if partnership.status != "active":
+        raise OrderRefused(_("This partnership is not active, so it cannot place orders."))
+    if not lines:
+        raise OrderRefused(_("An order needs at least one product."))
+    if any(line.quantity <= 0 for line in lines):
+        raise OrderRefused(_("Quantities must be at least 1."))
+    if own_use and end_customer is not None:
+        raise OrderRefused(_("An order for the reseller's own use has no end customer."))
+    if not own_use and end_customer is None:
+        raise OrderRefused(_("Choose the end customer, or mark the order for own use."))
+    if end_customer is not None and end_customer.reseller_id != reseller.pk:
+        raise OrderRefused(_("That customer does not belong to this reseller."))
+    if status not in {OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT}:
+        raise OrderRefused(_("A new order is either placed or awaiting payment."))
+
+    quantities: dict[int, int] = {}
+    for line in lines:
+        quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    products = list(
+        orderable_products(manufacturer=manufacturer, reseller=reseller).filter(pk__in=quantities)
+    )
+    if len(products) != len(quantities):
+        raise OrderRefused(
+            _("One or more products are not available to this reseller, or do not exist.")
+        )
+    prices = reseller_unit_prices(
+        products=products,
+        price_list=partnership.price_list,
+        discount_percent=partnership.discount_percent,
+    )
+    list_subtotal = sum(
+        (quantize_money(p.price * quantities[p.pk]) for p in products), Decimal("0.00")
+    )
+    total = sum((prices[p.pk] * quantities[p.pk] for p in products), Decimal("0.00"))
+
+    now = created_at or timezone.now()
+    order = Order.objects.create(
+        manufacturer=manufacturer,
+        partnership=partnership,
+        reseller=reseller,
+        end_customer=end_customer,
+        own_use=own_use,
+        number=_next_order_number(manufacturer),
+        status=status,
+        currency=manufacturer.currency,
+        subtotal=list_subtotal,
+        discount_total=max(list_subtotal - total, Decimal("0.00")),
+        total=total,
+        payment_method=partnership.payment_method,
+        shipping_method=partnership.shipping_method,
+        created_by=created_by,
+        is_manual=is_manual,
+        created_at=now,
+    )
+    OrderLine.objects.bulk_create(
+        OrderLine(
+            manufacturer=manufacturer,
+            order=order,
+            product=product,
+            sku=product.sku,
+            name=product.name,
+            quantity=quantities[product.pk],
+            unit_price=prices[product.pk],
+            line_total=prices[product.pk] * quantities[product.pk],
+        )
+        for product in sorted(products, key=lambda p: p.name)
+    )
+    OrderStatusChange.objects.create(
+        manufacturer=manufacturer,
+        order=order,
+        from_status="",
+        to_status=status,
+        changed_by=created_by,
+        created_at=now,
+    )
+    hooks.order_created.send(order=order)
+    return order
+
+
+@transaction.atomic
+def order_transition(
+    *,
+    order: Order,
+    to_status: str,
+    side: str,
+    changed_by: User | None,
+    reason: str = "",
+    at: datetime | None = None,
+) -> Order:
+    """Move an order along the workflow; an illegal move is refused and changes nothing."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if not can_transition(from_status=locked.status, to_status=to_status, side=side):
+        raise OrderRefused(
+            _("An order that is “%(current)s” cannot become “%(target)s”.")
+            % {
+                "current": OrderStatus(locked.status).label,
+                "target": OrderStatus(to_status).label
+                if to_status in OrderStatus.values
+                else to_status,
+            }
+        )
+    from_status = locked.status
+    now = at or timezone.now()
+    locked.status = to_status
+    locked.save(update_fields=["status", "updated_at"])
+    OrderStatusChange.objects.create(
+        manufacturer=locked.manufacturer,
+        order=locked,
+        from_status=from_status,
+        to_status=to_status,
+        changed_by=changed_by,
+        reason=reason,
+        created_at=now,
+    )
+    hooks.order_status_changed.send(
+        order=locked, from_status=from_status, to_status=to_status, changed_by=changed_by
+    )
+    order.status = locked.status
+    return locked
