@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
-from accounts.navigation import MANUFACTURER_NAV, RESELLER_NAV
+from accounts.navigation import MANUFACTURER_NAV, RESELLER_NAV, RESELLER_PARTNER_NAV
 from accounts.tenancy import user_manufacturer_memberships, user_reseller_memberships
 
 
@@ -48,4 +48,16 @@ def portal(request: HttpRequest) -> dict:
             request.path,
         )
         context["current_organisation"] = request.reseller.name
+        partnership = getattr(request, "partnership", None)
+        if partnership is not None:
+            context["partner_nav_items"] = _nav(
+                RESELLER_PARTNER_NAV,
+                {
+                    "reseller_public_id": request.reseller.public_id,
+                    "manufacturer_slug": partnership.manufacturer.slug,
+                },
+                None,
+                request.path,
+            )
+            context["partner_nav_title"] = partnership.manufacturer.name
     return context

@@ -30,3 +30,6 @@ MANUFACTURER_NAV: list[NavEntry] = [
 RESELLER_NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "reseller:dashboard", "speedometer2"),
 ]
+
+# Shown under the manufacturer's name while a reseller works with that manufacturer.
+RESELLER_PARTNER_NAV: list[NavEntry] = []

@@ -116,3 +116,40 @@ def reseller_view(view_func: Callable) -> Callable:
 
     setattr(wrapper, TENANT_VIEW_ATTRIBUTE, "reseller")
     return wrapper
+
+
+def reseller_partner_view(view_func: Callable) -> Callable:
+    """Resolve `/r/<reseller_public_id>/m/<manufacturer_slug>/…`: one reseller's dealings with
+    one manufacturer. 404 unless the user works for the reseller and the two are partners.
+
+    Sets `request.reseller`, `request.tenant` (the manufacturer) and `request.partnership`,
+    and scopes queries to that manufacturer and reseller.
+    """
+
+    @wraps(view_func)
+    def wrapper(
+        request: HttpRequest, reseller_public_id: str, manufacturer_slug: str, *args, **kwargs
+    ) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        membership = resolve_reseller_membership(request.user, reseller_public_id)
+        reseller = membership.reseller
+        # The partnership is reached through its relation, so accounts imports no higher app.
+        partnership = (
+            reseller.partnerships.with_scopes_disabled()
+            .select_related("manufacturer", "price_list")
+            .filter(manufacturer__slug=manufacturer_slug)
+            .first()
+        )
+        if partnership is None:
+            raise Http404(_("No such manufacturer."))
+        request.reseller = reseller
+        request.reseller_membership = membership
+        request.tenant = partnership.manufacturer
+        request.partnership = partnership
+        request.portal = "reseller"
+        with scope(manufacturer=partnership.manufacturer, reseller=reseller):
+            return view_func(request, *args, **kwargs)
+
+    setattr(wrapper, TENANT_VIEW_ATTRIBUTE, "reseller")
+    return wrapper

@@ -5,15 +5,20 @@ handler403 = "accounts.views.permission_denied"
 handler404 = "accounts.views.page_not_found"
 handler500 = "accounts.views.server_error"
 
-# Manufacturer portal: every app's manufacturer-side URLs live under /m/<slug>/ and every
-# view there is a tenant view (accounts.tenancy.manufacturer_view); a test walks them all.
+# Manufacturer portal, /m/<slug>/…: every view here is wrapped in
+# accounts.tenancy.manufacturer_view; tests/accounts walks them all to prove it.
 manufacturer_patterns = [
     path("", include("accounts.urls_manufacturer")),
 ]
 
-# Reseller dashboard: /r/<public id>/...
+# One reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
+# (accounts.tenancy.reseller_partner_view).
+reseller_partner_patterns: list = []
+
+# Reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view).
 reseller_patterns = [
     path("", include("accounts.urls_reseller")),
+    path("m/<slug:manufacturer_slug>/", include(reseller_partner_patterns)),
 ]
 
 urlpatterns = [
