@@ -1,0 +1,29 @@
+"""Which customers (partnerships) a manufacturer member may see: the one rule every list uses.
+
+Owners and managers see the whole tenant. A user whose only role is seller sees the
+partnerships on which salesreps.services granted them django-guardian's `view_partnership`
+object permission (the direct foreign-key table `salesreps.PartnershipUserObjectPermission`,
+reached by its relation name `rep_permissions`, so no higher app is imported). Lists filter
+by this join in the selector; nothing checks has_perm row by row.
+"""
+
+from django.db.models import Q
+
+from accounts.models import ManufacturerMembership
+
+VIEW_PARTNERSHIP = "view_partnership"
+
+
+def partnership_visibility_q(membership: ManufacturerMembership, *, prefix: str = "") -> Q:
+    """A filter for a queryset whose rows reach a partnership through `prefix`.
+
+    `prefix=""` for Partnership itself, `"partnership__"` for orders, and so on.
+    """
+    if membership.is_staff_role:
+        return Q()
+    return Q(
+        **{
+            f"{prefix}rep_permissions__user_id": membership.user_id,
+            f"{prefix}rep_permissions__permission__codename": VIEW_PARTNERSHIP,
+        }
+    )

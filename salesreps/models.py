@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from accounts.models import Manufacturer
+from resellers.models import Partnership
+
+
+class PartnershipUserObjectPermission(UserObjectPermissionBase):
+    """django-guardian's direct foreign-key permission table for partnerships.
+
+    Lists join on it (`partnership__rep_permissions__user`), never one has_perm per row.
+    Rows are written only by salesreps.services, together with the assignment history.
+    """
+
+    content_object = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="rep_permissions"
+    )
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "content_object"], name="rep_perm_user_obj_idx")]
+
+
+class PartnershipGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="group_permissions"
+    )
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass
+
+
+class PortfolioAssignment(models.Model):
+    """One period during which a sales rep had a customer (partnership) in their portfolio.
+
+    The open period (ended_at is null) is the current assignment; at most one per customer.
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="rep_assignments"
+    )
+    rep = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="portfolio_assignments",
+        verbose_name=_("sales rep"),
+    )
+    started_at = models.DateTimeField(_("from"))
+    ended_at = models.DateTimeField(_("to"), null=True, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(ended_at__isnull=True),
+                name="one_current_rep_per_customer",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["manufacturer", "rep", "ended_at"], name="assignment_rep_idx")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rep} → {self.partnership}"
