@@ -13,3 +13,7 @@ class EmailAuthenticationForm(AuthenticationForm):
         "invalid_login": _("That email and password do not match an account."),
         "inactive": _("This account is inactive."),
     }
+
+    def clean_username(self) -> str:
+        # Addresses are stored in lowercase (UserManager), so match them the same way.
+        return self.cleaned_data["username"].lower()

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_list, env_required, env_str
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "accounts.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
             "builtins": ["template_partials.templatetags.partials"],
         },
@@ -130,6 +132,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The login form posts the email as `username`; axes would otherwise read `email` (the
+# USERNAME_FIELD), find nothing and never lock the account.
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -178,6 +183,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush_task", "schedule": 60.0},
+    "notifications-digest": {
+        "task": "notifications.tasks.notifications_digest_task",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
@@ -188,6 +197,11 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Channel Portal <no-reply@channel-portal.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Payment links (orders.checkout): the provider is a dotted path to a class with
+# `charge(order, amount, currency, form_data) -> PaymentResult`; the built-in one is a test stub.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
+PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"

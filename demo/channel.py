@@ -19,6 +19,10 @@ from accounts.services import (
     reseller_user_add,
     user_create,
 )
+from demo.affiliate import build_demo_affiliate
+from demo.catalog import build_demo_catalog
+from demo.orders import build_demo_orders
+from demo.salesreps import assign_demo_portfolios
 from resellers.models import Partnership, PartnershipStatus
 from resellers.services import partnership_create
 
@@ -291,6 +295,8 @@ def build_demo_channel() -> DemoReport:
     report = DemoReport()
     resellers = build_resellers(rng, report)
     manufacturers = [build_manufacturer(spec, resellers, rng, report) for spec in MANUFACTURERS]
+    for manufacturer in manufacturers:
+        build_demo_catalog(manufacturer, rng, report)
     group_user = _user(GROUP_USER, report)
     for manufacturer in manufacturers:
         _membership(manufacturer, group_user, Role.MANAGER, report)
@@ -298,4 +304,8 @@ def build_demo_channel() -> DemoReport:
         0, (GROUP_USER.email, "Manager", " + ".join(m.name for m in manufacturers))
     )
     build_reseller_users(resellers, report)
+    build_demo_orders(rng, report)
+    for manufacturer in manufacturers:  # after the orders: no email per historic order
+        assign_demo_portfolios(manufacturer, report=report)
+    build_demo_affiliate(resellers, report)  # after the orders and their end customers
     return report

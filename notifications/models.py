@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -43,3 +44,108 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject} ({self.status})"
+
+
+class NotificationKind(models.TextChoices):
+    """Kinds of events a user may be told about; later issues add theirs here."""
+
+    MESSAGE_RECEIVED = "message_received", _("A reseller wrote a message")
+    QUALIFICATION_REQUESTED = "qualification_requested", _("A reseller requested a qualification")
+    ORDER_CREATED = "order_created", _("A new order")
+    PAYOUT = "payout", _("Payouts")
+    TIER_CHANGED = "tier_changed", _("Partner tier changes")
+    PAYMENT_LINK = "payment_link", _("Payment links")
+
+
+class NotificationChannel(models.TextChoices):
+    IN_APP = "in_app", _("In the portal only")
+    EMAIL = "email", _("In the portal and by email at once")
+    DIGEST = "digest", _("In the portal and in a daily digest email")
+    OFF = "off", _("Off")
+
+
+# What a user gets before they choose: new messages reach staff in-app and by email.
+# (qualifications.services already emails staff about a request, so in-app only here.)
+DEFAULT_CHANNELS: dict[str, str] = {
+    NotificationKind.MESSAGE_RECEIVED: NotificationChannel.EMAIL,
+}
+FALLBACK_CHANNEL = NotificationChannel.IN_APP
+
+
+def default_channel(kind: str) -> str:
+    return DEFAULT_CHANNELS.get(kind, FALLBACK_CHANNEL)
+
+
+class NotificationPreference(models.Model):
+    """How one user wants to hear about one kind of event in one manufacturer."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    manufacturer = models.ForeignKey(
+        "accounts.Manufacturer", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("event"), max_length=40, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "manufacturer", "kind"], name="unique_notification_preference"
+            )
+        ]
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.kind}: {self.channel}"
+
+
+class Notification(models.Model):
+    """An in-app notification for one user.
+
+    It belongs to the user, not to one tenant (a user of several manufacturers reads all of
+    theirs on one page), so it has a plain manager and every query filters by the user.
+    `email` is the outbox email that carried it (at once, or bundled into a daily digest).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    manufacturer = models.ForeignKey(
+        "accounts.Manufacturer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField(_("event"), max_length=40, choices=NotificationKind.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    title = models.CharField(_("title"), max_length=250)
+    body = models.TextField(_("text"), blank=True)
+    url = models.CharField(_("link"), max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    email = models.ForeignKey(
+        OutboxEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["user", "read_at"], name="notification_unread_idx"),
+            models.Index(
+                fields=["channel", "email"],
+                condition=models.Q(channel="digest", email__isnull=True),
+                name="notification_digest_idx",
+            ),
+        ]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

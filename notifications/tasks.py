@@ -1,6 +1,11 @@
 from celery import shared_task
 
-from notifications.services import email_deliver, outbox_pending_ids
+from notifications.services import (
+    digest_pending_user_ids,
+    digest_send,
+    email_deliver,
+    outbox_pending_ids,
+)
 
 
 @shared_task(acks_late=True)
@@ -12,3 +17,9 @@ def email_deliver_task(email_id: int) -> bool:
 def outbox_flush_task() -> int:
     """Periodic: deliver what the broker lost or a worker dropped."""
     return sum(1 for email_id in outbox_pending_ids() if email_deliver(email_id=email_id))
+
+
+@shared_task
+def notifications_digest_task() -> int:
+    """Daily: one email per user with their digest notifications; idempotent."""
+    return sum(1 for user_id in digest_pending_user_ids() if digest_send(user_id=user_id))

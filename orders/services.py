@@ -11,7 +11,17 @@ from accounts.models import Manufacturer, User
 from catalog.gate import orderable_products
 from catalog.pricing import quantize_money, reseller_unit_prices
 from orders import hooks
-from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.models import (
+    NoteSide,
+    Order,
+    OrderLine,
+    OrderNote,
+    OrderReturn,
+    OrderReturnLine,
+    OrderStatus,
+    OrderStatusChange,
+)
+from orders.selectors import returned_quantities
 from orders.workflow import can_transition
 
 
@@ -171,3 +181,95 @@ def order_transition(
     )
     order.status = locked.status
     return locked
+
+
+@transaction.atomic
+def order_note_add(
+    *, order: Order, author: User | None, side: str, body: str, is_internal: bool = True
+) -> OrderNote:
+    """Add a note; an internal one is seen only by the writer's side (`NoteSide`)."""
+    body = body.strip()
+    if not body:
+        raise OrderRefused(_("A note cannot be empty."))
+    if side not in NoteSide.values:
+        raise OrderRefused(_("Unknown note side."))
+    return OrderNote.objects.create(
+        manufacturer=order.manufacturer,
+        order=order,
+        author=author,
+        side=side,
+        is_internal=is_internal,
+        body=body,
+    )
+
+
+@dataclass(frozen=True)
+class ReturnLineRequest:
+    order_line_id: int
+    quantity: int
+
+
+RETURNABLE_STATUSES = frozenset({OrderStatus.FULFILLED, OrderStatus.COMPLETED})
+
+
+@transaction.atomic
+def order_return_create(
+    *,
+    order: Order,
+    lines: list[ReturnLineRequest],
+    created_by: User | None,
+    reason: str = "",
+    returned_at: datetime | None = None,
+) -> OrderReturn:
+    """Record goods that came back; never more than was ordered minus what already came back.
+
+    Fires `hooks.order_returned` inside the transaction (commissions claw back)."""
+    locked = Order.objects.select_for_update().get(pk=order.pk)
+    if locked.status not in RETURNABLE_STATUSES:
+        raise OrderRefused(_("Only fulfilled or completed orders can have returns."))
+    lines = [line for line in lines if line.quantity != 0]
+    if not lines:
+        raise OrderRefused(_("Choose at least one line and the quantity that came back."))
+    if any(line.quantity < 0 for line in lines):
+        raise OrderRefused(_("Returned quantities must be at least 1."))
+    requested: dict[int, int] = {}
+    for line in lines:
+        requested[line.order_line_id] = requested.get(line.order_line_id, 0) + line.quantity
+    order_lines = {
+        line.pk: line for line in OrderLine.objects.filter(order=locked, pk__in=list(requested))
+    }
+    if len(order_lines) != len(requested):
+        raise OrderRefused(_("One or more lines do not belong to this order."))
+    already = returned_quantities(locked)
+    for line_id, quantity in requested.items():
+        line = order_lines[line_id]
+        open_quantity = line.quantity - already.get(line_id, 0)
+        if quantity > open_quantity:
+            raise OrderRefused(
+                _("At most %(n)s of %(sku)s can still be returned.")
+                % {"n": open_quantity, "sku": line.sku}
+            )
+    amounts = {
+        line_id: quantize_money(order_lines[line_id].unit_price * quantity)
+        for line_id, quantity in requested.items()
+    }
+    order_return = OrderReturn.objects.create(
+        manufacturer=locked.manufacturer,
+        order=locked,
+        returned_at=returned_at or timezone.now(),
+        reason=reason.strip(),
+        amount=sum(amounts.values(), Decimal("0.00")),
+        created_by=created_by,
+    )
+    OrderReturnLine.objects.bulk_create(
+        OrderReturnLine(
+            manufacturer=locked.manufacturer,
+            order_return=order_return,
+            order_line=order_lines[line_id],
+            quantity=quantity,
+            amount=amounts[line_id],
+        )
+        for line_id, quantity in sorted(requested.items())
+    )
+    hooks.order_returned.send(order_return=order_return)
+    return order_return

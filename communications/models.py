@@ -1,0 +1,162 @@
+"""Conversations between one manufacturer and one reseller, and the triage marks on them.
+
+A conversation belongs to a partnership. Its messages are written by reseller users
+(`reseller`), by staff (`staff`), or logged by the system (`event`: a qualification
+requested, granted or revoked, a qualifying status changed). Staff comments are a separate
+table so that no query meant for a reseller can ever reach them.
+
+Marks: any message may carry one emoji from a small fixed palette. A conversation is
+*marked* when its own `mark` is set; assigning an emoji to one of its messages (or
+"mark as done", which assigns ✅) sets it, and a new message from the reseller clears it so
+the conversation is a new lead again. The manual's rule: a staff message marked with an
+emoji is treated as done and is never shown to the reseller.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from accounts.models import Manufacturer
+
+MAX_BODY_LENGTH = 5000
+
+DONE_EMOJI = "✅"
+EMOJI_PALETTE: tuple[str, ...] = ("✅", "👍", "⭐", "🔥", "❗", "👀")
+
+
+class ConversationType(models.TextChoices):
+    QUALIFICATION = "qualification", _("Qualification")
+    INVENTORY = "inventory", _("Inventory")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+    PRODUCTS = "products", _("Product information update")
+    SHOPIFY = "shopify", _("Shopify integration")
+    GENERAL = "general", _("General")
+
+
+class MessageKind(models.TextChoices):
+    RESELLER = "reseller", _("Reseller")
+    STAFF = "staff", _("Staff")
+    EVENT = "event", _("Event")
+
+
+class Conversation(models.Model):
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="conversations"
+    )
+    partnership = models.ForeignKey(
+        "resellers.Partnership", on_delete=models.CASCADE, related_name="conversations"
+    )
+    kind = models.CharField(
+        _("type"), max_length=20, choices=ConversationType.choices, default=ConversationType.GENERAL
+    )
+    subject = models.CharField(_("subject"), max_length=200, blank=True)
+    mark = models.CharField(_("mark"), max_length=8, blank=True)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    last_message_at = models.DateTimeField(_("last message at"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-last_message_at", "-pk"]
+        indexes = [
+            # Keyset paging: newest first on (last_message_at, id) within a tenant.
+            models.Index(
+                fields=["manufacturer", "-last_message_at", "-id"], name="conversation_inbox_idx"
+            ),
+            models.Index(
+                fields=["manufacturer", "kind", "mark", "-last_message_at"],
+                name="conversation_tab_idx",
+            ),
+            models.Index(fields=["partnership", "kind"], name="conversation_partner_idx"),
+        ]
+        verbose_name = _("conversation")
+        verbose_name_plural = _("conversations")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.partnership_id}"
+
+    @property
+    def is_marked(self) -> bool:
+        return bool(self.mark)
+
+
+class Message(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="messages"
+    )
+    kind = models.CharField(_("from"), max_length=10, choices=MessageKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    event = models.CharField(_("event"), max_length=40, blank=True)
+    body = models.TextField(_("message"), max_length=MAX_BODY_LENGTH)
+    emoji = models.CharField(_("emoji"), max_length=8, blank=True)
+    # A form's one-time key: a second submission of the same form changes nothing.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("sent at"), db_index=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["conversation", "-created_at"], name="message_thread_idx")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="unique_message_submission",
+            )
+        ]
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.body[:40]}"
+
+    @property
+    def is_hidden_from_reseller(self) -> bool:
+        """The manual's rule: a staff message with an emoji is done, not sent."""
+        return self.kind == MessageKind.STAFF and bool(self.emoji)
+
+
+def reseller_visible_messages_q(prefix: str = "") -> Q:
+    """Messages a reseller may read: theirs, system events, and staff replies without a mark."""
+    return Q(**{f"{prefix}kind__in": [MessageKind.RESELLER, MessageKind.EVENT]}) | Q(
+        **{f"{prefix}kind": MessageKind.STAFF, f"{prefix}emoji": ""}
+    )
+
+
+class StaffComment(models.Model):
+    """A note for the manufacturer's staff only; never shown to the reseller."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(
+        Conversation, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("comment"), max_length=MAX_BODY_LENGTH)
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(_("written at"))
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="unique_comment_submission",
+            )
+        ]
+        verbose_name = _("staff comment")
+        verbose_name_plural = _("staff comments")
+
+    def __str__(self) -> str:
+        return self.body[:40]

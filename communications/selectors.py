@@ -1,0 +1,321 @@
+"""Reads for the inbox and the reseller's messages. Every query starts from the tenant and
+the member's visibility (a sales rep sees only the customers in their portfolio)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from accounts.models import ManufacturerMembership
+from communications.models import (
+    Conversation,
+    ConversationType,
+    Message,
+    StaffComment,
+    reseller_visible_messages_q,
+)
+from orders.models import Order, OrderStatus
+from orders.visibility import partnership_visibility_q
+from orders.workflow import OPEN_STATUSES
+from qualifications.models import QualificationGrant
+from resellers.models import Partnership
+
+INBOX_PAGE_SIZE = 25
+RECENT_MESSAGES = 3
+INVOICED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.COMPLETED)
+
+
+@dataclass(frozen=True)
+class Tab:
+    key: str
+    label: str
+    q: Q
+
+
+UNMARKED = Q(mark="")
+TABS: tuple[Tab, ...] = (
+    Tab("new", gettext_lazy("All New Leads"), UNMARKED),
+    Tab("qualification", gettext_lazy("Qualification Leads"),
+        UNMARKED & Q(kind=ConversationType.QUALIFICATION)),
+    Tab("inventory", gettext_lazy("Inventory Leads"),
+        UNMARKED & Q(kind=ConversationType.INVENTORY)),
+    Tab("opportunity", gettext_lazy("Opportunity Leads"),
+        UNMARKED & Q(kind=ConversationType.OPPORTUNITY)),
+    Tab("products", gettext_lazy("Products Leads"), UNMARKED & Q(kind=ConversationType.PRODUCTS)),
+    Tab("shopify", gettext_lazy("Shopify Leads"), UNMARKED & Q(kind=ConversationType.SHOPIFY)),
+    Tab("marked", gettext_lazy("Marked"), ~UNMARKED),
+)  # fmt: skip
+TABS_BY_KEY = {tab.key: tab for tab in TABS}
+DEFAULT_TAB = "new"
+
+
+def visible_conversations(*, membership: ManufacturerMembership) -> QuerySet[Conversation]:
+    """The tenant's conversations this member may see: all for staff, a rep's portfolio."""
+    return Conversation.objects.filter(manufacturer_id=membership.manufacturer_id).filter(
+        partnership_visibility_q(membership, prefix="partnership__")
+    )
+
+
+def conversation_search(rows: QuerySet[Conversation], query: str) -> QuerySet[Conversation]:
+    query = (query or "").strip()
+    if not query:
+        return rows
+    matching_message = Message.objects.filter(conversation=OuterRef("pk"), body__icontains=query)
+    return rows.filter(
+        Q(partnership__reseller__name__icontains=query)
+        | Q(partnership__reseller__public_id__iexact=query)
+        | Q(partnership__reseller__public_email__icontains=query)
+        | Q(subject__icontains=query)
+        | Exists(matching_message)
+    )
+
+
+def tab_counts(rows: QuerySet[Conversation]) -> dict[str, int]:
+    """Every tab's count in one aggregate query."""
+    return rows.aggregate(**{tab.key: Count("pk", filter=tab.q) for tab in TABS})
+
+
+# --- keyset paging -------------------------------------------------------------------------
+
+
+def encode_cursor(conversation: Conversation) -> str:
+    stamp = int(conversation.last_message_at.timestamp() * 1_000_000)
+    return f"{stamp}_{conversation.pk}"
+
+
+def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
+    """A cursor from the URL, or None for junk (which shows the first page)."""
+    if not value:
+        return None
+    try:
+        stamp, pk = value.split("_", 1)
+        moment = datetime.fromtimestamp(int(stamp) / 1_000_000, tz=UTC)
+        return moment, int(pk)
+    except (ValueError, OverflowError, OSError):
+        return None
+
+
+@dataclass
+class InboxPage:
+    rows: list[Conversation]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+def _with_context(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    """Everything a card shows, in a fixed number of queries for any page size."""
+    open_orders = (
+        Order.objects.filter(partnership=OuterRef("partnership_id"), status__in=OPEN_STATUSES)
+        .order_by()
+        .values("partnership")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    last_invoice = (
+        Order.objects.filter(partnership=OuterRef("partnership_id"), status__in=INVOICED_STATUSES)
+        .order_by()
+        .values("partnership")
+        .annotate(last=Max("created_at"))
+        .values("last")
+    )
+    comments = (
+        StaffComment.objects.filter(conversation=OuterRef("pk"))
+        .order_by()
+        .values("conversation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    recent = Message.objects.select_related("author").order_by("-created_at", "-pk")
+    return (
+        rows.select_related("partnership__reseller")
+        .annotate(
+            open_order_count=Coalesce(Subquery(open_orders, output_field=IntegerField()), Value(0)),
+            last_invoice_at=Subquery(last_invoice, output_field=DateTimeField()),
+            comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)),
+        )
+        .prefetch_related(
+            Prefetch("messages", queryset=recent[:RECENT_MESSAGES], to_attr="recent_desc"),
+            Prefetch(
+                "partnership__qualification_grants",
+                queryset=QualificationGrant.objects.filter(revoked_at__isnull=True)
+                .select_related("qualification")
+                .order_by("qualification__code"),
+                to_attr="active_grants",
+            ),
+        )
+    )
+
+
+def _finish(rows: list[Conversation]) -> list[Conversation]:
+    for conversation in rows:
+        conversation.recent_messages = list(reversed(conversation.recent_desc))
+    return rows
+
+
+def inbox_page(
+    rows: QuerySet[Conversation],
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    page_size: int = INBOX_PAGE_SIZE,
+) -> InboxPage:
+    """Newest first, keyset-paged on (last_message_at, id): as fast on page 400 as on page 1.
+
+    `after` shows what comes after (older than) a cursor; `before` what comes before it.
+    """
+    after_key, before_key = decode_cursor(after), decode_cursor(before)
+    if before_key is not None:
+        moment, pk = before_key
+        newer = rows.filter(Q(last_message_at__gt=moment) | Q(last_message_at=moment, pk__gt=pk))
+        chunk = list(_with_context(newer.order_by("last_message_at", "pk"))[: page_size + 1])
+        has_more_newer = len(chunk) > page_size
+        page = list(reversed(chunk[:page_size]))
+        return InboxPage(
+            rows=_finish(page),
+            next_cursor=encode_cursor(page[-1]) if page else None,
+            previous_cursor=encode_cursor(page[0]) if page and has_more_newer else None,
+        )
+    if after_key is not None:
+        moment, pk = after_key
+        rows = rows.filter(Q(last_message_at__lt=moment) | Q(last_message_at=moment, pk__lt=pk))
+    chunk = list(_with_context(rows.order_by("-last_message_at", "-pk"))[: page_size + 1])
+    page = chunk[:page_size]
+    return InboxPage(
+        rows=_finish(page),
+        next_cursor=encode_cursor(page[-1]) if len(chunk) > page_size else None,
+        previous_cursor=encode_cursor(page[0]) if page and after_key is not None else None,
+    )
+
+
+def inbox_card(*, membership: ManufacturerMembership, conversation_id: int) -> Conversation:
+    """One card with the same context as the list (for htmx swaps)."""
+    rows = _with_context(visible_conversations(membership=membership).filter(pk=conversation_id))
+    conversation = next(iter(rows), None)
+    if conversation is None:
+        raise Http404(_("No such conversation."))
+    return _finish([conversation])[0]
+
+
+# --- access --------------------------------------------------------------------------------
+
+
+def access_conversation(
+    *, membership: ManufacturerMembership, conversation_id: int
+) -> Conversation:
+    """The conversation, or one 404 for a missing, foreign or out-of-portfolio id."""
+    conversation = (
+        visible_conversations(membership=membership)
+        .select_related("partnership__reseller", "partnership__manufacturer")
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise Http404(_("No such conversation."))
+    return conversation
+
+
+def access_message(*, membership: ManufacturerMembership, message_id: int) -> Message:
+    message = (
+        Message.objects.filter(
+            manufacturer_id=membership.manufacturer_id,
+            conversation__in=visible_conversations(membership=membership),
+        )
+        .select_related(
+            "conversation__partnership__reseller", "conversation__partnership__manufacturer"
+        )
+        .filter(pk=message_id)
+        .first()
+    )
+    if message is None:
+        raise Http404(_("No such message."))
+    return message
+
+
+def conversation_thread(conversation: Conversation) -> list[Message]:
+    return list(
+        Message.objects.filter(conversation=conversation)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def conversation_comments(conversation: Conversation) -> list[StaffComment]:
+    return list(
+        StaffComment.objects.filter(conversation=conversation)
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )
+
+
+def partnership_context(partnership: Partnership) -> dict:
+    """The reseller's context beside a conversation (detail page)."""
+    grants = list(
+        QualificationGrant.objects.filter(partnership=partnership, revoked_at__isnull=True)
+        .select_related("qualification")
+        .order_by("qualification__code")
+    )
+    orders = Order.objects.filter(partnership=partnership)
+    summary = orders.aggregate(
+        open_order_count=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
+        last_invoice_at=Max("created_at", filter=Q(status__in=INVOICED_STATUSES)),
+    )
+    return {"grants": grants, **summary}
+
+
+# --- the reseller's side -------------------------------------------------------------------
+
+
+def reseller_conversations(*, partnership: Partnership) -> QuerySet[Conversation]:
+    """The partnership's conversations, each with its newest message the reseller may read."""
+    visible = Message.objects.filter(reseller_visible_messages_q()).order_by("-created_at", "-pk")
+    last_visible = Message.objects.filter(
+        reseller_visible_messages_q(), conversation=OuterRef("pk")
+    ).order_by("-created_at", "-pk")
+    return (
+        Conversation.objects.filter(
+            manufacturer_id=partnership.manufacturer_id, partnership=partnership
+        )
+        .annotate(last_visible_at=Subquery(last_visible.values("created_at")[:1]))
+        .prefetch_related(Prefetch("messages", queryset=visible[:1], to_attr="latest_visible"))
+        .order_by(F("last_visible_at").desc(nulls_last=True), "-pk")
+    )
+
+
+def reseller_access_conversation(*, partnership: Partnership, conversation_id: int) -> Conversation:
+    conversation = (
+        Conversation.objects.filter(
+            manufacturer_id=partnership.manufacturer_id, partnership=partnership
+        )
+        .filter(pk=conversation_id)
+        .first()
+    )
+    if conversation is None:
+        raise Http404(_("No such conversation."))
+    return conversation
+
+
+def reseller_thread(conversation: Conversation) -> list[Message]:
+    """What the reseller reads: never staff comments, marks or marked staff messages."""
+    return list(
+        Message.objects.filter(conversation=conversation)
+        .filter(reseller_visible_messages_q())
+        .select_related("author")
+        .order_by("created_at", "pk")
+    )

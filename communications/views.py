@@ -1,0 +1,356 @@
+"""The communications inbox: triage every conversation with the channel's resellers.
+
+Every member opens it; a sales rep sees only the customers in their portfolio. Replying,
+commenting and marking are open to every member who sees the conversation; qualifying,
+deleting messages and deleting conversations are for owners and managers (a rep gets 403).
+
+Each action works as a plain POST (redirect with a flash) and in place with htmx: a card of
+the inbox (`view=card`) or the thread of the detail page (`view=detail`) is re-rendered, and
+`conversationsChanged` tells the tabs to refresh their counts. Bad input answers 400 with
+the reason and changes nothing; a form submitted twice changes nothing the second time.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.models import STAFF_ROLES
+from accounts.tenancy import manufacturer_view
+from communications import selectors, services
+from communications.forms import CommentForm, QualifyingForm, StaffReplyForm
+from communications.models import EMOJI_PALETTE, Conversation
+from communications.services import CommunicationRefused, DuplicateSubmission
+from qualifications.services import QualificationRefused
+
+CHANGED_EVENT = "conversationsChanged"
+
+
+def _detail_url(request: HttpRequest, conversation_id: int) -> str:
+    return reverse(
+        "communications:detail",
+        kwargs={"manufacturer_slug": request.tenant.slug, "conversation_id": conversation_id},
+    )
+
+
+def _inbox_url(request: HttpRequest) -> str:
+    return reverse("communications:inbox", kwargs={"manufacturer_slug": request.tenant.slug})
+
+
+def _back(request: HttpRequest, conversation_id: int | None) -> str:
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return _detail_url(request, conversation_id) if conversation_id else _inbox_url(request)
+
+
+def _message_text(error: CommunicationRefused | QualificationRefused) -> str:
+    return " ".join(error.messages)
+
+
+def _partial(
+    request: HttpRequest,
+    conversation_id: int,
+    *,
+    notice: str = "",
+    error: str = "",
+    status: int = 200,
+    forms: dict | None = None,
+) -> HttpResponse:
+    """The re-rendered card or thread after an htmx action."""
+    if request.POST.get("view") == "detail":
+        context = _detail_context(request, conversation_id, forms=forms)
+        template = "communications/detail.html#conversation-thread"
+    else:
+        context = {
+            "conversation": selectors.inbox_card(
+                membership=request.membership, conversation_id=conversation_id
+            ),
+            "palette": EMOJI_PALETTE,
+            "is_staff_role": request.membership.is_staff_role,
+            "next_url": request.POST.get("next", ""),
+        }
+        template = "communications/inbox.html#conversation-card"
+    context.update({"notice": notice, "error": error})
+    response = render(request, template, context, status=status)
+    if status == 200 and not error:
+        trigger_client_event(response, CHANGED_EVENT)
+    return response
+
+
+def _done(
+    request: HttpRequest, conversation_id: int, success: str, *, forms: dict | None = None
+) -> HttpResponse:
+    if request.htmx:
+        return _partial(request, conversation_id, notice=success, forms=forms)
+    messages.success(request, success)
+    return redirect(_back(request, conversation_id))
+
+
+def _refused(
+    request: HttpRequest, conversation_id: int | None, error: Exception, *, forms=None
+) -> HttpResponse:
+    """A duplicate submission is answered kindly (the first one stands); any other refusal
+    answers 400 with the reason. Nothing was changed either way."""
+    text = _message_text(error) if hasattr(error, "messages") else str(error)
+    duplicate = isinstance(error, DuplicateSubmission)
+    if request.htmx and conversation_id is not None:
+        if duplicate:
+            return _partial(request, conversation_id, notice=text)
+        return _partial(request, conversation_id, error=text, status=400, forms=forms)
+    if duplicate:
+        messages.info(request, text)
+        return redirect(_back(request, conversation_id))
+    return render(
+        request,
+        "communications/refused.html",
+        {"error": text, "back_url": _back(request, conversation_id)},
+        status=400,
+    )
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+@manufacturer_view
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    tab_key = request.GET.get("tab", selectors.DEFAULT_TAB)
+    if tab_key not in selectors.TABS_BY_KEY:
+        tab_key = selectors.DEFAULT_TAB
+    query = request.GET.get("q", "").strip()[:200]
+    rows = selectors.conversation_search(
+        selectors.visible_conversations(membership=request.membership), query
+    )
+    counts = selectors.tab_counts(rows)
+    tabs = [
+        {"key": tab.key, "label": tab.label, "count": counts[tab.key], "active": tab.key == tab_key}
+        for tab in selectors.TABS
+    ]
+    context = {"tabs": tabs, "tab": tab_key, "q": query}
+    if request.htmx and request.GET.get("partial") == "tabs":
+        return render(request, "communications/inbox.html#inbox-tabs", context)
+    page = selectors.inbox_page(
+        rows.filter(selectors.TABS_BY_KEY[tab_key].q),
+        after=request.GET.get("after"),
+        before=request.GET.get("before"),
+    )
+    context.update(
+        {
+            "page": page,
+            "palette": EMOJI_PALETTE,
+            "is_staff_role": request.membership.is_staff_role,
+            "next_url": request.get_full_path(),
+        }
+    )
+    template = "communications/inbox.html"
+    if request.htmx and not request.htmx.boosted:
+        template += "#inbox-body"
+    return render(request, template, context)
+
+
+def _detail_context(request: HttpRequest, conversation_id: int, *, forms=None) -> dict:
+    conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    partnership = conversation.partnership
+    forms = forms or {}
+    return {
+        "conversation": conversation,
+        "partnership": partnership,
+        "thread": selectors.conversation_thread(conversation),
+        "comments": selectors.conversation_comments(conversation),
+        "reseller_context": selectors.partnership_context(partnership),
+        "reply_form": forms.get("reply") or StaffReplyForm(),
+        "comment_form": forms.get("comment") or CommentForm(),
+        "qualifying_form": forms.get("qualifying")
+        or QualifyingForm(
+            manufacturer=request.tenant, initial={"status": partnership.qualifying_status}
+        ),
+        "palette": EMOJI_PALETTE,
+        "is_staff_role": request.membership.is_staff_role,
+        "default_qualification": services.default_qualification(request.tenant),
+    }
+
+
+@manufacturer_view
+@require_GET
+def detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    return render(request, "communications/detail.html", _detail_context(request, conversation_id))
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+@manufacturer_view
+@require_POST
+def reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    form = StaffReplyForm(request.POST)
+    if not form.is_valid():
+        error = CommunicationRefused([str(e) for errors in form.errors.values() for e in errors])
+        return _refused(request, conversation.pk, error, forms={"reply": form})
+    try:
+        message = services.staff_reply(
+            conversation=conversation,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            emoji=form.cleaned_data["emoji"],
+            submission_key=form.cleaned_data["submission_key"],
+        )
+    except CommunicationRefused as error:
+        return _refused(request, conversation.pk, error, forms={"reply": form})
+    text = (
+        _("Internal reply saved with %(emoji)s: the reseller does not see it.")
+        % {"emoji": message.emoji}
+        if message.emoji
+        else _("Reply sent to %(reseller)s.") % {"reseller": conversation.partnership.reseller.name}
+    )
+    return _done(request, conversation.pk, text)
+
+
+@manufacturer_view
+@require_POST
+def comment(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        error = CommunicationRefused([str(e) for errors in form.errors.values() for e in errors])
+        return _refused(request, conversation.pk, error, forms={"comment": form})
+    try:
+        services.comment_add(
+            conversation=conversation,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            submission_key=form.cleaned_data["submission_key"],
+        )
+    except CommunicationRefused as error:
+        return _refused(request, conversation.pk, error, forms={"comment": form})
+    return _done(request, conversation.pk, _("Comment added. Only your team sees it."))
+
+
+@manufacturer_view
+@require_POST
+def message_emoji(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = selectors.access_message(membership=request.membership, message_id=message_id)
+    emoji = request.POST.get("emoji", "")
+    try:
+        message = services.message_set_emoji(message=message, emoji=emoji)
+    except CommunicationRefused as error:
+        return _refused(request, message.conversation_id, error)
+    text = _("Marked with %(emoji)s.") % {"emoji": emoji} if emoji else _("Emoji removed.")
+    return _done(request, message.conversation_id, text)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
+    message = selectors.access_message(membership=request.membership, message_id=message_id)
+    try:
+        services.message_delete(message=message)
+    except CommunicationRefused as error:
+        return _refused(request, message.conversation_id, error)
+    return _done(request, message.conversation_id, _("Message deleted."))
+
+
+@manufacturer_view
+@require_POST
+def mark_done(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    try:
+        services.conversation_mark_done(conversation=conversation)
+    except CommunicationRefused as error:
+        return _refused(request, conversation.pk, error)
+    return _done(request, conversation.pk, _("Marked as done ✅. It left New Leads."))
+
+
+@manufacturer_view
+@require_POST
+def unmark(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    try:
+        services.conversation_unmark(conversation=conversation)
+    except CommunicationRefused as error:
+        return _refused(request, conversation.pk, error)
+    return _done(request, conversation.pk, _("Marks removed: it is a new lead again."))
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def qualify(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    try:
+        summary = services.conversation_qualify(conversation=conversation, user=request.user)
+    except (CommunicationRefused, QualificationRefused) as error:
+        return _refused(request, conversation.pk, error)
+    return _done(
+        request,
+        conversation.pk,
+        _("%(reseller)s qualified 👍: %(summary)s.")
+        % {"reseller": conversation.partnership.reseller.name, "summary": summary},
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def qualifying(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    """More actions: grant a qualifying code and/or change the qualifying status."""
+    conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    form = QualifyingForm(request.POST, manufacturer=request.tenant)
+    if not form.is_valid():
+        error = CommunicationRefused([str(e) for errs in form.errors.values() for e in errs])
+        return _refused(request, conversation.pk, error, forms={"qualifying": form})
+    try:
+        done = services.qualifying_update(
+            partnership=conversation.partnership,
+            qualification=form.cleaned_data["qualification"],
+            status=form.cleaned_data["status"],
+            user=request.user,
+        )
+    except (CommunicationRefused, QualificationRefused) as error:
+        return _refused(request, conversation.pk, error, forms={"qualifying": form})
+    return _done(request, conversation.pk, _("Saved: %(what)s.") % {"what": done})
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def delete(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation: Conversation = selectors.access_conversation(
+        membership=request.membership, conversation_id=conversation_id
+    )
+    reseller = conversation.partnership.reseller.name
+    try:
+        count = services.conversation_delete(conversation=conversation)
+    except CommunicationRefused as error:
+        return _refused(request, None, error)
+    text = _("The conversation with %(reseller)s and its %(count)d messages were deleted.") % {
+        "reseller": reseller,
+        "count": count,
+    }
+    if request.htmx:
+        response = HttpResponse("")
+        trigger_client_event(response, CHANGED_EVENT)
+        return response
+    messages.success(request, text)
+    target = request.POST.get("next", "")
+    if str(conversation_id) in target or not target:
+        return redirect(_inbox_url(request))
+    return redirect(_back(request, None))

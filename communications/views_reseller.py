@@ -1,0 +1,106 @@
+"""A reseller's conversations with one manufacturer: read, start one of any type, reply.
+
+The reseller never sees staff comments, marks, or staff messages marked with an emoji
+(selectors.reseller_thread is the only way these pages read messages).
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.listing import paginate
+from accounts.tenancy import reseller_partner_view
+from communications import selectors, services
+from communications.forms import NewConversationForm, ReplyForm
+from communications.services import CommunicationRefused, DuplicateSubmission
+
+
+def _kwargs(request: HttpRequest, **extra) -> dict:
+    return {
+        "reseller_public_id": request.reseller.public_id,
+        "manufacturer_slug": request.tenant.slug,
+        **extra,
+    }
+
+
+@reseller_partner_view
+@require_http_methods(["GET"])
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    rows = selectors.reseller_conversations(partnership=request.partnership)
+    context = {"page_obj": paginate(request, rows), "partnership": request.partnership}
+    return render(request, "communications/reseller_list.html", context)
+
+
+@reseller_partner_view
+@require_http_methods(["GET", "POST"])
+def conversation_new(request: HttpRequest) -> HttpResponse:
+    initial = {"kind": request.GET.get("type")} if request.GET.get("type") else None
+    form = NewConversationForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                conversation = services.conversation_start(
+                    partnership=request.partnership,
+                    kind=form.cleaned_data["kind"],
+                    subject=form.cleaned_data["subject"],
+                    body=form.cleaned_data["body"],
+                    author=request.user,
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except DuplicateSubmission as error:
+                messages.info(request, " ".join(error.messages))
+                return redirect(reverse("reseller_messages:list", kwargs=_kwargs(request)))
+            except CommunicationRefused as error:
+                form.add_error(None, error)
+            else:
+                messages.success(
+                    request,
+                    _("Your message was sent to %(manufacturer)s.")
+                    % {"manufacturer": request.tenant.name},
+                )
+                return redirect(
+                    reverse(
+                        "reseller_messages:detail",
+                        kwargs=_kwargs(request, conversation_id=conversation.pk),
+                    )
+                )
+    return render(request, "communications/reseller_new.html", {"form": form}, status=status)
+
+
+@reseller_partner_view
+@require_http_methods(["GET", "POST"])
+def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+    conversation = selectors.reseller_access_conversation(
+        partnership=request.partnership, conversation_id=conversation_id
+    )
+    form = ReplyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.reseller_reply(
+                    conversation=conversation,
+                    author=request.user,
+                    body=form.cleaned_data["body"],
+                    submission_key=form.cleaned_data["submission_key"],
+                )
+            except DuplicateSubmission as error:
+                messages.info(request, " ".join(error.messages))
+                return redirect(request.path)
+            except CommunicationRefused as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Reply sent."))
+                return redirect(request.path)
+    context = {
+        "conversation": conversation,
+        "thread": selectors.reseller_thread(conversation),
+        "form": form,
+    }
+    return render(request, "communications/reseller_detail.html", context, status=status)

@@ -1,0 +1,83 @@
+"""Demo affiliate links, sign-ups through them, and an interaction log for end customers.
+
+Runs after the demo orders (which create the resellers' first end customers). Idempotent:
+a link is made only where a partnership has none, sign-ups are skipped when the email is
+already a customer, and interactions are logged only for customers that have none.
+"""
+
+import random
+from datetime import timedelta
+
+from django.utils import timezone
+
+from accounts.models import Reseller
+from resellers.models import (
+    AffiliateLink,
+    CustomerInteraction,
+    EndCustomer,
+    InteractionKind,
+    PartnershipStatus,
+)
+from resellers.services import affiliate_link_get_or_create, affiliate_signup, interaction_add
+
+SIGNUPS = [
+    ("Katrin Vogel", "Vogel Eventtechnik"),
+    ("Mehmet Aydın", ""),
+    ("Sophie Brandt", "Brandt Architektur"),
+    ("Lukas Neumann", ""),
+]
+NOTES = {
+    InteractionKind.CALL: [
+        "Called about the showroom demo; interested in a multi-room setup.",
+        "Follow-up call: waiting for the installer's quote.",
+    ],
+    InteractionKind.EMAIL: [
+        "Sent the product sheet and the price list.",
+        "Confirmed the delivery date by email.",
+    ],
+    InteractionKind.MEETING: [
+        "On-site visit: measured the living room, two ceiling speakers planned.",
+        "Met at the trade fair; wants an offer for the office.",
+    ],
+    InteractionKind.NOTE: [
+        "Prefers to be contacted in the afternoon.",
+        "Pays by card; send payment links rather than invoices.",
+    ],
+}
+
+
+def build_demo_affiliate(resellers: list[Reseller], report) -> None:
+    rng = random.Random(4711)  # noqa: S311 - demo data, not security
+    now = timezone.now()
+    for index, reseller in enumerate(resellers[:12]):
+        partnerships = reseller.partnerships.filter(status=PartnershipStatus.ACTIVE)
+        for partnership in partnerships.select_related("manufacturer", "reseller"):
+            if not AffiliateLink.objects.filter(partnership=partnership).exists():
+                affiliate_link_get_or_create(partnership=partnership)
+                report.count("affiliate links")
+            link = AffiliateLink.objects.filter(
+                partnership=partnership, retired_at__isnull=True
+            ).first()
+            if link is None or index > 2:
+                continue
+            domain = partnership.manufacturer.slug
+            for name, company in SIGNUPS[: 2 + index]:
+                email = f"{name.split()[0].lower()}.{domain}@signup.example"
+                _, created = affiliate_signup(link=link, name=name, email=email, company=company)
+                if created:
+                    report.count("affiliate sign-ups")
+        author = reseller.memberships.select_related("user").first()
+        customers = EndCustomer.objects.filter(reseller=reseller).order_by("pk")[:6]
+        for customer in customers:
+            if CustomerInteraction.objects.filter(end_customer=customer).exists():
+                continue
+            for step in range(rng.randint(1, 3)):
+                kind = rng.choice(list(NOTES))
+                interaction_add(
+                    customer=customer,
+                    author=author.user if author else None,
+                    kind=kind,
+                    body=rng.choice(NOTES[kind]),
+                    occurred_at=now - timedelta(days=rng.randint(1, 90), hours=step),
+                )
+                report.count("customer interactions")

@@ -1,0 +1,112 @@
+"""A user's notifications across every organisation they belong to, and their preferences.
+
+These pages belong to the user, not to one tenant, so they live outside /m/ and /r/: every
+query filters by `request.user`, and the preferences page resolves the manufacturer among the
+user's own memberships (404 for any other).
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.listing import paginate
+from accounts.tenancy import resolve_manufacturer_membership, user_manufacturer_memberships
+from notifications import selectors, services
+from notifications.forms import PreferencesForm
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    unread_only = request.GET.get("show") == "unread"
+    rows = selectors.notification_list(user=request.user, unread_only=unread_only)
+    context = {
+        "page_obj": paginate(request, rows),
+        "unread_only": unread_only,
+        "memberships": list(user_manufacturer_memberships(request.user)),
+    }
+    return render(request, "notifications/list.html", context)
+
+
+def _safe_next(request: HttpRequest, url: str) -> str | None:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return None
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+    notification = selectors.notification_list(user=request.user).filter(pk=notification_id).first()
+    if notification is None:
+        raise Http404(_("No such notification."))
+    services.notification_mark_read(user=request.user, notification_id=notification.pk)
+    if request.POST.get("open") and (target := _safe_next(request, notification.url)):
+        return redirect(target)
+    if request.htmx:
+        notification.refresh_from_db()
+        response = render(
+            request, "notifications/list.html#notification-item", {"notification": notification}
+        )
+        response["HX-Trigger"] = "notificationsRead"
+        return response
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    count = services.notifications_mark_all_read(user=request.user)
+    messages.success(
+        request,
+        _("%(count)d notifications marked as read.") % {"count": count}
+        if count
+        else _("Nothing was unread."),
+    )
+    return redirect("notifications:list")
+
+
+@login_required
+@require_GET
+def preferences_index(request: HttpRequest) -> HttpResponse:
+    membership = user_manufacturer_memberships(request.user).first()
+    if membership is None:
+        return render(request, "notifications/preferences.html", {"form": None})
+    return redirect("notifications:preferences", manufacturer_slug=membership.manufacturer.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest, manufacturer_slug: str) -> HttpResponse:
+    membership = resolve_manufacturer_membership(request.user, manufacturer_slug)
+    manufacturer = membership.manufacturer
+    form = PreferencesForm(
+        request.POST or None,
+        initial_channels=selectors.preference_choices(user=request.user, manufacturer=manufacturer),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.preferences_save(
+            user=request.user, manufacturer=manufacturer, channels=form.channels()
+        )
+        messages.success(
+            request,
+            _("Your notification preferences for %(name)s are saved.") % {"name": manufacturer},
+        )
+        return redirect(
+            reverse("notifications:preferences", kwargs={"manufacturer_slug": manufacturer.slug})
+        )
+    context = {
+        "form": form,
+        "manufacturer": manufacturer,
+        "memberships": list(user_manufacturer_memberships(request.user)),
+    }
+    return render(
+        request, "notifications/preferences.html", context, status=400 if form.errors else 200
+    )

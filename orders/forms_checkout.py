@@ -1,0 +1,43 @@
+"""Forms of the reseller's cart. Choices are built by the view from the request's reseller
+and manufacturer, so a form can never offer another tenant's customer or product."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.checkout import MAX_LINE_QUANTITY
+
+PAYMENT_LINK = "payment_link"
+
+
+class CartCustomerForm(forms.Form):
+    end_customer = forms.ModelChoiceField(
+        label=_("Customer"), queryset=None, empty_label=_("Choose a customer…")
+    )
+
+    def __init__(self, *args, customers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["end_customer"].queryset = customers
+
+
+class CartAddForm(forms.Form):
+    product = forms.TypedChoiceField(label=_("Product"), coerce=int)
+    quantity = forms.IntegerField(
+        label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1
+    )
+
+    def __init__(self, *args, product_choices, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["product"].choices = [("", _("Choose a product…")), *product_choices]
+
+
+class CheckoutForm(forms.Form):
+    payment_method = forms.ChoiceField(
+        label=_("Payment method"),
+        choices=[(PAYMENT_LINK, _("Payment link: the customer pays online by card"))],
+        initial=PAYMENT_LINK,
+        widget=forms.RadioSelect,
+    )
+    recipient = forms.EmailField(
+        label=_("Send the payment link to"),
+        help_text=_("The customer's email address unless you change it."),
+    )

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from orders import views_reseller
+
+app_name = "reseller_orders"
+
+urlpatterns = [
+    path("", views_reseller.order_list, name="list"),
+    path("new/", views_reseller.order_place, name="place"),
+    path("<int:pk>/", views_reseller.order_detail, name="detail"),
+    path("<int:pk>/cancel/", views_reseller.order_cancel, name="cancel"),
+    path("<int:pk>/notes/", views_reseller.order_note, name="note"),
+]

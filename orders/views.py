@@ -1,0 +1,314 @@
+"""Manufacturer portal: the tenant's orders, /m/<slug>/orders/…
+
+Owners and managers act on an order's status and record returns; sales reps (SELLER) see
+orders, add notes and create manual orders, but get 403 on status actions.
+"""
+
+from datetime import datetime, time
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.listing import apply_sort, csv_response, paginate
+from accounts.models import STAFF_ROLES
+from accounts.tenancy import manufacturer_view
+from catalog.gate import orderable_products
+from orders import selectors
+from orders.forms import (
+    ManufacturerOrderFilterForm,
+    NoteForm,
+    OrderRecipientForm,
+    ReturnForm,
+    SkuLineFormSet,
+    TransitionForm,
+)
+from orders.models import NoteSide, Order
+from orders.services import (
+    RETURNABLE_STATUSES,
+    OrderRefused,
+    order_create,
+    order_note_add,
+    order_return_create,
+    order_transition,
+)
+from orders.workflow import (
+    ACTION_LABELS,
+    MANUFACTURER,
+    REASON_REQUIRED,
+    available_transitions,
+)
+
+DANGER_TRANSITIONS = frozenset({"rejected", "cancelled"})
+
+
+def _refusal(error: OrderRefused) -> str:
+    return " ".join(error.messages)
+
+
+def order_csv_rows(orders):
+    for order in orders.iterator(chunk_size=500):
+        yield [
+            order.number,
+            order.created_at.date().isoformat(),
+            order.get_status_display(),
+            order.manufacturer.name,
+            order.reseller.name,
+            order.reseller.public_id,
+            str(order.end_customer) if order.end_customer else "",
+            _("yes") if order.own_use else _("no"),
+            _("yes") if order.is_manual else _("no"),
+            order.total,
+            order.currency,
+        ]
+
+
+ORDER_CSV_HEADER = [
+    _("Order"),
+    _("Date"),
+    _("Status"),
+    _("Manufacturer"),
+    _("Reseller"),
+    _("Reseller ID"),
+    _("End customer"),
+    _("Own use"),
+    _("Manual"),
+    _("Total"),
+    _("Currency"),
+]
+
+
+@manufacturer_view
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    form = ManufacturerOrderFilterForm(
+        request.GET or None, resellers=selectors.resellers_of(request.tenant)
+    )
+    orders = selectors.orders_for_manufacturer(
+        manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
+    )
+    orders, sort = apply_sort(request, orders, selectors.MANUFACTURER_SORTS, "-created_at")
+    if request.GET.get("format") == "csv":
+        return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
+    context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
+    template = "orders/order_list.html"
+    if request.htmx and request.htmx.target == "order-table":
+        template += "#order-table"
+    return render(request, template, context)
+
+
+def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
+    can_act = request.membership.is_staff_role
+    actions = [
+        {
+            "status": status,
+            "label": ACTION_LABELS[status],
+            "needs_reason": status in REASON_REQUIRED,
+            "danger": status in DANGER_TRANSITIONS,
+        }
+        for status in available_transitions(from_status=order.status, side=MANUFACTURER)
+    ]
+    lines = selectors.order_lines_with_returns(order)
+    return {
+        "order": order,
+        "lines": lines,
+        "timeline": selectors.order_timeline(order),
+        "notes": selectors.order_notes_for_manufacturer(order),
+        "returns": selectors.order_returns(order),
+        "actions": actions if can_act else [],
+        "can_act": can_act,
+        "can_return": can_act
+        and order.status in RETURNABLE_STATUSES
+        and any(line.returnable > 0 for line in lines),
+        "note_form": NoteForm(),
+        "method_labels": selectors.order_method_labels(order),
+        **extra,
+    }
+
+
+@manufacturer_view
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.access_order_for_manufacturer(
+        manufacturer=request.tenant, membership=request.membership, pk=pk
+    )
+    return render(request, "orders/order_detail.html", _detail_context(request, order))
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def order_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """Accept, reject, fulfil, complete or cancel; htmx swaps the status panel."""
+    order = selectors.access_order_for_manufacturer(
+        manufacturer=request.tenant, membership=request.membership, pk=pk
+    )
+    form = TransitionForm(
+        request.POST,
+        allowed=available_transitions(from_status=order.status, side=MANUFACTURER),
+    )
+    error = ""
+    if form.is_valid():
+        try:
+            order = order_transition(
+                order=order,
+                to_status=form.cleaned_data["to_status"],
+                side=MANUFACTURER,
+                changed_by=request.user,
+                reason=form.cleaned_data["reason"].strip(),
+            )
+        except OrderRefused as refused:
+            error = _refusal(refused)
+    else:
+        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+    success = _("Order %(number)s is now “%(status)s”.") % {
+        "number": order.number,
+        "status": order.get_status_display(),
+    }
+    if request.htmx:
+        order = selectors.access_order_for_manufacturer(
+            manufacturer=request.tenant, membership=request.membership, pk=pk
+        )
+        response = render(
+            request,
+            "orders/order_detail.html#status-panel",
+            _detail_context(request, order, status_error=error),
+        )
+        if not error:
+            trigger_client_event(response, "showMessage", {"message": success})
+            trigger_client_event(response, "orderStatusChanged", {"status": order.status})
+        return response
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+
+
+@manufacturer_view
+@require_POST
+def order_note(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.access_order_for_manufacturer(
+        manufacturer=request.tenant, membership=request.membership, pk=pk
+    )
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        order_note_add(
+            order=order,
+            author=request.user,
+            side=NoteSide.MANUFACTURER,
+            body=form.cleaned_data["body"],
+            is_internal=form.cleaned_data["is_internal"],
+        )
+        messages.success(request, _("Note added."))
+        return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+    return render(
+        request,
+        "orders/order_detail.html",
+        _detail_context(request, order, note_form=form),
+        status=400,
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def order_return(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.access_order_for_manufacturer(
+        manufacturer=request.tenant, membership=request.membership, pk=pk
+    )
+    lines = selectors.order_lines_with_returns(order)
+    form = ReturnForm(request.POST or None, lines=lines)
+    status = 200
+    if order.status not in RETURNABLE_STATUSES:
+        messages.error(request, _("Only fulfilled or completed orders can have returns."))
+        return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                order_return_create(
+                    order=order,
+                    lines=form.line_requests(),
+                    created_by=request.user,
+                    reason=form.cleaned_data["reason"],
+                    returned_at=_day_start(form.cleaned_data["returned_at"]),
+                )
+            except OrderRefused as refused:
+                form.add_error(None, _refusal(refused))
+            else:
+                messages.success(request, _("Return recorded."))
+                return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+        status = 400
+    return render(
+        request, "orders/order_return.html", {"order": order, "form": form}, status=status
+    )
+
+
+def _day_start(day):
+    """A returned-on date as an aware datetime: now if today, else noon of that day."""
+    if day == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+@manufacturer_view
+@require_http_methods(["GET", "POST"])
+def order_create_manual(request: HttpRequest) -> HttpResponse:
+    """A manual order on a reseller's behalf: choose the reseller, then customer and lines."""
+    partnerships = selectors.active_partnerships(
+        manufacturer=request.tenant, membership=request.membership
+    )
+    partnership_id = request.POST.get("partnership") or request.GET.get("partnership")
+    if not partnership_id:
+        return render(
+            request, "orders/order_manual.html", {"partnerships": partnerships, "step": 1}
+        )
+    try:
+        partnership_pk = int(partnership_id)
+    except ValueError:
+        partnership_pk = 0
+    partnership = selectors.access_active_partnership(
+        manufacturer=request.tenant, membership=request.membership, pk=partnership_pk
+    )
+    reseller = partnership.reseller
+    data = request.POST if request.method == "POST" else None
+    recipient_form = OrderRecipientForm(data, end_customers=selectors.end_customers_of(reseller))
+    line_formset = SkuLineFormSet(
+        data,
+        products=orderable_products(manufacturer=request.tenant, reseller=reseller),
+        prefix="lines",
+    )
+    status = 200
+    if request.method == "POST":
+        if recipient_form.is_valid() and line_formset.is_valid():
+            try:
+                order = order_create(
+                    partnership=partnership,
+                    lines=line_formset.line_requests,
+                    created_by=request.user,
+                    end_customer=recipient_form.cleaned_data["end_customer"],
+                    own_use=recipient_form.cleaned_data["own_use"],
+                    is_manual=True,
+                )
+            except OrderRefused as refused:
+                recipient_form.add_error(None, _refusal(refused))
+            else:
+                messages.success(
+                    request,
+                    _("Manual order %(number)s created for %(reseller)s.")
+                    % {"number": order.number, "reseller": reseller.name},
+                )
+                return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+        status = 400
+    context = {
+        "step": 2,
+        "partnership": partnership,
+        "recipient_form": recipient_form,
+        "line_formset": line_formset,
+        "products": orderable_products(manufacturer=request.tenant, reseller=reseller).only(
+            "sku", "name", "price"
+        )[:200],
+    }
+    return render(request, "orders/order_manual.html", context, status=status)

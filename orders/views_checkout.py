@@ -1,0 +1,318 @@
+"""The reseller's cart with checkout by payment link, and the public pay page.
+
+Cart views live under /r/<id>/m/<slug>/cart/ (reseller_partner_view). The pay views under
+/pay/<token>/ are public: no login and no tenant decorator. They resolve the link through
+the one unscoped lookup (orders.checkout.payment_link_resolve) and run every other query
+inside `django_scopes.scope(manufacturer=link.manufacturer)`.
+"""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_scopes import scope
+
+from accounts.tenancy import reseller_partner_view
+from catalog.gate import orderable_products
+from catalog.pricing import reseller_unit_prices
+from orders import checkout
+from orders.checkout import LinkState
+from orders.forms_checkout import CartAddForm, CartCustomerForm, CheckoutForm
+from orders.payments import get_payment_provider
+from orders.services import OrderRefused
+
+PARTNERSHIP_ACTIVE = checkout.PARTNERSHIP_ACTIVE
+
+# --- reseller side: the cart ---------------------------------------------------------------
+
+
+def _cart_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect(
+        "reseller_cart:cart",
+        reseller_public_id=request.reseller.public_id,
+        manufacturer_slug=request.tenant.slug,
+    )
+
+
+def _customers(request: HttpRequest):
+    # Reached through the reseller's relation (orders sits below resellers); scoped too.
+    return request.reseller.end_customers.filter(reseller=request.reseller).order_by("name", "pk")
+
+
+def _product_choices(request: HttpRequest) -> list:
+    """Orderable products grouped by category, each labelled with the reseller's price."""
+    partnership = request.partnership
+    products = list(
+        orderable_products(manufacturer=request.tenant, reseller=request.reseller)
+        .select_related("category")
+        .order_by("category__name", "name", "pk")
+    )
+    prices = reseller_unit_prices(
+        products=products,
+        price_list=partnership.price_list,
+        discount_percent=partnership.discount_percent,
+    )
+    currency = request.tenant.currency
+    return [
+        (
+            category,
+            [(p.pk, f"{p.name} · {p.sku} · {currency} {prices[p.pk]:,.2f}") for p in group],
+        )
+        for category, group in groupby(products, key=lambda p: p.category.name)
+    ]
+
+
+def _find_cart(request: HttpRequest):
+    cart = checkout.cart_find(partnership=request.partnership, user=request.user)
+    if cart is not None:
+        cart.partnership = request.partnership  # already loaded by the decorator
+    return cart
+
+
+def _get_or_create_cart(request: HttpRequest):
+    cart = checkout.cart_get_or_create(partnership=request.partnership, user=request.user)
+    cart.partnership = request.partnership
+    return cart
+
+
+def _render_cart(
+    request: HttpRequest,
+    cart=None,
+    *,
+    customer_form=None,
+    add_form=None,
+    checkout_form=None,
+) -> HttpResponse:
+    summary = checkout.cart_priced(cart=cart, partnership=request.partnership)
+    end_customer = cart.end_customer if cart is not None else None
+    context = {
+        "cart": cart,
+        "summary": summary,
+        "end_customer": end_customer,
+        "customer_form": customer_form
+        or CartCustomerForm(
+            customers=_customers(request),
+            initial={"end_customer": end_customer.pk if end_customer else None},
+        ),
+        "add_form": add_form or CartAddForm(product_choices=_product_choices(request)),
+        "checkout_form": checkout_form
+        or CheckoutForm(initial={"recipient": end_customer.email if end_customer else ""}),
+        "partnership_active": request.partnership.status == PARTNERSHIP_ACTIVE,
+        "valid_days": checkout.settings.PAYMENT_LINK_VALID_DAYS,
+    }
+    return render(request, "orders/cart/cart.html", context)
+
+
+@reseller_partner_view
+@require_GET
+def cart(request: HttpRequest) -> HttpResponse:
+    return _render_cart(request, _find_cart(request))
+
+
+@reseller_partner_view
+@require_POST
+def cart_customer(request: HttpRequest) -> HttpResponse:
+    form = CartCustomerForm(request.POST, customers=_customers(request))
+    if not form.is_valid():
+        return _render_cart(request, _find_cart(request), customer_form=form)
+    cart = _get_or_create_cart(request)
+    checkout.cart_set_end_customer(cart=cart, end_customer=form.cleaned_data["end_customer"])
+    messages.success(
+        request,
+        _("The cart is for %(customer)s.") % {"customer": form.cleaned_data["end_customer"]},
+    )
+    return _cart_redirect(request)
+
+
+@reseller_partner_view
+@require_POST
+def cart_add(request: HttpRequest) -> HttpResponse:
+    form = CartAddForm(request.POST, product_choices=_product_choices(request))
+    if not form.is_valid():
+        return _render_cart(request, _find_cart(request), add_form=form)
+    cart = _get_or_create_cart(request)
+    try:
+        checkout.cart_add_line(
+            cart=cart,
+            product_id=form.cleaned_data["product"],
+            quantity=form.cleaned_data["quantity"],
+        )
+    except OrderRefused as refusal:  # CheckoutRefused too
+        form.add_error(None, refusal.message)
+        return _render_cart(request, cart, add_form=form)
+    messages.success(request, _("Added to the cart."))
+    return _cart_redirect(request)
+
+
+@reseller_partner_view
+@require_POST
+def cart_update(request: HttpRequest) -> HttpResponse:
+    """Save the quantities (0 removes a line); a `remove` button removes its line."""
+    cart = _find_cart(request)
+    if cart is None:
+        return _cart_redirect(request)
+    remove = request.POST.get("remove", "")
+    if remove:
+        if remove.isdigit():
+            checkout.cart_remove_line(cart=cart, product_id=int(remove))
+            messages.success(request, _("Removed from the cart."))
+        return _cart_redirect(request)
+    quantities: dict[int, int] = {}
+    for key, value in request.POST.items():
+        if not key.startswith("qty_") or not key[4:].isdigit():
+            continue
+        try:
+            quantities[int(key[4:])] = int(value)
+        except ValueError:
+            messages.error(request, _("Quantities must be whole numbers."))
+            return _cart_redirect(request)
+    try:
+        checkout.cart_update(cart=cart, quantities=quantities)
+    except OrderRefused as refusal:  # CheckoutRefused too
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("Cart updated."))
+    return _cart_redirect(request)
+
+
+@reseller_partner_view
+@require_POST
+def cart_clear(request: HttpRequest) -> HttpResponse:
+    cart = _find_cart(request)
+    if cart is not None:
+        checkout.cart_clear(cart=cart)
+    messages.success(request, _("The cart is empty."))
+    return _cart_redirect(request)
+
+
+@reseller_partner_view
+@require_POST
+def cart_checkout(request: HttpRequest) -> HttpResponse:
+    cart = _find_cart(request)
+    form = CheckoutForm(request.POST)
+    if not form.is_valid():
+        return _render_cart(request, cart, checkout_form=form)
+    if cart is None:
+        form.add_error(None, _("The cart is empty."))
+        return _render_cart(request, cart, checkout_form=form)
+
+    def pay_url(token: str) -> str:
+        return request.build_absolute_uri(reverse("pay:pay", kwargs={"token": token}))
+
+    try:
+        result = checkout.checkout_with_payment_link(
+            cart=cart,
+            recipient=form.cleaned_data["recipient"],
+            created_by=request.user,
+            pay_url=pay_url,
+        )
+    except OrderRefused as refusal:  # CheckoutRefused too
+        form.add_error(None, refusal.message)
+        return _render_cart(request, _find_cart(request), checkout_form=form)
+    messages.success(
+        request,
+        _("Order %(number)s created; the payment link is on its way to %(email)s.")
+        % {"number": result.order.number, "email": result.link.recipient},
+    )
+    return redirect(
+        "reseller_cart:sent",
+        reseller_public_id=request.reseller.public_id,
+        manufacturer_slug=request.tenant.slug,
+        order_id=result.order.pk,
+    )
+
+
+@reseller_partner_view
+@require_GET
+def cart_sent(request: HttpRequest, order_id: int) -> HttpResponse:
+    order = checkout.access_checkout_order(partnership=request.partnership, order_id=order_id)
+    context = {"order": order, "link": order.payment_links.first()}
+    return render(request, "orders/cart/sent.html", context)
+
+
+# --- public: the pay page ------------------------------------------------------------------
+
+
+def _public(response: HttpResponse) -> HttpResponse:
+    # The token is in the URL: never send it to other sites in the Referer header.
+    # ("same-origin", not "no-referrer": with no referrer the browser posts `Origin: null`
+    # and Django's CSRF origin check refuses the pay form.)
+    response["Referrer-Policy"] = "same-origin"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _render_state(request: HttpRequest, link, state: str, token: str) -> HttpResponse:
+    templates = {
+        LinkState.PAID: ("orders/pay/paid.html", 200),
+        LinkState.EXPIRED: ("orders/pay/expired.html", 410),
+        LinkState.CANCELLED: ("orders/pay/cancelled.html", 410),
+    }
+    template, status = templates[state]
+    context = {
+        "link": link,
+        "order": link.order,
+        "payment": checkout.payment_for_link(link) if state == LinkState.PAID else None,
+        "token": token,
+    }
+    return _public(render(request, template, context, status=status))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def pay(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = checkout.payment_link_resolve(token=token)
+    except checkout.PaymentLinkInvalid:
+        return _public(render(request, "orders/pay/invalid.html", status=404))
+    provider = get_payment_provider()
+    with scope(manufacturer=link.manufacturer):
+        state = checkout.payment_link_state(link)
+        if state != LinkState.VALID:
+            return _render_state(request, link, state, token)
+        form = provider.form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                # Only the provider's own fields are passed on; an "amount" is never read.
+                checkout.payment_link_pay(token=token, form_data=form.cleaned_data)
+            except checkout.PaymentDeclined as declined:
+                form.add_error(None, str(declined))
+            except checkout.PaymentLinkUnavailable as unavailable:
+                link = checkout.payment_link_resolve(token=token)
+                return _render_state(request, link, unavailable.state, token)
+            else:
+                return redirect("pay:receipt", token=token)
+        order = link.order
+        context = {
+            "link": link,
+            "order": order,
+            "lines": list(order.lines.all()),
+            "form": form,
+            "provider": provider,
+            "token": token,
+        }
+        return _public(render(request, "orders/pay/pay.html", context))
+
+
+@never_cache
+@require_GET
+def receipt(request: HttpRequest, token: str) -> HttpResponse:
+    try:
+        link = checkout.payment_link_resolve(token=token)
+    except checkout.PaymentLinkInvalid:
+        return _public(render(request, "orders/pay/invalid.html", status=404))
+    with scope(manufacturer=link.manufacturer):
+        if checkout.payment_link_state(link) != LinkState.PAID:
+            return redirect("pay:pay", token=token)
+        context = {
+            "link": link,
+            "order": link.order,
+            "lines": list(link.order.lines.all()),
+            "payment": checkout.payment_for_link(link),
+        }
+        return _public(render(request, "orders/pay/receipt.html", context))

@@ -1,0 +1,196 @@
+"""Reseller dashboard: a reseller's orders with one manufacturer, /r/<id>/m/<slug>/orders/…,
+and all its orders across manufacturers, /r/<id>/orders/."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.listing import apply_sort, csv_response, paginate
+from accounts.models import Manufacturer
+from accounts.tenancy import reseller_partner_view, reseller_view
+from catalog.gate import orderable_products
+from orders import selectors
+from orders.forms import (
+    NoteForm,
+    OrderFilterForm,
+    OrderRecipientForm,
+    ProductQuantitiesForm,
+    ResellerAllOrdersFilterForm,
+)
+from orders.models import NoteSide, Order, OrderStatus
+from orders.services import OrderRefused, order_create, order_note_add, order_transition
+from orders.views import ORDER_CSV_HEADER, order_csv_rows
+from orders.workflow import RESELLER, can_transition
+
+
+def _detail_url_kwargs(request: HttpRequest, order: Order) -> dict:
+    return {
+        "reseller_public_id": request.reseller.public_id,
+        "manufacturer_slug": request.tenant.slug,
+        "pk": order.pk,
+    }
+
+
+@reseller_partner_view
+@require_GET
+def order_list(request: HttpRequest) -> HttpResponse:
+    form = OrderFilterForm(request.GET or None)
+    orders = selectors.orders_for_reseller_partnership(
+        partnership=request.partnership, filters=form.to_filters()
+    )
+    orders, sort = apply_sort(request, orders, selectors.RESELLER_SORTS, "-created_at")
+    if request.GET.get("format") == "csv":
+        return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
+    context = {
+        "form": form,
+        "page_obj": paginate(request, orders),
+        "sort": sort,
+        "can_order": request.partnership.status == "active",
+    }
+    template = "orders/reseller/order_list.html"
+    if request.htmx and request.htmx.target == "order-table":
+        template += "#order-table"
+    return render(request, template, context)
+
+
+@reseller_view
+@require_GET
+def all_orders(request: HttpRequest) -> HttpResponse:
+    """Every order of the reseller, with all its manufacturers."""
+    manufacturers = Manufacturer.objects.filter(partnerships__reseller=request.reseller).order_by(
+        "name"
+    )
+    form = ResellerAllOrdersFilterForm(request.GET or None, manufacturers=manufacturers)
+    orders = selectors.orders_for_reseller(reseller=request.reseller, filters=form.to_filters())
+    orders, sort = apply_sort(request, orders, selectors.RESELLER_SORTS, "-created_at")
+    if request.GET.get("format") == "csv":
+        return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
+    context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
+    template = "orders/reseller/all_orders.html"
+    if request.htmx and request.htmx.target == "order-table":
+        template += "#order-table"
+    return render(request, template, context)
+
+
+def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
+    return {
+        "order": order,
+        "lines": selectors.order_lines_with_returns(order),
+        "timeline": selectors.order_timeline(order),
+        "notes": selectors.order_notes_for_reseller(order),
+        "returns": selectors.order_returns(order),
+        "can_cancel": can_transition(
+            from_status=order.status, to_status=OrderStatus.CANCELLED, side=RESELLER
+        ),
+        "note_form": NoteForm(),
+        "method_labels": selectors.order_method_labels(order),
+        **extra,
+    }
+
+
+@reseller_partner_view
+@require_GET
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.access_order_for_reseller(
+        reseller=request.reseller, manufacturer=request.tenant, pk=pk
+    )
+    return render(request, "orders/reseller/order_detail.html", _detail_context(request, order))
+
+
+@reseller_partner_view
+@require_POST
+def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.access_order_for_reseller(
+        reseller=request.reseller, manufacturer=request.tenant, pk=pk
+    )
+    reason = request.POST.get("reason", "").strip()[:500]
+    if not reason:
+        messages.error(request, _("Give a reason: the manufacturer will see it."))
+    else:
+        try:
+            order_transition(
+                order=order,
+                to_status=OrderStatus.CANCELLED,
+                side=RESELLER,
+                changed_by=request.user,
+                reason=reason,
+            )
+        except OrderRefused as refused:
+            messages.error(request, " ".join(refused.messages))
+        else:
+            messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
+    return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+
+
+@reseller_partner_view
+@require_POST
+def order_note(request: HttpRequest, pk: int) -> HttpResponse:
+    order = selectors.access_order_for_reseller(
+        reseller=request.reseller, manufacturer=request.tenant, pk=pk
+    )
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        order_note_add(
+            order=order,
+            author=request.user,
+            side=NoteSide.RESELLER,
+            body=form.cleaned_data["body"],
+            is_internal=form.cleaned_data["is_internal"],
+        )
+        messages.success(request, _("Note added."))
+        return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+    return render(
+        request,
+        "orders/reseller/order_detail.html",
+        _detail_context(request, order, note_form=form),
+        status=400,
+    )
+
+
+@reseller_partner_view
+@require_http_methods(["GET", "POST"])
+def order_place(request: HttpRequest) -> HttpResponse:
+    """Place an order for one of the reseller's end customers, or for its own use."""
+    partnership = request.partnership
+    if partnership.status != "active":
+        messages.error(request, _("This partnership is not active, so it cannot place orders."))
+        return redirect(
+            "reseller_orders:list",
+            reseller_public_id=request.reseller.public_id,
+            manufacturer_slug=request.tenant.slug,
+        )
+    products = orderable_products(manufacturer=request.tenant, reseller=request.reseller)
+    products = products.select_related("category").order_by("category__name", "name")
+    data = request.POST if request.method == "POST" else None
+    recipient_form = OrderRecipientForm(
+        data,
+        # The reseller's own customers only, through the relation (resellers sits above orders).
+        end_customers=request.reseller.end_customers.all().order_by("name"),
+        initial={"end_customer": request.GET.get("customer")},
+    )
+    quantities_form = ProductQuantitiesForm(data, products=products)
+    status = 200
+    if request.method == "POST":
+        if recipient_form.is_valid() and quantities_form.is_valid():
+            try:
+                order = order_create(
+                    partnership=partnership,
+                    lines=quantities_form.line_requests,
+                    created_by=request.user,
+                    end_customer=recipient_form.cleaned_data["end_customer"],
+                    own_use=recipient_form.cleaned_data["own_use"],
+                )
+            except OrderRefused as refused:
+                quantities_form.add_error(None, " ".join(refused.messages))
+            else:
+                messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
+                return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+        status = 400
+    context = {
+        "recipient_form": recipient_form,
+        "quantities_form": quantities_form,
+        "products": quantities_form.products,
+    }
+    return render(request, "orders/reseller/order_place.html", context, status=status)

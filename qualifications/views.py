@@ -1,0 +1,398 @@
+"""The manufacturer's qualifications: definitions, who holds them, grants and revocations,
+qualifying status, and the resellers' requests.
+
+Every member reads (a sales rep sees only holders in their portfolio); only owners and
+managers define, grant, revoke, change the qualifying status and answer requests (403).
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
+
+from accounts.listing import apply_sort, csv_response, paginate
+from accounts.models import STAFF_ROLES
+from accounts.tenancy import manufacturer_view
+from qualifications import selectors, services
+from qualifications.forms import (
+    DeclineForm,
+    GrantForm,
+    QualificationForm,
+    QualifyingStatusForm,
+    RevokeForm,
+)
+from qualifications.models import RequestStatus
+from qualifications.section import SECTION_TEMPLATE, safe_next, section_context
+from qualifications.services import QualificationRefused
+from resellers.models import QualifyingStatus
+
+
+def _url(request: HttpRequest, name: str, **kwargs) -> str:
+    return reverse(
+        f"qualifications:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs}
+    )
+
+
+# --- definitions ----------------------------------------------------------------------------
+
+
+@manufacturer_view
+@require_GET
+def qualification_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    rows = selectors.qualification_list(
+        manufacturer=request.tenant, membership=request.membership, query=query
+    )
+    rows, sort = apply_sort(request, rows, selectors.QUALIFICATION_SORTS, default="code")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-qualifications",
+            header=[_("Qualification ID"), _("Name"), _("Description"), _("Default"),
+                    _("Holders"), _("Unlocks categories")],
+            rows=(
+                [q.code, q.name, q.description, _("Yes") if q.is_default else _("No"),
+                 q.holder_count, ", ".join(c.name for c in q.restricted_categories.all())]
+                for q in rows
+            ),
+        )  # fmt: skip
+    context = {
+        "page_obj": paginate(request, rows),
+        "query": query,
+        "sort": sort,
+        "can_manage": request.membership.is_staff_role,
+        "open_requests": (
+            selectors.open_request_count(manufacturer=request.tenant)
+            if request.membership.is_staff_role
+            else 0
+        ),
+    }
+    template = "qualifications/list.html"
+    if request.htmx:
+        template += "#qualification-table"
+    return render(request, template, context)
+
+
+@manufacturer_view
+@require_GET
+def qualification_detail(request: HttpRequest, qualification_id: int) -> HttpResponse:
+    qualification = selectors.access_qualification(
+        manufacturer=request.tenant, qualification_id=qualification_id
+    )
+    tab = "history" if request.GET.get("tab") == "history" else "holders"
+    query = request.GET.get("q", "").strip()
+    if tab == "history":
+        rows = selectors.qualification_history(
+            qualification=qualification, membership=request.membership
+        )
+    else:
+        rows = selectors.qualification_holders(
+            qualification=qualification, membership=request.membership, query=query
+        )
+    if request.GET.get("format") == "csv" and tab == "holders":
+        return csv_response(
+            filename=f"{request.tenant.slug}-{qualification.code.lower()}-holders",
+            header=[_("Reseller ID"), _("Reseller"), _("Granted at"), _("Granted by"),
+                    _("Reason")],
+            rows=(
+                [g.partnership.reseller.public_id, g.partnership.reseller.name,
+                 g.granted_at.isoformat(), g.granted_by.email if g.granted_by else "",
+                 g.grant_reason]
+                for g in rows.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
+    context = {
+        "qualification": qualification,
+        "categories": list(qualification.restricted_categories.order_by("name")),
+        "tab": tab,
+        "query": query,
+        "page_obj": paginate(request, rows),
+        "can_manage": request.membership.is_staff_role,
+    }
+    return render(request, "qualifications/detail.html", context)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def qualification_create(request: HttpRequest) -> HttpResponse:
+    form = QualificationForm(request.POST or None, manufacturer=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            qualification = services.qualification_create(
+                manufacturer=request.tenant,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                description=form.cleaned_data["description"],
+                is_default=form.cleaned_data["is_default"],
+            )
+        except QualificationRefused as refused:
+            form.add_error(None, refused.message)
+        else:
+            messages.success(
+                request, _("Qualification %(code)s created.") % {"code": qualification.code}
+            )
+            return redirect(_url(request, "detail", qualification_id=qualification.pk))
+    return render(
+        request,
+        "qualifications/form.html",
+        {"form": form, "title": _("New qualification"), "back_url": _url(request, "list")},
+        status=400 if form.is_bound else 200,
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def qualification_edit(request: HttpRequest, qualification_id: int) -> HttpResponse:
+    qualification = selectors.access_qualification(
+        manufacturer=request.tenant, qualification_id=qualification_id
+    )
+    form = QualificationForm(
+        request.POST or None, instance=qualification, manufacturer=request.tenant
+    )
+    if request.method == "POST" and form.is_valid():
+        services.qualification_update(
+            qualification=qualification,
+            name=form.cleaned_data["name"],
+            description=form.cleaned_data["description"],
+            is_default=form.cleaned_data["is_default"],
+        )
+        messages.success(request, _("Qualification %(code)s saved.") % {"code": qualification.code})
+        return redirect(_url(request, "detail", qualification_id=qualification.pk))
+    return render(
+        request,
+        "qualifications/form.html",
+        {
+            "form": form,
+            "title": _("Edit %(code)s") % {"code": qualification.code},
+            "back_url": _url(request, "detail", qualification_id=qualification.pk),
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- one reseller: history page and the profile section's actions ---------------------------
+
+
+@manufacturer_view
+@require_GET
+def partnership_qualifications(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The section on its own page, with the full history of grants and status changes."""
+    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    tab = "status" if request.GET.get("tab") == "status" else "grants"
+    if tab == "status":
+        rows = selectors.partnership_status_history(partnership=partnership)
+    else:
+        rows = selectors.partnership_grant_history(partnership=partnership)
+    context = {"partnership": partnership, "tab": tab, "page_obj": paginate(request, rows)}
+    template = "qualifications/partnership.html"
+    if request.htmx:  # refreshed after a grant, revocation or status change in the section
+        template += "#history"
+    return render(request, template, context)
+
+
+def _section_response(
+    request: HttpRequest,
+    partnership,
+    *,
+    ok: bool,
+    message: str,
+    event: str | None = None,
+    grant_form: GrantForm | None = None,
+) -> HttpResponse:
+    """htmx: the refreshed section (with the message as a toast); plain POST: flash + PRG."""
+    next_url = safe_next(request, request.POST.get("next"))
+    if request.htmx:
+        context = section_context(
+            request, partnership, grant_form=None if ok else grant_form, next_url=next_url
+        )
+        response = HttpResponse(render_to_string(SECTION_TEMPLATE, context, request=request))
+        trigger_client_event(
+            response, "showMessage", {"level": "success" if ok else "danger", "message": message}
+        )
+        if ok and event:
+            trigger_client_event(response, event, {"reseller": partnership.reseller.public_id})
+        return response
+    (messages.success if ok else messages.error)(request, message)
+    return redirect(
+        next_url or _url(request, "partnership", public_id=partnership.reseller.public_id)
+    )
+
+
+def _first_error(form) -> str:
+    for errors in form.errors.values():
+        return str(errors[0])
+    return _("Check the form.")
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def grant(request: HttpRequest, public_id: str) -> HttpResponse:
+    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    form = GrantForm(request.POST, manufacturer=request.tenant, auto_id="qgrant_%s")
+    if not form.is_valid():
+        return _section_response(
+            request, partnership, ok=False, message=_first_error(form), grant_form=form
+        )
+    qualification = form.cleaned_data["qualification"]
+    try:
+        services.qualification_grant(
+            partnership=partnership,
+            qualification=qualification,
+            granted_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except QualificationRefused as refused:
+        form.add_error("code", refused.message)
+        return _section_response(
+            request, partnership, ok=False, message=refused.message, grant_form=form
+        )
+    return _section_response(
+        request,
+        partnership,
+        ok=True,
+        event="qualificationGranted",
+        message=_("%(code)s granted to %(reseller)s.")
+        % {"code": qualification.code, "reseller": partnership.reseller.name},
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    form = RevokeForm(request.POST, manufacturer=request.tenant)
+    if not form.is_valid():
+        return _section_response(request, partnership, ok=False, message=_first_error(form))
+    qualification = form.cleaned_data["qualification"]
+    try:
+        services.qualification_revoke(
+            partnership=partnership,
+            qualification=qualification,
+            revoked_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except QualificationRefused as refused:
+        return _section_response(request, partnership, ok=False, message=refused.message)
+    return _section_response(
+        request,
+        partnership,
+        ok=True,
+        event="qualificationRevoked",
+        message=_("%(code)s revoked from %(reseller)s.")
+        % {"code": qualification.code, "reseller": partnership.reseller.name},
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def qualifying_status(request: HttpRequest, public_id: str) -> HttpResponse:
+    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    form = QualifyingStatusForm(request.POST)
+    if not form.is_valid():
+        return _section_response(request, partnership, ok=False, message=_first_error(form))
+    status = form.cleaned_data["qualifying_status"]
+    try:
+        services.qualifying_status_set(
+            partnership=partnership,
+            status=status,
+            changed_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except QualificationRefused as refused:
+        return _section_response(request, partnership, ok=False, message=refused.message)
+    return _section_response(
+        request,
+        partnership,
+        ok=True,
+        event="qualifyingStatusChanged",
+        message=_("%(reseller)s is now “%(status)s”.")
+        % {"reseller": partnership.reseller.name, "status": QualifyingStatus(status).label},
+    )
+
+
+# --- requests -------------------------------------------------------------------------------
+
+
+REQUEST_TABS = [*RequestStatus.values, "all"]
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_GET
+def request_list(request: HttpRequest) -> HttpResponse:
+    status = request.GET.get("status", RequestStatus.OPEN)
+    if status not in REQUEST_TABS:
+        status = RequestStatus.OPEN
+    query = request.GET.get("q", "").strip()
+    rows = selectors.request_list(manufacturer=request.tenant, status=status, query=query)
+    context = {
+        "page_obj": paginate(request, rows),
+        "status": status,
+        "query": query,
+        "tabs": [(value, RequestStatus(value).label) for value in RequestStatus.values]
+        + [("all", _("All"))],
+        "decline_form": DeclineForm(),
+    }
+    return render(request, "qualifications/requests.html", context)
+
+
+def _back_to_requests(request: HttpRequest) -> HttpResponse:
+    next_url = safe_next(request, request.POST.get("next"))
+    return redirect(next_url or _url(request, "requests"))
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def request_grant(request: HttpRequest, request_id: int) -> HttpResponse:
+    qualification_request = selectors.access_request(
+        manufacturer=request.tenant, request_id=request_id
+    )
+    try:
+        services.qualification_request_decide(
+            request=qualification_request, grant=True, decided_by=request.user
+        )
+    except QualificationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("%(code)s granted to %(reseller)s.")
+            % {
+                "code": qualification_request.qualification.code,
+                "reseller": qualification_request.partnership.reseller.name,
+            },
+        )
+    return _back_to_requests(request)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
+    qualification_request = selectors.access_request(
+        manufacturer=request.tenant, request_id=request_id
+    )
+    form = DeclineForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _first_error(form))
+        return _back_to_requests(request)
+    try:
+        services.qualification_request_decide(
+            request=qualification_request,
+            grant=False,
+            decided_by=request.user,
+            reason=form.cleaned_data["reason"],
+        )
+    except QualificationRefused as refused:
+        messages.error(request, refused.message)
+    else:
+        messages.success(
+            request,
+            _("The request of %(reseller)s for %(code)s was declined.")
+            % {
+                "code": qualification_request.qualification.code,
+                "reseller": qualification_request.partnership.reseller.name,
+            },
+        )
+    return _back_to_requests(request)

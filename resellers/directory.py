@@ -1,0 +1,185 @@
+"""Reads for the manufacturer's reseller directory and profile pages.
+
+Every query starts from `partnerships_visible_to(membership)`: the tenant's partnerships,
+narrowed to a seller's portfolio by `orders.visibility.partnership_visibility_q`. The
+directory's figures are correlated, filtered aggregate subqueries on the partnership
+queryset, so a page of 25 resellers (or a CSV of 10,000) is one query, whatever the
+number of orders.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db.models import (
+    Count,
+    DateTimeField,
+    DecimalField,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Manufacturer, ManufacturerMembership
+from orders.models import Order, OrderReturn, OrderStatus
+from orders.visibility import partnership_visibility_q
+from orders.workflow import OPEN_STATUSES, SALES_STATUSES
+from resellers.models import Partnership
+from resellers.statistics import DEFAULT_PERIOD_DAYS, PERIOD_CHOICES, ZERO
+
+MONEY = DecimalField(max_digits=16, decimal_places=2)
+# The date of the latest order that reached fulfilment stands for the last invoice.
+INVOICED_STATUSES = frozenset({OrderStatus.FULFILLED, OrderStatus.COMPLETED})
+
+# ?sort=<key> -> annotated or model field; every column of the directory sorts.
+DIRECTORY_SORTS = {
+    "name": "reseller__name",
+    "public_id": "reseller__public_id",
+    "type": "reseller__reseller_type",
+    "region": "reseller__region",
+    "city": "reseller__city",
+    "status": "status",
+    "qualifying": "qualifying_status",
+    "sales": "sales",
+    "orders": "order_count",
+    "open": "open_orders",
+    "last_invoice": "last_invoice_at",
+    "since": "created_at",
+}
+DEFAULT_SORT = "reseller__name"
+
+
+@dataclass(frozen=True)
+class DirectoryFilters:
+    query: str = ""
+    reseller_type: str = ""
+    region: str = ""
+    status: str = ""
+    qualifying_status: str = ""
+    days: int = DEFAULT_PERIOD_DAYS
+
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter hides rows (the sales period does not)."""
+        return any(
+            [self.query, self.reseller_type, self.region, self.status, self.qualifying_status]
+        )
+
+
+def partnerships_visible_to(
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership
+) -> QuerySet[Partnership]:
+    """The tenant's partnerships this member may see: all for staff, a seller's portfolio."""
+    return Partnership.objects.filter(manufacturer=manufacturer).filter(
+        partnership_visibility_q(membership)
+    )
+
+
+def access_partnership(
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership, public_id: str
+) -> Partnership:
+    """The partnership with the reseller `public_id`, or one Http404 for a reseller that
+    does not exist, is not partnered with this tenant, or is outside a seller's portfolio."""
+    partnership = (
+        partnerships_visible_to(manufacturer=manufacturer, membership=membership)
+        .filter(reseller__public_id=public_id.upper())
+        .select_related("reseller", "price_list")
+        .first()
+    )
+    if partnership is None:
+        raise Http404(_("No such reseller."))
+    return partnership
+
+
+def _subquery(queryset: QuerySet, aggregate, output_field) -> Subquery:
+    """A correlated subquery returning one aggregate of the partnership's rows."""
+    return Subquery(
+        queryset.order_by().values("manufacturer_id").annotate(value=aggregate).values("value"),
+        output_field=output_field,
+    )
+
+
+def directory_rows(
+    *,
+    manufacturer: Manufacturer,
+    membership: ManufacturerMembership,
+    filters: DirectoryFilters | None = None,
+) -> QuerySet[Partnership]:
+    """The directory: visible partnerships with reseller data and, for the last
+    `filters.days` days, `sales` (sales-status order totals minus returns), `order_count`,
+    plus `open_orders` and `last_invoice_at` (all time). One query."""
+    filters = filters or DirectoryFilters()
+    days = filters.days if filters.days in PERIOD_CHOICES else DEFAULT_PERIOD_DAYS
+    since = timezone.now() - timedelta(days=days)
+    # Matched on (manufacturer, reseller): the columns Order is indexed on.
+    orders = Order.objects.filter(
+        manufacturer_id=OuterRef("manufacturer_id"), reseller_id=OuterRef("reseller_id")
+    )
+    period_sales = orders.filter(status__in=SALES_STATUSES, created_at__gte=since)
+    returns = OrderReturn.objects.filter(
+        manufacturer_id=OuterRef("manufacturer_id"),
+        order__reseller_id=OuterRef("reseller_id"),
+        order__status__in=SALES_STATUSES,
+        returned_at__gte=since,
+    )
+    rows = (
+        partnerships_visible_to(manufacturer=manufacturer, membership=membership)
+        .select_related("reseller")
+        .annotate(
+            gross_sales=Coalesce(
+                _subquery(period_sales, Sum("total"), MONEY), Value(ZERO), output_field=MONEY
+            ),
+            returned=Coalesce(
+                _subquery(returns, Sum("amount"), MONEY), Value(ZERO), output_field=MONEY
+            ),
+            order_count=Coalesce(_subquery(period_sales, Count("pk"), IntegerField()), Value(0)),
+            open_orders=Coalesce(
+                _subquery(orders.filter(status__in=OPEN_STATUSES), Count("pk"), IntegerField()),
+                Value(0),
+            ),
+            last_invoice_at=_subquery(
+                orders.filter(status__in=INVOICED_STATUSES), Max("created_at"), DateTimeField()
+            ),
+        )
+        .annotate(sales=F("gross_sales") - F("returned"))
+    )
+    query = filters.query.strip()
+    if query:
+        rows = rows.filter(
+            Q(reseller__name__icontains=query) | Q(reseller__public_id__iexact=query)
+        )
+    if filters.reseller_type:
+        rows = rows.filter(reseller__reseller_type=filters.reseller_type)
+    if filters.region:
+        rows = rows.filter(reseller__region=filters.region)
+    if filters.status:
+        rows = rows.filter(status=filters.status)
+    if filters.qualifying_status:
+        rows = rows.filter(qualifying_status=filters.qualifying_status)
+    return rows
+
+
+def partnership_orders(*, partnership: Partnership) -> QuerySet[Order]:
+    """The reseller's orders with this manufacturer, newest first (for the profile)."""
+    return (
+        Order.objects.filter(
+            manufacturer_id=partnership.manufacturer_id, reseller_id=partnership.reseller_id
+        )
+        .select_related("end_customer")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def public_id_partnered(*, manufacturer: Manufacturer, public_id: str) -> bool:
+    return Partnership.objects.filter(
+        manufacturer=manufacturer, reseller__public_id=public_id
+    ).exists()

@@ -1,0 +1,187 @@
+"""Forms of the manufacturer's reseller directory and profile. Choices stay in the tenant."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import (
+    Manufacturer,
+    Region,
+    Reseller,
+    ResellerType,
+    public_id_validator,
+)
+from catalog.models import PriceList
+from resellers.directory import DirectoryFilters, public_id_partnered
+from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
+from resellers.partnerships import RESELLER_DETAIL_FIELDS
+from resellers.statistics import DEFAULT_PERIOD_DAYS, GRANULARITIES, PERIOD_CHOICES, Period
+
+MAX_PERIOD_DAYS = 366 * 5
+MAX_DAILY_POINTS = 366
+
+
+def _with_all(choices) -> list:
+    return [("", _("All")), *choices]
+
+
+def _days_choices() -> list:
+    labels = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days"),
+              365: _("Last 365 days")}  # fmt: skip
+    return [(str(days), labels[days]) for days in PERIOD_CHOICES]
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    days = forms.TypedChoiceField(
+        label=_("Sales period"), choices=_days_choices, coerce=int, required=False
+    )
+    reseller_type = forms.ChoiceField(
+        label=_("Type"), choices=_with_all(ResellerType.choices), required=False
+    )
+    region = forms.ChoiceField(label=_("Region"), choices=_with_all(Region.choices), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=_with_all(PartnershipStatus.choices), required=False
+    )
+    qualifying_status = forms.ChoiceField(
+        label=_("Qualifying status"), choices=_with_all(QualifyingStatus.choices), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        self.fields["q"].widget.attrs["placeholder"] = _("Name or reseller ID")
+
+    def filters(self) -> DirectoryFilters:
+        """The valid filters; an invalid value is ignored rather than failing the page."""
+        self.is_valid()
+        data = {
+            name: self.cleaned_data.get(name)
+            for name in self.fields
+            if name not in self.errors and self.cleaned_data.get(name)
+        }
+        return DirectoryFilters(
+            query=data.get("q", ""),
+            reseller_type=data.get("reseller_type", ""),
+            region=data.get("region", ""),
+            status=data.get("status", ""),
+            qualifying_status=data.get("qualifying_status", ""),
+            days=data.get("days") or DEFAULT_PERIOD_DAYS,
+        )
+
+
+class PartnerExistingForm(forms.Form):
+    public_id = forms.CharField(
+        label=_("Reseller ID"),
+        max_length=20,
+        help_text=_("The 7-character ID the reseller sees in their dashboard, like 36G8J2Z."),
+    )
+
+    def __init__(self, *args, manufacturer: Manufacturer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.manufacturer = manufacturer
+
+    def clean_public_id(self) -> str:
+        public_id = self.cleaned_data["public_id"].strip().upper()
+        public_id_validator(public_id)
+        reseller = Reseller.objects.filter(public_id=public_id).first()
+        if reseller is None:
+            raise forms.ValidationError(
+                _("No reseller has the ID %(id)s. Check the ID, or create a new reseller."),
+                params={"id": public_id},
+            )
+        if public_id_partnered(manufacturer=self.manufacturer, public_id=public_id):
+            raise forms.ValidationError(
+                _("You are already partnered with %(name)s (%(id)s)."),
+                params={"name": reseller.name, "id": public_id},
+            )
+        return public_id
+
+
+class ResellerDetailsForm(forms.ModelForm):
+    """A reseller's business and contact data, for a new reseller or a correction."""
+
+    website = forms.URLField(
+        label=_("website"), required=False, max_length=200, assume_scheme="https"
+    )
+
+    class Meta:
+        model = Reseller
+        fields = list(RESELLER_DETAIL_FIELDS)
+
+
+class ConditionsForm(forms.ModelForm):
+    # Declared (not generated) so the class never queries PriceList without a tenant.
+    price_list = forms.ModelChoiceField(
+        label=_("Price list"), queryset=PriceList.objects.none(), required=False
+    )
+
+    class Meta:
+        model = Partnership
+        fields = ["price_list", "discount_percent", "payment_method", "shipping_method"]
+
+    def __init__(self, *args, manufacturer: Manufacturer, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["price_list"]
+        field.queryset = PriceList.objects.filter(manufacturer=manufacturer)
+        field.empty_label = _("None: list prices")
+
+
+class PartnershipStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=PartnershipStatus.choices)
+
+
+class StatisticsPeriodForm(forms.Form):
+    """?days=7|30|90|365, or ?from=YYYY-MM-DD&to=YYYY-MM-DD; ?by=day|week|month."""
+
+    days = forms.TypedChoiceField(
+        label=_("Period"),
+        choices=[*_days_choices(), ("0", _("Custom"))],
+        coerce=int,
+        required=False,
+    )
+    by = forms.ChoiceField(
+        label=_("Group by"),
+        choices=[("", _("Automatic")), *[(g, g) for g in GRANULARITIES]],
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date_widget = forms.DateInput(attrs={"type": "date", "class": "form-control"})
+        self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=date_widget)
+        self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=date_widget)
+        self.fields["by"].choices = [
+            ("", _("Automatic")), ("day", _("Day")), ("week", _("Week")), ("month", _("Month"))
+        ]  # fmt: skip
+        for name in ("days", "by"):
+            self.fields[name].widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("from"), cleaned.get("to")
+        if start or end:
+            if not (start and end):
+                raise forms.ValidationError(_("Choose both a start and an end date."))
+            if start > end:
+                raise forms.ValidationError(_("The start date is after the end date."))
+            if (end - start).days + 1 > MAX_PERIOD_DAYS:
+                raise forms.ValidationError(_("Choose a period of at most five years."))
+            period = Period(start=start, end=end)
+        else:
+            period = Period.last_days(cleaned.get("days") or DEFAULT_PERIOD_DAYS)
+        if cleaned.get("by") == "day" and period.days > MAX_DAILY_POINTS:
+            self.add_error("by", _("Group a period longer than a year by week or month."))
+        cleaned["period"] = period
+        return cleaned
+
+    def period(self) -> tuple[Period, str | None]:
+        """The chosen period and grouping; the default (last 30 days, automatic) on errors."""
+        if self.is_valid():
+            return self.cleaned_data["period"], self.cleaned_data.get("by") or None
+        return Period.last_days(DEFAULT_PERIOD_DAYS), None
+
+    @property
+    def custom(self) -> bool:
+        return bool(self.data.get("from") or self.data.get("to"))

@@ -1,0 +1,262 @@
+"""The manufacturer's reseller directory, reseller profiles and partnership actions.
+
+Every member reads; a seller sees only the customers in their portfolio (others are 404)
+and may edit their conditions and business data. Partnering and status changes are for
+owners and managers (sellers get 403).
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.listing import apply_sort, csv_response, paginate
+from accounts.models import STAFF_ROLES
+from accounts.tenancy import manufacturer_view
+from resellers import directory, partnerships
+from resellers.forms_manufacturer import (
+    ConditionsForm,
+    DirectoryFilterForm,
+    PartnerExistingForm,
+    PartnershipStatusForm,
+    ResellerDetailsForm,
+    StatisticsPeriodForm,
+)
+from resellers.models import PartnershipStatus
+from resellers.partnerships import PartnershipRefused
+from resellers.statistics import partnership_statistics
+
+
+def _profile_url(request: HttpRequest, partnership) -> str:
+    return reverse(
+        "resellers:profile",
+        kwargs={
+            "manufacturer_slug": request.tenant.slug,
+            "public_id": partnership.reseller.public_id,
+        },
+    )
+
+
+def _access(request: HttpRequest, public_id: str):
+    return directory.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
+
+
+def _url_exists(name: str, **kwargs) -> bool:
+    try:
+        reverse(name, kwargs=kwargs)
+    except NoReverseMatch:
+        return False
+    return True
+
+
+# --- directory ------------------------------------------------------------------------------
+
+
+@manufacturer_view
+@require_GET
+def directory_list(request: HttpRequest) -> HttpResponse:
+    filter_form = DirectoryFilterForm(request.GET)
+    filters = filter_form.filters()
+    rows = directory.directory_rows(
+        manufacturer=request.tenant, membership=request.membership, filters=filters
+    )
+    rows, sort = apply_sort(
+        request, rows, directory.DIRECTORY_SORTS, default=directory.DEFAULT_SORT
+    )
+    if request.GET.get("format") == "csv":
+        return _directory_csv(request, rows, filters.days)
+    context = {
+        "filter_form": filter_form,
+        "page_obj": paginate(request, rows),
+        "sort": sort,
+        "days": filters.days,
+        "filtered": filters.narrows,
+        "show_tier": False,  # a column appears once the partners app has tiers
+    }
+    template = "resellers/manufacturer/directory.html"
+    if request.htmx:
+        template += "#reseller-table"
+    return render(request, template, context)
+
+
+def _directory_csv(request: HttpRequest, rows, days: int) -> HttpResponse:
+    header = [
+        _("Reseller ID"), _("Name"), _("Type"), _("Region"), _("City"), _("Country"),
+        _("Public email"), _("Status"), _("Qualifying status"),
+        _("Sales (last %(days)s days)") % {"days": days}, _("Orders (last %(days)s days)")
+        % {"days": days}, _("Open orders"), _("Last invoice"), _("Currency"), _("Partner since"),
+    ]  # fmt: skip
+    currency = request.tenant.currency
+
+    def lines():
+        for p in rows.iterator(chunk_size=500):
+            reseller = p.reseller
+            yield [
+                reseller.public_id, reseller.name, reseller.get_reseller_type_display(),
+                reseller.get_region_display(), reseller.city, reseller.country,
+                reseller.public_email, p.get_status_display(), p.get_qualifying_status_display(),
+                p.sales, p.order_count, p.open_orders,
+                p.last_invoice_at.date().isoformat() if p.last_invoice_at else "",
+                currency, p.created_at.date().isoformat(),
+            ]  # fmt: skip
+
+    return csv_response(filename=f"{request.tenant.slug}-resellers", header=header, rows=lines())
+
+
+# --- partnering -----------------------------------------------------------------------------
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def partner_add(request: HttpRequest) -> HttpResponse:
+    """Partner with an existing reseller by its ID, or create a new reseller."""
+    action = request.POST.get("action") if request.method == "POST" else None
+    existing_form = PartnerExistingForm(
+        request.POST if action == "existing" else None,
+        manufacturer=request.tenant,
+        prefix="existing",
+    )
+    new_form = ResellerDetailsForm(request.POST if action == "new" else None, prefix="new")
+    partnership = None
+    if action == "existing" and existing_form.is_valid():
+        try:
+            partnership = partnerships.partnership_add_existing(
+                manufacturer=request.tenant, public_id=existing_form.cleaned_data["public_id"]
+            )
+        except PartnershipRefused as error:
+            existing_form.add_error("public_id", error.messages)
+    elif action == "new" and new_form.is_valid():
+        partnership = partnerships.reseller_onboard(
+            manufacturer=request.tenant, **new_form.cleaned_data
+        )
+    if partnership is not None:
+        messages.success(
+            request,
+            _("You are now partnered with %(name)s (%(id)s).")
+            % {"name": partnership.reseller.name, "id": partnership.reseller.public_id},
+        )
+        return redirect(_profile_url(request, partnership))
+    return render(
+        request,
+        "resellers/manufacturer/partner_add.html",
+        {"existing_form": existing_form, "new_form": new_form, "action": action},
+    )
+
+
+# --- profile --------------------------------------------------------------------------------
+
+
+@manufacturer_view
+@require_GET
+def profile(request: HttpRequest, public_id: str) -> HttpResponse:
+    partnership = _access(request, public_id)
+    period_form = StatisticsPeriodForm(request.GET)
+    period, granularity = period_form.period()
+    statistics = partnership_statistics(
+        partnership=partnership, period=period, granularity=granularity
+    )
+    chart = statistics.chart_data(
+        labels={"sales": _("Sales"), "previous": _("Previous period"), "orders": _("Orders")}
+    )
+    context = {
+        "partnership": partnership,
+        "reseller": partnership.reseller,
+        "period_form": period_form,
+        "stats": statistics,
+        "chart": chart,
+        "orders_page": paginate(request, directory.partnership_orders(partnership=partnership)),
+        "order_links": _url_exists("orders:detail", manufacturer_slug=request.tenant.slug, pk=1),
+        "can_change_status": request.membership.is_staff_role,
+        "status_choices": PartnershipStatus.choices,
+    }
+    template = "resellers/manufacturer/profile.html"
+    if request.htmx:
+        target = request.headers.get("HX-Target", "")
+        if target == "reseller-orders":
+            template += "#reseller-orders"
+        elif target == "reseller-stats":
+            template += "#reseller-stats"
+    return render(request, template, context)
+
+
+@manufacturer_view
+@require_http_methods(["GET", "POST"])
+def conditions_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    partnership = _access(request, public_id)
+    form = ConditionsForm(request.POST or None, instance=partnership, manufacturer=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnerships.partnership_update_conditions(partnership=partnership, **form.cleaned_data)
+        except PartnershipRefused as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(request, _("Commercial conditions saved."))
+            return redirect(_profile_url(request, partnership))
+    return _form_page(
+        request,
+        form,
+        partnership=partnership,
+        title=_("Commercial conditions of %(name)s") % {"name": partnership.reseller.name},
+    )
+
+
+@manufacturer_view
+@require_http_methods(["GET", "POST"])
+def details_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+    partnership = _access(request, public_id)
+    reseller = partnership.reseller
+    form = ResellerDetailsForm(request.POST or None, instance=reseller)
+    if request.method == "POST" and form.is_valid():
+        try:
+            partnerships.reseller_update_details(reseller=reseller, **form.cleaned_data)
+        except PartnershipRefused as error:
+            form.add_error(None, error.messages)
+        else:
+            messages.success(
+                request, _("Business data of %(name)s saved.") % {"name": reseller.name}
+            )
+            return redirect(_profile_url(request, partnership))
+    return _form_page(
+        request,
+        form,
+        partnership=partnership,
+        title=_("Business data of %(name)s") % {"name": reseller.name},
+    )
+
+
+def _form_page(request, form, *, partnership, title: str) -> HttpResponse:
+    return render(
+        request,
+        "resellers/manufacturer/profile_form.html",
+        {
+            "form": form,
+            "partnership": partnership,
+            "title": title,
+            "back_url": _profile_url(request, partnership),
+        },
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def status_change(request: HttpRequest, public_id: str) -> HttpResponse:
+    partnership = _access(request, public_id)
+    form = PartnershipStatusForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a valid status."))
+        return redirect(_profile_url(request, partnership))
+    status = form.cleaned_data["status"]
+    if status == partnership.status:
+        messages.info(request, _("The partnership already has this status."))
+        return redirect(_profile_url(request, partnership))
+    partnerships.partnership_set_status(partnership=partnership, status=status)
+    messages.success(
+        request,
+        _("The partnership with %(name)s is now %(status)s.")
+        % {"name": partnership.reseller.name, "status": PartnershipStatus(status).label.lower()},
+    )
+    return redirect(_profile_url(request, partnership))

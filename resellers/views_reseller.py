@@ -1,0 +1,198 @@
+"""Reseller dashboard pages of the resellers app: end customers and affiliate links."""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.listing import apply_sort, csv_response, paginate
+from accounts.tenancy import reseller_partner_view, reseller_view
+from resellers import selectors, services
+from resellers.forms import EndCustomerForm, InteractionForm
+from resellers.models import PartnershipStatus
+
+# --- end customers -------------------------------------------------------------------------
+
+
+@reseller_view
+@require_GET
+def customer_list(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "").strip()
+    customers = selectors.end_customer_list(reseller=request.reseller, query=query)
+    customers, sort = apply_sort(request, customers, selectors.END_CUSTOMER_SORTS, "name")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename="customers",
+            header=[
+                _("Name"),
+                _("Company"),
+                _("Email"),
+                _("Phone"),
+                _("Street"),
+                _("Postal code"),
+                _("City"),
+                _("Country"),
+                _("Orders"),
+                _("Last order"),
+                _("Customer since"),
+            ],
+            rows=(
+                [
+                    c.name,
+                    c.company,
+                    c.email,
+                    c.phone,
+                    c.street,
+                    c.postal_code,
+                    c.city,
+                    c.country,
+                    c.order_count,
+                    c.last_order_at.date().isoformat() if c.last_order_at else "",
+                    c.created_at.date().isoformat(),
+                ]
+                for c in customers.iterator()
+            ),
+        )
+    page_obj = paginate(request, customers)
+    context = {"page_obj": page_obj, "query": query, "sort": sort, "hx_target": "#customer-table"}
+    template = "resellers/customers/list.html"
+    if request.htmx:
+        template += "#customer-table"
+    return render(request, template, context)
+
+
+@reseller_view
+@require_http_methods(["GET", "POST"])
+def customer_create(request: HttpRequest) -> HttpResponse:
+    form = EndCustomerForm(request.POST or None, reseller=request.reseller)
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.end_customer_create(reseller=request.reseller, **form.cleaned_data)
+        except services.EndCustomerRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
+            return redirect(
+                "reseller_customers:detail",
+                reseller_public_id=request.reseller.public_id,
+                customer_id=customer.pk,
+            )
+    return render(request, "resellers/customers/form.html", {"form": form, "customer": None})
+
+
+@reseller_view
+@require_GET
+def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+    return _render_detail(request, customer, InteractionForm())
+
+
+def _render_detail(request, customer, interaction_form) -> HttpResponse:
+    context = {
+        "customer": customer,
+        "orders": selectors.end_customer_orders(customer=customer)[:100],
+        "interactions": selectors.end_customer_interactions(customer=customer),
+        "interaction_form": interaction_form,
+    }
+    return render(request, "resellers/customers/detail.html", context)
+
+
+@reseller_view
+@require_http_methods(["GET", "POST"])
+def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+    form = EndCustomerForm(request.POST or None, instance=customer, reseller=request.reseller)
+    if request.method == "POST" and form.is_valid():
+        # form.is_valid() wrote the values onto `customer`; reload it, the service saves.
+        changes = {name: form.cleaned_data[name] for name in services.END_CUSTOMER_FIELDS}
+        fresh = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+        try:
+            services.end_customer_update(customer=fresh, **changes)
+        except services.EndCustomerRefused as refusal:
+            form.add_error("email", str(refusal))
+        else:
+            messages.success(request, _("Customer details saved."))
+            return redirect(
+                "reseller_customers:detail",
+                reseller_public_id=request.reseller.public_id,
+                customer_id=customer_id,
+            )
+    return render(
+        request, "resellers/customers/form.html", {"form": form, "customer": form.instance}
+    )
+
+
+@reseller_view
+@require_POST
+def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+    customer = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+    form = InteractionForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, customer, form)
+    services.interaction_add(customer=customer, author=request.user, **form.cleaned_data)
+    messages.success(request, _("Interaction logged."))
+    return redirect(
+        reverse(
+            "reseller_customers:detail",
+            kwargs={"reseller_public_id": request.reseller.public_id, "customer_id": customer.pk},
+        )
+        + "#interactions"
+    )
+
+
+# --- affiliate link (one manufacturer) -----------------------------------------------------
+
+
+def _affiliate_redirect(request: HttpRequest) -> HttpResponse:
+    return redirect(
+        "reseller_affiliate:detail",
+        reseller_public_id=request.reseller.public_id,
+        manufacturer_slug=request.tenant.slug,
+    )
+
+
+@reseller_partner_view
+@require_GET
+def affiliate_detail(request: HttpRequest) -> HttpResponse:
+    partnership = request.partnership
+    link = selectors.affiliate_link_active(partnership=partnership)
+    join_url = (
+        request.build_absolute_uri(reverse("affiliate:join", kwargs={"token": link.token}))
+        if link
+        else ""
+    )
+    context = {
+        "link": link,
+        "join_url": join_url,
+        "signup_count": selectors.affiliate_signup_count(partnership=partnership),
+        "retired_links": selectors.affiliate_links_retired(partnership=partnership)[:10],
+        "can_create": partnership.status == PartnershipStatus.ACTIVE,
+    }
+    return render(request, "resellers/affiliate/detail.html", context)
+
+
+@reseller_partner_view
+@require_POST
+def affiliate_create(request: HttpRequest) -> HttpResponse:
+    try:
+        services.affiliate_link_get_or_create(partnership=request.partnership)
+    except services.AffiliateLinkRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Your sign-up link is ready to share."))
+    return _affiliate_redirect(request)
+
+
+@reseller_partner_view
+@require_POST
+def affiliate_rotate(request: HttpRequest) -> HttpResponse:
+    """Retire the current link (it will say so when opened) and make a new one."""
+    replace = request.partnership.status == PartnershipStatus.ACTIVE
+    services.affiliate_link_retire(partnership=request.partnership, replace=replace)
+    if replace:
+        messages.success(request, _("The old link was retired; share the new one below."))
+    else:
+        messages.success(request, _("The link was retired."))
+    return _affiliate_redirect(request)

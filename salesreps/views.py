@@ -1,0 +1,367 @@
+"""Sales reps and their portfolios, /m/<slug>/salesreps/…
+
+Owners and managers: the portfolio overview, a rep's customers and their reassignment,
+the coverage report, invitations, and assigning a rep on a customer's profile (the
+`rep_assignment_panel` tag posts here). Everyone: a new customer (a seller gets it in
+their portfolio), the assignment history of a customer they can see, and the sales report
+(a seller's is limited to their portfolio).
+"""
+
+from django.contrib import messages
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.listing import csv_response, paginate
+from accounts.models import STAFF_ROLES
+from accounts.tenancy import manufacturer_view
+from salesreps import selectors
+from salesreps.forms import (
+    AssignForm,
+    CustomerCreateForm,
+    InviteForm,
+    PeriodForm,
+    ReassignForm,
+    SalesReportForm,
+)
+from salesreps.services import (
+    AssignmentRefused,
+    InvitationRefused,
+    customer_create,
+    portfolio_assign,
+    portfolio_reassign,
+    rep_invite,
+)
+from salesreps.templatetags.salesreps import panel_context
+
+
+def _refusal(error) -> str:
+    return " ".join(error.messages)
+
+
+def _slug(request: HttpRequest) -> dict:
+    return {"manufacturer_slug": request.tenant.slug}
+
+
+def _period_context(form: PeriodForm) -> dict:
+    date_from, date_to = form.period()
+    return {"date_from": date_from, "date_to": date_to}
+
+
+# --- overview (staff) ----------------------------------------------------------------------
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    form = PeriodForm(request.GET or None)
+    period = _period_context(form)
+    rows = selectors.rep_overview(manufacturer=request.tenant, **period)
+    chart = {
+        "labels": [row.rep.display_name if row.rep else _("No rep") for row in rows],
+        "sales": [float(row.sales) for row in rows],
+        "customers": [row.customers for row in rows],
+        "salesLabel": _("Sales (%(currency)s)") % {"currency": request.tenant.currency},
+        "customersLabel": _("Customers"),
+    }
+    context = {
+        "form": form,
+        "rows": rows,
+        "chart": chart,
+        "gap_count": selectors.coverage_gaps(manufacturer=request.tenant).count(),
+        **period,
+    }
+    return render(request, "salesreps/overview.html", context)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_GET
+def rep_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    rep = selectors.access_seller(manufacturer=request.tenant, user_id=user_id)
+    customers = selectors.rep_customers(manufacturer=request.tenant, rep=rep)
+    others = selectors.sellers(manufacturer=request.tenant).exclude(user_id=rep.pk)
+    form = ReassignForm(
+        sellers=others,
+        customers=selectors.partnerships_of_rep(manufacturer=request.tenant, rep=rep),
+    )
+    context = {"rep": rep, "assignments": customers, "form": form}
+    return render(request, "salesreps/rep_detail.html", context)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET: preview what will move; POST: move it (all or nothing)."""
+    rep = selectors.access_seller(manufacturer=request.tenant, user_id=user_id)
+    portfolio = selectors.partnerships_of_rep(manufacturer=request.tenant, rep=rep).select_related(
+        "reseller"
+    )
+    others = selectors.sellers(manufacturer=request.tenant).exclude(user_id=rep.pk)
+    data = request.POST if request.method == "POST" else request.GET
+    form = ReassignForm(data, sellers=others, customers=portfolio)
+    detail_url = reverse("salesreps:rep_detail", kwargs={**_slug(request), "user_id": rep.pk})
+    if not form.is_valid():
+        return render(
+            request,
+            "salesreps/reassign.html",
+            {"rep": rep, "form": form, "moving": [], "detail_url": detail_url},
+            status=400,
+        )
+    moving = form.selected(portfolio.order_by("reseller__name", "pk"))
+    to_rep = form.cleaned_data["to_rep"].user if form.cleaned_data["to_rep"] else None
+    if request.method == "POST":
+        try:
+            moved = portfolio_reassign(
+                manufacturer=request.tenant, partnerships=moving, to_rep=to_rep, by=request.user
+            )
+        except AssignmentRefused as error:
+            messages.error(request, _refusal(error))
+            return redirect(detail_url)
+        target = to_rep.display_name if to_rep else _("nobody")
+        messages.success(
+            request,
+            _("%(count)d customer(s) moved from %(from)s to %(to)s.")
+            % {"count": moved, "from": rep.display_name, "to": target},
+        )
+        return redirect(detail_url)
+    context = {
+        "rep": rep,
+        "form": form,
+        "moving": moving,
+        "to_rep": to_rep,
+        "detail_url": detail_url,
+    }
+    return render(request, "salesreps/reassign.html", context)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_GET
+def coverage(request: HttpRequest) -> HttpResponse:
+    gaps = selectors.coverage_gaps(manufacturer=request.tenant)
+    query = request.GET.get("q", "").strip()
+    if query:
+        gaps = gaps.filter(
+            Q(reseller__name__icontains=query) | Q(reseller__public_id__iexact=query)
+        )
+    context = {
+        "page_obj": paginate(request, gaps),
+        "sellers": list(selectors.sellers(manufacturer=request.tenant)),
+        "q": query,
+    }
+    return render(request, "salesreps/coverage.html", context)
+
+
+# --- assignment on a customer (the panel) --------------------------------------------------
+
+
+def _back(request: HttpRequest, partnership) -> HttpResponse:
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = reverse(
+            "salesreps:history", kwargs={**_slug(request), "partnership_id": partnership.pk}
+        )
+    return redirect(target)
+
+
+def _panel_or_back(request: HttpRequest, partnership, *, error: str = "") -> HttpResponse:
+    if request.htmx:
+        context = panel_context(
+            request, partnership, error=error, next_url=request.POST.get("next", "")
+        )
+        return render(request, "salesreps/includes/assignment_panel.html", context)
+    if error:
+        messages.error(request, error)
+    return _back(request, partnership)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
+    )
+    form = AssignForm(request.POST, sellers=selectors.sellers(manufacturer=request.tenant))
+    if not form.is_valid():
+        return _panel_or_back(
+            request,
+            partnership,
+            error=_("Choose one of this manufacturer's sales reps; nothing was changed."),
+        )
+    rep = form.cleaned_data["rep"].user
+    try:
+        portfolio_assign(
+            manufacturer=request.tenant, partnership=partnership, rep=rep, by=request.user
+        )
+    except AssignmentRefused as error:
+        return _panel_or_back(request, partnership, error=_refusal(error))
+    if not request.htmx:
+        messages.success(
+            request,
+            _("%(customer)s is now in %(rep)s's portfolio.")
+            % {"customer": partnership.reseller.name, "rep": rep.display_name},
+        )
+    return _panel_or_back(request, partnership)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def unassign(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
+    )
+    portfolio_assign(
+        manufacturer=request.tenant, partnership=partnership, rep=None, by=request.user
+    )
+    if not request.htmx:
+        messages.success(
+            request,
+            _("%(customer)s no longer has a sales rep.") % {"customer": partnership.reseller.name},
+        )
+    return _panel_or_back(request, partnership)
+
+
+@manufacturer_view
+@require_GET
+def history(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    partnership = selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
+    )
+    assignments = selectors.assignment_history(manufacturer=request.tenant, partnership=partnership)
+    context = {"partnership": partnership, "assignments": assignments}
+    return render(request, "salesreps/history.html", context)
+
+
+# --- new customer --------------------------------------------------------------------------
+
+
+@manufacturer_view
+@require_http_methods(["GET", "POST"])
+def customer_new(request: HttpRequest) -> HttpResponse:
+    """Create a customer; a seller's new customer goes into their own portfolio."""
+    is_staff = request.membership.is_staff_role
+    sellers = selectors.sellers(manufacturer=request.tenant) if is_staff else None
+    form = CustomerCreateForm(request.POST or None, sellers=sellers)
+    if request.method == "POST" and form.is_valid():
+        if is_staff:
+            chosen = form.cleaned_data.get("rep")
+            rep = chosen.user if chosen else None
+        else:
+            rep = request.user
+        partnership = customer_create(
+            manufacturer=request.tenant,
+            created_by=request.user,
+            rep=rep,
+            reseller_fields=form.reseller_fields(),
+            partnership_fields=form.partnership_fields(),
+        )
+        messages.success(
+            request,
+            _("%(customer)s (reseller ID %(public_id)s) is now a customer.")
+            % {"customer": partnership.reseller.name, "public_id": partnership.reseller.public_id},
+        )
+        return redirect("salesreps:history", partnership_id=partnership.pk, **_slug(request))
+    return render(
+        request,
+        "salesreps/customer_form.html",
+        {"form": form},
+        status=400 if form.is_bound else 200,
+    )
+
+
+# --- sales report --------------------------------------------------------------------------
+
+
+@manufacturer_view
+@require_GET
+def my_sales(request: HttpRequest) -> HttpResponse:
+    """Sales of the member's visible customers over a period; staff may pick one rep."""
+    is_staff = request.membership.is_staff_role
+    sellers = selectors.sellers(manufacturer=request.tenant) if is_staff else None
+    form = SalesReportForm(request.GET or None, sellers=sellers)
+    period = _period_context(form)
+    rep = None
+    if is_staff and form.is_valid() and form.cleaned_data.get("rep"):
+        rep = form.cleaned_data["rep"].user
+    report = selectors.sales_report(
+        manufacturer=request.tenant, membership=request.membership, rep=rep, **period
+    )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename="sales",
+            header=[
+                _("Order"),
+                _("Date"),
+                _("Reseller ID"),
+                _("Reseller"),
+                _("Status"),
+                _("Manual"),
+                _("Created by"),
+                _("Currency"),
+                _("Total"),
+            ],
+            rows=(
+                [
+                    order.number,
+                    order.created_at.date().isoformat(),
+                    order.reseller.public_id,
+                    order.reseller.name,
+                    order.get_status_display(),
+                    _("Yes") if order.is_manual else _("No"),
+                    order.created_by.display_name if order.created_by else "",
+                    order.currency,
+                    order.total,
+                ]
+                for order in report.orders.iterator(chunk_size=500)
+            ),
+        )
+    chart = {
+        "labels": [row["month"].strftime("%Y-%m") for row in report.per_month],
+        "sales": [float(row["total"] or 0) for row in report.per_month],
+        "salesLabel": _("Sales (%(currency)s)") % {"currency": request.tenant.currency},
+    }
+    context = {
+        "form": form,
+        "report": report,
+        "chart": chart,
+        "rep": rep,
+        "page_obj": paginate(request, report.orders),
+        **period,
+    }
+    return render(request, "salesreps/my_sales.html", context)
+
+
+# --- invitations ---------------------------------------------------------------------------
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def invite(request: HttpRequest) -> HttpResponse:
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = rep_invite(
+                manufacturer=request.tenant,
+                email=form.cleaned_data["email"],
+                first_name=form.cleaned_data["first_name"],
+                last_name=form.cleaned_data["last_name"],
+                invited_by=request.user,
+                base_url=request.build_absolute_uri("/"),
+            )
+        except InvitationRefused as error:
+            form.add_error("email", _refusal(error))
+        else:
+            if result.new_user:
+                text = _("Invitation sent to %(email)s: the link lets them set a password.")
+            else:
+                text = _("%(email)s already had a login: they are now a sales rep and were told.")
+            messages.success(request, text % {"email": result.user.email})
+            return redirect("salesreps:overview", **_slug(request))
+    return render(
+        request, "salesreps/invite.html", {"form": form}, status=400 if form.errors else 200
+    )

@@ -1,0 +1,51 @@
+"""The team page: everyone in the tenant, nobody from elsewhere, in constant queries."""
+
+from accounts.models import Role
+
+# Session, user, membership, the team list (with users joined), the organisation switcher's
+# two membership lists, plus headroom for the shell. Not a count of members: if this grows,
+# say why in the commit.
+TEAM_PAGE_QUERY_BUDGET = 10
+
+
+def test_team_page_lists_members_of_this_tenant_only(
+    client_for, manager, manufacturer, other_manufacturer, make_member
+):
+    colleague = make_member(manufacturer, Role.SELLER)
+    stranger = make_member(other_manufacturer, Role.MANAGER)
+
+    page = client_for(manager).get(f"/m/{manufacturer.slug}/team/")
+
+    assert page.status_code == 200
+    assert colleague.email in page.text
+    assert manager.email in page.text
+    assert stranger.email not in page.text
+
+
+def test_team_page_queries_do_not_grow_with_members(
+    client_for, manager, manufacturer, make_member, django_assert_max_num_queries
+):
+    client = client_for(manager)
+    with django_assert_max_num_queries(TEAM_PAGE_QUERY_BUDGET):
+        small = client.get(f"/m/{manufacturer.slug}/team/")
+
+    for index in range(40):
+        make_member(manufacturer, Role.SELLER if index % 2 else Role.MANAGER)
+    with django_assert_max_num_queries(TEAM_PAGE_QUERY_BUDGET):
+        large = client.get(f"/m/{manufacturer.slug}/team/")
+
+    assert small.status_code == large.status_code == 200
+    assert len(large.context["members"]) == 41
+
+
+def test_dashboard_query_budget(
+    client_for, manager, manufacturer, make_member, django_assert_max_num_queries
+):
+    for _ in range(20):
+        make_member(manufacturer, Role.SELLER)
+    client = client_for(manager)
+
+    with django_assert_max_num_queries(TEAM_PAGE_QUERY_BUDGET):
+        page = client.get(f"/m/{manufacturer.slug}/")
+
+    assert page.context["role_counts"][Role.SELLER] == 20

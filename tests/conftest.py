@@ -1,0 +1,269 @@
+"""Shared fixtures: a throwaway PostgreSQL per run, scoping off in test bodies, inline Celery.
+
+The suite always runs on a real PostgreSQL 15 that it starts and stops itself
+(pytest-postgresql, through tests/pg_ctl_wrapper.sh so it also works as root). There is
+no SQLite fallback: where the PostgreSQL server binaries are missing, the run stops.
+"""
+
+import contextlib
+import glob
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django_scopes import scopes_disabled
+from pytest_postgresql import factories
+
+from accounts.models import Manufacturer, Role, User
+from tests.accounts.factories import ManufacturerFactory, MembershipFactory, UserFactory
+
+TESTS_DIR = Path(__file__).resolve().parent
+PG_CTL_WRAPPER = TESTS_DIR / "pg_ctl_wrapper.sh"
+TEST_DATABASE_NAME = "channel_portal"
+
+
+def find_pg_ctl() -> str | None:
+    """The real pg_ctl: the newest /usr/lib/postgresql/*/bin/pg_ctl, else pg_config's."""
+    candidates = sorted(
+        glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"),
+        key=lambda path: [int(p) if p.isdigit() else 0 for p in Path(path).parts[-3].split(".")],
+    )
+    candidates = [path for path in candidates if os.access(path, os.X_OK)]
+    if candidates:
+        return candidates[-1]
+    if shutil.which("pg_config"):
+        try:
+            bindir = subprocess.run(
+                ["pg_config", "--bindir"],  # noqa: S607 - found on PATH on purpose
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=30,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return None
+        pg_ctl = Path(bindir) / "pg_ctl"
+        if os.access(pg_ctl, os.X_OK):
+            return str(pg_ctl)
+    return None
+
+
+REAL_PG_CTL = find_pg_ctl()
+if REAL_PG_CTL:
+    # The wrapper runs this one (as the `postgres` user when we are root).
+    os.environ["CHANNEL_PORTAL_PG_CTL"] = REAL_PG_CTL
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if REAL_PG_CTL is None:
+        pytest.exit(
+            "PostgreSQL server binaries are required to run the tests: no pg_ctl found in "
+            "/usr/lib/postgresql/*/bin or in `pg_config --bindir`. "
+            "Install them (Debian 12: apt-get install postgresql-15).",
+            returncode=3,
+        )
+
+
+postgresql_proc = factories.postgresql_proc(
+    executable=str(PG_CTL_WRAPPER),
+    host="127.0.0.1",
+    port=None,
+    user="postgres",
+    dbname=TEST_DATABASE_NAME,
+    # Durability is worth nothing in a throwaway database; speed is.
+    postgres_options="-c fsync=off -c synchronous_commit=off -c full_page_writes=off",
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(postgresql_proc) -> None:
+    """Point Django at the PostgreSQL this run started; pytest-django creates test_<name>."""
+    from django.conf import settings
+    from django.db import connections
+
+    default = settings.DATABASES["default"]
+    default.update(
+        {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": TEST_DATABASE_NAME,
+            "USER": postgresql_proc.user,
+            "PASSWORD": postgresql_proc.password or "",
+            "HOST": postgresql_proc.host,
+            "PORT": str(postgresql_proc.port),
+            "OPTIONS": {},
+            "CONN_MAX_AGE": 0,
+        }
+    )
+    # A connection object made before this point would still speak SQLite.
+    connections.close_all()
+    for alias in list(connections.settings):
+        with contextlib.suppress(AttributeError):
+            del connections[alias]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Hashing a password the production way takes a third of a second; tests make many."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _scopes_disabled() -> Iterator[None]:
+    """Test set-up and assertions query freely.
+
+    Requests are not affected: the tenant middleware gives each request a fresh,
+    fail-closed scope, and tenant views set their own.
+    """
+    with scopes_disabled():
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _celery_eager() -> Iterator[None]:
+    """Tasks run inline (the settings' default without a broker); emails go to mail.outbox."""
+    from config.celery_app import app
+
+    previous = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = previous
+
+
+# --- people and organisations -------------------------------------------------------------
+
+
+@pytest.fixture
+def manufacturer(db) -> Manufacturer:
+    return ManufacturerFactory(name="Acme Audio", slug="acme")
+
+
+@pytest.fixture
+def other_manufacturer(db) -> Manufacturer:
+    return ManufacturerFactory(name="Borealis Lighting", slug="borealis")
+
+
+@pytest.fixture
+def make_member(db) -> Callable[..., User]:
+    """make_member(manufacturer, role=Role.MANAGER, **user_fields) -> the new user."""
+
+    def make(manufacturer: Manufacturer, role: str = Role.MANAGER, **user_fields) -> User:
+        return MembershipFactory(
+            manufacturer=manufacturer, role=role, user=UserFactory(**user_fields)
+        ).user
+
+    return make
+
+
+@pytest.fixture
+def owner(manufacturer, make_member) -> User:
+    return make_member(manufacturer, Role.OWNER)
+
+
+@pytest.fixture
+def manager(manufacturer, make_member) -> User:
+    return make_member(manufacturer, Role.MANAGER)
+
+
+@pytest.fixture
+def seller(manufacturer, make_member) -> User:
+    return make_member(manufacturer, Role.SELLER)
+
+
+@pytest.fixture
+def client_for(db) -> Callable[[User], Client]:
+    """client_for(user) -> a test client logged in as that user."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return make
+
+
+# --- Redis and a Celery broker (integration tests) ----------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def require_program(program: str, why: str) -> str:
+    """The program's path; skip without it, except on CI (CI=true), where it must exist."""
+    path = shutil.which(program)
+    if path is None:
+        message = f"`{program}` is not installed ({why}); .ci/run installs it."
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{message} CI=true: this test may not be skipped.", pytrace=False)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory) -> Iterator[str]:
+    """A real redis-server on a free loopback port, for this test session only."""
+    import redis
+
+    program = require_program("redis-server", "needed for the Celery integration test")
+    port = free_port()
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(  # noqa: S603 - fixed arguments
+        [
+            program,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(workdir),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}/0"
+    client = redis.Redis.from_url(url)
+    deadline = time.monotonic() + 10
+    try:
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"redis-server did not start on port {port}", pytrace=False)
+                time.sleep(0.05)
+        yield url
+    finally:
+        client.close()
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="session")
+def celery_broker_url(redis_url) -> Iterator[str]:
+    """Configure the Celery app's broker once per session (changing it twice goes stale)."""
+    from config.celery_app import app
+
+    app.conf.broker_url = redis_url
+    yield redis_url
+    app.pool.force_close_all()

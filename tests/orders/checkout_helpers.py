@@ -1,0 +1,55 @@
+"""Plain helpers (not fixtures) for the cart and payment-link tests."""
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from accounts.models import Manufacturer, Reseller, User
+from catalog.models import Product
+from orders.checkout import cart_add_line, cart_get_or_create, cart_set_end_customer
+from orders.models import Cart
+from resellers.models import EndCustomer, Partnership
+from resellers.services import end_customer_create
+from tests.accounts.factories import ResellerFactory, ResellerUserFactory
+from tests.catalog.factories import ProductFactory
+from tests.resellers.factories import PartnershipFactory
+
+PAY_URL_RE = re.compile(r"http://testserver/pay/([A-Za-z0-9_\-]+)/")
+
+
+@dataclass
+class Channel:
+    manufacturer: Manufacturer
+    partnership: Partnership
+    reseller: Reseller
+    user: User
+    customer: EndCustomer
+    products: list[Product]
+
+
+def make_channel(manufacturer: Manufacturer, *, discount: str = "10.00") -> Channel:
+    reseller = ResellerFactory(name="Soundhouse GmbH")
+    partnership = PartnershipFactory(manufacturer=manufacturer, reseller=reseller)
+    Partnership.objects.filter(pk=partnership.pk).update(discount_percent=Decimal(discount))
+    partnership.refresh_from_db()
+    user = ResellerUserFactory(reseller=reseller).user
+    customer = end_customer_create(
+        reseller=reseller, name="Jane Doe", email="jane@example.com", company="Doe AV"
+    )
+    products = [
+        ProductFactory(manufacturer=manufacturer, name="Aria", price=Decimal("100.00")),
+        ProductFactory(manufacturer=manufacturer, name="Bolero", price=Decimal("19.99")),
+    ]
+    return Channel(manufacturer, partnership, reseller, user, customer, products)
+
+
+def filled_cart(channel: Channel, quantities=(2, 3)) -> Cart:
+    cart = cart_get_or_create(partnership=channel.partnership, user=channel.user)
+    cart_set_end_customer(cart=cart, end_customer=channel.customer)
+    for product, quantity in zip(channel.products, quantities, strict=False):
+        cart_add_line(cart=cart, product_id=product.pk, quantity=quantity)
+    return cart
+
+
+def pay_url(token: str) -> str:
+    return f"http://testserver/pay/{token}/"

@@ -1,0 +1,81 @@
+from decimal import Decimal
+
+import pytest
+
+from resellers.models import PartnershipStatus
+from tests.accounts.factories import ResellerFactory, ResellerUserFactory
+from tests.catalog.factories import CategoryFactory, ProductFactory
+from tests.orders.factories import make_end_customer
+from tests.resellers.factories import PartnershipFactory
+
+
+@pytest.fixture
+def category(manufacturer):
+    return CategoryFactory(manufacturer=manufacturer, name="Loudspeakers")
+
+
+@pytest.fixture
+def products(manufacturer, category):
+    return [
+        ProductFactory(
+            manufacturer=manufacturer, category=category, sku="SPK-1", price=Decimal("100.00")
+        ),
+        ProductFactory(
+            manufacturer=manufacturer, category=category, sku="CBL-2", price=Decimal("19.99")
+        ),
+        ProductFactory(
+            manufacturer=manufacturer, category=category, sku="CLP-3", price=Decimal("0.35")
+        ),
+    ]
+
+
+@pytest.fixture
+def foreign_product(other_manufacturer):
+    return ProductFactory(manufacturer=other_manufacturer, sku="SPK-1", price=Decimal("1.00"))
+
+
+@pytest.fixture
+def reseller():
+    return ResellerFactory(name="Soundhouse GmbH")
+
+
+@pytest.fixture
+def partnership(manufacturer, reseller):
+    return PartnershipFactory(manufacturer=manufacturer, reseller=reseller)
+
+
+@pytest.fixture
+def reseller_user(partnership):
+    return ResellerUserFactory(reseller=partnership.reseller).user
+
+
+@pytest.fixture
+def customer(reseller):
+    return make_end_customer(reseller, name="Julia Weber", company="Hotel Seeblick")
+
+
+@pytest.fixture
+def other_reseller():
+    return ResellerFactory(name="Brightline KG")
+
+
+@pytest.fixture
+def other_partnership(manufacturer, other_reseller):
+    return PartnershipFactory(manufacturer=manufacturer, reseller=other_reseller)
+
+
+@pytest.fixture
+def other_reseller_user(other_partnership):
+    return ResellerUserFactory(reseller=other_partnership.reseller).user
+
+
+@pytest.fixture
+def other_customer(other_reseller):
+    return make_end_customer(other_reseller, name="Lukas Braun")
+
+
+@pytest.fixture
+def suspended_partnership(manufacturer):
+    return PartnershipFactory(
+        manufacturer=manufacturer, reseller=ResellerFactory(), status=PartnershipStatus.SUSPENDED
+    )

@@ -1,0 +1,79 @@
+"""The gate from both sides: the reseller's catalog and the order service."""
+
+import pytest
+
+from catalog.gate import orderable_products, visible_categories
+from orders.models import Order
+from orders.services import LineRequest, OrderRefused, order_create
+from qualifications import services
+from qualifications.selectors import held_qualification_ids
+
+
+def _visible_skus(partnership) -> set[str]:
+    return set(
+        orderable_products(
+            manufacturer=partnership.manufacturer, reseller=partnership.reseller
+        ).values_list("sku", flat=True)
+    )
+
+
+def _order(partnership, product):
+    return order_create(
+        partnership=partnership,
+        lines=[LineRequest(product.pk, 1)],
+        created_by=None,
+        own_use=True,
+    )
+
+
+def test_the_gate_follows_grant_and_revoke(
+    partnership, qualification, open_product, restricted_product, owner
+):
+    assert _visible_skus(partnership) == {"OPEN-1"}
+    assert restricted_product.category not in visible_categories(
+        manufacturer=partnership.manufacturer, reseller=partnership.reseller
+    )
+    with pytest.raises(OrderRefused):
+        _order(partnership, restricted_product)
+    assert not Order.objects.exists()
+
+    services.qualification_grant(
+        partnership=partnership, qualification=qualification, granted_by=owner
+    )
+    assert _visible_skus(partnership) == {"OPEN-1", "PRO-1"}
+    order = _order(partnership, restricted_product)
+    assert order.lines.get().sku == "PRO-1"
+
+    services.qualification_revoke(
+        partnership=partnership, qualification=qualification, revoked_by=owner
+    )
+    assert _visible_skus(partnership) == {"OPEN-1"}
+    with pytest.raises(OrderRefused):
+        _order(partnership, restricted_product)
+    assert Order.objects.count() == 1  # the order placed while qualified stays
+
+
+def test_a_grant_with_one_manufacturer_unlocks_nothing_elsewhere(
+    partnership, qualification, restricted_product, other_manufacturer, owner
+):
+    from tests.resellers.factories import PartnershipFactory
+
+    other = PartnershipFactory(manufacturer=other_manufacturer, reseller=partnership.reseller)
+    services.qualification_grant(
+        partnership=partnership, qualification=qualification, granted_by=owner
+    )
+    assert held_qualification_ids(partnership.manufacturer, partnership.reseller) == {
+        qualification.pk
+    }
+    assert held_qualification_ids(other_manufacturer, partnership.reseller) == set()
+    assert held_qualification_ids(other.manufacturer, other.reseller) == set()
+
+
+def test_the_policy_is_one_query(
+    partnership, qualification, owner, django_assert_num_queries, manufacturer
+):
+    services.qualification_grant(
+        partnership=partnership, qualification=qualification, granted_by=owner
+    )
+    with django_assert_num_queries(1):
+        held_qualification_ids(manufacturer, partnership.reseller)

@@ -1,0 +1,61 @@
+"""The demo channel: complete on the first run, untouched on the second."""
+
+from io import StringIO
+
+from django.apps import apps
+from django.core.management import call_command
+
+from accounts.models import Manufacturer, ManufacturerMembership, ResellerMembership, Role
+from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID
+from resellers.models import Partnership
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
+
+
+def run_demo() -> str:
+    out = StringIO()
+    call_command("demo_channel", stdout=out)
+    return out.getvalue()
+
+
+def test_demo_channel_is_complete_and_idempotent(db):
+    first_output = run_demo()
+    after_first = row_counts()
+    second_output = run_demo()
+    after_second = row_counts()
+
+    assert after_second == after_first
+    assert "nothing changed" in second_output
+
+    manufacturers = list(Manufacturer.objects.all())
+    assert len(manufacturers) == 2
+    for manufacturer in manufacturers:
+        assert Partnership.objects.filter(manufacturer=manufacturer).count() >= 30
+        roles = list(
+            ManufacturerMembership.objects.filter(manufacturer=manufacturer).values_list(
+                "role", flat=True
+            )
+        )
+        assert roles.count(Role.OWNER) >= 1
+        assert roles.count(Role.MANAGER) >= 1
+        assert roles.count(Role.SELLER) == 2
+    assert ResellerMembership.objects.exists()
+    assert Partnership.objects.filter(reseller__public_id=FLAGSHIP_RESELLER_ID).count() == 2
+
+    for output in (first_output, second_output):
+        assert DEMO_PASSWORD in output
+        assert "olivia.owner@northwind.example" in output
+        assert "grace.group@channel.example" in output
+
+
+def test_demo_logins_work(client, db):
+    run_demo()
+
+    response = client.post(
+        "/login/", {"username": "olivia.owner@northwind.example", "password": DEMO_PASSWORD}
+    )
+
+    assert response.status_code == 302
+    assert client.get("/")["Location"] == "/m/northwind/"

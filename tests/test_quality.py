@@ -1,0 +1,52 @@
+"""The lint gate, so `make test` alone catches it: ruff, migrations, import layering."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+COMMANDS = {
+    "ruff check": [str(BIN / "ruff"), "check", "--no-cache", "."],
+    "ruff format": [str(BIN / "ruff"), "format", "--check", "--no-cache", "."],
+    "migrations": [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
+    "import layers": [str(BIN / "lint-imports"), "--no-cache", "--no-logo"],
+}
+
+
+@pytest.fixture(scope="module")
+def results(tmp_path_factory) -> dict[str, subprocess.CompletedProcess]:
+    """Run the checks side by side; each test reports one of them."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
+    env["DATA_DIR"] = str(tmp_path_factory.mktemp("quality-data"))
+    processes = {
+        name: subprocess.Popen(  # noqa: S603 - fixed arguments
+            command,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for name, command in COMMANDS.items()
+    }
+    done = {}
+    for name, process in processes.items():
+        output, _ = process.communicate(timeout=180)
+        done[name] = subprocess.CompletedProcess(process.args, process.returncode, output)
+    return done
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_quality_gate(results, name):
+    result = results[name]
+
+    assert result.returncode == 0, f"`{' '.join(result.args)}` failed:\n{result.stdout}"
