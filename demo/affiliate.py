@@ -20,11 +20,15 @@ from resellers.models import (
 )
 from resellers.services import affiliate_link_get_or_create, affiliate_signup, interaction_add
 
-SIGNUPS = [
-    ("Katrin Vogel", "Vogel Eventtechnik"),
-    ("Mehmet Aydın", ""),
-    ("Sophie Brandt", "Brandt Architektur"),
-    ("Lukas Neumann", ""),
+SIGNUPS = [  # (name, company, email local part)
+    ("Katrin Vogel", "Vogel Eventtechnik", "katrin.vogel"),
+    ("Mehmet Aydın", "", "m.aydin"),
+    ("Sophie Brandt", "Brandt Architektur", "sophie"),
+    ("Lukas Neumann", "", "lukas.neumann"),
+    ("Ingrid Sørensen", "Nordhavn Café", "ingrid"),
+    ("Tobias Kern", "", "tkern"),
+    ("Aylin Demir", "Demir Zahnarztpraxis", "praxis.demir"),
+    ("Jan Petersen", "", "jan.petersen"),
 ]
 NOTES = {
     InteractionKind.CALL: [
@@ -47,7 +51,6 @@ NOTES = {
 
 
 def build_demo_affiliate(resellers: list[Reseller], report) -> None:
-    rng = random.Random(4711)  # noqa: S311 - demo data, not security
     now = timezone.now()
     for index, reseller in enumerate(resellers[:12]):
         partnerships = reseller.partnerships.filter(status=PartnershipStatus.ACTIVE)
@@ -60,9 +63,12 @@ def build_demo_affiliate(resellers: list[Reseller], report) -> None:
             ).first()
             if link is None or index > 2:
                 continue
-            domain = partnership.manufacturer.slug
-            for name, company in SIGNUPS[: 2 + index]:
-                email = f"{name.split()[0].lower()}.{domain}@signup.example"
+            # One generator per partnership and per customer: a re-run draws the same values.
+            rng = random.Random(f"affiliate-{partnership.manufacturer.slug}-{reseller.name}")  # noqa: S311
+            start = rng.randrange(len(SIGNUPS))
+            for offset in range(2 + index):
+                name, company, local = SIGNUPS[(start + offset) % len(SIGNUPS)]
+                email = f"{local}@{partnership.manufacturer.slug}-fans.example"
                 _, created = affiliate_signup(link=link, name=name, email=email, company=company)
                 if created:
                     report.count("affiliate sign-ups")
@@ -71,6 +77,7 @@ def build_demo_affiliate(resellers: list[Reseller], report) -> None:
         for customer in customers:
             if CustomerInteraction.objects.filter(end_customer=customer).exists():
                 continue
+            rng = random.Random(f"interactions-{customer.email}")  # noqa: S311
             for step in range(rng.randint(1, 3)):
                 kind = rng.choice(list(NOTES))
                 interaction_add(

@@ -122,9 +122,10 @@ def _lines(rng: random.Random, products: list) -> list[LineRequest]:
 def _order_history(
     *, partnership, rng: random.Random, products, customers, reps, staff, buyer, now, report
 ) -> int:
-    monthly = rng.choice([(0, 1), (1, 2), (1, 3), (2, 4)])  # small … large reseller
+    # Orders a month, small … large reseller: most resellers order now and then.
+    monthly = rng.choices([(0, 1), (1, 2), (1, 3), (2, 4)], weights=[35, 35, 20, 10])[0]
     created = 0
-    for months_ago in range(12, -1, -1):
+    for months_ago in range(11, -1, -1):
         for _ in range(rng.randint(*monthly)):
             placed_at = now - timedelta(days=months_ago * 30 + rng.uniform(0, 30))
             if placed_at >= now - timedelta(minutes=30):

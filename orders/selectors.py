@@ -19,6 +19,7 @@ from orders.models import (
     OrderReturnLine,
     OrderStatusChange,
 )
+from orders.visibility import partnership_visibility_q
 
 LIST_RELATED = ("reseller", "end_customer", "manufacturer", "created_by")
 
@@ -51,10 +52,13 @@ def visible_partnership_filter(
 
     `prefix` is the path from the queried model to the partnership: "partnership__" on
     Order, "" on Partnership itself.
-    Owners, managers and (for now) sellers see the whole tenant. Issue 6 restricts a seller
-    to their portfolio here, and every order selector follows.
+    Owners and managers see the whole tenant; a seller sees their portfolio (issue 6:
+    orders.visibility.partnership_visibility_q, the guardian permission join), and every
+    order selector follows. No membership (internal callers) means no restriction.
     """
-    return Q()
+    if membership is None:
+        return Q()
+    return partnership_visibility_q(membership, prefix=prefix)
 
 
 def _apply_filters(queryset: QuerySet[Order], filters: OrderFilters | None) -> QuerySet[Order]:
@@ -240,9 +244,13 @@ def end_customers_of(reseller: Reseller):
     return reseller.end_customers.with_scope(reseller=reseller).all().order_by("name")
 
 
-def resellers_of(manufacturer: Manufacturer) -> QuerySet[Reseller]:
-    """Resellers partnered with the tenant: the choices of the list's reseller filter."""
-    return Reseller.objects.filter(partnerships__manufacturer=manufacturer).order_by("name")
+def resellers_of(manufacturer: Manufacturer, membership=None) -> QuerySet[Reseller]:
+    """Resellers partnered with the tenant that the member may see: the choices of the
+    list's reseller filter (one filter() call, so both conditions hit the same partnership)."""
+    return Reseller.objects.filter(
+        Q(partnerships__manufacturer=manufacturer)
+        & visible_partnership_filter(membership, prefix="partnerships__")
+    ).order_by("name")
 
 
 def order_method_labels(order: Order) -> dict[str, str]:

@@ -168,7 +168,7 @@ def order_transition(
     locked.status = to_status
     locked.save(update_fields=["status", "updated_at"])
     OrderStatusChange.objects.create(
-        manufacturer=locked.manufacturer,
+        manufacturer_id=locked.manufacturer_id,
         order=locked,
         from_status=from_status,
         to_status=to_status,

@@ -86,7 +86,7 @@ ORDER_CSV_HEADER = [
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     form = ManufacturerOrderFilterForm(
-        request.GET or None, resellers=selectors.resellers_of(request.tenant)
+        request.GET or None, resellers=selectors.resellers_of(request.tenant, request.membership)
     )
     orders = selectors.orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()

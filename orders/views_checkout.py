@@ -247,7 +247,7 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _render_state(request: HttpRequest, link, state: str, token: str) -> HttpResponse:
+def _render_state(request: HttpRequest, link, state: str) -> HttpResponse:
     templates = {
         LinkState.PAID: ("orders/pay/paid.html", 200),
         LinkState.EXPIRED: ("orders/pay/expired.html", 410),
@@ -258,7 +258,7 @@ def _render_state(request: HttpRequest, link, state: str, token: str) -> HttpRes
         "link": link,
         "order": link.order,
         "payment": checkout.payment_for_link(link) if state == LinkState.PAID else None,
-        "token": token,
+        "provider": get_payment_provider(),
     }
     return _public(render(request, template, context, status=status))
 
@@ -274,7 +274,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
     with scope(manufacturer=link.manufacturer):
         state = checkout.payment_link_state(link)
         if state != LinkState.VALID:
-            return _render_state(request, link, state, token)
+            return _render_state(request, link, state)
         form = provider.form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
@@ -284,7 +284,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
                 form.add_error(None, str(declined))
             except checkout.PaymentLinkUnavailable as unavailable:
                 link = checkout.payment_link_resolve(token=token)
-                return _render_state(request, link, unavailable.state, token)
+                return _render_state(request, link, unavailable.state)
             else:
                 return redirect("pay:receipt", token=token)
         order = link.order
@@ -294,7 +294,6 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
             "lines": list(order.lines.all()),
             "form": form,
             "provider": provider,
-            "token": token,
         }
         return _public(render(request, "orders/pay/pay.html", context))
 
@@ -314,5 +313,6 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
             "order": link.order,
             "lines": list(link.order.lines.all()),
             "payment": checkout.payment_for_link(link),
+            "provider": get_payment_provider(),
         }
         return _public(render(request, "orders/pay/receipt.html", context))

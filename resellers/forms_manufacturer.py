@@ -20,6 +20,17 @@ MAX_PERIOD_DAYS = 366 * 5
 MAX_DAILY_POINTS = 366
 
 
+def _with_default_days(data, *, custom: bool = False):
+    """The query data with the period a page shows when none was chosen."""
+    if data is None or data.get("days"):
+        return data
+    data = data.copy()
+    data["days"] = (
+        "0" if custom and (data.get("from") or data.get("to")) else str(DEFAULT_PERIOD_DAYS)
+    )
+    return data
+
+
 def _with_all(choices) -> list:
     return [("", _("All")), *choices]
 
@@ -46,8 +57,8 @@ class DirectoryFilterForm(forms.Form):
         label=_("Qualifying status"), choices=_with_all(QualifyingStatus.choices), required=False
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(_with_default_days(data), *args, **kwargs)
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -103,7 +114,7 @@ class ResellerDetailsForm(forms.ModelForm):
     """A reseller's business and contact data, for a new reseller or a correction."""
 
     website = forms.URLField(
-        label=_("website"), required=False, max_length=200, assume_scheme="https"
+        label=_("Website"), required=False, max_length=200, assume_scheme="https"
     )
 
     class Meta:
@@ -147,8 +158,8 @@ class StatisticsPeriodForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, data=None, *args, **kwargs):
+        super().__init__(_with_default_days(data, custom=True), *args, **kwargs)
         date_widget = forms.DateInput(attrs={"type": "date", "class": "form-control"})
         self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=date_widget)
         self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=date_widget)

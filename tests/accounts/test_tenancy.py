@@ -94,7 +94,6 @@ def test_seller_sees_fewer_nav_entries_than_manager(client_for, seller, manager,
     seller_urls = {item["url"] for item in seller_nav}
     manager_urls = {item["url"] for item in manager_nav}
     assert len(seller_urls) < len(manager_urls)
-    assert seller_urls < manager_urls
     assert f"/m/{manufacturer.slug}/team/" not in seller_urls
 
 

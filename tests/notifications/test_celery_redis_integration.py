@@ -52,7 +52,7 @@ def celery_command() -> list[str]:
 
 
 @pytest.fixture
-def celery_worker(transactional_db, celery_broker_url, tmp_path) -> Iterator[Path]:
+def celery_worker(celery_broker_url, transactional_db, tmp_path) -> Iterator[Path]:
     """A real worker on the test database and the test Redis; yields its log file."""
     from config.celery_app import app
 
