@@ -39,6 +39,8 @@ class OrderFilterForm(forms.Form):
 
     def to_filters(self) -> OrderFilters:
         """The valid filters; an invalid value filters nothing rather than failing."""
+        if not self.is_bound:
+            return OrderFilters()
         self.is_valid()
         data = self.cleaned_data  # holds the valid fields only
         reseller = data.get("reseller")

@@ -181,8 +181,8 @@ def order_lines_with_returns(order: Order) -> list:
     returned = returned_quantities(order)
     lines = list(order.lines.all())
     for line in lines:
-        line.returned = returned.get(line.pk, 0)
-        line.returnable = line.quantity - line.returned
+        line.returned_quantity = returned.get(line.pk, 0)
+        line.returnable = line.quantity - line.returned_quantity
     return lines
 
 

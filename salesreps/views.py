@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import trigger_client_event
 
 from accounts.listing import csv_response, paginate
 from accounts.models import STAFF_ROLES
@@ -174,7 +175,10 @@ def _panel_or_back(request: HttpRequest, partnership, *, error: str = "") -> Htt
         context = panel_context(
             request, partnership, error=error, next_url=request.POST.get("next", "")
         )
-        return render(request, "salesreps/includes/assignment_panel.html", context)
+        response = render(request, "salesreps/includes/assignment_panel.html", context)
+        if not error:  # the page can refresh what depends on the rep (e.g. the history)
+            trigger_client_event(response, "repAssigned", {"partnership": partnership.pk})
+        return response
     if error:
         messages.error(request, error)
     return _back(request, partnership)

@@ -19,7 +19,6 @@ from salesreps.selectors import (
 )
 from salesreps.services import AssignmentRefused, portfolio_assign, portfolio_reassign
 from tests.orders.factories import make_order
-from tests.salesreps.conftest import member
 
 
 def membership(world, user, tenant=None):
@@ -152,8 +151,6 @@ def test_bulk_reassign_is_all_or_nothing(world):
 
 
 def test_coverage_lists_active_customers_without_rep(world):
-    suspended = member  # keep the import used below
-    assert suspended
     world.b1.status = "suspended"
     world.b1.save()
     portfolio_assign(manufacturer=world.tenant, partnership=world.b1, rep=None, by=None)

@@ -159,3 +159,30 @@ def test_rep_cannot_edit_catalog_or_reach_staff_pages(world, login):
     assert rep_a.get(world.url("catalog:product_create")).status_code == 403
     assert rep_a.get(world.url("portal:team")).status_code == 403
     assert rep_a.get(world.url("salesreps:overview")).status_code == 403
+
+
+# --- communications inbox ------------------------------------------------------------------
+
+
+def test_inbox_and_conversations_follow_the_portfolio(world, login):
+    from communications.services import conversation_start
+
+    def start(partnership, subject):
+        return conversation_start(
+            partnership=partnership,
+            kind="general",
+            subject=subject,
+            body="Hello",
+            author=world.reseller_user,
+        )
+
+    mine, theirs = start(world.a1, "About A1"), start(world.b1, "About B1")
+    rep_a = login(world.rep_a)
+    inbox = rep_a.get(world.url("communications:inbox"), {"tab": "all"}).content.decode()
+    assert "About A1" in inbox and "About B1" not in inbox
+    assert rep_a.get(world.url("communications:detail", conversation_id=mine.pk)).status_code == 200
+    assert (
+        rep_a.get(world.url("communications:detail", conversation_id=theirs.pk)).status_code == 404
+    )
+    manager_inbox = login(world.manager).get(world.url("communications:inbox"), {"tab": "all"})
+    assert "About B1" in manager_inbox.content.decode()
