@@ -38,7 +38,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def dashboard(request: HttpRequest) -> HttpResponse:
     manufacturer = request.tenant
     context = {
-        "partnership_count": manufacturer.partnerships.count(),
+        # A sales rep's figures live on their portfolio pages; tenant totals are not theirs.
+        "partnership_count": (
+            None if request.membership.is_seller else manufacturer.partnerships.count()
+        ),
         "role_counts": role_counts(manufacturer=manufacturer),
     }
     return render(request, "accounts/manufacturer_dashboard.html", context)

@@ -119,33 +119,37 @@ def _lines(rng: random.Random, products: list) -> list[LineRequest]:
     ]
 
 
-def _order_history(
+def _plan_orders(
     *, partnership, rng: random.Random, products, customers, reps, staff, buyer, now, report
-) -> int:
+) -> list:
+    """(placed_at, create) for a year of this partnership's orders; `create()` places one
+    and walks it along the workflow. Planned first so a tenant's numbers follow the dates."""
     # Orders a month, small … large reseller: most resellers order now and then.
     monthly = rng.choices([(0, 1), (1, 2), (1, 3), (2, 4)], weights=[35, 35, 20, 10])[0]
-    created = 0
+    plans = []
+
+    def create(placed_at):
+        own_use = rng.random() < 0.15
+        manual = rng.random() < 0.1 and bool(reps)
+        awaiting = not manual and rng.random() < 0.12
+        order = order_create(
+            partnership=partnership,
+            lines=_lines(rng, products),
+            created_by=rng.choice(reps) if manual else buyer,
+            end_customer=None if own_use else rng.choice(customers),
+            own_use=own_use,
+            is_manual=manual,
+            status=S.AWAITING_PAYMENT if awaiting else S.PLACED,
+            created_at=placed_at,
+        )
+        _advance(order, rng=rng, staff=staff, buyer=buyer, now=now, report=report)
+
     for months_ago in range(11, -1, -1):
         for _ in range(rng.randint(*monthly)):
             placed_at = now - timedelta(days=months_ago * 30 + rng.uniform(0, 30))
-            if placed_at >= now - timedelta(minutes=30):
-                continue
-            own_use = rng.random() < 0.15
-            manual = rng.random() < 0.1 and bool(reps)
-            awaiting = not manual and rng.random() < 0.12
-            order = order_create(
-                partnership=partnership,
-                lines=_lines(rng, products),
-                created_by=rng.choice(reps) if manual else buyer,
-                end_customer=None if own_use else rng.choice(customers),
-                own_use=own_use,
-                is_manual=manual,
-                status=S.AWAITING_PAYMENT if awaiting else S.PLACED,
-                created_at=placed_at,
-            )
-            created += 1
-            _advance(order, rng=rng, staff=staff, buyer=buyer, now=now, report=report)
-    return created
+            if placed_at < now - timedelta(minutes=30):
+                plans.append((placed_at, create))
+    return plans
 
 
 def _advance(order: Order, *, rng: random.Random, staff, buyer, now, report) -> None:
@@ -242,6 +246,7 @@ def build_demo_orders(rng: random.Random, report) -> None:
         with_orders = set(
             Order.objects.filter(manufacturer=manufacturer).values_list("partnership_id", flat=True)
         )
+        plans = []
         for partnership in partnerships:
             if partnership.pk in with_orders:
                 continue
@@ -253,7 +258,7 @@ def build_demo_orders(rng: random.Random, report) -> None:
                 continue
             customers = _ensure_end_customers(reseller, local, report)
             buyer_membership = reseller.memberships.select_related("user").first()
-            created = _order_history(
+            plans += _plan_orders(
                 partnership=partnership,
                 rng=local,
                 products=products,
@@ -264,4 +269,7 @@ def build_demo_orders(rng: random.Random, report) -> None:
                 now=now,
                 report=report,
             )
-            report.count("orders", created)
+        plans.sort(key=lambda plan: plan[0])
+        for placed_at, create in plans:
+            create(placed_at)
+        report.count("orders", len(plans))

@@ -15,6 +15,7 @@ from django.db.models import (
     DateTimeField,
     DecimalField,
     F,
+    FilteredRelation,
     IntegerField,
     Max,
     OuterRef,
@@ -29,7 +30,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Manufacturer, ManufacturerMembership
+from accounts.models import Manufacturer, ManufacturerMembership, Role
 from orders.models import Order, OrderReturn, OrderStatus
 from orders.visibility import partnership_visibility_q
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
@@ -54,8 +55,10 @@ DIRECTORY_SORTS = {
     "open": "open_orders",
     "last_invoice": "last_invoice_at",
     "since": "created_at",
+    "rep": "current_rep_last",
 }
 DEFAULT_SORT = "reseller__name"
+UNASSIGNED = "none"
 
 
 @dataclass(frozen=True)
@@ -65,13 +68,22 @@ class DirectoryFilters:
     region: str = ""
     status: str = ""
     qualifying_status: str = ""
+    # A seller's user id, or UNASSIGNED for customers without a rep.
+    rep: str = ""
     days: int = DEFAULT_PERIOD_DAYS
 
     @property
     def narrows(self) -> bool:
         """Whether any filter hides rows (the sales period does not)."""
         return any(
-            [self.query, self.reseller_type, self.region, self.status, self.qualifying_status]
+            [
+                self.query,
+                self.reseller_type,
+                self.region,
+                self.status,
+                self.qualifying_status,
+                self.rep,
+            ]
         )
 
 
@@ -150,7 +162,16 @@ def directory_rows(
                 orders.filter(status__in=INVOICED_STATUSES), Max("created_at"), DateTimeField()
             ),
         )
-        .annotate(sales=F("gross_sales") - F("returned"))
+        .annotate(
+            sales=F("gross_sales") - F("returned"),
+            # At most one open assignment per customer (a DB constraint): one LEFT JOIN.
+            current_assignment=FilteredRelation(
+                "rep_assignments", condition=Q(rep_assignments__ended_at__isnull=True)
+            ),
+            current_rep_first=F("current_assignment__rep__first_name"),
+            current_rep_last=F("current_assignment__rep__last_name"),
+            current_rep_email=F("current_assignment__rep__email"),
+        )
     )
     query = filters.query.strip()
     if query:
@@ -165,7 +186,21 @@ def directory_rows(
         rows = rows.filter(status=filters.status)
     if filters.qualifying_status:
         rows = rows.filter(qualifying_status=filters.qualifying_status)
+    # The current assignment is salesreps' relation, joined above (no import upward).
+    if filters.rep == UNASSIGNED:
+        rows = rows.filter(current_assignment__isnull=True)
+    elif filters.rep.isdigit():
+        rows = rows.filter(current_assignment__rep_id=int(filters.rep))
     return rows
+
+
+def sales_rep_choices(*, manufacturer: Manufacturer) -> list[tuple[str, str]]:
+    members = (
+        ManufacturerMembership.objects.filter(manufacturer=manufacturer, role=Role.SELLER)
+        .select_related("user")
+        .order_by("user__first_name", "user__last_name")
+    )
+    return [(str(m.user_id), m.user.display_name) for m in members]
 
 
 def partnership_orders(*, partnership: Partnership) -> QuerySet[Order]:

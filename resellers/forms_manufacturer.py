@@ -11,7 +11,7 @@ from accounts.models import (
     public_id_validator,
 )
 from catalog.models import PriceList
-from resellers.directory import DirectoryFilters, public_id_partnered
+from resellers.directory import UNASSIGNED, DirectoryFilters, public_id_partnered
 from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
 from resellers.partnerships import RESELLER_DETAIL_FIELDS
 from resellers.statistics import DEFAULT_PERIOD_DAYS, GRANULARITIES, PERIOD_CHOICES, Period
@@ -57,8 +57,18 @@ class DirectoryFilterForm(forms.Form):
         label=_("Qualifying status"), choices=_with_all(QualifyingStatus.choices), required=False
     )
 
-    def __init__(self, data=None, *args, **kwargs):
+    rep = forms.ChoiceField(label=_("Sales rep"), required=False)
+
+    def __init__(self, data=None, *args, rep_choices=None, **kwargs):
         super().__init__(_with_default_days(data), *args, **kwargs)
+        if rep_choices is None:
+            del self.fields["rep"]
+        else:
+            self.fields["rep"].choices = [
+                ("", _("All")),
+                (UNASSIGNED, _("No sales rep")),
+                *rep_choices,
+            ]
         for field in self.fields.values():
             css = "form-select" if isinstance(field, forms.ChoiceField) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -78,6 +88,7 @@ class DirectoryFilterForm(forms.Form):
             region=data.get("region", ""),
             status=data.get("status", ""),
             qualifying_status=data.get("qualifying_status", ""),
+            rep=data.get("rep", ""),
             days=data.get("days") or DEFAULT_PERIOD_DAYS,
         )
 

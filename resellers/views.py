@@ -59,7 +59,12 @@ def _url_exists(name: str, **kwargs) -> bool:
 @manufacturer_view
 @require_GET
 def directory_list(request: HttpRequest) -> HttpResponse:
-    filter_form = DirectoryFilterForm(request.GET)
+    rep_choices = (
+        directory.sales_rep_choices(manufacturer=request.tenant)
+        if request.membership.is_staff_role
+        else None
+    )
+    filter_form = DirectoryFilterForm(request.GET, rep_choices=rep_choices)
     filters = filter_form.filters()
     rows = directory.directory_rows(
         manufacturer=request.tenant, membership=request.membership, filters=filters

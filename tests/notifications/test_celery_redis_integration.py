@@ -20,6 +20,7 @@ pytestmark = pytest.mark.integration
 
 ROOT = Path(__file__).resolve().parents[2]
 DELIVERY_TIMEOUT_SECONDS = 30
+WORKER_START_TIMEOUT_SECONDS = 60
 
 
 def database_url() -> str:
@@ -51,6 +52,14 @@ def celery_command() -> list[str]:
     ]
 
 
+def wait_until_ready(worker: subprocess.Popen, log_path: Path) -> None:
+    deadline = time.monotonic() + WORKER_START_TIMEOUT_SECONDS
+    while "ready." not in log_path.read_text():
+        if worker.poll() is not None or time.monotonic() > deadline:
+            pytest.fail(f"The Celery worker did not start:\n{log_path.read_text()}")
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def celery_worker(celery_broker_url, transactional_db, tmp_path) -> Iterator[Path]:
     """A real worker on the test database and the test Redis; yields its log file."""
@@ -79,6 +88,7 @@ def celery_worker(celery_broker_url, transactional_db, tmp_path) -> Iterator[Pat
     )
     app.conf.task_always_eager = False
     try:
+        wait_until_ready(worker, log_path)
         yield log_path
     finally:
         app.conf.task_always_eager = True
@@ -109,6 +119,6 @@ def test_outbox_email_is_delivered_by_a_real_worker(celery_worker):
         time.sleep(0.2)
 
     log = celery_worker.read_text()
-    assert status == OutboxStatus.SENT, f"worker did not deliver in time; its log:\n{log}"
+    assert status == OutboxStatus.SENT, f"The worker did not deliver in time; its log:\n{log}"
     email.refresh_from_db()
     assert email.attempts == 1
