@@ -131,7 +131,7 @@ def _plan_orders(
     def create(placed_at):
         own_use = rng.random() < 0.15
         manual = rng.random() < 0.1 and bool(reps)
-        awaiting = not manual and rng.random() < 0.12
+        awaiting = not manual and rng.random() < 0.15
         order = order_create(
             partnership=partnership,
             lines=_lines(rng, products),
@@ -172,16 +172,16 @@ def _advance(order: Order, *, rng: random.Random, staff, buyer, now, report) -> 
         if fate < 0.05:
             step(S.CANCELLED, RESELLER, buyer, rng.uniform(1, 5), rng.choice(CANCEL_REASONS))
             return
-        if not step(S.PLACED, SYSTEM, None, rng.uniform(0.05, 3)):
+        if not step(S.PLACED, SYSTEM, None, rng.uniform(0.2, 8)):
             return
     manager = rng.choice(staff)
     if fate < 0.05:
-        step(S.REJECTED, MANUFACTURER, manager, rng.uniform(0.2, 2), rng.choice(REJECT_REASONS))
+        step(S.REJECTED, MANUFACTURER, manager, rng.uniform(0.5, 4), rng.choice(REJECT_REASONS))
         return
     if fate < 0.09:
         step(S.CANCELLED, RESELLER, buyer, rng.uniform(0.1, 1), rng.choice(CANCEL_REASONS))
         return
-    if not step(S.ACCEPTED, MANUFACTURER, manager, rng.uniform(0.2, 2)):
+    if not step(S.ACCEPTED, MANUFACTURER, manager, rng.uniform(0.5, 5)):
         return
     if fate < 0.11:
         step(
@@ -192,7 +192,7 @@ def _advance(order: Order, *, rng: random.Random, staff, buyer, now, report) -> 
             "Out of stock until next quarter.",
         )
         return
-    if not step(S.FULFILLED, MANUFACTURER, manager, rng.uniform(1, 6)):
+    if not step(S.FULFILLED, MANUFACTURER, manager, rng.uniform(2, 10)):
         return
     if rng.random() < 0.12:
         _note(order, rng, manager, buyer, at)
