@@ -22,7 +22,7 @@ from orders.models import (
     OrderStatusChange,
 )
 from orders.selectors import returned_quantities
-from orders.workflow import can_transition
+from orders.workflow import REASON_REQUIRED, can_transition
 
 
 class OrderRefused(ValidationError):
@@ -163,6 +163,8 @@ def order_transition(
                 else to_status,
             }
         )
+    if to_status in REASON_REQUIRED and not reason.strip():
+        raise OrderRefused(_("Give a reason: the other side sees it on the order's timeline."))
     from_status = locked.status
     now = at or timezone.now()
     locked.status = to_status

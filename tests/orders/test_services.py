@@ -184,6 +184,19 @@ def test_workflow_table(partnership, products, owner, from_status, to_status, si
         assert order.status_changes.count() == changes_before
 
 
+@pytest.mark.parametrize("to_status", [S.REJECTED, S.CANCELLED])
+def test_reject_or_cancel_without_a_reason_is_refused(partnership, products, owner, to_status):
+    order = force_status(make_order(partnership, products[:1]), S.PLACED)
+
+    with pytest.raises(OrderRefused, match="reason"):
+        order_transition(
+            order=order, to_status=to_status, side=MANUFACTURER, changed_by=owner, reason="  "
+        )
+
+    order.refresh_from_db()
+    assert order.status == S.PLACED
+
+
 def test_status_hook_fires_and_a_failing_receiver_rolls_back(partnership, products, owner):
     order = make_order(partnership, products[:1])
     seen = []
