@@ -36,13 +36,14 @@ def home(request: HttpRequest) -> HttpResponse:
 @manufacturer_view
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    manufacturer = request.tenant
+    """The manufacturer's landing page. Its panels are template tags of the apps that own
+    the figures ({% load channel_dashboard %} and friends): accounts imports none of them.
+    Each panel starts from the member's visibility, so a seller sees their portfolio only."""
     context = {
-        # A sales rep's figures live on their portfolio pages; tenant totals are not theirs.
-        "partnership_count": (
-            None if request.membership.is_seller else manufacturer.partnerships.count()
+        # The team's size is the staff's business; a sales rep's page shows their portfolio.
+        "role_counts": (
+            role_counts(manufacturer=request.tenant) if request.membership.is_staff_role else None
         ),
-        "role_counts": role_counts(manufacturer=manufacturer),
     }
     return render(request, "accounts/manufacturer_dashboard.html", context)
 
@@ -65,10 +66,10 @@ def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
 @reseller_view
 @require_GET
 def reseller_dashboard(request: HttpRequest) -> HttpResponse:
-    partnerships = request.reseller.partnerships.select_related("manufacturer").order_by(
-        "manufacturer__name"
-    )
-    return render(request, "accounts/reseller_dashboard.html", {"partnerships": partnerships})
+    """The reseller's landing page: one card per manufacturer with its figures, recent
+    orders across manufacturers. The figures come from resellers' `channel_dashboard` tags
+    (orders and partnerships sit above accounts), all filtered by `request.reseller`."""
+    return render(request, "accounts/reseller_dashboard.html")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -332,7 +332,8 @@ def conversation_log_event(
             conversation=conversation,
             message=message,
             kind=NotificationKind.QUALIFICATION_REQUESTED,
-            title=body[:250],
+            title=_("%(reseller)s: %(type)s")
+            % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
         )
     return message
 

@@ -21,6 +21,7 @@ from accounts.services import (
 )
 from demo.affiliate import build_demo_affiliate
 from demo.catalog import build_demo_catalog
+from demo.communications import build_demo_communications
 from demo.orders import build_demo_orders
 from demo.salesreps import assign_demo_portfolios
 from resellers.models import Partnership, PartnershipStatus
@@ -180,7 +181,8 @@ class DemoReport:
     created: dict[str, int] = field(default_factory=dict)
 
     def count(self, what: str, n: int = 1) -> None:
-        self.created[what] = self.created.get(what, 0) + n
+        if n:  # "0 orders" is not something the run created
+            self.created[what] = self.created.get(what, 0) + n
 
 
 def _user(person: DemoUser, report: DemoReport) -> User:
@@ -308,4 +310,6 @@ def build_demo_channel() -> DemoReport:
     for manufacturer in manufacturers:  # after the orders: no email per historic order
         assign_demo_portfolios(manufacturer, report=report)
     build_demo_affiliate(resellers, report)  # after the orders and their end customers
+    for manufacturer in manufacturers:
+        build_demo_communications(manufacturer, rng, report)
     return report

@@ -187,7 +187,7 @@ def digest_send(*, user_id: int) -> OutboxEmail | None:
     """
     with transaction.atomic():
         pending = list(
-            Notification.objects.select_for_update(skip_locked=True)
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(user_id=user_id, channel=NotificationChannel.DIGEST, email__isnull=True)
             .select_related("user", "manufacturer")
             .order_by("created_at", "pk")

@@ -102,6 +102,9 @@ def celery_worker(celery_broker_url, transactional_db, tmp_path) -> Iterator[Pat
 
 
 def test_outbox_email_is_delivered_by_a_real_worker(celery_worker):
+    assert not connection.in_atomic_block, (
+        "A transaction is still open from an earlier test: nothing here would be committed."
+    )
     with transaction.atomic():
         email = email_enqueue(
             recipient="partner@example.test",
