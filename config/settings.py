@@ -203,6 +203,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
 PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 
+# Where the portal is reached, for links in emails written outside a request (tasks, hooks).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 

@@ -151,7 +151,7 @@ def _email_body(body: str, url: str) -> str:
     if not url:
         return body
     if url.startswith("/"):
-        url = getattr(settings, "PORTAL_BASE_URL", "").rstrip("/") + url
+        url = settings.PORTAL_BASE_URL.rstrip("/") + url
     return f"{body}\n\n{url}".strip()
 
 
