@@ -259,11 +259,29 @@ def redis_url(tmp_path_factory) -> Iterator[str]:
             process.wait()
 
 
+def reset_broker_connections(app) -> None:
+    """Forget the app's cached broker connections, as Celery does after a fork.
+
+    Even inline (eager) tasks take a producer from the pool, so by the time a test asks
+    for a real broker the pool is already bound to the `memory://` broker of the settings.
+    """
+    if app._pool is not None:
+        app._pool.force_close_all()
+    app._pool = None
+    with contextlib.suppress(AttributeError, KeyError):
+        app.__dict__["amqp"]._producer_pool = None
+
+
 @pytest.fixture(scope="session")
 def celery_broker_url(redis_url) -> Iterator[str]:
-    """Configure the Celery app's broker once per session (changing it twice goes stale)."""
+    """Point the Celery app at the test Redis, once per session.
+
+    Changing `broker_url` twice in one run leaves a stale cached connection, so it is set
+    once and the pools bound to the old broker are dropped at that moment.
+    """
     from config.celery_app import app
 
     app.conf.broker_url = redis_url
+    reset_broker_connections(app)
     yield redis_url
-    app.pool.force_close_all()
+    reset_broker_connections(app)

@@ -293,7 +293,7 @@ def channel_recent_orders(context) -> dict:
     request = context["request"]
     orders = (
         orders_for_manufacturer(manufacturer=request.tenant, membership=request.membership)
-        .select_related("partnership")
+        .select_related("partnership__reseller")
         .order_by("-created_at", "-pk")[:RECENT_ORDERS]
     )
     return {**_staff_context(context), "orders": list(orders)}
