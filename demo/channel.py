@@ -7,8 +7,10 @@ names and figures the same on every machine.
 
 import random
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Manufacturer, Region, Reseller, ResellerType, Role, User
@@ -23,6 +25,7 @@ from demo.affiliate import build_demo_affiliate
 from demo.catalog import build_demo_catalog
 from demo.communications import build_demo_communications
 from demo.orders import build_demo_orders
+from demo.qualifications import build_demo_qualifications
 from demo.salesreps import assign_demo_portfolios
 from resellers.models import Partnership, PartnershipStatus
 from resellers.services import partnership_create
@@ -276,6 +279,8 @@ def build_manufacturer(
     )
     for reseller in resellers:
         joins, roll = rng.random(), rng.random()
+        # Partners of long standing: the channel existed before its year of demo orders.
+        since = timezone.now() - timedelta(days=rng.randint(380, 2200))
         if reseller.pk in already or (joins >= 0.8 and reseller.public_id != FLAGSHIP_RESELLER_ID):
             continue
         status = (
@@ -285,7 +290,10 @@ def build_manufacturer(
             if roll < 0.94
             else PartnershipStatus.ENDED
         )
-        partnership_create(manufacturer=manufacturer, reseller=reseller, status=status)
+        partnership = partnership_create(
+            manufacturer=manufacturer, reseller=reseller, status=status
+        )
+        Partnership.objects.filter(pk=partnership.pk).update(created_at=since)
         report.count("partnerships")
     return manufacturer
 
@@ -299,6 +307,7 @@ def build_demo_channel() -> DemoReport:
     manufacturers = [build_manufacturer(spec, resellers, rng, report) for spec in MANUFACTURERS]
     for manufacturer in manufacturers:
         build_demo_catalog(manufacturer, rng, report)
+        build_demo_qualifications(manufacturer, report)
     group_user = _user(GROUP_USER, report)
     for manufacturer in manufacturers:
         _membership(manufacturer, group_user, Role.MANAGER, report)

@@ -1,13 +1,15 @@
 """The demo channel: complete on the first run, untouched on the second."""
 
+from datetime import timedelta
 from io import StringIO
 
 from django.apps import apps
 from django.core.management import call_command
+from django.utils import timezone
 
 from accounts.models import Manufacturer, ManufacturerMembership, ResellerMembership, Role
 from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID
-from resellers.models import Partnership
+from resellers.models import Partnership, QualifyingStatus
 
 
 def row_counts() -> dict[str, int]:
@@ -41,6 +43,18 @@ def test_demo_channel_is_complete_and_idempotent(client, db):
         assert roles.count(Role.OWNER) >= 1
         assert roles.count(Role.MANAGER) >= 1
         assert roles.count(Role.SELLER) == 2
+        partnerships = Partnership.objects.filter(manufacturer=manufacturer)
+        # A qualified reseller holds the default code; a channel has some of each status.
+        qualified = partnerships.filter(qualifying_status=QualifyingStatus.QUALIFIED)
+        assert qualified.count() >= 5
+        assert partnerships.filter(qualifying_status=QualifyingStatus.NOT_QUALIFIED).exists()
+        for partnership in qualified:
+            assert partnership.qualification_grants.filter(
+                qualification__is_default=True, revoked_at__isnull=True
+            ).exists()
+        # Partners of long standing: none joined after its first demo order.
+        year_ago = timezone.now() - timedelta(days=365)
+        assert not partnerships.filter(created_at__gt=year_ago).exists()
     assert ResellerMembership.objects.exists()
     assert Partnership.objects.filter(reseller__public_id=FLAGSHIP_RESELLER_ID).count() == 2
 
