@@ -16,7 +16,7 @@
           backgroundColor: dataset.type === "line" ? color : color + "cc",
           borderWidth: dataset.type === "line" ? 2 : 0,
           pointRadius: dataset.type === "line" ? 2 : 0,
-          tension: 0.25,
+          cubicInterpolationMode: "monotone", // never overshoots below zero between points
           data: (dataset.data || []).map(Number),
         },
         dataset,
