@@ -2,6 +2,7 @@
 
 import csv
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -48,6 +49,24 @@ def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequenc
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
     return response
+
+
+def csv_date(value: datetime | date | None) -> str:
+    """ISO date for a CSV cell (a timestamp's local date); empty when there is none."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value.isoformat()
+
+
+def csv_datetime(value: datetime | None) -> str:
+    """ISO timestamp in local time, to the second, for a CSV cell; empty when there is none."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.isoformat(timespec="seconds")
 
 
 def _csv_safe(value):

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from accounts.listing import csv_date, csv_response
 from accounts.models import STAFF_ROLES
 from accounts.selectors import access_member, role_counts, team_members
 from accounts.tenancy import (
@@ -51,9 +52,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
 def team(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "accounts/team.html", {"members": team_members(manufacturer=request.tenant)}
-    )
+    members = team_members(manufacturer=request.tenant)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-team",
+            header=[_("Name"), _("Email"), _("Role"), _("Since")],
+            rows=(
+                [m.user.get_full_name(), m.user.email, m.get_role_display(),
+                 csv_date(m.created_at)]
+                for m in members.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
+    return render(request, "accounts/team.html", {"members": members})
 
 
 @manufacturer_view(roles=STAFF_ROLES)

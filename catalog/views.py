@@ -7,10 +7,11 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.listing import apply_sort, csv_response, paginate
+from accounts.listing import apply_sort, csv_date, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog import selectors, services
@@ -114,7 +115,20 @@ def product_set_active(request: HttpRequest, product_id: int) -> HttpResponse:
 @manufacturer_view
 @require_GET
 def categories(request: HttpRequest) -> HttpResponse:
-    rows = selectors.category_list(manufacturer=request.tenant)
+    rows = selectors.category_list(manufacturer=request.tenant).order_by("name", "pk")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-categories",
+            header=[_("Name"), _("Description"), _("Access"), _("Required qualification"),
+                    _("Products"), _("Active products")],
+            rows=(
+                [c.name, c.description,
+                 _("Restricted") if c.required_qualification_id else _("Open"),
+                 c.required_qualification.code if c.required_qualification else "",
+                 c.product_count, c.active_count]
+                for c in rows.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
     return render(request, "catalog/categories.html", {"categories": rows})
 
 
@@ -162,7 +176,16 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
 @manufacturer_view
 @require_GET
 def price_lists(request: HttpRequest) -> HttpResponse:
-    rows = selectors.price_list_list(manufacturer=request.tenant)
+    rows = selectors.price_list_list(manufacturer=request.tenant).order_by("name", "pk")
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-price-lists",
+            header=[_("Name"), _("Products"), _("Resellers on it"), _("Created")],
+            rows=(
+                [p.name, p.item_count, p.partnership_count, csv_date(p.created_at)]
+                for p in rows.iterator(chunk_size=500)
+            ),
+        )
     return render(request, "catalog/price_lists.html", {"price_lists": rows})
 
 
@@ -194,7 +217,25 @@ def price_list_detail(request: HttpRequest, price_list_id: int) -> HttpResponse:
     price_list = selectors.access_price_list(
         manufacturer=request.tenant, price_list_id=price_list_id
     )
+    if request.GET.get("format") == "csv":
+        return _price_list_csv(request, price_list)
     return _price_list_page(request, price_list, PriceListItemForm(manufacturer=request.tenant))
+
+
+def _price_list_csv(request: HttpRequest, price_list) -> HttpResponse:
+    currency = request.tenant.currency
+    items = selectors.price_list_items(price_list=price_list)
+    return csv_response(
+        filename=f"{request.tenant.slug}-price-list-{slugify(price_list.name) or price_list.pk}",
+        header=[_("SKU"), _("Product"), _("Active"), _("List price"), _("Price on this list"),
+                _("Currency")],
+        rows=(
+            [item.product.sku, item.product.name,
+             _("Yes") if item.product.is_active else _("No"),
+             item.product.price, item.price, currency]
+            for item in items.iterator(chunk_size=500)
+        ),
+    )  # fmt: skip
 
 
 @manufacturer_view(roles=STAFF_ROLES)

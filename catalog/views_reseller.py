@@ -3,9 +3,11 @@ the partnership's own price (its price list, else the list price, less its disco
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.listing import apply_sort, paginate
+from accounts.listing import apply_sort, csv_response, paginate
 from accounts.tenancy import reseller_partner_view
 from catalog import selectors
 from catalog.pricing import reseller_unit_prices
@@ -27,6 +29,8 @@ def _catalog_page(request: HttpRequest, category=None) -> HttpResponse:
         manufacturer=manufacturer, reseller=reseller, q=q, category=category
     )
     rows, sort = apply_sort(request, rows, selectors.RESELLER_PRODUCT_SORTS, default="name")
+    if request.GET.get("format") == "csv":
+        return _catalog_csv(request, rows, category)
     page_obj = paginate(request, rows)
     products = list(page_obj.object_list)
     prices = _unit_prices(request, products)
@@ -42,6 +46,30 @@ def _catalog_page(request: HttpRequest, category=None) -> HttpResponse:
     if request.htmx:
         template += "#product-table"
     return render(request, template, context)
+
+
+def _catalog_csv(request: HttpRequest, rows, category=None) -> HttpResponse:
+    """The reseller's price list: every product the page selects, at the reseller's price.
+
+    Two queries for any number of products: the products (category joined) and the
+    negotiated prices, so the rows are read at once rather than streamed from the database.
+    """
+    products = list(rows)
+    prices = _unit_prices(request, products)
+    currency = request.tenant.currency
+    filename = f"{request.tenant.slug}-price-list"
+    if category is not None:
+        filename += f"-{slugify(category.name) or category.pk}"
+    return csv_response(
+        filename=filename,
+        header=[_("SKU"), _("Product"), _("Category"), _("Kind"), _("List price"),
+                _("Your price"), _("Currency")],
+        rows=(
+            [p.sku, p.name, p.category.name, p.get_kind_display(), p.price, prices[p.pk],
+             currency]
+            for p in products
+        ),
+    )  # fmt: skip
 
 
 @reseller_partner_view

@@ -298,6 +298,9 @@ def build_manufacturer(
     return manufacturer
 
 
+QUALIFIED_LOGINS = {"northwind": frozenset({FLAGSHIP_RESELLER_ID})}
+
+
 @scopes_disabled()
 @transaction.atomic
 def build_demo_channel() -> DemoReport:
@@ -307,7 +310,9 @@ def build_demo_channel() -> DemoReport:
     manufacturers = [build_manufacturer(spec, resellers, rng, report) for spec in MANUFACTURERS]
     for manufacturer in manufacturers:
         build_demo_catalog(manufacturer, rng, report)
-        build_demo_qualifications(manufacturer, report)
+        # Anna's company is qualified at Northwind (restricted categories) but not at Helios.
+        qualified_ids = QUALIFIED_LOGINS.get(manufacturer.slug, frozenset())
+        build_demo_qualifications(manufacturer, report, qualified_ids=qualified_ids)
     group_user = _user(GROUP_USER, report)
     for manufacturer in manufacturers:
         _membership(manufacturer, group_user, Role.MANAGER, report)

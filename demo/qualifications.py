@@ -21,7 +21,10 @@ REVOKE_REASONS = (
 )
 
 
-def build_demo_qualifications(manufacturer: Manufacturer, report) -> None:
+def build_demo_qualifications(
+    manufacturer: Manufacturer, report, *, qualified_ids: frozenset[str] = frozenset()
+) -> None:
+    """`qualified_ids`: reseller IDs that must come out qualified (the demo logins' own)."""
     if QualificationGrant.objects.filter(manufacturer=manufacturer).exists():
         return
     qualifications = list(Qualification.objects.filter(manufacturer=manufacturer).order_by("pk"))
@@ -37,11 +40,15 @@ def build_demo_qualifications(manufacturer: Manufacturer, report) -> None:
     deciders = [membership.user for membership in staff]
     rng = random.Random(f"qualifications-{manufacturer.slug}")  # noqa: S311 - demo data
     now = timezone.now()
-    partnerships = Partnership.objects.filter(
-        manufacturer=manufacturer, status=PartnershipStatus.ACTIVE
-    ).order_by("pk")
+    partnerships = (
+        Partnership.objects.filter(manufacturer=manufacturer, status=PartnershipStatus.ACTIVE)
+        .select_related("reseller")
+        .order_by("pk")
+    )
     for partnership in partnerships:
         roll = rng.random()
+        if partnership.reseller.public_id in qualified_ids:
+            roll = 0.0
         decided_by = rng.choice(deciders)
         decided_at = now - timedelta(days=rng.randint(20, 420), hours=rng.randint(0, 9))
         if roll < 0.5:

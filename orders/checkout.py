@@ -307,17 +307,26 @@ def checkout_with_payment_link(
         end_customer=end_customer,
         status=OrderStatus.AWAITING_PAYMENT,
     )
+    link, url = _send_payment_link(order=order, recipient=recipient, pay_url=pay_url)
+    cart_clear(cart=cart)
+    return CheckoutResult(order=order, link=link, url=url)
+
+
+def _send_payment_link(
+    *, order: Order, recipient: str, pay_url: Callable[[str], str]
+) -> tuple[PaymentLink, str]:
+    """Make a link for the order and write its email to the outbox (sent after commit)."""
     link, token = payment_link_create(order=order, recipient=recipient)
     url = pay_url(token)
-    manufacturer = partnership.manufacturer
+    partnership = order.partnership
     context = {
         "order": order,
         "order_lines": list(order.lines.all()),
         "link": link,
         "url": url,
-        "manufacturer": manufacturer,
+        "manufacturer": partnership.manufacturer,
         "reseller": partnership.reseller,
-        "customer": end_customer,
+        "customer": order.end_customer,
     }
     email_enqueue(
         recipient=recipient,
@@ -325,10 +334,36 @@ def checkout_with_payment_link(
         % {"number": order.number, "reseller": partnership.reseller.name},
         body=render_to_string("orders/pay/email.txt", context),
         kind="payment_link",
-        manufacturer=manufacturer,
+        manufacturer=partnership.manufacturer,
     )
-    cart_clear(cart=cart)
-    return CheckoutResult(order=order, link=link, url=url)
+    return link, url
+
+
+@transaction.atomic
+def payment_link_resend(
+    *, order: Order, recipient: str, pay_url: Callable[[str], str], now: datetime | None = None
+) -> CheckoutResult:
+    """Send a fresh link for an order still awaiting payment; earlier links stop working.
+
+    For the customer who lost the email, or a wrong address: the old links are expired, not
+    deleted, so a customer who opens one is told it expired rather than that it never existed.
+    """
+    locked = (
+        Order.objects.select_for_update(of=("self",))
+        .select_related("partnership__manufacturer", "partnership__reseller", "end_customer")
+        .get(pk=order.pk)
+    )
+    if locked.status != OrderStatus.AWAITING_PAYMENT:
+        raise CheckoutRefused(
+            _("Order %(number)s is no longer awaiting payment, so no new link was sent.")
+            % {"number": locked.number}
+        )
+    now = now or timezone.now()
+    PaymentLink.objects.filter(order=locked, used_at__isnull=True, expires_at__gt=now).update(
+        expires_at=now
+    )
+    link, url = _send_payment_link(order=locked, recipient=recipient, pay_url=pay_url)
+    return CheckoutResult(order=locked, link=link, url=url)
 
 
 def access_checkout_order(*, partnership, order_id: int) -> Order:

@@ -41,3 +41,10 @@ class CheckoutForm(forms.Form):
         label=_("Send the payment link to"),
         help_text=_("The customer's email address unless you change it."),
     )
+
+
+class PaymentLinkResendForm(forms.Form):
+    recipient = forms.EmailField(
+        label=_("Send a new link to"),
+        error_messages={"required": _("Enter the email address to send the new link to.")},
+    )

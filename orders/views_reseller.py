@@ -4,6 +4,8 @@ and all its orders across manufacturers, /r/<id>/orders/."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -11,7 +13,8 @@ from accounts.listing import apply_sort, csv_response, paginate
 from accounts.models import Manufacturer
 from accounts.tenancy import reseller_partner_view, reseller_view
 from catalog.gate import orderable_products
-from orders import selectors
+from catalog.pricing import reseller_unit_prices
+from orders import checkout, selectors
 from orders.forms import (
     NoteForm,
     OrderFilterForm,
@@ -19,6 +22,7 @@ from orders.forms import (
     ProductQuantitiesForm,
     ResellerAllOrdersFilterForm,
 )
+from orders.forms_checkout import PaymentLinkResendForm
 from orders.models import NoteSide, Order, OrderStatus
 from orders.services import OrderRefused, order_create, order_note_add, order_transition
 from orders.views import ORDER_CSV_HEADER, order_csv_rows
@@ -86,6 +90,12 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         ),
         "note_form": NoteForm(),
         "method_labels": selectors.order_method_labels(order),
+        "payment_link": (
+            order.payment_links.order_by("-created_at", "-pk").first()
+            if order.status == OrderStatus.AWAITING_PAYMENT
+            else None
+        ),
+        "now": timezone.now(),
         **extra,
     }
 
@@ -97,6 +107,36 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reseller=request.reseller, manufacturer=request.tenant, pk=pk
     )
     return render(request, "orders/reseller/order_detail.html", _detail_context(request, order))
+
+
+@reseller_partner_view
+@require_POST
+def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A fresh payment link for an order awaiting payment, to the same or a corrected address."""
+    order = selectors.access_order_for_reseller(
+        reseller=request.reseller, manufacturer=request.tenant, pk=pk
+    )
+    form = PaymentLinkResendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("recipient", [])))
+        return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+
+    def pay_url(token: str) -> str:
+        return request.build_absolute_uri(reverse("pay:pay", kwargs={"token": token}))
+
+    try:
+        result = checkout.payment_link_resend(
+            order=order, recipient=form.cleaned_data["recipient"], pay_url=pay_url
+        )
+    except OrderRefused as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _("A new payment link is on its way to %(email)s; earlier links no longer work.")
+            % {"email": result.link.recipient},
+        )
+    return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
 
 
 @reseller_partner_view
@@ -188,6 +228,13 @@ def order_place(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
                 return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
         status = 400
+    prices = reseller_unit_prices(
+        products=quantities_form.products,
+        price_list=partnership.price_list,
+        discount_percent=partnership.discount_percent,
+    )
+    for product in quantities_form.products:
+        product.your_price = prices[product.pk]
     context = {
         "recipient_form": recipient_form,
         "quantities_form": quantities_form,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.listing import apply_sort, csv_response, paginate
+from accounts.listing import apply_sort, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from qualifications import selectors, services
@@ -186,11 +186,40 @@ def partnership_qualifications(request: HttpRequest, public_id: str) -> HttpResp
         rows = selectors.partnership_status_history(partnership=partnership)
     else:
         rows = selectors.partnership_grant_history(partnership=partnership)
+    if request.GET.get("format") == "csv":
+        return _partnership_history_csv(request, partnership, tab, rows)
     context = {"partnership": partnership, "tab": tab, "page_obj": paginate(request, rows)}
     template = "qualifications/partnership.html"
     if request.htmx:  # refreshed after a grant, revocation or status change in the section
         template += "#history"
     return render(request, template, context)
+
+
+def _partnership_history_csv(request: HttpRequest, partnership, tab: str, rows) -> HttpResponse:
+    filename = f"{request.tenant.slug}-{partnership.reseller.public_id}-qualification"
+    if tab == "status":
+        return csv_response(
+            filename=f"{filename}-status-history",
+            header=[_("Changed at"), _("From"), _("To"), _("Changed by"), _("Reason")],
+            rows=(
+                [csv_datetime(c.changed_at), c.from_label, c.to_label,
+                 c.changed_by.display_name if c.changed_by else "", c.reason]
+                for c in rows.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
+    return csv_response(
+        filename=f"{filename}-history",
+        header=[_("Qualification ID"), _("Qualification"), _("Granted at"), _("Granted by"),
+                _("Reason for granting"), _("Revoked at"), _("Revoked by"),
+                _("Reason for revoking")],
+        rows=(
+            [g.qualification.code, g.qualification.name, csv_datetime(g.granted_at),
+             g.granted_by.display_name if g.granted_by else "", g.grant_reason,
+             csv_datetime(g.revoked_at), g.revoked_by.display_name if g.revoked_by else "",
+             g.revoke_reason]
+            for g in rows.iterator(chunk_size=500)
+        ),
+    )  # fmt: skip
 
 
 def _section_response(
@@ -327,6 +356,22 @@ def request_list(request: HttpRequest) -> HttpResponse:
         status = RequestStatus.OPEN
     query = request.GET.get("q", "").strip()
     rows = selectors.request_list(manufacturer=request.tenant, status=status, query=query)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-qualification-requests-{status}",
+            header=[_("Requested at"), _("Requested by"), _("Reseller ID"), _("Reseller"),
+                    _("Qualification ID"), _("Qualification"), _("Message"), _("Status"),
+                    _("Decided at"), _("Decided by"), _("Reason for declining")],
+            rows=(
+                [csv_datetime(r.created_at),
+                 r.requested_by.display_name if r.requested_by else "",
+                 r.partnership.reseller.public_id, r.partnership.reseller.name,
+                 r.qualification.code, r.qualification.name, r.message, r.get_status_display(),
+                 csv_datetime(r.decided_at), r.decided_by.display_name if r.decided_by else "",
+                 r.decline_reason]
+                for r in rows.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
     context = {
         "page_obj": paginate(request, rows),
         "status": status,

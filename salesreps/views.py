@@ -13,13 +13,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.listing import csv_response, paginate
+from accounts.listing import csv_date, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
+from catalog.pricing import quantize_money
 from salesreps import selectors
 from salesreps.forms import (
     AssignForm,
@@ -62,6 +64,8 @@ def overview(request: HttpRequest) -> HttpResponse:
     form = PeriodForm(request.GET or None)
     period = _period_context(form)
     rows = selectors.rep_overview(manufacturer=request.tenant, **period)
+    if request.GET.get("format") == "csv":
+        return _overview_csv(request, rows, **period)
     chart = {
         "labels": [row.rep.display_name if row.rep else _("No rep") for row in rows],
         "sales": [float(row.sales) for row in rows],
@@ -79,11 +83,39 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "salesreps/overview.html", context)
 
 
+def _overview_csv(request: HttpRequest, rows, *, date_from, date_to) -> HttpResponse:
+    currency = request.tenant.currency
+    return csv_response(
+        filename=f"{request.tenant.slug}-sales-reps",
+        header=[_("Sales rep"), _("Email"), _("Customers"), _("Active customers"), _("Orders"),
+                _("Sales"), _("Average order"), _("Currency"), _("From"), _("To")],
+        rows=(
+            [row.rep.display_name if row.rep else _("No sales rep"),
+             row.rep.email if row.rep else "", row.customers, row.active_customers,
+             row.orders, quantize_money(row.sales), row.average_order, currency,
+             date_from.isoformat(), date_to.isoformat()]
+            for row in rows
+        ),
+    )  # fmt: skip
+
+
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
 def rep_detail(request: HttpRequest, user_id: int) -> HttpResponse:
     rep = selectors.access_seller(manufacturer=request.tenant, user_id=user_id)
     customers = selectors.rep_customers(manufacturer=request.tenant, rep=rep)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-portfolio-{slugify(rep.display_name) or rep.pk}",
+            header=[_("Customer"), _("Reseller ID"), _("City"), _("Country"), _("Status"),
+                    _("Since")],
+            rows=(
+                [a.partnership.reseller.name, a.partnership.reseller.public_id,
+                 a.partnership.reseller.city, a.partnership.reseller.country,
+                 a.partnership.get_status_display(), csv_date(a.started_at)]
+                for a in customers.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
     others = selectors.sellers(manufacturer=request.tenant).exclude(user_id=rep.pk)
     form = ReassignForm(
         sellers=others,
@@ -148,6 +180,17 @@ def coverage(request: HttpRequest) -> HttpResponse:
         gaps = gaps.filter(
             Q(reseller__name__icontains=query) | Q(reseller__public_id__iexact=query)
         )
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-customers-without-rep",
+            header=[_("Customer"), _("Reseller ID"), _("City"), _("Country"), _("Region"),
+                    _("Partner since")],
+            rows=(
+                [p.reseller.name, p.reseller.public_id, p.reseller.city, p.reseller.country,
+                 p.reseller.get_region_display(), csv_date(p.created_at)]
+                for p in gaps.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
     context = {
         "page_obj": paginate(request, gaps),
         "sellers": list(selectors.sellers(manufacturer=request.tenant)),
@@ -237,6 +280,18 @@ def history(request: HttpRequest, partnership_id: int) -> HttpResponse:
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
     assignments = selectors.assignment_history(manufacturer=request.tenant, partnership=partnership)
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-{partnership.reseller.public_id}-rep-history",
+            header=[_("Sales rep"), _("Email"), _("From"), _("To"), _("Assigned by"),
+                    _("Ended by")],
+            rows=(
+                [a.rep.display_name, a.rep.email, csv_datetime(a.started_at),
+                 csv_datetime(a.ended_at), a.assigned_by.display_name if a.assigned_by else "",
+                 a.ended_by.display_name if a.ended_by else ""]
+                for a in assignments.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
     context = {"partnership": partnership, "assignments": assignments}
     return render(request, "salesreps/history.html", context)
 

@@ -338,3 +338,86 @@ def test_two_concurrent_payments_charge_once(manufacturer):
     assert sorted(outcomes) == ["paid", LinkState.PAID]
     assert Payment.objects.filter(order=order).count() == 1
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PLACED
+
+
+# --- resending a link (the reseller's order page) -------------------------------------------
+
+
+def resend_url(channel, order):
+    return reverse(
+        "reseller_orders:resend_link",
+        kwargs={
+            "reseller_public_id": channel.reseller.public_id,
+            "manufacturer_slug": channel.manufacturer.slug,
+            "pk": order.pk,
+        },
+    )
+
+
+def detail_url(channel, order):
+    return resend_url(channel, order).replace("payment-link/", "")
+
+
+def test_resending_sends_a_new_link_and_retires_the_old_one(
+    sent, client_for, django_capture_on_commit_callbacks, mailoutbox
+):
+    channel, order, old_token = sent
+    client = client_for(channel.user)
+    assert "jane@example.com" in client.get(detail_url(channel, order)).text
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(resend_url(channel, order), {"recipient": "ap@doe.example"})
+
+    assert response.status_code == 302
+    assert PaymentLink.objects.filter(order=order).count() == 2
+    new_token = PAY_URL_RE.search(mailoutbox[-1].body).group(1)
+    assert mailoutbox[-1].to == ["ap@doe.example"]
+    assert Client().get(pay_page(old_token)).status_code == 410
+    assert Client().post(pay_page(new_token), GOOD_CARD).status_code == 302
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PLACED
+
+
+def test_resending_for_a_paid_order_is_refused(sent, client_for):
+    channel, order, token = sent
+    checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+
+    response = client_for(channel.user).post(
+        resend_url(channel, order), {"recipient": "ap@doe.example"}, follow=True
+    )
+
+    assert "no longer awaiting payment" in response.text
+    assert PaymentLink.objects.filter(order=order).count() == 1
+
+
+def test_resending_needs_a_valid_address(sent, client_for):
+    channel, order, _token = sent
+
+    response = client_for(channel.user).post(
+        resend_url(channel, order), {"recipient": "not-an-email"}, follow=True
+    )
+
+    assert "valid email" in response.text
+    assert PaymentLink.objects.filter(order=order).count() == 1
+    assert checkout.payment_link_state(PaymentLink.objects.get(order=order)) == LinkState.VALID
+
+
+def test_only_the_orders_reseller_can_resend(sent, client, client_for, owner, other_manufacturer):
+    channel, order, _token = sent
+    stranger = make_channel(other_manufacturer)
+    foreign = reverse(
+        "reseller_orders:resend_link",
+        kwargs={
+            "reseller_public_id": stranger.reseller.public_id,
+            "manufacturer_slug": channel.manufacturer.slug,
+            "pk": order.pk,
+        },
+    )
+    data = {"recipient": "evil@example.com"}
+
+    assert client_for(stranger.user).post(resend_url(channel, order), data).status_code == 404
+    assert client_for(stranger.user).post(foreign, data).status_code == 404
+    assert client_for(owner).post(resend_url(channel, order), data).status_code == 404
+    assert "/login/" in client.post(resend_url(channel, order), data)["Location"]
+    assert client_for(channel.user).get(resend_url(channel, order)).status_code == 405
+    assert PaymentLink.objects.filter(order=order).count() == 1

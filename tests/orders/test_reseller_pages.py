@@ -258,6 +258,17 @@ def test_place_order_for_customer_ignores_posted_prices(
     assert order.total == Decimal("219.99")
 
 
+def test_order_form_shows_the_resellers_own_price(client_for, reseller_user, partnership, products):
+    partnership.discount_percent = Decimal("10")
+    partnership.save()
+
+    page = client_for(reseller_user).get(url(partnership, "new/"))
+
+    row = next(p for p in page.context["products"] if p.sku == "SPK-1")
+    assert row.your_price == Decimal("90.00")
+    assert "90.00" in page.text
+
+
 def test_place_order_for_own_use(client_for, reseller_user, partnership, products):
     response = client_for(reseller_user).post(
         url(partnership, "new/"), {"own_use": "on", f"qty_{products[0].pk}": "1"}
