@@ -12,6 +12,7 @@ document.addEventListener("click", (event) => {
 // Confirm destructive plain forms; htmx requests use hx-confirm instead.
 document.addEventListener("submit", (event) => {
   const form = event.target;
+  if (window.htmx && form.hasAttribute("hx-confirm")) return; // htmx asked already
   if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) event.preventDefault();
 });
 
