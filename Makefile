@@ -53,7 +53,7 @@ beat: install
 	$(BIN)/celery -A config beat --loglevel=INFO
 
 check-deploy: install
-	DJANGO_ENV=production DJANGO_SECRET_KEY=check-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM DJANGO_ALLOWED_HOSTS=portal.example.com \
+	DJANGO_ENV=production DJANGO_SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))') DJANGO_ALLOWED_HOSTS=portal.example.com \
 		$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 clean:
