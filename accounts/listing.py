@@ -8,6 +8,8 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
+from django_scopes import get_scope
+from django_scopes.state import state as scope_state
 
 PAGE_SIZE = 25
 
@@ -38,11 +40,22 @@ class _Echo:
 def csv_response(*, filename: str, header: Sequence[str], rows: Iterable[Sequence]) -> HttpResponse:
     """Stream a CSV download; the filename gets today's date."""
     writer = csv.writer(_Echo())
+    # The rows are produced while the response streams, after the view (and the tenant
+    # scope it ran in) has returned: each row is made inside that same scope again.
+    request_scope = get_scope()
 
     def lines():
         yield "\ufeff"  # lets spreadsheet programs read UTF-8 names correctly
         yield writer.writerow(header)
-        for row in rows:
+        remaining = iter(rows)
+        while True:
+            token = scope_state.set(request_scope)
+            try:
+                row = next(remaining, None)
+            finally:
+                scope_state.reset(token)
+            if row is None:
+                return
             yield writer.writerow([_csv_safe(value) for value in row])
 
     stamp = timezone.localdate().isoformat()

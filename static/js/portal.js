@@ -29,3 +29,13 @@ document.body.addEventListener("showMessage", (event) => {
   alert.appendChild(close);
   box.appendChild(alert);
 });
+
+// Export buttons follow the filters: after htmx changes the address, point them at it.
+document.body.addEventListener("htmx:pushedIntoHistory", () => {
+  const params = new URLSearchParams(window.location.search);
+  params.delete("page");
+  params.set("format", "csv");
+  document.querySelectorAll("a[data-csv-export]").forEach((link) => {
+    link.href = `${window.location.pathname}?${params}`;
+  });
+});

@@ -14,10 +14,12 @@ from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.resellers.factories import PartnershipFactory
 
-# Session, user, membership, the rows (joined and annotated). Not a count of rows.
+# Session, user, membership, the price list on its page, the rows (joined and annotated):
+# at most 5, plus one of headroom. Not a count of rows.
 MANUFACTURER_CSV_BUDGET = 6
-# Session, user, reseller membership, partnership, the gate's held qualifications, the rows,
-# the negotiated prices, the category when the page is one. Not a count of products.
+# Session, user, reseller membership, partnership, the category and the gate's held
+# qualifications for it, the held qualifications again for the products, the products
+# (category joined), the negotiated prices: 9, plus one of headroom. Not a count of products.
 RESELLER_CSV_BUDGET = 10
 
 
@@ -83,7 +85,8 @@ def test_categories_csv(client_for, manager, manufacturer, category, qualificati
 def test_price_lists_csv(client_for, seller, manufacturer, price_list, product, foreign):
     PriceListFactory(manufacturer=manufacturer, name="Installers")
     price_list_item_set(price_list=price_list, product=product, price=Decimal("80"))
-    PartnershipFactory(manufacturer=manufacturer, price_list=price_list)
+    on_list = PartnershipFactory(manufacturer=manufacturer)
+    Partnership.objects.filter(pk=on_list.pk).update(price_list=price_list)
 
     rows = csv_rows(
         client_for(seller).get(f"/m/{manufacturer.slug}/catalog/price-lists/", {"format": "csv"})
