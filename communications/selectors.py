@@ -6,8 +6,6 @@ from datetime import UTC, datetime
 
 from django.db.models import (
     Count,
-    DateTimeField,
-    Exists,
     F,
     IntegerField,
     Max,
@@ -74,16 +72,26 @@ def visible_conversations(*, membership: ManufacturerMembership) -> QuerySet[Con
 
 
 def conversation_search(rows: QuerySet[Conversation], query: str) -> QuerySet[Conversation]:
+    """`rows` whose reseller (name, ID, email), subject or any message matches `query`.
+
+    The reseller and message conditions are uncorrelated subqueries that the database runs
+    once (on PostgreSQL the messages through the trigram index of migration 0002), not once
+    per conversation. They only pick among `rows`, which the caller has already limited to
+    what the member may see.
+    """
     query = (query or "").strip()
     if not query:
         return rows
-    matching_message = Message.objects.filter(conversation=OuterRef("pk"), body__icontains=query)
+    matching_partnerships = Partnership.objects.filter(
+        Q(reseller__name__icontains=query)
+        | Q(reseller__public_id__iexact=query)
+        | Q(reseller__public_email__icontains=query)
+    ).values("pk")
+    matching_messages = Message.objects.filter(body__icontains=query).values("conversation_id")
     return rows.filter(
-        Q(partnership__reseller__name__icontains=query)
-        | Q(partnership__reseller__public_id__iexact=query)
-        | Q(partnership__reseller__public_email__icontains=query)
+        Q(partnership__in=matching_partnerships)
         | Q(subject__icontains=query)
-        | Exists(matching_message)
+        | Q(pk__in=matching_messages)
     )
 
 
@@ -128,13 +136,14 @@ def _with_context(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
         .annotate(n=Count("pk"))
         .values("n")
     )
-    last_invoice = (
-        Order.objects.filter(partnership=OuterRef("partnership_id"), status__in=INVOICED_STATUSES)
-        .order_by()
-        .values("partnership")
-        .annotate(last=Max("created_at"))
-        .values("last")
-    )
+    # The newest invoiced order, read backwards on the (manufacturer, reseller, created_at)
+    # index: a handful of rows even for a reseller with thousands of orders (a MAX over the
+    # partnership read them all, ~3 ms per card on PostgreSQL for a busy reseller).
+    last_invoice = Order.objects.filter(
+        manufacturer_id=OuterRef("manufacturer_id"),
+        reseller_id=OuterRef("partnership__reseller_id"),
+        status__in=INVOICED_STATUSES,
+    ).order_by("-created_at")[:1]
     comments = (
         StaffComment.objects.filter(conversation=OuterRef("pk"))
         .order_by()
@@ -147,7 +156,7 @@ def _with_context(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
         rows.select_related("partnership__reseller")
         .annotate(
             open_order_count=Coalesce(Subquery(open_orders, output_field=IntegerField()), Value(0)),
-            last_invoice_at=Subquery(last_invoice, output_field=DateTimeField()),
+            last_invoice_at=Subquery(last_invoice.values("created_at")),
             comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)),
         )
         .prefetch_related(

@@ -26,6 +26,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDay, TruncMonth, TruncWeek
 from django.utils import timezone
 
+from catalog.models import Product
 from catalog.pricing import quantize_money
 from orders.models import Order, OrderLine, OrderReturn
 from orders.workflow import SALES_STATUSES
@@ -278,37 +279,9 @@ def partnership_statistics(
     )
 
     # 5 + 6: what sold best
-    lines = OrderLine.objects.filter(
-        manufacturer_id=partnership.manufacturer_id,
-        order__reseller_id=partnership.reseller_id,
-        order__status__in=SALES_STATUSES,
-        order__created_at__gte=period.start_at,
-        order__created_at__lt=period.end_before,
+    top_products, top_categories = _best_sellers(
+        partnership=partnership, orders=orders.filter(period.q("created_at"))
     )
-    top_products = [
-        Ranked(
-            id=row["product_id"],
-            name=row["product__name"],
-            code=row["product__sku"],
-            quantity=row["quantity"],
-            revenue=row["revenue"],
-        )
-        for row in lines.values("product_id", "product__name", "product__sku")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-revenue", "product__name")[:TOP_LIMIT]
-    ]
-    top_categories = [
-        Ranked(
-            id=row["product__category_id"],
-            name=row["product__category__name"],
-            code="",
-            quantity=row["quantity"],
-            revenue=row["revenue"],
-        )
-        for row in lines.values("product__category_id", "product__category__name")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
-        .order_by("-revenue", "product__category__name")[:TOP_LIMIT]
-    ]
 
     def average(gross: Decimal, count: int) -> Decimal:
         return quantize_money(gross / count) if count else ZERO
@@ -332,6 +305,58 @@ def partnership_statistics(
         top_products=top_products,
         top_categories=top_categories,
     )
+
+
+def _best_sellers(
+    *, partnership: Partnership, orders: QuerySet[Order]
+) -> tuple[list[Ranked], list[Ranked]]:
+    """The top products and categories of `orders`: their lines summed per product in the
+    database (one row per product sold), then named and folded into categories here.
+
+    Two queries. Joining the catalog in the sum itself led PostgreSQL to a merge join on the
+    product id that read every order line of the tenant: ~100 ms at 40,000 lines whatever
+    the reseller's size (`manage.py benchmark_pages --scale 20000`).
+    """
+    sold = list(
+        OrderLine.objects.filter(
+            manufacturer_id=partnership.manufacturer_id, order__in=orders.values("pk")
+        )
+        .values("product_id")
+        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
+        .order_by()
+    )
+    products = (
+        Product.objects.filter(manufacturer_id=partnership.manufacturer_id)
+        .select_related("category")
+        .in_bulk([row["product_id"] for row in sold])
+    )
+    ranked = [
+        Ranked(
+            id=product.pk,
+            name=product.name,
+            code=product.sku,
+            quantity=row["quantity"],
+            revenue=row["revenue"],
+        )
+        for row in sold
+        if (product := products.get(row["product_id"])) is not None
+    ]
+    categories: dict[int, Ranked] = {}
+    for item in ranked:
+        category = products[item.id].category
+        known = categories.get(category.pk)
+        categories[category.pk] = Ranked(
+            id=category.pk,
+            name=category.name,
+            code="",
+            quantity=item.quantity + (known.quantity if known else 0),
+            revenue=item.revenue + (known.revenue if known else ZERO),
+        )
+
+    def best(items) -> list[Ranked]:
+        return sorted(items, key=lambda item: (-item.revenue, item.name))[:TOP_LIMIT]
+
+    return best(ranked), best(categories.values())
 
 
 def _series(

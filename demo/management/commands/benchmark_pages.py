@@ -1,28 +1,48 @@
 """Print how many queries and how much time the busiest pages take, per role.
 
 Run it on the demo channel (or any database): `manage.py benchmark_pages --repeat 5`.
+`--scale 20000` first builds (or tops up) the throwaway tenant `scale-test` with about
+20,000 conversations and orders (demo/scale.py) and measures that one; run it on
+PostgreSQL (DATABASE_URL) to see what production would.
 Figures, not assertions: tests hold the query budgets; this shows what a user waits.
+`ms` is the whole request in the test client, `sql ms` the part spent in the database
+(both medians); the rest is Python, mostly template rendering.
 """
 
+import logging
 import statistics
 import time
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
 from django_scopes import scopes_disabled
 
-from accounts.models import Manufacturer, ManufacturerMembership, Reseller, Role
+from accounts.models import Manufacturer, ManufacturerMembership, Role
+from communications.selectors import encode_cursor, visible_conversations
+from demo.scale import SLUG as SCALE_SLUG
+from demo.scale import build_scale_channel
+from orders.visibility import partnership_visibility_q
+from resellers.models import Partnership
 
+MIDDLE = "{middle}"  # replaced by the keyset cursor of the conversation halfway down the inbox
+
+# (url name, URL kwargs (None: the role's busiest reseller), query string)
 PAGES = [
     ("resellers:directory", {}, "?days=365"),
     ("resellers:profile", {"public_id": None}, "?days=365"),
     ("orders:list", {}, ""),
+    ("orders:list", {}, "?page=999999"),  # out of range: the last page
+    ("orders:list", {}, "?q=shop"),
     ("catalog:products", {}, ""),
     ("qualifications:list", {}, ""),
     ("communications:inbox", {}, ""),
+    ("communications:inbox", {}, "?tab=marked"),
+    ("communications:inbox", {}, f"?after={MIDDLE}"),
+    ("communications:inbox", {}, "?q=stock"),
     ("salesreps:overview", {}, ""),
 ]
 
@@ -31,48 +51,100 @@ class Command(BaseCommand):
     help = "Measure query counts and response times of the main pages for a manager and a rep."
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--manufacturer", default="northwind")
+        parser.add_argument(
+            "--manufacturer",
+            default=None,
+            help=f"tenant slug (default: northwind, or {SCALE_SLUG} with --scale)",
+        )
         parser.add_argument("--repeat", type=int, default=5)
+        parser.add_argument(
+            "--scale",
+            type=int,
+            default=0,
+            metavar="N",
+            help=f"first build the tenant {SCALE_SLUG} with about N conversations and N orders "
+            "(idempotent; a larger N tops it up), then measure it",
+        )
 
-    def handle(self, *args, manufacturer: str, repeat: int, **options) -> None:
+    def handle(self, *args, manufacturer: str | None, repeat: int, scale: int, **options) -> None:
+        if scale:
+            if manufacturer not in (None, SCALE_SLUG):
+                raise CommandError(
+                    f"--scale builds and measures {SCALE_SLUG!r}, not {manufacturer!r}."
+                )
+            manufacturer = SCALE_SLUG
+            self.stdout.write(f"Building {SCALE_SLUG} for {scale} conversations and orders…")
+            report = build_scale_channel(size=scale)
+            made = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
+            self.stdout.write(f"Built in {report.seconds:.1f} s: {made or 'nothing was missing'}.")
+        manufacturer = manufacturer or "northwind"
         with scopes_disabled():
-            tenant = Manufacturer.objects.get(slug=manufacturer)
-            reseller = Reseller.objects.filter(partnerships__manufacturer=tenant).first()
+            tenant = Manufacturer.objects.filter(slug=manufacturer).first()
+            if tenant is None:
+                raise CommandError(f"No manufacturer {manufacturer!r}; run demo_channel first.")
             members = {
                 role: ManufacturerMembership.objects.filter(manufacturer=tenant, role=role)
-                .select_related("user")
+                .select_related("user", "manufacturer")
                 .first()
                 for role in (Role.MANAGER, Role.SELLER)
             }
             counts = {
                 "resellers": tenant.partnerships.count(),
                 "orders": tenant.orders.count(),
+                "conversations": tenant.conversations.count(),
             }
         self.stdout.write(
-            f"{tenant.name}: {counts['resellers']} resellers, {counts['orders']} orders; "
-            f"median of {repeat} requests"
+            f"{tenant.name}: {counts['resellers']} resellers, {counts['orders']} orders, "
+            f"{counts['conversations']} conversations; median of {repeat} requests"
         )
-        self.stdout.write(f"{'page':<28} {'role':<8} {'status':>6} {'queries':>8} {'ms':>8}")
-        for role, membership in members.items():
-            if membership is None:
+        self.stdout.write(
+            f"{'page':<42} {'role':<8} {'status':>6} {'queries':>8} {'ms':>8} {'sql ms':>8}"
+        )
+        # A seller's 403 on a staff-only page is an expected figure, not an error to log.
+        request_logger = logging.getLogger("django.request")
+        level = request_logger.level
+        request_logger.setLevel(logging.CRITICAL)
+        try:
+            for role, membership in members.items():
+                if membership is not None:
+                    self._measure(tenant, role, membership, repeat)
+        finally:
+            request_logger.setLevel(level)
+
+    def _measure(self, tenant, role: str, membership, repeat: int) -> None:
+        with scopes_disabled():
+            busiest = (
+                Partnership.objects.filter(manufacturer=tenant)
+                .filter(partnership_visibility_q(membership))
+                .annotate(n=Count("orders"))
+                .order_by("-n", "pk")
+                .select_related("reseller")
+                .first()
+            )
+            inbox = visible_conversations(membership=membership).order_by("-last_message_at", "-pk")
+            total = inbox.count()
+            middle = encode_cursor(inbox[total // 2]) if total else ""
+        client = Client()
+        client.force_login(membership.user)
+        for url_name, extra, query in PAGES:
+            if extra and busiest is None:
                 continue
-            client = Client()
-            client.force_login(membership.user)
-            for url_name, extra, query in PAGES:
-                kwargs = {"manufacturer_slug": tenant.slug}
-                kwargs.update({k: v or reseller.public_id for k, v in extra.items()})
-                try:
-                    url = reverse(url_name, kwargs=kwargs) + query
-                except NoReverseMatch:
-                    continue
-                timings, queries, status = [], 0, 0
-                for _ in range(repeat):
-                    with CaptureQueriesContext(connection) as captured:
-                        started = time.perf_counter()
-                        response = client.get(url)
-                        timings.append((time.perf_counter() - started) * 1000)
-                    queries, status = len(captured), response.status_code
-                self.stdout.write(
-                    f"{url_name:<28} {role:<8} {status:>6} {queries:>8} "
-                    f"{statistics.median(timings):>8.1f}"
-                )
+            kwargs = {"manufacturer_slug": tenant.slug}
+            kwargs.update({k: v or busiest.reseller.public_id for k, v in extra.items()})
+            try:
+                url = reverse(url_name, kwargs=kwargs) + query.replace(MIDDLE, middle)
+            except NoReverseMatch:
+                continue
+            timings, sql_timings, queries, status = [], [], 0, 0
+            for _ in range(repeat):
+                with CaptureQueriesContext(connection) as captured:
+                    started = time.perf_counter()
+                    response = client.get(url)
+                    timings.append((time.perf_counter() - started) * 1000)
+                sql_timings.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
+                queries, status = len(captured), response.status_code
+            label = url_name + (" " + query.replace(MIDDLE, "…") if query else "")
+            self.stdout.write(
+                f"{label:<42} {role:<8} {status:>6} {queries:>8} "
+                f"{statistics.median(timings):>8.1f} {statistics.median(sql_timings):>8.1f}"
+            )
