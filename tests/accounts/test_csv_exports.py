@@ -1,22 +1,12 @@
 """CSV export of the team list: this tenant's members only, staff only, constant queries."""
 
-import csv
-import io
-
 from accounts.models import Role
 from tests.accounts.factories import ResellerUserFactory
+from tests.csv_helpers import csv_rows
 
 # Session, user, membership, the members with their users joined: 4, plus one of headroom.
 # Not a count of members: if this grows, say why.
 TEAM_CSV_BUDGET = 5
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment; filename=")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def team_csv_url(manufacturer) -> str:

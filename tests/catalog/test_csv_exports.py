@@ -1,8 +1,6 @@
 """CSV exports of the catalog tables: the rows the page selects (every page of them), this
 tenant's only, behind the same access rules as the page, in queries that don't grow."""
 
-import csv
-import io
 from decimal import Decimal
 
 import pytest
@@ -12,6 +10,7 @@ from catalog.services import price_list_item_set, product_set_active
 from resellers.models import Partnership
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
+from tests.csv_helpers import csv_rows
 from tests.resellers.factories import PartnershipFactory
 
 # Session, user, membership, the price list on its page, the rows (joined and annotated):
@@ -21,14 +20,6 @@ MANUFACTURER_CSV_BUDGET = 6
 # qualifications for it, the held qualifications again for the products, the products
 # (category joined), the negotiated prices: 9, plus one of headroom. Not a count of products.
 RESELLER_CSV_BUDGET = 10
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment; filename=")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
 """CSV exports of the qualification requests (respecting their tabs and search) and of one
 reseller's grant/revoke and qualifying-status history."""
 
-import csv
-import io
-
 import pytest
 from django.urls import reverse
 
@@ -11,20 +8,13 @@ from accounts.models import Role
 from qualifications import services
 from resellers.models import QualifyingStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
+from tests.csv_helpers import csv_rows
 from tests.qualifications.factories import QualificationFactory
 from tests.resellers.factories import PartnershipFactory
 
 # Session, user, membership, (the partnership on its page), the rows with everything joined.
 # Not a count of rows: if this grows, say why.
 CSV_BUDGET = 6
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment; filename=")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def url(manufacturer, name: str, **kwargs) -> str:

@@ -1,13 +1,11 @@
 """CSV exports of the sales-rep tables: portfolios per rep for the period, one rep's
 customers, customers without a rep, and one customer's assignment history."""
 
-import csv
-import io
-
 import pytest
 
 from accounts.models import Role
 from salesreps.services import portfolio_assign, portfolio_reassign
+from tests.csv_helpers import csv_rows
 from tests.salesreps.conftest import customer, member
 
 # Session, user, membership, then the page's own reads: at most 5 for a list, the overview's
@@ -16,14 +14,6 @@ LIST_CSV_BUDGET = 6
 OVERVIEW_CSV_BUDGET = 9
 
 STAFF_EXPORTS = ["overview", "rep_detail", "coverage"]
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv; charset=utf-8"
-    assert response["Content-Disposition"].startswith("attachment; filename=")
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def export_url(world, name: str, tenant=None) -> str:
