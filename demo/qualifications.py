@@ -12,8 +12,21 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Manufacturer, Role
-from qualifications.models import Qualification, QualificationGrant, QualifyingStatusChange
+from qualifications.models import (
+    Qualification,
+    QualificationGrant,
+    QualificationRequest,
+    QualifyingStatusChange,
+    RequestStatus,
+)
 from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
+
+REQUEST_MESSAGES = (
+    "Two of our installers finished the certification course last month; certificates attached.",
+    "We are quoting a hotel project that needs the restricted range. Could you unlock it?",
+    "Our new showroom opens in spring and we would like to show the full line.",
+)
+DECLINE_REASON = "Please complete the online training first; then ask again."
 
 REVOKE_REASONS = (
     "Certified installer left the company; re-certification pending.",
@@ -45,6 +58,7 @@ def build_demo_qualifications(
         .select_related("reseller")
         .order_by("pk")
     )
+    pending = []
     for partnership in partnerships:
         roll = rng.random()
         if partnership.reseller.public_id in qualified_ids:
@@ -75,6 +89,29 @@ def build_demo_qualifications(
             grant.revoke_reason = rng.choice(REVOKE_REASONS)
             grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
             report.count("qualification grants")
+        elif roll >= 0.68:
+            pending.append(partnership)
+    _requests(pending, default, deciders, rng, now, report)
+
+
+def _requests(pending, qualification, deciders, rng, now, report) -> None:
+    """A few open requests for staff to answer, and one declined earlier."""
+    for index, partnership in enumerate(rng.sample(pending, min(4, len(pending)))):
+        requester = partnership.reseller.memberships.select_related("user").first()
+        declined = index == 3
+        QualificationRequest.objects.create(
+            manufacturer=partnership.manufacturer,
+            partnership=partnership,
+            qualification=qualification,
+            message=REQUEST_MESSAGES[index % len(REQUEST_MESSAGES)],
+            status=RequestStatus.DECLINED if declined else RequestStatus.OPEN,
+            requested_by=requester.user if requester else None,
+            created_at=now - timedelta(days=rng.randint(1, 12), hours=rng.randint(0, 9)),
+            decided_by=rng.choice(deciders) if declined else None,
+            decided_at=now - timedelta(hours=rng.randint(1, 20)) if declined else None,
+            decline_reason=DECLINE_REASON if declined else "",
+        )
+        report.count("qualification requests")
 
 
 def _grant(partnership, qualification, user, at, reason) -> QualificationGrant:

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Manufacturer, ManufacturerMembership, ResellerMembership, Role
 from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID
+from qualifications.models import QualificationRequest, RequestStatus
 from resellers.models import Partnership, QualifyingStatus
 
 
@@ -52,6 +53,9 @@ def test_demo_channel_is_complete_and_idempotent(client, db):
             assert partnership.qualification_grants.filter(
                 qualification__is_default=True, revoked_at__isnull=True
             ).exists()
+        assert QualificationRequest.objects.filter(
+            manufacturer=manufacturer, status=RequestStatus.OPEN
+        ).exists()
         # Partners of long standing: none joined after its first demo order.
         year_ago = timezone.now() - timedelta(days=365)
         assert not partnerships.filter(created_at__gt=year_ago).exists()
