@@ -32,6 +32,7 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Communications"), "communications:inbox", "chat-left-text"),
     NavEntry(_("Sales reps"), "salesreps:overview", "person-badge", STAFF),
     NavEntry(_("My sales"), "salesreps:my_sales", "graph-up", frozenset({Role.SELLER})),
+    NavEntry(_("Settings"), "portal:settings", "gear", STAFF),
 ]
 
 RESELLER_NAV: list[NavEntry] = [

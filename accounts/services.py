@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import transaction
 
 from accounts.models import (
@@ -68,3 +70,23 @@ def reseller_create(
 @transaction.atomic
 def reseller_user_add(*, reseller: Reseller, user: User) -> ResellerMembership:
     return ResellerMembership.objects.create(reseller=reseller, user=user)
+
+
+@transaction.atomic
+def manufacturer_settings_update(
+    *,
+    manufacturer: Manufacturer,
+    name: str,
+    currency: str,
+    default_commission_rate: Decimal,
+    commission_holding_weeks: int,
+    payout_deadline_weeks: int,
+) -> Manufacturer:
+    manufacturer.name = name
+    manufacturer.currency = currency
+    manufacturer.default_commission_rate = default_commission_rate
+    manufacturer.commission_holding_weeks = commission_holding_weeks
+    manufacturer.payout_deadline_weeks = payout_deadline_weeks
+    manufacturer.full_clean()
+    manufacturer.save()
+    return manufacturer

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("team/", views.team, name="team"),
     path("team/<int:user_id>/", views.team_member, name="team_member"),
+    path("settings/", views.channel_settings, name="settings"),
 ]

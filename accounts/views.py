@@ -1,12 +1,17 @@
+import copy
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.forms import ChannelSettingsForm
 from accounts.listing import csv_date, csv_response
 from accounts.models import STAFF_ROLES
 from accounts.selectors import access_member, role_counts, team_members
+from accounts.services import manufacturer_settings_update
 from accounts.tenancy import (
     manufacturer_view,
     reseller_view,
@@ -71,6 +76,19 @@ def team(request: HttpRequest) -> HttpResponse:
 def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
     member = access_member(manufacturer=request.tenant, user_id=user_id)
     return render(request, "accounts/team_member.html", {"member": member})
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def channel_settings(request: HttpRequest) -> HttpResponse:
+    # The form works on a copy: a refused submission leaves request.tenant as it was.
+    form = ChannelSettingsForm(request.POST or None, instance=copy.copy(request.tenant))
+    if request.method == "POST" and form.is_valid():
+        manufacturer_settings_update(manufacturer=request.tenant, **form.cleaned_data)
+        messages.success(request, _("Settings saved."))
+        return redirect("portal:settings", manufacturer_slug=request.tenant.slug)
+    status = 400 if form.errors else 200
+    return render(request, "accounts/settings.html", {"form": form}, status=status)
 
 
 @reseller_view

@@ -19,7 +19,8 @@ from django.utils import timezone
 from accounts.models import Manufacturer, Role
 from catalog.gate import orderable_products
 from catalog.models import ProductKind
-from orders.models import NoteSide, Order, OrderNote, OrderStatus
+from orders.checkout import payment_link_create
+from orders.models import NoteSide, Order, OrderNote, OrderStatus, PaymentLink
 from orders.services import (
     LineRequest,
     ReturnLineRequest,
@@ -169,6 +170,9 @@ def _advance(order: Order, *, rng: random.Random, staff, buyer, now, report) -> 
         return True
 
     if order.status == S.AWAITING_PAYMENT:
+        if now - at < timedelta(days=5):  # the customer has not paid yet
+            _send_payment_link(order, at)
+            return
         if fate < 0.05:
             step(S.CANCELLED, RESELLER, buyer, rng.uniform(1, 5), rng.choice(CANCEL_REASONS))
             return
@@ -212,6 +216,13 @@ def _advance(order: Order, *, rng: random.Random, staff, buyer, now, report) -> 
                 returned_at=returned_at,
             )
             report.count("returns")
+
+
+def _send_payment_link(order: Order, at) -> None:
+    """The link the customer got by email (the demo sends no mail for the past)."""
+    recipient = order.end_customer.email if order.end_customer else order.reseller.public_email
+    link, _token = payment_link_create(order=order, recipient=recipient, now=at)
+    PaymentLink.objects.filter(pk=link.pk).update(created_at=at)
 
 
 def _note(order, rng, manager, buyer, at) -> None:
@@ -273,3 +284,36 @@ def build_demo_orders(rng: random.Random, report) -> None:
         for placed_at, create in plans:
             create(placed_at)
         report.count("orders", len(plans))
+        _fresh_orders(manufacturer, partnerships, now, report)
+
+
+def _fresh_orders(manufacturer, partnerships, now, report) -> None:
+    """Today's orders, awaiting payment and awaiting acceptance, so that those statuses have
+    rows to look at whatever the random history left open."""
+    for status, hours_ago in ((S.AWAITING_PAYMENT, 3), (S.PLACED, 6)):
+        if Order.objects.filter(manufacturer=manufacturer, status=status).exists():
+            continue
+        made = 0
+        for partnership in partnerships:
+            customer = partnership.reseller.end_customers.order_by("pk").first()
+            products = list(
+                orderable_products(manufacturer=manufacturer, reseller=partnership.reseller)[:2]
+            )
+            if customer is None or not products:
+                continue
+            at = now - timedelta(hours=hours_ago + made)
+            buyer = partnership.reseller.memberships.select_related("user").first()
+            order = order_create(
+                partnership=partnership,
+                lines=[LineRequest(product_id=product.pk, quantity=2) for product in products],
+                created_by=buyer.user if buyer else None,
+                end_customer=customer,
+                status=status,
+                created_at=at,
+            )
+            if status == S.AWAITING_PAYMENT:
+                _send_payment_link(order, at)
+            report.count("orders")
+            made += 1
+            if made == 2:
+                break

@@ -102,7 +102,8 @@ def orders_for_manufacturer(
     queryset = (
         Order.objects.filter(manufacturer=manufacturer)
         .filter(visible_partnership_filter(membership))
-        .select_related(*LIST_RELATED)
+        # partnership: its qualifying status draws the blue check next to the reseller.
+        .select_related(*LIST_RELATED, "partnership")
     )
     return _apply_filters(queryset, filters)
 

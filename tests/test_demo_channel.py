@@ -8,7 +8,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from accounts.models import Manufacturer, ManufacturerMembership, ResellerMembership, Role
+from catalog.models import Category
 from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID
+from orders.models import Order, OrderReturn, OrderStatus
 from qualifications.models import QualificationRequest, RequestStatus
 from resellers.models import Partnership, QualifyingStatus
 
@@ -56,6 +58,16 @@ def test_demo_channel_is_complete_and_idempotent(client, db):
         assert QualificationRequest.objects.filter(
             manufacturer=manufacturer, status=RequestStatus.OPEN
         ).exists()
+        # A catalog with open and restricted categories, and a year of orders in every status.
+        categories = Category.objects.filter(manufacturer=manufacturer)
+        assert categories.filter(required_qualification__isnull=True).exists()
+        assert categories.filter(required_qualification__isnull=False).exists()
+        orders = Order.objects.filter(manufacturer=manufacturer)
+        assert set(orders.values_list("status", flat=True)) == set(OrderStatus.values)
+        assert orders.filter(created_at__lt=timezone.now() - timedelta(days=300)).exists()
+        assert OrderReturn.objects.filter(order__manufacturer=manufacturer).exists()
+        for order in orders.filter(status=OrderStatus.AWAITING_PAYMENT):
+            assert order.payment_links.exists()
         # Partners of long standing: none joined after its first demo order.
         year_ago = timezone.now() - timedelta(days=365)
         assert not partnerships.filter(created_at__gt=year_ago).exists()

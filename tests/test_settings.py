@@ -1,5 +1,6 @@
 """Production settings: hardened enough for `check --deploy`, and no start without a key."""
 
+import json
 import os
 import secrets
 import subprocess
@@ -49,3 +50,41 @@ def test_production_refuses_to_start_without_secret_key(tmp_path):
 
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+SHOW_SETTINGS = (
+    "import json; from django.conf import settings as s; print(json.dumps({"
+    "'engine': s.DATABASES['default']['ENGINE'], 'name': str(s.DATABASES['default']['NAME']),"
+    "'eager': s.CELERY_TASK_ALWAYS_EAGER, 'broker': s.CELERY_BROKER_URL,"
+    "'cache': s.CACHES['default']['BACKEND'], 'email': s.EMAIL_BACKEND, 'debug': s.DEBUG}))"
+)
+
+
+def settings_under(tmp_path, **env: str) -> dict:
+    result = manage(tmp_path, "shell", "-c", SHOW_SETTINGS, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_with_nothing_set_everything_runs_on_one_machine(tmp_path):
+    shown = settings_under(tmp_path)
+
+    assert shown["engine"] == "django.db.backends.sqlite3"
+    assert shown["name"] == str(tmp_path / "portal.sqlite3")
+    assert shown["eager"] is True, "Celery tasks run inline without a broker"
+    assert shown["email"] == "django.core.mail.backends.console.EmailBackend"
+    assert shown["debug"] is True
+
+
+def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path):
+    shown = settings_under(
+        tmp_path,
+        DATABASE_URL="postgres://portal:secret@db.example:5432/portal",
+        REDIS_URL="redis://cache.example:6379/0",
+    )
+
+    assert shown["engine"] == "django.db.backends.postgresql"
+    assert shown["name"] == "portal"
+    assert shown["eager"] is False
+    assert shown["broker"] == "redis://cache.example:6379/0"
+    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"

@@ -214,6 +214,43 @@ def test_the_card_shows_the_resellers_context(inbox, client_for):
     assert "Retailer" in html
 
 
+def test_the_card_counts_open_orders_and_the_last_invoice_of_this_manufacturer_only(
+    inbox, client_for
+):
+    from django.utils.formats import date_format
+    from django.utils.timezone import localtime
+
+    from qualifications.services import qualification_grant
+    from tests.qualifications.factories import QualificationFactory
+    from tests.resellers.sales_helpers import S, at, make_catalog, sale
+
+    conversation = start(inbox.partnership)
+    speaker = make_catalog(inbox.tenant)["A"]
+    for status in (S.PLACED, S.ACCEPTED, S.CANCELLED):
+        sale(inbox.partnership, [(speaker, 1)], when=at(2025, 5, 1), status=status)
+    sale(inbox.partnership, [(speaker, 1)], when=at(2025, 3, 4), status=S.COMPLETED)
+    sale(inbox.partnership, [(speaker, 1)], when=at(2025, 1, 9), status=S.FULFILLED)
+    # the same reseller buys from the other manufacturer too: none of it belongs here
+    lamp = make_catalog(inbox.other)["A"]
+    sale(inbox.foreign_partnership, [(lamp, 1)], when=at(2025, 6, 30), status=S.COMPLETED)
+    sale(inbox.foreign_partnership, [(lamp, 1)], when=at(2025, 6, 30), status=S.PLACED)
+    for partnership, code in ((inbox.partnership, "PRO-AV"), (inbox.foreign_partnership, "LAMPS")):
+        qualification_grant(
+            partnership=partnership,
+            qualification=QualificationFactory(manufacturer=partnership.manufacturer, code=code),
+            granted_by=None,
+        )
+
+    response = client_for(inbox.manager).get(inbox.url("inbox"), {"tab": "all"})
+
+    card = next(row for row in response.context["page"].rows if row.pk == conversation.pk)
+    assert card.open_order_count == 3  # placed, accepted, fulfilled; not cancelled or completed
+    assert card.last_invoice_at == at(2025, 3, 4)
+    html = response.content.decode()
+    assert "PRO-AV" in html and "LAMPS" not in html
+    assert date_format(localtime(at(2025, 3, 4)), "SHORT_DATE_FORMAT") in html
+
+
 def test_htmx_tab_switch_renders_only_the_body(inbox, client_for):
     start(inbox.partnership)
     response = client_for(inbox.manager).get(

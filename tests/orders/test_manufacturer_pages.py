@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Role
 from orders.models import NoteSide, Order, OrderReturn, OrderStatus
 from orders.services import order_note_add
+from resellers.models import Partnership, QualifyingStatus
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import ResellerUserFactory
 from tests.orders.factories import force_status, make_order
@@ -399,6 +400,10 @@ def test_record_partial_return(client_for, owner, manufacturer, order):
     order_return = OrderReturn.objects.get(order=order)
     assert order_return.amount == Decimal("100.00")
     assert order_return.reason == "Broken"
+    assert timezone.localdate(order_return.returned_at) == timezone.localdate()
+    assert order_return.created_by == owner
+    assert [(rl.order_line_id, rl.quantity) for rl in order_return.lines.all()] == [(line.pk, 1)]
+    assert "Broken" in client.get(url(manufacturer, f"{order.pk}/")).text  # shown on the order
 
 
 def test_over_return_rerenders_with_error(client_for, owner, manufacturer, order):
@@ -571,3 +576,90 @@ def test_seller_sees_only_portfolio_orders(
         client.get(url(manufacturer, "new/"), {"partnership": other_partnership.pk}).status_code
         == 404
     )
+
+
+# --- outsiders on the actions ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("suffix", ["{pk}/status/", "{pk}/notes/", "{pk}/returns/new/", "new/"])
+def test_outsiders_cannot_change_an_order(
+    client,
+    client_for,
+    make_member,
+    other_manufacturer,
+    reseller_user,
+    manufacturer,
+    partnership,
+    order,
+    suffix,
+):
+    force_status(order, S.FULFILLED)
+    line = order.lines.get(sku="SPK-1")
+    path = url(manufacturer, suffix.format(pk=order.pk))
+    # Data every action would accept from the tenant's owner.
+    data = manual_post(partnership, [("SPK-1", 1)], own_use="on") | {
+        "to_status": S.COMPLETED,
+        "body": "Sneaky note",
+        f"qty_{line.pk}": "1",
+        "returned_at": timezone.localdate().isoformat(),
+    }
+    unassigned_seller = make_member(manufacturer, Role.SELLER)  # partnership not in portfolio
+
+    assert (
+        client_for(make_member(other_manufacturer, Role.OWNER)).post(path, data).status_code == 404
+    )
+    assert client_for(reseller_user).post(path, data).status_code == 404
+    if suffix != "new/":
+        # Staff-only actions stop at the role (403); notes stop at the portfolio (404).
+        expected = 404 if suffix == "{pk}/notes/" else 403
+        assert client_for(unassigned_seller).post(path, data).status_code == expected
+    anonymous = client.post(path, data)
+    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+
+    order.refresh_from_db()
+    assert order.status == S.FULFILLED
+    assert not order.notes.exists()
+    assert not OrderReturn.objects.exists()
+    assert Order.objects.count() == 1
+
+
+def test_foreign_order_cannot_get_a_return(client_for, owner, manufacturer, foreign_order):
+    force_status(foreign_order, S.FULFILLED)
+    line = foreign_order.lines.get()
+    client = client_for(owner)
+    path = url(manufacturer, f"{foreign_order.pk}/returns/new/")
+
+    assert client.get(path).status_code == 404
+    response = client.post(
+        path, {f"qty_{line.pk}": "1", "returned_at": timezone.localdate().isoformat()}
+    )
+    assert response.status_code == 404
+    assert not OrderReturn.objects.exists()
+
+
+# --- the qualified check -----------------------------------------------------------------------
+
+
+def _row_of(html: str, number: str) -> str:
+    return next(row for row in html.split("<tr") if number in row)
+
+
+def test_qualified_reseller_has_the_blue_check_on_order_pages(
+    client_for, manager, manufacturer, partnership, order, other_partnership, products
+):
+    plain = make_order(other_partnership, products[:1])
+    Partnership.objects.filter(pk=partnership.pk).update(
+        qualifying_status=QualifyingStatus.QUALIFIED
+    )
+    client = client_for(manager)
+
+    listing = client.get(url(manufacturer)).text
+    qualified_detail = client.get(url(manufacturer, f"{order.pk}/")).text
+    plain_detail = client.get(url(manufacturer, f"{plain.pk}/")).text
+    manual = client.get(url(manufacturer, "new/"), {"partnership": partnership.pk}).text
+
+    assert "qualified-check" in _row_of(listing, order.number)
+    assert "qualified-check" not in _row_of(listing, plain.number)
+    assert "qualified-check" in qualified_detail
+    assert "qualified-check" not in plain_detail
+    assert "qualified-check" in manual

@@ -2,9 +2,11 @@
 
 import csv
 import io
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from accounts.models import Role
 from orders.models import NoteSide, Order, OrderStatus
@@ -111,6 +113,32 @@ def test_list_shows_only_own_orders_and_filters(
     assert numbers(status=S.ACCEPTED) == {own_use.number}
     assert numbers(customer="hotel") == {order.number}
     assert numbers(q=own_use.number) == {own_use.number}
+
+
+def test_list_date_range_and_sorting(client_for, reseller_user, partnership, products):
+    now = timezone.now()
+    today = timezone.localdate()
+    old = make_order(partnership, products[:1], quantities=[3], created_at=now - timedelta(days=40))
+    new = make_order(partnership, products[2:3], created_at=now)
+    client = client_for(reseller_user)
+
+    def numbers(**params):
+        return [o.number for o in client.get(url(partnership), params).context["page_obj"]]
+
+    assert numbers(date_from=(today - timedelta(days=1)).isoformat()) == [new.number]
+    assert numbers(date_to=(today - timedelta(days=30)).isoformat()) == [old.number]
+    assert numbers(sort="total") == [new.number, old.number]  # 0.35 before 300.00
+    assert numbers(sort="-total") == [old.number, new.number]
+    assert numbers(sort="date") == [old.number, new.number]
+    csv_numbers = [
+        row[0]
+        for row in csv_rows(
+            client.get(
+                url(partnership), {"format": "csv", "date_to": timezone.localdate(old.created_at)}
+            )
+        )[1:]
+    ]
+    assert csv_numbers == [old.number]
 
 
 def test_csv_exports_own_filtered_rows(client_for, reseller_user, partnership, order, other_order):

@@ -1,6 +1,7 @@
 """The gate from both sides: the reseller's catalog and the order service."""
 
 import pytest
+from django.urls import reverse
 
 from catalog.gate import orderable_products, visible_categories
 from orders.models import Order
@@ -77,3 +78,47 @@ def test_the_policy_is_one_query(
     )
     with django_assert_num_queries(1):
         held_qualification_ids(manufacturer, partnership.reseller)
+
+
+def test_the_gate_on_the_resellers_pages_follows_the_staff_actions(
+    client_for, partnership, reseller_user, owner, open_product, restricted_product
+):
+    reseller = partnership.reseller
+    base = f"/r/{reseller.public_id}/m/{partnership.manufacturer.slug}"
+    staff = client_for(owner)
+    client = client_for(reseller_user)
+
+    def action(name):
+        return reverse(
+            f"qualifications:{name}",
+            kwargs={
+                "manufacturer_slug": partnership.manufacturer.slug,
+                "public_id": reseller.public_id,
+            },
+        )
+
+    def catalog_shows_it() -> bool:
+        listing = client.get(f"{base}/catalog/").content.decode()
+        detail = client.get(f"{base}/catalog/{restricted_product.pk}/").status_code
+        assert "OPEN-1" in listing
+        assert ("PRO-1" in listing) == (detail == 200)
+        return detail == 200
+
+    def order_it():
+        return client.post(
+            f"{base}/orders/new/", {"own_use": "on", f"qty_{restricted_product.pk}": "1"}
+        )
+
+    assert not catalog_shows_it()
+    assert order_it().status_code == 400
+    assert not Order.objects.exists()
+
+    staff.post(action("grant"), {"code": "PRO-AV-CERTIFIED"})
+    assert catalog_shows_it()
+    assert order_it().status_code == 302
+    assert Order.objects.get().lines.get().sku == "PRO-1"
+
+    staff.post(action("revoke"), {"code": "PRO-AV-CERTIFIED", "reason": "Expired"})
+    assert not catalog_shows_it()
+    assert order_it().status_code == 400
+    assert Order.objects.count() == 1

@@ -126,6 +126,18 @@ def test_revoke_keeps_the_row_and_revoking_again_is_refused(
     assert QualificationGrant.objects.get().revoked_at == grant.revoked_at
 
 
+def test_revoke_on_the_profile_asks_for_confirmation(client_for, owner, partnership, qualification):
+    services.qualification_grant(
+        partnership=partnership, qualification=qualification, granted_by=owner
+    )
+    body = client_for(owner).get(f"/m/{SLUG}/resellers/{partnership.reseller.public_id}/").text
+
+    question = "Revoke PRO-AV-CERTIFIED from Soundhouse GmbH?"
+    assert f'data-confirm="{question}' in body  # the plain form post
+    assert f'hx-confirm="{question}' in body  # the htmx button
+    assert 'name="code"' in body  # the Add field
+
+
 def test_revoke_of_an_unknown_code(client_for, owner, partnership, qualification):
     response = client_for(owner).post(
         url("revoke", public_id=partnership.reseller.public_id),

@@ -117,6 +117,24 @@ def test_sales_period_switches(channel, manufacturer, manager):
     assert seven["Alpha Audio"].sales == D("200.00")
 
 
+def test_the_page_switches_the_sales_period(channel, manufacturer, manager, client_for):
+    client = client_for(manager)
+
+    default = client.get(url(manufacturer))
+    ninety = client.get(url(manufacturer), {"days": "90"})
+    bogus = client.get(url(manufacturer), {"days": "12"})  # not a choice: the default
+    ninety_csv = csv_rows(client.get(url(manufacturer), {"days": "90", "format": "csv"}))
+
+    assert by_name(default.context["page_obj"])["Alpha Audio"].sales == D("200.00")
+    assert "EUR 300.00" not in default.content.decode()
+    assert by_name(ninety.context["page_obj"])["Alpha Audio"].sales == D("300.00")
+    assert "EUR 300.00" in ninety.content.decode()
+    assert by_name(bogus.context["page_obj"])["Alpha Audio"].sales == D("200.00")
+    assert "90" in ninety_csv[0][9]
+    alpha = next(row for row in ninety_csv if row[1] == "Alpha Audio")
+    assert alpha[9:11] == ["300.00", "3"]
+
+
 def test_page_shows_the_figures(channel, manufacturer, manager, client_for):
     response = client_for(manager).get(url(manufacturer))
 
@@ -330,6 +348,28 @@ def test_reseller_user_gets_404(channel, manufacturer, client_for):
     user = ResellerUserFactory(reseller=channel["alpha"].reseller).user
 
     assert client_for(user).get(url(manufacturer)).status_code == 404
+
+
+def test_reseller_user_and_anonymous_cannot_partner_or_change_the_status(
+    channel, manufacturer, client_for, client
+):
+    alpha = channel["alpha"]
+    status_path = url(manufacturer, "status", public_id=alpha.reseller.public_id)
+    newcomer = ResellerFactory()
+    reseller_client = client_for(ResellerUserFactory(reseller=alpha.reseller).user)
+    add = {"action": "existing", "existing-public_id": newcomer.public_id}
+
+    assert reseller_client.post(status_path, {"status": "ended"}).status_code == 404
+    assert reseller_client.post(url(manufacturer, "add"), add).status_code == 404
+    for response in (
+        client.post(status_path, {"status": "ended"}),
+        client.post(url(manufacturer, "add"), add),
+    ):
+        assert response.status_code == 302
+        assert reverse("accounts:login") in response["Location"]
+    alpha.refresh_from_db()
+    assert alpha.status == PartnershipStatus.ACTIVE
+    assert not Partnership.objects.filter(reseller=newcomer).exists()
 
 
 def test_seller_sees_only_their_portfolio(channel, manufacturer, seller, client_for):

@@ -105,6 +105,27 @@ def test_profile_shows_business_data_orders_and_statistics(
     assert "cdn" not in body.lower()
 
 
+def _section(html: str, start: str, end: str) -> str:
+    return html.split(start, 1)[1].split(end, 1)[0]
+
+
+def test_statistics_are_readable_in_tables(partnership, orders, manager, client_for):
+    body = client_for(manager).get(url(partnership)).content.decode()
+
+    # Sales 219.99 over 2 orders (the rejected one is left out): average 110.00, half up.
+    cards = _section(body, 'id="reseller-stats"', "<canvas")
+    assert "Average order value" in cards and "110.00" in cards
+    totals = _section(body, "<tfoot>", "</tfoot>")
+    assert ">2<" in totals and "219.99" in totals
+    products = _section(body, "Top products", "</table>")
+    assert products.index("Speaker A") < products.index("Cable B")
+    speaker = next(row for row in products.split("<tr") if "Speaker A" in row)
+    assert ">2<" in speaker and "200.00" in speaker  # not the 5 rejected
+    categories = _section(body, "Top categories", "</table>")
+    assert "Speakers" in categories and "Cables" in categories
+    assert "compared with" in body
+
+
 def test_order_numbers_link_to_the_order_page_when_it_exists(
     partnership, orders, manager, client_for
 ):

@@ -159,6 +159,9 @@ def test_rep_cannot_edit_catalog_or_reach_staff_pages(world, login):
     assert rep_a.get(world.url("catalog:product_create")).status_code == 403
     assert rep_a.get(world.url("portal:team")).status_code == 403
     assert rep_a.get(world.url("salesreps:overview")).status_code == 403
+    assert rep_a.post(world.url("portal:settings"), {"currency": "USD"}).status_code == 403
+    world.tenant.refresh_from_db()
+    assert world.tenant.currency == "EUR"
 
 
 # --- communications inbox ------------------------------------------------------------------
@@ -186,3 +189,61 @@ def test_inbox_and_conversations_follow_the_portfolio(world, login):
     )
     manager_inbox = login(world.manager).get(world.url("communications:inbox"), {"tab": "all"})
     assert "About B1" in manager_inbox.content.decode()
+
+
+def test_inbox_counts_search_and_actions_follow_the_portfolio(world, login):
+    from communications.models import Conversation, StaffComment
+    from communications.services import conversation_start
+
+    mine, theirs, foreign = (
+        conversation_start(
+            partnership=partnership,
+            kind="general",
+            subject=subject,
+            body="Hello",
+            author=world.reseller_user,
+        )
+        for partnership, subject in (
+            (world.a1, "About A1"),
+            (world.b1, "About B1"),
+            (world.foreign, "About Lamps"),
+        )
+    )
+
+    def counts(client, **params):
+        response = client.get(world.url("communications:inbox"), params)
+        return {tab["key"]: tab["count"] for tab in response.context["tabs"]}, response
+
+    rep_a = login(world.rep_a)
+    tabs, _ = counts(rep_a)
+    assert tabs["new"] == 1 and tabs["marked"] == 0
+    assert counts(login(world.manager))[0]["new"] == 2
+    tabs, found = counts(rep_a, q="About B1")
+    assert tabs["new"] == 0
+    assert f'id="conversation-{theirs.pk}"' not in found.content.decode()
+    tabs, found = counts(rep_a, q="About A1")
+    assert tabs["new"] == 1
+    assert f'id="conversation-{mine.pk}"' in found.content.decode()
+
+    # another rep's and another tenant's conversations answer 404 to every action
+    for conversation in (theirs, foreign):
+        for name, data in (
+            ("communications:reply", {"body": "hi"}),
+            ("communications:comment", {"body": "note"}),
+            ("communications:mark_done", {}),
+        ):
+            response = rep_a.post(world.url(name, conversation_id=conversation.pk), data)
+            assert response.status_code == 404, name
+        message = conversation.messages.get()
+        response = rep_a.post(
+            world.url("communications:message_emoji", message_id=message.pk), {"emoji": "✅"}
+        )
+        assert response.status_code == 404
+    assert not Conversation.objects.exclude(mark="").exists()
+    assert not StaffComment.objects.exists()
+    assert theirs.messages.count() == 1 and foreign.messages.count() == 1
+    # their own customer's conversation: the rep triages it
+    assert (
+        rep_a.post(world.url("communications:mark_done", conversation_id=mine.pk)).status_code
+        == 302
+    )
