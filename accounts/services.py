@@ -1,6 +1,8 @@
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import (
     Manufacturer,
@@ -82,6 +84,20 @@ def manufacturer_settings_update(
     commission_holding_weeks: int,
     payout_deadline_weeks: int,
 ) -> Manufacturer:
+    """Save the channel settings. The currency is fixed once prices or orders exist: they
+    are amounts in it, and nothing converts them."""
+    if currency != manufacturer.currency and (
+        manufacturer.products.exists() or manufacturer.orders.exists()
+    ):
+        raise ValidationError(
+            {
+                "currency": _(
+                    "The currency cannot change once you have products or orders: their "
+                    "prices and totals are amounts in %(currency)s."
+                )
+                % {"currency": manufacturer.currency}
+            }
+        )
     manufacturer.name = name
     manufacturer.currency = currency
     manufacturer.default_commission_rate = default_commission_rate

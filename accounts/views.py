@@ -2,6 +2,7 @@ import copy
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -84,9 +85,13 @@ def channel_settings(request: HttpRequest) -> HttpResponse:
     # The form works on a copy: a refused submission leaves request.tenant as it was.
     form = ChannelSettingsForm(request.POST or None, instance=copy.copy(request.tenant))
     if request.method == "POST" and form.is_valid():
-        manufacturer_settings_update(manufacturer=request.tenant, **form.cleaned_data)
-        messages.success(request, _("Settings saved."))
-        return redirect("portal:settings", manufacturer_slug=request.tenant.slug)
+        try:
+            manufacturer_settings_update(manufacturer=request.tenant, **form.cleaned_data)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("portal:settings", manufacturer_slug=request.tenant.slug)
     status = 400 if form.errors else 200
     return render(request, "accounts/settings.html", {"form": form}, status=status)
 

@@ -6,6 +6,7 @@ import pytest
 
 from accounts.models import Role
 from tests.accounts.factories import ResellerUserFactory
+from tests.catalog.factories import ProductFactory
 
 VALID = {
     "name": "Acme Audio AG",
@@ -69,3 +70,16 @@ def test_settings_are_closed_to_everyone_else(
 def test_only_staff_see_settings_in_the_navigation(client_for, manager, seller, manufacturer):
     assert url(manufacturer) in client_for(manager).get(f"/m/{manufacturer.slug}/").text
     assert url(manufacturer) not in client_for(seller).get(f"/m/{manufacturer.slug}/").text
+
+
+def test_the_currency_is_fixed_once_products_exist(client_for, manager, manufacturer):
+    ProductFactory(manufacturer=manufacturer)
+
+    refused = client_for(manager).post(url(manufacturer), VALID)
+    renamed = client_for(manager).post(url(manufacturer), {**VALID, "currency": "EUR"})
+
+    assert refused.status_code == 400
+    assert "cannot change once you have products or orders" in refused.text
+    assert renamed.status_code == 302
+    manufacturer.refresh_from_db()
+    assert (manufacturer.currency, manufacturer.name) == ("EUR", "Acme Audio AG")
