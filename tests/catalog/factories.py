@@ -5,7 +5,8 @@ from decimal import Decimal
 import factory
 
 from catalog import services
-from catalog.models import Category, PriceList, Product, ProductKind
+from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind
+from catalog.services import price_list_item_set
 from tests.accounts.factories import ManufacturerFactory
 
 
@@ -50,3 +51,23 @@ class PriceListFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> PriceList:
         return services.price_list_create(**kwargs)
+
+
+class PriceListItemFactory(factory.Factory):
+    """A product on a price list of the same manufacturer, set through the service."""
+
+    class Meta:
+        model = PriceListItem
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    price_list = factory.SubFactory(
+        PriceListFactory, manufacturer=factory.SelfAttribute("..manufacturer")
+    )
+    product = factory.SubFactory(
+        ProductFactory, manufacturer=factory.SelfAttribute("..manufacturer")
+    )
+    price = Decimal("89.90")
+
+    @classmethod
+    def _create(cls, model_class, manufacturer, **kwargs) -> PriceListItem:
+        return price_list_item_set(**kwargs)

@@ -1,10 +1,19 @@
 """Factories for resellers, built through the services the product uses."""
 
 import factory
+from django.utils import timezone
 
-from resellers.models import Partnership, PartnershipStatus
-from resellers.services import partnership_create
-from tests.accounts.factories import ManufacturerFactory, ResellerFactory
+from resellers.models import (
+    AffiliateLink,
+    CustomerInteraction,
+    EndCustomer,
+    InteractionKind,
+    Partnership,
+    PartnershipStatus,
+)
+from resellers.services import affiliate_link_get_or_create, end_customer_create, partnership_create
+from tests.accounts.factories import ManufacturerFactory, ResellerFactory, ResellerUserFactory
+from tests.scoped_factories import ScopedModelFactory
 
 
 class PartnershipFactory(factory.Factory):
@@ -18,3 +27,49 @@ class PartnershipFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> Partnership:
         return partnership_create(**kwargs)
+
+
+class EndCustomerFactory(factory.Factory):
+    class Meta:
+        model = EndCustomer
+
+    reseller = factory.SubFactory(ResellerFactory)
+    name = factory.Faker("name")
+    email = factory.Sequence(lambda n: f"customer{n}@example.test")
+    company = "Weber Tonstudio"
+    phone = "+49 40 1234567"
+    street = "Große Elbstraße 12"
+    postal_code = "22767"
+    city = "Hamburg"
+    country = "Germany"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> EndCustomer:
+        return end_customer_create(**kwargs)
+
+
+class CustomerInteractionFactory(ScopedModelFactory):
+    """A note in the reseller's book, by a user of the same reseller."""
+
+    class Meta:
+        model = CustomerInteraction
+
+    end_customer = factory.SubFactory(EndCustomerFactory)
+    reseller = factory.SelfAttribute("end_customer.reseller")
+    author = factory.LazyAttribute(lambda o: ResellerUserFactory(reseller=o.reseller).user)
+    kind = InteractionKind.CALL
+    body = "Called about a quote for a two-room speaker setup."
+    occurred_at = factory.LazyFunction(timezone.now)
+
+
+class AffiliateLinkFactory(factory.Factory):
+    """The partnership's active sign-up link, made by the service (token and tenant)."""
+
+    class Meta:
+        model = AffiliateLink
+
+    partnership = factory.SubFactory(PartnershipFactory)
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> AffiliateLink:
+        return affiliate_link_get_or_create(**kwargs)

@@ -1,0 +1,56 @@
+"""Communications factories; every row agrees with its conversation's manufacturer."""
+
+import factory
+from django.utils import timezone
+
+from communications.models import (
+    Conversation,
+    ConversationType,
+    Message,
+    MessageKind,
+    StaffComment,
+)
+from tests.accounts.factories import MembershipFactory, ResellerUserFactory
+from tests.resellers.factories import PartnershipFactory
+from tests.scoped_factories import ScopedModelFactory
+
+
+class ConversationFactory(ScopedModelFactory):
+    class Meta:
+        model = Conversation
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    kind = ConversationType.INVENTORY
+    subject = "Stock of the studio monitors"
+    last_message_at = factory.LazyFunction(timezone.now)
+
+
+class MessageFactory(ScopedModelFactory):
+    """A reseller's message, written by a user of the conversation's reseller."""
+
+    class Meta:
+        model = Message
+
+    conversation = factory.SubFactory(ConversationFactory)
+    manufacturer = factory.SelfAttribute("conversation.manufacturer")
+    kind = MessageKind.RESELLER
+    author = factory.LazyAttribute(
+        lambda o: ResellerUserFactory(reseller=o.conversation.partnership.reseller).user
+    )
+    body = "Hello, when will the studio monitors be back in stock?"
+    emoji = ""
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class StaffCommentFactory(ScopedModelFactory):
+    """An internal note by a staff member of the conversation's manufacturer."""
+
+    class Meta:
+        model = StaffComment
+
+    conversation = factory.SubFactory(ConversationFactory)
+    manufacturer = factory.SelfAttribute("conversation.manufacturer")
+    author = factory.LazyAttribute(lambda o: MembershipFactory(manufacturer=o.manufacturer).user)
+    body = "Good lead: they sold 40 units last quarter."
+    created_at = factory.LazyFunction(timezone.now)
