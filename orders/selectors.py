@@ -18,6 +18,8 @@ from orders.models import (
     OrderReturn,
     OrderReturnLine,
     OrderStatusChange,
+    Payment,
+    PaymentStatus,
 )
 from orders.visibility import partnership_visibility_q
 
@@ -264,3 +266,14 @@ def order_method_labels(order: Order) -> dict[str, str]:
         value = getattr(order, name)
         labels[name] = str(choices.get(value, value))
     return labels
+
+
+def order_customer_payment(order: Order) -> Payment | None:
+    """The end customer's payment through a payment link, if the order was paid that way."""
+    return (
+        Payment.objects.filter(
+            manufacturer_id=order.manufacturer_id, order=order, status=PaymentStatus.SUCCEEDED
+        )
+        .order_by("-pk")
+        .first()
+    )

@@ -126,6 +126,7 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         and any(line.returnable > 0 for line in lines),
         "note_form": NoteForm(),
         "method_labels": selectors.order_method_labels(order),
+        "customer_payment": selectors.order_customer_payment(order),
         **extra,
     }
 

@@ -90,6 +90,7 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         ),
         "note_form": NoteForm(),
         "method_labels": selectors.order_method_labels(order),
+        "customer_payment": selectors.order_customer_payment(order),
         "payment_link": (
             order.payment_links.order_by("-created_at", "-pk").first()
             if order.status == OrderStatus.AWAITING_PAYMENT

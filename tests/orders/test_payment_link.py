@@ -421,3 +421,18 @@ def test_only_the_orders_reseller_can_resend(sent, client, client_for, owner, ot
     assert "/login/" in client.post(resend_url(channel, order), data)["Location"]
     assert client_for(channel.user).get(resend_url(channel, order)).status_code == 405
     assert PaymentLink.objects.filter(order=order).count() == 1
+
+
+def test_both_order_pages_show_the_customers_card_payment(sent, client_for, owner):
+    channel, order, token = sent
+    reseller_page = detail_url(channel, order)
+    staff_page = reverse(
+        "orders:detail", kwargs={"manufacturer_slug": channel.manufacturer.slug, "pk": order.pk}
+    )
+    assert "Customer paid" not in client_for(channel.user).get(reseller_page).text
+
+    payment = checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+
+    for page in (client_for(channel.user).get(reseller_page), client_for(owner).get(staff_page)):
+        assert "by card through the payment link" in page.text
+        assert payment.provider_reference in page.text
