@@ -142,7 +142,12 @@ def _add_message(
     emoji: str = "",
     event: str = "",
     submission_key: uuid.UUID | None = None,
+    reopens: bool | None = None,
 ) -> Message:
+    """Add a message. One from the reseller's side (`reopens`, by default a reseller's own
+    message) makes a marked conversation a new lead again."""
+    if reopens is None:
+        reopens = kind == MessageKind.RESELLER
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -161,7 +166,7 @@ def _add_message(
         raise DuplicateSubmission(_("This was already sent; it was not sent twice.")) from error
     conversation.last_message_at = now
     fields = ["last_message_at"]
-    if kind == MessageKind.RESELLER and conversation.mark:
+    if reopens and conversation.mark:
         # The reseller wrote again: the conversation is a new lead until staff triage it.
         conversation.mark = ""
         conversation.marked_at = None
@@ -322,12 +327,9 @@ def conversation_log_event(
         body=body[:MAX_BODY_LENGTH],
         author=actor,
         event=event,
+        reopens=from_reseller,
     )
     if from_reseller:
-        if conversation.mark:
-            conversation.mark = ""
-            conversation.marked_at = None
-            conversation.save(update_fields=["mark", "marked_at"])
         _notify_staff(
             conversation=conversation,
             message=message,

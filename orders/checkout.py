@@ -366,6 +366,13 @@ def payment_link_resend(
     return CheckoutResult(order=locked, link=link, url=url)
 
 
+def pending_payment_link(order: Order) -> PaymentLink | None:
+    """The newest link of an order still awaiting payment (the one the customer should use)."""
+    if order.status != OrderStatus.AWAITING_PAYMENT:
+        return None
+    return order.payment_links.order_by("-created_at", "-pk").first()
+
+
 def access_checkout_order(*, partnership, order_id: int) -> Order:
     """An order of this partnership (for the checkout confirmation), or Http404."""
     order = (

@@ -22,7 +22,12 @@ from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from orders import checkout
 from orders.checkout import LinkState
-from orders.forms_checkout import CartAddForm, CartCustomerForm, CheckoutForm
+from orders.forms_checkout import (
+    CartAddForm,
+    CartCustomerForm,
+    CheckoutForm,
+    PaymentLinkResendForm,
+)
 from orders.payments import get_payment_provider
 from orders.services import OrderRefused
 
@@ -201,15 +206,12 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         form.add_error(None, _("The cart is empty."))
         return _render_cart(request, cart, checkout_form=form)
 
-    def pay_url(token: str) -> str:
-        return request.build_absolute_uri(reverse("pay:pay", kwargs={"token": token}))
-
     try:
         result = checkout.checkout_with_payment_link(
             cart=cart,
             recipient=form.cleaned_data["recipient"],
             created_by=request.user,
-            pay_url=pay_url,
+            pay_url=_pay_url_builder(request),
         )
     except OrderRefused as refusal:  # CheckoutRefused too
         form.add_error(None, refusal.message)
@@ -316,3 +318,42 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
             "provider": get_payment_provider(),
         }
         return _public(render(request, "orders/pay/receipt.html", context))
+
+
+def _pay_url_builder(request: HttpRequest):
+    """token -> the absolute /pay/<token>/ address, on the host the reseller is using."""
+
+    def pay_url(token: str) -> str:
+        return request.build_absolute_uri(reverse("pay:pay", kwargs={"token": token}))
+
+    return pay_url
+
+
+@reseller_partner_view
+@require_POST
+def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
+    """A fresh payment link for an order awaiting payment, to the same or a corrected address."""
+    order = checkout.access_checkout_order(partnership=request.partnership, order_id=pk)
+    detail = redirect(
+        "reseller_orders:detail",
+        reseller_public_id=request.reseller.public_id,
+        manufacturer_slug=request.tenant.slug,
+        pk=order.pk,
+    )
+    form = PaymentLinkResendForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("recipient", [])))
+        return detail
+    try:
+        result = checkout.payment_link_resend(
+            order=order, recipient=form.cleaned_data["recipient"], pay_url=_pay_url_builder(request)
+        )
+    except OrderRefused as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _("A new payment link is on its way to %(email)s; earlier links no longer work.")
+            % {"email": result.link.recipient},
+        )
+    return detail

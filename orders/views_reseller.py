@@ -4,8 +4,6 @@ and all its orders across manufacturers, /r/<id>/orders/."""
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -22,7 +20,6 @@ from orders.forms import (
     ProductQuantitiesForm,
     ResellerAllOrdersFilterForm,
 )
-from orders.forms_checkout import PaymentLinkResendForm
 from orders.models import NoteSide, Order, OrderStatus
 from orders.services import OrderRefused, order_create, order_note_add, order_transition
 from orders.views import ORDER_CSV_HEADER, order_csv_rows
@@ -91,14 +88,17 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         "note_form": NoteForm(),
         "method_labels": selectors.order_method_labels(order),
         "customer_payment": selectors.order_customer_payment(order),
-        "payment_link": (
-            order.payment_links.order_by("-created_at", "-pk").first()
-            if order.status == OrderStatus.AWAITING_PAYMENT
-            else None
-        ),
-        "now": timezone.now(),
+        **_payment_link_context(order),
         **extra,
     }
+
+
+def _payment_link_context(order: Order) -> dict:
+    link = checkout.pending_payment_link(order)
+    if link is None:
+        return {"payment_link": None, "payment_link_expired": False}
+    state = checkout.payment_link_state(link, order=order)
+    return {"payment_link": link, "payment_link_expired": state == checkout.LinkState.EXPIRED}
 
 
 @reseller_partner_view
@@ -108,36 +108,6 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
         reseller=request.reseller, manufacturer=request.tenant, pk=pk
     )
     return render(request, "orders/reseller/order_detail.html", _detail_context(request, order))
-
-
-@reseller_partner_view
-@require_POST
-def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
-    """A fresh payment link for an order awaiting payment, to the same or a corrected address."""
-    order = selectors.access_order_for_reseller(
-        reseller=request.reseller, manufacturer=request.tenant, pk=pk
-    )
-    form = PaymentLinkResendForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("recipient", [])))
-        return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
-
-    def pay_url(token: str) -> str:
-        return request.build_absolute_uri(reverse("pay:pay", kwargs={"token": token}))
-
-    try:
-        result = checkout.payment_link_resend(
-            order=order, recipient=form.cleaned_data["recipient"], pay_url=pay_url
-        )
-    except OrderRefused as refused:
-        messages.error(request, " ".join(refused.messages))
-    else:
-        messages.success(
-            request,
-            _("A new payment link is on its way to %(email)s; earlier links no longer work.")
-            % {"email": result.link.recipient},
-        )
-    return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
 
 
 @reseller_partner_view

@@ -20,8 +20,15 @@ from django.test import Client
 from django_scopes import scopes_disabled
 from pytest_postgresql import factories
 
-from accounts.models import Manufacturer, Role, User
-from tests.accounts.factories import ManufacturerFactory, MembershipFactory, UserFactory
+from accounts.models import Manufacturer, Reseller, Role, User
+from tests.accounts.factories import (
+    ManufacturerFactory,
+    MembershipFactory,
+    ResellerFactory,
+    ResellerUserFactory,
+    UserFactory,
+)
+from tests.resellers.factories import PartnershipFactory
 
 TESTS_DIR = Path(__file__).resolve().parent
 PG_CTL_WRAPPER = TESTS_DIR / "pg_ctl_wrapper.sh"
@@ -177,6 +184,21 @@ def manager(manufacturer, make_member) -> User:
 @pytest.fixture
 def seller(manufacturer, make_member) -> User:
     return make_member(manufacturer, Role.SELLER)
+
+
+@pytest.fixture
+def reseller(db) -> Reseller:
+    return ResellerFactory(name="Soundhouse GmbH")
+
+
+@pytest.fixture
+def partnership(manufacturer, reseller):
+    return PartnershipFactory(manufacturer=manufacturer, reseller=reseller)
+
+
+@pytest.fixture
+def reseller_user(partnership) -> User:
+    return ResellerUserFactory(reseller=partnership.reseller).user
 
 
 @pytest.fixture

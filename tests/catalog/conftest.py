@@ -1,7 +1,7 @@
 import pytest
 
 from qualifications.models import Qualification
-from tests.accounts.factories import ResellerFactory, ResellerUserFactory
+from tests.accounts.factories import ResellerFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory
 from tests.resellers.factories import PartnershipFactory
 
@@ -26,8 +26,3 @@ def qualification(manufacturer):
 @pytest.fixture
 def partnership(manufacturer):
     return PartnershipFactory(manufacturer=manufacturer, reseller=ResellerFactory())
-
-
-@pytest.fixture
-def reseller_user(partnership):
-    return ResellerUserFactory(reseller=partnership.reseller).user

@@ -35,21 +35,6 @@ def foreign_product(other_manufacturer):
 
 
 @pytest.fixture
-def reseller():
-    return ResellerFactory(name="Soundhouse GmbH")
-
-
-@pytest.fixture
-def partnership(manufacturer, reseller):
-    return PartnershipFactory(manufacturer=manufacturer, reseller=reseller)
-
-
-@pytest.fixture
-def reseller_user(partnership):
-    return ResellerUserFactory(reseller=partnership.reseller).user
-
-
-@pytest.fixture
 def customer(reseller):
     return make_end_customer(reseller, name="Julia Weber", company="Hotel Seeblick")
 

@@ -4,7 +4,7 @@ import pytest
 
 from accounts.models import Role
 from salesreps.services import portfolio_assign
-from tests.accounts.factories import ResellerFactory, ResellerUserFactory
+from tests.accounts.factories import ResellerFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory
 from tests.qualifications.factories import QualificationFactory
 from tests.resellers.factories import PartnershipFactory
@@ -37,21 +37,6 @@ def restricted_product(manufacturer, restricted_category):
         sku="PRO-1",
         price=Decimal("1000.00"),
     )
-
-
-@pytest.fixture
-def reseller():
-    return ResellerFactory(name="Soundhouse GmbH")
-
-
-@pytest.fixture
-def partnership(manufacturer, reseller):
-    return PartnershipFactory(manufacturer=manufacturer, reseller=reseller)
-
-
-@pytest.fixture
-def reseller_user(partnership):
-    return ResellerUserFactory(reseller=partnership.reseller).user
 
 
 @pytest.fixture
