@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import ChannelSettingsForm
-from accounts.listing import csv_date, csv_response
+from core.listing import csv_date, csv_response
 from accounts.models import STAFF_ROLES
 from accounts.selectors import access_member, role_counts, team_members
 from accounts.services import manufacturer_settings_update

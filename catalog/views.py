@@ -11,7 +11,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.listing import apply_sort, csv_date, csv_response, paginate
+from core.listing import apply_sort, csv_date, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog import selectors, services

@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, paginate
 from accounts.tenancy import reseller_partner_view
 from catalog import selectors
 from catalog.pricing import reseller_unit_prices

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.listing import paginate
+from core.listing import paginate
 from accounts.tenancy import reseller_partner_view
 from communications import selectors, services
 from communications.forms import NewConversationForm, ReplyForm

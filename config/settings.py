@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "template_partials",
     "guardian",
     "axes",
+    "core",
     "accounts",
     "notifications",
     "catalog",

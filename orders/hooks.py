@@ -13,27 +13,7 @@ inside the same transaction as the change:
 A receiver that raises rolls the whole change back: nothing is half-done.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-
-
-@dataclass
-class Hook:
-    name: str
-    receivers: list[Callable] = field(default_factory=list)
-
-    def connect(self, receiver: Callable) -> None:
-        if receiver not in self.receivers:
-            self.receivers.append(receiver)
-
-    def disconnect(self, receiver: Callable) -> None:
-        if receiver in self.receivers:
-            self.receivers.remove(receiver)
-
-    def send(self, **kwargs) -> None:
-        for receiver in list(self.receivers):
-            receiver(**kwargs)
-
+from core.hooks import Hook
 
 # receiver(order=Order)
 order_created = Hook("order_created")

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, paginate
 from accounts.models import Manufacturer
 from accounts.tenancy import reseller_partner_view, reseller_view
 from catalog.gate import orderable_products

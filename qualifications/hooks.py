@@ -12,7 +12,7 @@ the change back):
 - `qualifying_status_changed`: receiver(change=QualifyingStatusChange)
 """
 
-from orders.hooks import Hook
+from core.hooks import Hook
 
 qualification_requested = Hook("qualification_requested")
 qualification_granted = Hook("qualification_granted")

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from resellers import directory, partnerships

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, paginate
 from accounts.tenancy import reseller_partner_view, reseller_view
 from resellers import selectors, services
 from resellers.forms import EndCustomerForm, InteractionForm

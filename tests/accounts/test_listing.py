@@ -2,7 +2,7 @@
 
 from django_scopes import scope
 
-from accounts.listing import csv_response
+from core.listing import csv_response
 from resellers.models import Partnership
 from tests.resellers.factories import PartnershipFactory
 
