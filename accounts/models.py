@@ -93,6 +93,11 @@ class Manufacturer(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def portal_path_prefix(self) -> str:
+        """Where every page of this manufacturer's portal lives (config/urls.py)."""
+        return f"/m/{self.slug}/"
+
 
 class ResellerType(models.TextChoices):
     RETAILER = "retailer", _("Retailer")
@@ -147,6 +152,11 @@ class Reseller(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.public_id})"
+
+    @property
+    def portal_path_prefix(self) -> str:
+        """Where every page of this reseller's dashboard lives (config/urls.py)."""
+        return f"/r/{self.public_id}/"
 
 
 class Role(models.TextChoices):

@@ -14,7 +14,6 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
@@ -25,6 +24,7 @@ from communications import selectors, services
 from communications.forms import CommentForm, QualifyingForm, StaffReplyForm
 from communications.models import EMOJI_PALETTE, Conversation
 from communications.services import CommunicationRefused, DuplicateSubmission
+from core.http import safe_next
 from qualifications.services import QualificationRefused
 
 CHANGED_EVENT = "conversationsChanged"
@@ -42,10 +42,7 @@ def _inbox_url(request: HttpRequest) -> str:
 
 
 def _back(request: HttpRequest, conversation_id: int | None) -> str:
-    target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    if target := safe_next(request, request.tenant):
         return target
     return _detail_url(request, conversation_id) if conversation_id else _inbox_url(request)
 
@@ -74,7 +71,7 @@ def _partial(
             ),
             "palette": EMOJI_PALETTE,
             "is_staff_role": request.membership.is_staff_role,
-            "next_url": request.POST.get("next", ""),
+            "next_url": safe_next(request, request.tenant) or "",
         }
         template = "communications/inbox.html#conversation-card"
     context.update({"notice": notice, "error": error})
@@ -350,7 +347,7 @@ def delete(request: HttpRequest, conversation_id: int) -> HttpResponse:
         trigger_client_event(response, CHANGED_EVENT)
         return response
     messages.success(request, text)
-    target = request.POST.get("next", "")
-    if str(conversation_id) in target or not target:
+    target = safe_next(request, request.tenant)
+    if not target or str(conversation_id) in target:
         return redirect(_inbox_url(request))
-    return redirect(_back(request, None))
+    return redirect(target)

@@ -10,12 +10,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.listing import paginate
 from accounts.tenancy import resolve_manufacturer_membership, user_manufacturer_memberships
+from core.http import safe_next
+from core.listing import paginate
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 
@@ -33,14 +33,6 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/list.html", context)
 
 
-def _safe_next(request: HttpRequest, url: str) -> str | None:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return None
-
-
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
@@ -48,7 +40,9 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
     if notification is None:
         raise Http404(_("No such notification."))
     services.notification_mark_read(user=request.user, notification_id=notification.pk)
-    if request.POST.get("open") and (target := _safe_next(request, notification.url)):
+    # The user's own page across tenants: the stored link may go to any of their portals.
+    target = safe_next(request, None, candidate=notification.url or "")
+    if request.POST.get("open") and target:
         return redirect(target)
     if request.htmx:
         notification.refresh_from_db()

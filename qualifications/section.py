@@ -2,27 +2,12 @@
 page) and the POST endpoints (htmx swap), so both render the same partial."""
 
 from django.http import HttpRequest
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from qualifications import selectors
 from qualifications.forms import GrantForm, QualifyingStatusForm
 from resellers.models import Partnership
 
 SECTION_TEMPLATE = "qualifications/_profile_section.html"
-
-
-def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
-    """`candidate` if it is a path inside this tenant's portal, else None."""
-    if not candidate:
-        return None
-    if not url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return None
-    tenant = getattr(request, "tenant", None)
-    if tenant is None or not candidate.startswith(f"/m/{tenant.slug}/"):
-        return None
-    return candidate
 
 
 def section_context(

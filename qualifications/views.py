@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
+from core.http import safe_next
+from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from qualifications import selectors, services
 from qualifications.forms import (
     DeclineForm,
@@ -26,7 +27,7 @@ from qualifications.forms import (
     RevokeForm,
 )
 from qualifications.models import RequestStatus
-from qualifications.section import SECTION_TEMPLATE, safe_next, section_context
+from qualifications.section import SECTION_TEMPLATE, section_context
 from qualifications.services import QualificationRefused
 from resellers.models import QualifyingStatus
 
@@ -232,7 +233,7 @@ def _section_response(
     grant_form: GrantForm | None = None,
 ) -> HttpResponse:
     """htmx: the refreshed section (with the message as a toast); plain POST: flash + PRG."""
-    next_url = safe_next(request, request.POST.get("next"))
+    next_url = safe_next(request, request.tenant)
     if request.htmx:
         context = section_context(
             request, partnership, grant_form=None if ok else grant_form, next_url=next_url
@@ -384,7 +385,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 
 
 def _back_to_requests(request: HttpRequest) -> HttpResponse:
-    next_url = safe_next(request, request.POST.get("next"))
+    next_url = safe_next(request, request.tenant)
     return redirect(next_url or _url(request, "requests"))
 
 

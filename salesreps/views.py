@@ -12,16 +12,16 @@ from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import csv_date, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.pricing import quantize_money
+from core.http import safe_next
+from core.listing import csv_date, csv_datetime, csv_response, paginate
 from salesreps import selectors
 from salesreps.forms import (
     AssignForm,
@@ -203,10 +203,8 @@ def coverage(request: HttpRequest) -> HttpResponse:
 
 
 def _back(request: HttpRequest, partnership) -> HttpResponse:
-    target = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
+    target = safe_next(request, request.tenant)
+    if target is None:
         target = reverse(
             "salesreps:history", kwargs={**_slug(request), "partnership_id": partnership.pk}
         )
@@ -216,7 +214,7 @@ def _back(request: HttpRequest, partnership) -> HttpResponse:
 def _panel_or_back(request: HttpRequest, partnership, *, error: str = "") -> HttpResponse:
     if request.htmx:
         context = panel_context(
-            request, partnership, error=error, next_url=request.POST.get("next", "")
+            request, partnership, error=error, next_url=safe_next(request, request.tenant) or ""
         )
         response = render(request, "salesreps/includes/assignment_panel.html", context)
         if not error:  # the page can refresh what depends on the rep (e.g. the history)
