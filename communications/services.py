@@ -29,11 +29,7 @@ from notifications.models import NotificationKind
 from notifications.services import notify
 from orders.visibility import VIEW_PARTNERSHIP
 from qualifications.models import Qualification, QualificationGrant
-from qualifications.services import (
-    QualificationRefused,
-    qualification_grant,
-    qualifying_status_set,
-)
+from qualifications.services import qualification_grant, qualifying_status_set
 from resellers.models import Partnership, QualifyingStatus
 
 
@@ -457,6 +453,12 @@ def default_qualification(manufacturer) -> Qualification | None:
     return Qualification.objects.filter(manufacturer=manufacturer, is_default=True).first()
 
 
+def _holds(partnership: Partnership, qualification: Qualification) -> bool:
+    return QualificationGrant.objects.filter(
+        partnership=partnership, qualification=qualification, revoked_at__isnull=True
+    ).exists()
+
+
 @transaction.atomic
 def conversation_qualify(*, conversation: Conversation, user: User) -> str:
     """ "Qualify 👍": grant the default qualifying code and set the status to qualified.
@@ -474,7 +476,8 @@ def conversation_qualify(*, conversation: Conversation, user: User) -> str:
             )
         )
     done = []
-    try:
+    # Only "already held" is skipped; any other refusal of the grant stops the whole action.
+    if not _holds(partnership, qualification):
         qualification_grant(
             partnership=partnership,
             qualification=qualification,
@@ -482,8 +485,6 @@ def conversation_qualify(*, conversation: Conversation, user: User) -> str:
             reason=_("Qualified from the communications inbox"),
         )
         done.append(_("granted %(code)s") % {"code": qualification.code})
-    except QualificationRefused:
-        pass  # already held; the status may still need setting
     partnership.refresh_from_db(fields=["qualifying_status"])
     if partnership.qualifying_status != QualifyingStatus.QUALIFIED:
         qualifying_status_set(
@@ -510,14 +511,11 @@ def qualifying_update(
     user: User,
 ) -> str:
     """ "More actions": grant a qualifying code (if not held) and set the qualifying status.
-    All or nothing; refuses when there is nothing to change."""
+    All or nothing; refuses when there is nothing to change. A code already held is named in
+    the answer, so staff know it was not granted a second time."""
     done = []
-    if (
-        qualification is not None
-        and not QualificationGrant.objects.filter(
-            partnership=partnership, qualification=qualification, revoked_at__isnull=True
-        ).exists()
-    ):
+    already_held = qualification is not None and _holds(partnership, qualification)
+    if qualification is not None and not already_held:
         qualification_grant(partnership=partnership, qualification=qualification, granted_by=user)
         done.append(_("granted %(code)s") % {"code": qualification.code})
     partnership.refresh_from_db(fields=["qualifying_status"])
@@ -526,6 +524,19 @@ def qualifying_update(
         done.append(
             _("qualifying status set to %(status)s") % {"status": QualifyingStatus(status).label}
         )
-    if not done:
-        raise CommunicationRefused(_("Nothing to change: the reseller already has that."))
-    return ", ".join(done)
+    if done:
+        if already_held:
+            done.append(_("%(code)s was already held") % {"code": qualification.code})
+        return ", ".join(done)
+    label = QualifyingStatus(status).label
+    if already_held:
+        raise CommunicationRefused(
+            _(
+                "%(reseller)s already holds %(code)s and the qualifying status is already "
+                "“%(status)s”: nothing was changed."
+            )
+            % {"reseller": partnership.reseller.name, "code": qualification.code, "status": label}
+        )
+    raise CommunicationRefused(
+        _("Nothing to change: the qualifying status is already “%(status)s”.") % {"status": label}
+    )
