@@ -5,7 +5,13 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Reseller
-from resellers.models import AffiliateLink, CustomerInteraction, EndCustomer, Partnership
+from resellers.models import (
+    AffiliateLink,
+    CustomerInteraction,
+    EndCustomer,
+    Partnership,
+    PartnershipStatus,
+)
 
 # Columns the customer list may be sorted by: ?sort=<key> -> ORM field.
 END_CUSTOMER_SORTS = {
@@ -93,6 +99,13 @@ def affiliate_signup_count(*, partnership: Partnership) -> int:
     return EndCustomer.objects.filter(
         reseller_id=partnership.reseller_id, source_manufacturer_id=partnership.manufacturer_id
     ).count()
+
+
+def affiliate_link_usable(link: AffiliateLink) -> bool:
+    """The one rule: a link signs people up while it is not retired and its partnership is
+    active. `affiliate_signup` applies it to the link read again under a lock; the page uses
+    it to show "retired" before anyone fills in the form."""
+    return link.is_active and link.partnership.status == PartnershipStatus.ACTIVE
 
 
 def affiliate_link_by_token_unscoped(*, token: str) -> AffiliateLink | None:

@@ -12,7 +12,7 @@ from resellers.models import (
     Partnership,
     PartnershipStatus,
 )
-from resellers.selectors import end_customer_email_taken
+from resellers.selectors import affiliate_link_usable, end_customer_email_taken
 
 
 class EndCustomerRefused(ValueError):
@@ -182,8 +182,12 @@ def affiliate_signup(
     is returned unchanged (the person sees the same thank-you page either way, so the page
     does not reveal who is already a customer).
     """
-    partnership = link.partnership
-    if not link.is_active or partnership.status != PartnershipStatus.ACTIVE:
+    # The caller's copy may be stale: the link retired or the partnership ended since it was
+    # loaded. Lock the partnership (as retiring and status changes do) and read both again.
+    partnership = Partnership.objects.select_for_update().get(pk=link.partnership_id)
+    link = AffiliateLink.objects.select_related("manufacturer").get(pk=link.pk)
+    link.partnership = partnership
+    if not affiliate_link_usable(link):
         raise AffiliateLinkRefused(_("This sign-up link has been retired."))
     reseller = partnership.reseller
     existing = EndCustomer.objects.filter(

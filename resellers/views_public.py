@@ -12,7 +12,6 @@ from django_scopes import scope
 
 from resellers import selectors, services
 from resellers.forms import AffiliateSignupForm
-from resellers.models import PartnershipStatus
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -23,17 +22,13 @@ def _retired(request: HttpRequest, link) -> HttpResponse:
     return render(request, "resellers/public/retired.html", {"link": link}, status=410)
 
 
-def _usable(link) -> bool:
-    return link.is_active and link.partnership.status == PartnershipStatus.ACTIVE
-
-
 @never_cache
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
     link = selectors.affiliate_link_by_token_unscoped(token=token)
     if link is None:
         return _invalid(request)
-    if not _usable(link):
+    if not selectors.affiliate_link_usable(link):
         return _retired(request, link)
     reseller = link.partnership.reseller
     with scope(manufacturer=link.manufacturer, reseller=reseller):
