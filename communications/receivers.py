@@ -4,8 +4,8 @@ qualification conversation, in the same transaction as the change."""
 
 from django.utils.translation import gettext as _
 
+from channel.models import QualifyingStatus
 from communications.services import conversation_log_event
-from resellers.models import QualifyingStatus
 
 
 def _who(user) -> str:

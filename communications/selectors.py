@@ -22,6 +22,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import ManufacturerMembership
+from channel.models import Partnership
+from channel.visibility import partnership_visibility_q
 from communications.models import (
     Conversation,
     ConversationType,
@@ -30,10 +32,8 @@ from communications.models import (
     reseller_visible_messages_q,
 )
 from orders.models import Order, OrderStatus
-from orders.visibility import partnership_visibility_q
 from orders.workflow import OPEN_STATUSES
 from qualifications.models import QualificationGrant
-from resellers.models import Partnership
 
 INBOX_PAGE_SIZE = 25
 RECENT_MESSAGES = 3

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, User
+from channel.models import Partnership, QualifyingStatus
+from channel.visibility import VIEW_PARTNERSHIP
 from communications.models import (
     DONE_EMOJI,
     EMOJI_PALETTE,
@@ -27,14 +29,12 @@ from communications.models import (
 )
 from notifications.models import NotificationKind
 from notifications.services import notify
-from orders.visibility import VIEW_PARTNERSHIP
 from qualifications.models import Qualification, QualificationGrant
 from qualifications.services import (
     QualificationRefused,
     qualification_grant,
     qualifying_status_set,
 )
-from resellers.models import Partnership, QualifyingStatus
 
 
 class CommunicationRefused(ValidationError):

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "catalog",
+    "channel",
     "orders",
     "resellers",
     "qualifications",

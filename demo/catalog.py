@@ -13,8 +13,8 @@ from accounts.models import Manufacturer
 from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind
 from catalog.pricing import quantize_money
 from catalog.services import category_create, price_list_create, price_list_item_set, product_create
+from channel.models import Partnership
 from qualifications.models import Qualification
-from resellers.models import Partnership
 
 P, S = ProductKind.PHYSICAL, ProductKind.SERVICE
 

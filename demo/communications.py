@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, ResellerMembership
+from channel.models import Partnership, PartnershipStatus
 from communications.models import (
     DONE_EMOJI,
     EMOJI_PALETTE,
@@ -23,7 +24,6 @@ from communications.models import (
     StaffComment,
 )
 from notifications.models import Notification, NotificationChannel, NotificationKind
-from resellers.models import Partnership, PartnershipStatus
 
 PER_MANUFACTURER = 150
 FLAGSHIP_RESELLER_ID = "36G8J2Z"

@@ -19,6 +19,7 @@ from django.utils import timezone
 from accounts.models import Manufacturer, Role
 from catalog.gate import orderable_products
 from catalog.models import ProductKind
+from channel.models import EndCustomer, Partnership, PartnershipStatus
 from orders.checkout import payment_link_create
 from orders.models import NoteSide, Order, OrderNote, OrderStatus, PaymentLink
 from orders.services import (
@@ -30,7 +31,6 @@ from orders.services import (
     order_transition,
 )
 from orders.workflow import MANUFACTURER, RESELLER, SYSTEM
-from resellers.models import EndCustomer, Partnership, PartnershipStatus
 
 S = OrderStatus
 

@@ -12,6 +12,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Manufacturer, Role
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from qualifications.models import (
     Qualification,
     QualificationGrant,
@@ -19,7 +20,6 @@ from qualifications.models import (
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
 
 REQUEST_MESSAGES = (
     "Two of our installers finished the certification course last month; certificates attached.",

@@ -41,6 +41,8 @@ from accounts.services import manufacturer_create, membership_add, user_create
 from catalog.models import Category, Product, ProductKind
 from catalog.pricing import quantize_money
 from catalog.services import category_create, product_create
+from channel.models import EndCustomer, Partnership, PaymentMethod, QualifyingStatus, ShippingMethod
+from channel.services import reseller_onboard
 from communications.models import (
     DONE_EMOJI,
     Conversation,
@@ -54,14 +56,6 @@ from demo.communications import COMMENTS, FOLLOW_UPS, OPENERS, STAFF_REPLIES
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from qualifications.models import Qualification, QualificationGrant
 from qualifications.services import qualification_create
-from resellers.models import (
-    EndCustomer,
-    Partnership,
-    PaymentMethod,
-    QualifyingStatus,
-    ShippingMethod,
-)
-from resellers.partnerships import reseller_onboard
 from salesreps.models import PortfolioAssignment
 from salesreps.services import portfolio_assign, rep_permissions
 

@@ -29,6 +29,7 @@ from accounts.models import User
 from catalog.gate import orderable_products
 from catalog.models import Product
 from catalog.pricing import quantize_money, reseller_unit_prices
+from channel.models import Partnership
 from notifications.services import email_enqueue
 from orders import workflow
 from orders.models import (
@@ -44,7 +45,6 @@ from orders.payments import get_payment_provider
 from orders.services import LineRequest, OrderRefused, order_create, order_transition
 
 MAX_LINE_QUANTITY = 9999
-PARTNERSHIP_ACTIVE = "active"  # resellers.models.PartnershipStatus.ACTIVE (a higher app)
 
 
 class CheckoutRefused(OrderRefused):
@@ -81,7 +81,7 @@ def hash_token(token: str) -> str:
 # --- carts ---------------------------------------------------------------------------------
 
 
-def cart_find(*, partnership, user: User) -> Cart | None:
+def cart_find(*, partnership: Partnership, user: User) -> Cart | None:
     """The user's cart with this manufacturer (one per reseller user and partnership)."""
     return (
         Cart.objects.filter(
@@ -94,7 +94,7 @@ def cart_find(*, partnership, user: User) -> Cart | None:
 
 
 @transaction.atomic
-def cart_get_or_create(*, partnership, user: User) -> Cart:
+def cart_get_or_create(*, partnership: Partnership, user: User) -> Cart:
     cart = cart_find(partnership=partnership, user=user)
     if cart is None:
         cart = Cart.objects.create(
@@ -207,7 +207,7 @@ class CartSummary:
         return sum(line.quantity for line in self.lines)
 
 
-def cart_priced(*, cart: Cart | None, partnership) -> CartSummary:
+def cart_priced(*, cart: Cart | None, partnership: Partnership) -> CartSummary:
     """The cart's lines at the reseller's prices now, computed the way order_create does.
 
     Prices always come from the catalog and the partnership, never from a form.
@@ -286,7 +286,7 @@ def checkout_with_payment_link(
         .get(pk=cart.pk)
     )
     partnership = cart.partnership
-    if partnership.status != PARTNERSHIP_ACTIVE:
+    if not partnership.is_active:
         raise CheckoutRefused(_("This partnership is not active, so it cannot place orders."))
     end_customer = cart.end_customer
     if end_customer is None:

@@ -6,11 +6,14 @@ Sales-rep restriction (issue 6) plugs in at one place: `visible_partnership_filt
 from dataclasses import dataclass
 from datetime import date
 
+from django.db import models
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
+from channel.models import PaymentMethod, ShippingMethod
+from channel.visibility import partnership_visibility_q
 from orders.models import (
     NoteSide,
     Order,
@@ -21,7 +24,6 @@ from orders.models import (
     Payment,
     PaymentStatus,
 )
-from orders.visibility import partnership_visibility_q
 
 LIST_RELATED = ("reseller", "end_customer", "manufacturer", "created_by")
 
@@ -220,52 +222,16 @@ def order_returns(order: Order) -> QuerySet[OrderReturn]:
     )
 
 
-def active_partnerships(*, manufacturer: Manufacturer, membership=None):
-    """The tenant's active partnerships (resellers.Partnership, reached through the relation),
-    for the manual order form."""
-    return (
-        manufacturer.partnerships.filter(status="active")
-        .filter(visible_partnership_filter(membership, prefix=""))
-        .select_related("reseller", "price_list")
-        .order_by("reseller__name")
-    )
-
-
-def access_active_partnership(*, manufacturer: Manufacturer, membership=None, pk) -> object:
-    partnership = active_partnerships(manufacturer=manufacturer, membership=membership).filter(
-        pk=pk
-    )
-    found = partnership.first()
-    if found is None:
-        raise Http404(_("No such reseller."))
-    return found
-
-
-def end_customers_of(reseller: Reseller):
-    """The reseller's own end customers (resellers.EndCustomer via the relation), explicitly
-    scoped to that reseller so it also works inside a manufacturer's scope."""
-    return reseller.end_customers.with_scope(reseller=reseller).all().order_by("name")
-
-
-def resellers_of(manufacturer: Manufacturer, membership=None) -> QuerySet[Reseller]:
-    """Resellers partnered with the tenant that the member may see: the choices of the
-    list's reseller filter (one filter() call, so both conditions hit the same partnership)."""
-    return Reseller.objects.filter(
-        Q(partnerships__manufacturer=manufacturer)
-        & visible_partnership_filter(membership, prefix="partnerships__")
-    ).order_by("name")
-
-
 def order_method_labels(order: Order) -> dict[str, str]:
-    """Readable payment and shipping methods; their choices live on resellers.Partnership,
-    reached through the relation's model rather than an import."""
-    partnership_model = Order._meta.get_field("partnership").related_model
-    labels = {}
-    for name in ("payment_method", "shipping_method"):
-        choices = dict(partnership_model._meta.get_field(name).choices or [])
-        value = getattr(order, name)
-        labels[name] = str(choices.get(value, value))
-    return labels
+    """Readable payment and shipping methods, copied onto the order from its conditions."""
+    return {
+        "payment_method": _choice_label(PaymentMethod, order.payment_method),
+        "shipping_method": _choice_label(ShippingMethod, order.shipping_method),
+    }
+
+
+def _choice_label(choices: type[models.TextChoices], value: str) -> str:
+    return str(choices(value).label) if value in choices.values else value
 
 
 def order_customer_payment(order: Order) -> Payment | None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Manufacturer, User
 from catalog.gate import orderable_products
 from catalog.pricing import quantize_money, reseller_unit_prices
+from channel.models import EndCustomer, Partnership
 from orders import hooks
 from orders.models import (
     NoteSide,
@@ -46,23 +47,19 @@ def _next_order_number(manufacturer: Manufacturer) -> str:
 @transaction.atomic
 def order_create(
     *,
-    partnership,
+    partnership: Partnership,
     lines: list[LineRequest],
     created_by: User | None,
-    end_customer=None,
+    end_customer: EndCustomer | None = None,
     own_use: bool = False,
     is_manual: bool = False,
     status: str = OrderStatus.PLACED,
     created_at: datetime | None = None,
 ) -> Order:
-    """Create an order at the reseller's prices, captured now; refuse anything not allowed.
-
-    `partnership` is a resellers.Partnership and `end_customer` a resellers.EndCustomer;
-    they are passed in, never imported, because resellers sits above orders.
-    """
+    """Create an order at the reseller's prices, captured now; refuse anything not allowed."""
     manufacturer = partnership.manufacturer
     reseller = partnership.reseller
-    if partnership.status != "active":
+    if not partnership.is_active:
         raise OrderRefused(_("This partnership is not active, so it cannot place orders."))
     if not lines:
         raise OrderRefused(_("An order needs at least one product."))

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import apply_sort, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.gate import orderable_products
+from channel import selectors as channel_selectors
+from core.listing import apply_sort, csv_response, paginate
 from orders import selectors
 from orders.forms import (
     ManufacturerOrderFilterForm,
@@ -86,7 +87,10 @@ ORDER_CSV_HEADER = [
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     form = ManufacturerOrderFilterForm(
-        request.GET or None, resellers=selectors.resellers_of(request.tenant, request.membership)
+        request.GET or None,
+        resellers=channel_selectors.resellers_visible_to(
+            manufacturer=request.tenant, membership=request.membership
+        ),
     )
     orders = selectors.orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
@@ -258,7 +262,7 @@ def _day_start(day):
 @require_http_methods(["GET", "POST"])
 def order_create_manual(request: HttpRequest) -> HttpResponse:
     """A manual order on a reseller's behalf: choose the reseller, then customer and lines."""
-    partnerships = selectors.active_partnerships(
+    partnerships = channel_selectors.active_partnerships(
         manufacturer=request.tenant, membership=request.membership
     )
     partnership_id = request.POST.get("partnership") or request.GET.get("partnership")
@@ -270,12 +274,14 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
         partnership_pk = int(partnership_id)
     except ValueError:
         partnership_pk = 0
-    partnership = selectors.access_active_partnership(
+    partnership = channel_selectors.access_active_partnership(
         manufacturer=request.tenant, membership=request.membership, pk=partnership_pk
     )
     reseller = partnership.reseller
     data = request.POST if request.method == "POST" else None
-    recipient_form = OrderRecipientForm(data, end_customers=selectors.end_customers_of(reseller))
+    recipient_form = OrderRecipientForm(
+        data, end_customers=channel_selectors.end_customers_of(reseller)
+    )
     line_formset = SkuLineFormSet(
         data,
         products=orderable_products(manufacturer=request.tenant, reseller=reseller),

@@ -31,8 +31,6 @@ from orders.forms_checkout import (
 from orders.payments import get_payment_provider
 from orders.services import OrderRefused
 
-PARTNERSHIP_ACTIVE = checkout.PARTNERSHIP_ACTIVE
-
 # --- reseller side: the cart ---------------------------------------------------------------
 
 
@@ -107,7 +105,7 @@ def _render_cart(
         "add_form": add_form or CartAddForm(product_choices=_product_choices(request)),
         "checkout_form": checkout_form
         or CheckoutForm(initial={"recipient": end_customer.email if end_customer else ""}),
-        "partnership_active": request.partnership.status == PARTNERSHIP_ACTIVE,
+        "partnership_active": request.partnership.is_active,
         "valid_days": checkout.settings.PAYMENT_LINK_VALID_DAYS,
     }
     return render(request, "orders/cart/cart.html", context)

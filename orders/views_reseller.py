@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.listing import apply_sort, csv_response, paginate
 from accounts.models import Manufacturer
 from accounts.tenancy import reseller_partner_view, reseller_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
+from core.listing import apply_sort, csv_response, paginate
 from orders import checkout, selectors
 from orders.forms import (
     NoteForm,
@@ -48,7 +48,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
         "form": form,
         "page_obj": paginate(request, orders),
         "sort": sort,
-        "can_order": request.partnership.status == "active",
+        "can_order": request.partnership.is_active,
     }
     template = "orders/reseller/order_list.html"
     if request.htmx and request.htmx.target == "order-table":
@@ -165,7 +165,7 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
 def order_place(request: HttpRequest) -> HttpResponse:
     """Place an order for one of the reseller's end customers, or for its own use."""
     partnership = request.partnership
-    if partnership.status != "active":
+    if not partnership.is_active:
         messages.error(request, _("This partnership is not active, so it cannot place orders."))
         return redirect(
             "reseller_orders:list",

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer
-from resellers.models import QualifyingStatus
+from channel.models import Partnership, QualifyingStatus
 
 qualification_code_validator = RegexValidator(
     regex=r"^[A-Z0-9][A-Z0-9_-]{1,49}$",
@@ -61,7 +61,7 @@ class QualificationGrant(models.Model):
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(
-        "resellers.Partnership", on_delete=models.CASCADE, related_name="qualification_grants"
+        Partnership, on_delete=models.CASCADE, related_name="qualification_grants"
     )
     qualification = models.ForeignKey(
         Qualification, on_delete=models.PROTECT, related_name="grants"
@@ -105,7 +105,7 @@ class QualifyingStatusChange(models.Model):
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(
-        "resellers.Partnership",
+        Partnership,
         on_delete=models.CASCADE,
         related_name="qualifying_status_changes",
     )
@@ -151,7 +151,7 @@ class QualificationRequest(models.Model):
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(
-        "resellers.Partnership", on_delete=models.CASCADE, related_name="qualification_requests"
+        Partnership, on_delete=models.CASCADE, related_name="qualification_requests"
     )
     qualification = models.ForeignKey(
         Qualification,

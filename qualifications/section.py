@@ -4,9 +4,9 @@ page) and the POST endpoints (htmx swap), so both render the same partial."""
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from channel.models import Partnership
 from qualifications import selectors
 from qualifications.forms import GrantForm, QualifyingStatusForm
-from resellers.models import Partnership
 
 SECTION_TEMPLATE = "qualifications/_profile_section.html"
 

@@ -7,7 +7,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
-from orders.visibility import partnership_visibility_q
+from channel.models import Partnership
+from channel.visibility import partnership_visibility_q
 from qualifications.models import (
     Qualification,
     QualificationGrant,
@@ -15,7 +16,6 @@ from qualifications.models import (
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import Partnership
 
 QUALIFICATION_SORTS = {"code": "code", "name": "name", "holders": "holder_count"}
 HOLDER_PREVIEW = 5
@@ -34,21 +34,6 @@ def held_qualification_ids(manufacturer: Manufacturer, reseller: Reseller) -> se
 
 
 # --- access helpers: the object, or one Http404 for missing, foreign and forbidden ----------
-
-
-def access_partnership(*, membership: ManufacturerMembership, public_id: str) -> Partnership:
-    """The tenant's partnership with the reseller `public_id`, if this member may see it."""
-    partnership = (
-        Partnership.objects.filter(
-            manufacturer_id=membership.manufacturer_id, reseller__public_id=public_id
-        )
-        .filter(partnership_visibility_q(membership))
-        .select_related("reseller", "manufacturer")
-        .first()
-    )
-    if partnership is None:
-        raise Http404(_("No such reseller."))
-    return partnership
 
 
 def access_qualification(*, manufacturer: Manufacturer, qualification_id: int) -> Qualification:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from notifications.services import email_enqueue
 from qualifications import hooks
 from qualifications.models import (
@@ -21,7 +22,6 @@ from qualifications.models import (
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
 
 
 class QualificationRefused(ValidationError):

@@ -14,9 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
+from channel import selectors as channel_selectors
+from channel.models import QualifyingStatus
+from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from qualifications import selectors, services
 from qualifications.forms import (
     DeclineForm,
@@ -28,7 +30,6 @@ from qualifications.forms import (
 from qualifications.models import RequestStatus
 from qualifications.section import SECTION_TEMPLATE, safe_next, section_context
 from qualifications.services import QualificationRefused
-from resellers.models import QualifyingStatus
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
@@ -180,7 +181,9 @@ def qualification_edit(request: HttpRequest, qualification_id: int) -> HttpRespo
 @require_GET
 def partnership_qualifications(request: HttpRequest, public_id: str) -> HttpResponse:
     """The section on its own page, with the full history of grants and status changes."""
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     tab = "status" if request.GET.get("tab") == "status" else "grants"
     if tab == "status":
         rows = selectors.partnership_status_history(partnership=partnership)
@@ -259,7 +262,9 @@ def _first_error(form) -> str:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def grant(request: HttpRequest, public_id: str) -> HttpResponse:
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     form = GrantForm(request.POST, manufacturer=request.tenant, auto_id="qgrant_%s")
     if not form.is_valid():
         return _section_response(
@@ -291,7 +296,9 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     form = RevokeForm(request.POST, manufacturer=request.tenant)
     if not form.is_valid():
         return _section_response(request, partnership, ok=False, message=_first_error(form))
@@ -318,7 +325,9 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def qualifying_status(request: HttpRequest, public_id: str) -> HttpResponse:
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     form = QualifyingStatusForm(request.POST)
     if not form.is_valid():
         return _section_response(request, partnership, ok=False, message=_first_error(form))

@@ -5,7 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Reseller
-from resellers.models import CustomerInteraction, EndCustomer, InteractionKind
+from channel.models import EndCustomer
+from resellers.models import CustomerInteraction, InteractionKind
 from resellers.selectors import end_customer_email_taken
 
 

@@ -11,9 +11,10 @@ from accounts.models import (
     public_id_validator,
 )
 from catalog.models import PriceList
-from resellers.directory import UNASSIGNED, DirectoryFilters, public_id_partnered
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
-from resellers.partnerships import RESELLER_DETAIL_FIELDS
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
+from channel.selectors import public_id_partnered
+from channel.services import RESELLER_DETAIL_FIELDS
+from resellers.directory import UNASSIGNED, DirectoryFilters
 from resellers.statistics import DEFAULT_PERIOD_DAYS, GRANULARITIES, PERIOD_CHOICES, Period
 
 MAX_PERIOD_DAYS = 366 * 5

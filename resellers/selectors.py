@@ -5,7 +5,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Reseller
-from resellers.models import AffiliateLink, CustomerInteraction, EndCustomer, Partnership
+from channel.models import EndCustomer, Partnership
+from resellers.models import AffiliateLink, CustomerInteraction
 
 # Columns the customer list may be sorted by: ?sort=<key> -> ORM field.
 END_CUSTOMER_SORTS = {

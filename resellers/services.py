@@ -5,13 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, Reseller, User
-from resellers.models import (
-    AffiliateLink,
-    CustomerInteraction,
-    EndCustomer,
-    Partnership,
-    PartnershipStatus,
-)
+from channel.models import EndCustomer, Partnership, PartnershipStatus
+from resellers.models import AffiliateLink, CustomerInteraction
 from resellers.selectors import end_customer_email_taken
 
 
@@ -39,13 +34,6 @@ END_CUSTOMER_FIELDS = (
 def normalize_email(email: str) -> str:
     """One spelling per address, so the unique (reseller, email) constraint catches duplicates."""
     return email.strip().lower()
-
-
-@transaction.atomic
-def partnership_create(
-    *, manufacturer: Manufacturer, reseller: Reseller, status: str = PartnershipStatus.ACTIVE
-) -> Partnership:
-    return Partnership.objects.create(manufacturer=manufacturer, reseller=reseller, status=status)
 
 
 # --- end customers -------------------------------------------------------------------------

@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from catalog.models import Product
 from catalog.pricing import quantize_money
+from channel.models import Partnership
 from orders.models import Order, OrderLine, OrderReturn
 from orders.workflow import SALES_STATUSES
-from resellers.models import Partnership
 
 ZERO = Decimal("0.00")
 PERIOD_CHOICES = (7, 30, 90, 365)

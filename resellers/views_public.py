@@ -10,9 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scope
 
+from channel.models import PartnershipStatus
 from resellers import selectors, services
 from resellers.forms import AffiliateSignupForm
-from resellers.models import PartnershipStatus
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from accounts.services import membership_add, user_create
+from channel.models import Partnership, PartnershipUserObjectPermission
+from channel.services import partnership_update_conditions, reseller_onboard
+from channel.visibility import VIEW_PARTNERSHIP
 from notifications.services import email_enqueue
-from orders.visibility import VIEW_PARTNERSHIP
-from resellers.models import Partnership
-from resellers.partnerships import partnership_update_conditions, reseller_onboard
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 
 CHANGE_PARTNERSHIP = "change_partnership"
 REP_PERMISSIONS = (VIEW_PARTNERSHIP, CHANGE_PARTNERSHIP)
@@ -36,10 +36,10 @@ class InvitationRefused(ValidationError):
 
 
 def rep_permissions() -> list[Permission]:
-    """guardian's view/change permissions on resellers.Partnership (one query)."""
+    """guardian's view/change permissions on channel.Partnership (one query)."""
     return list(
         Permission.objects.filter(
-            content_type__app_label="resellers",
+            content_type__app_label="channel",
             content_type__model="partnership",
             codename__in=REP_PERMISSIONS,
         )

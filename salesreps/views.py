@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import csv_date, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.pricing import quantize_money
+from channel import selectors as channel_selectors
+from core.listing import csv_date, csv_datetime, csv_response, paginate
 from salesreps import selectors
 from salesreps.forms import (
     AssignForm,
@@ -230,7 +231,7 @@ def _panel_or_back(request: HttpRequest, partnership, *, error: str = "") -> Htt
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = selectors.access_partnership(
+    partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
     form = AssignForm(request.POST, sellers=selectors.sellers(manufacturer=request.tenant))
@@ -259,7 +260,7 @@ def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def unassign(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = selectors.access_partnership(
+    partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
     portfolio_assign(
@@ -276,7 +277,7 @@ def unassign(request: HttpRequest, partnership_id: int) -> HttpResponse:
 @manufacturer_view
 @require_GET
 def history(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = selectors.access_partnership(
+    partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
     assignments = selectors.assignment_history(manufacturer=request.tenant, partnership=partnership)

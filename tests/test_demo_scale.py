@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import F, Max, Min
 
 from accounts.models import ManufacturerMembership, Role
+from channel.models import Partnership, PartnershipUserObjectPermission
 from communications.models import DONE_EMOJI, Conversation, Message, MessageKind
 from demo.scale import SLUG, build_scale_channel
 from orders.models import Order, OrderLine
-from resellers.models import Partnership
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 
 
 def test_scale_tenant_is_consistent_and_idempotent(db):

@@ -32,12 +32,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
+from channel.models import EndCustomer, Partnership, PartnershipStatus
+from channel.selectors import partnerships_visible_to
+from channel.visibility import partnership_visibility_q
 from orders.models import Order, OrderReturn, OrderStatus
 from orders.selectors import orders_for_manufacturer, orders_for_reseller
-from orders.visibility import partnership_visibility_q
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
-from resellers.directory import DirectoryFilters, directory_rows, partnerships_visible_to
-from resellers.models import EndCustomer, Partnership, PartnershipStatus
+from resellers.directory import DirectoryFilters, directory_rows
 from resellers.statistics import (
     MONEY,
     ZERO,

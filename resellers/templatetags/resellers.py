@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from resellers.models import QualifyingStatus
+from channel.models import QualifyingStatus
 
 register = template.Library()
 

@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from resellers.models import PartnershipStatus
+from channel.models import PartnershipStatus
 from resellers.services import end_customer_create
 from resellers.templatetags.channel_dashboard import (
     channel_figures,

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Manufacturer, Role, User
+from channel.models import Partnership
 from communications import services
 from communications.models import Conversation, ConversationType
-from resellers.models import Partnership
 from tests.accounts.factories import (
     MembershipFactory,
     ResellerFactory,

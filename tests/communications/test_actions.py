@@ -4,10 +4,10 @@ import uuid
 
 import pytest
 
+from channel.models import QualifyingStatus
 from communications import services
 from communications.models import Conversation, Message, MessageKind, StaffComment
 from qualifications.models import QualificationGrant
-from resellers.models import QualifyingStatus
 from tests.communications.conftest import start
 from tests.qualifications.factories import QualificationFactory
 

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.services import product_set_active
+from channel.models import Partnership, PartnershipStatus
 from notifications.models import OutboxEmail
 from orders import checkout
 from orders.checkout import CheckoutRefused, hash_token
 from orders.models import CartLine, Order, OrderStatus, PaymentLink
 from orders.services import OrderRefused
-from resellers.models import Partnership, PartnershipStatus
 from resellers.services import end_customer_create
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory

@@ -5,6 +5,7 @@ from itertools import product as cartesian
 
 import pytest
 
+from channel.models import Partnership
 from orders import hooks
 from orders.models import NoteSide, Order, OrderLine, OrderNote, OrderReturn, OrderStatus
 from orders.selectors import (
@@ -22,7 +23,6 @@ from orders.services import (
     order_transition,
 )
 from orders.workflow import MANUFACTURER, RESELLER, SYSTEM
-from resellers.models import Partnership
 from tests.catalog.factories import ProductFactory
 from tests.orders.factories import force_status, make_order
 

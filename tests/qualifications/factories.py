@@ -3,6 +3,7 @@
 import factory
 from django.utils import timezone
 
+from channel.models import QualifyingStatus
 from qualifications import services
 from qualifications.models import (
     Qualification,
@@ -11,7 +12,6 @@ from qualifications.models import (
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import QualifyingStatus
 from tests.accounts.factories import ManufacturerFactory, MembershipFactory, ResellerUserFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoped_factories import ScopedModelFactory

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from channel.models import QualifyingStatus
 from qualifications import services
-from resellers.models import QualifyingStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.csv_helpers import csv_rows
 from tests.qualifications.factories import QualificationFactory

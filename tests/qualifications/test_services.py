@@ -2,6 +2,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from channel.models import PartnershipStatus, QualifyingStatus
 from notifications.models import OutboxEmail
 from qualifications import services
 from qualifications.models import (
@@ -12,7 +13,6 @@ from qualifications.models import (
     RequestStatus,
 )
 from qualifications.services import QualificationRefused
-from resellers.models import PartnershipStatus, QualifyingStatus
 from tests.qualifications.factories import QualificationFactory
 
 

@@ -6,6 +6,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Role
+from channel.models import QualifyingStatus
 from qualifications import services
 from qualifications.models import (
     Qualification,
@@ -14,7 +15,6 @@ from qualifications.models import (
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import QualifyingStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.qualifications.factories import QualificationFactory
 from tests.resellers.factories import PartnershipFactory

@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from channel.models import EndCustomer, PartnershipStatus
 from resellers import services
-from resellers.models import AffiliateLink, EndCustomer, PartnershipStatus
+from resellers.models import AffiliateLink
 from tests.accounts.factories import ResellerUserFactory
 from tests.resellers.customer_helpers import make_customer, reseller_with_user
 from tests.resellers.factories import PartnershipFactory

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Region, Reseller, ResellerType, Role
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from resellers.directory import DirectoryFilters, directory_rows
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.resellers.sales_helpers import S, give_back, make_catalog, put_in_portfolio, sale

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from channel.models import EndCustomer
 from orders.services import LineRequest, order_create
 from resellers import services
-from resellers.models import CustomerInteraction, EndCustomer
+from resellers.models import CustomerInteraction
 from tests.catalog.factories import ProductFactory
 from tests.resellers.customer_helpers import make_customer, reseller_with_user
 from tests.resellers.factories import PartnershipFactory

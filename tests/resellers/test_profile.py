@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Region, ResellerType, Role
-from resellers.models import (
+from channel.models import (
     Partnership,
     PartnershipStatus,
     PaymentMethod,

@@ -3,9 +3,9 @@
 import pytest
 
 from accounts.models import Role
+from channel.models import Partnership, PartnershipUserObjectPermission
 from notifications.models import OutboxEmail
-from resellers.models import Partnership
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 from salesreps.selectors import partnerships_of_rep
 from salesreps.services import portfolio_assign
 from tests.salesreps.conftest import customer, member

@@ -22,11 +22,11 @@ from django.urls import NoReverseMatch, reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role
+from channel.models import Partnership
+from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
 from demo.scale import SLUG as SCALE_SLUG
 from demo.scale import build_scale_channel
-from orders.visibility import partnership_visibility_q
-from resellers.models import Partnership
 
 MIDDLE = "{middle}"  # replaced by the keyset cursor of the conversation halfway down the inbox
 

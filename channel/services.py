@@ -1,4 +1,4 @@
-"""Services for the manufacturer's side of a partnership: partnering, status, conditions.
+"""Services of the partnership: partnering, status, conditions, the reseller's details.
 
 Each one runs in a transaction and either does all of its change or none of it; a broken
 rule raises `PartnershipRefused`, whose message is shown to the user as it is.
@@ -13,13 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Manufacturer, Reseller
 from accounts.services import reseller_create
 from catalog.models import PriceList
-from resellers.models import (
-    Partnership,
-    PartnershipStatus,
-    PaymentMethod,
-    ShippingMethod,
-)
-from resellers.services import partnership_create
+from channel.models import Partnership, PartnershipStatus, PaymentMethod, ShippingMethod
 
 # The reseller company fields a manufacturer may fill in or correct.
 RESELLER_DETAIL_FIELDS = (
@@ -38,6 +32,13 @@ RESELLER_DETAIL_FIELDS = (
 
 class PartnershipRefused(ValidationError):
     """The change breaks a rule; the message says which, and nothing was changed."""
+
+
+@transaction.atomic
+def partnership_create(
+    *, manufacturer: Manufacturer, reseller: Reseller, status: str = PartnershipStatus.ACTIVE
+) -> Partnership:
+    return Partnership.objects.create(manufacturer=manufacturer, reseller=reseller, status=status)
 
 
 def _already_partnered(reseller: Reseller) -> PartnershipRefused:

@@ -2,9 +2,8 @@
 
 Owners and managers see the whole tenant. A user whose only role is seller sees the
 partnerships on which salesreps.services granted them django-guardian's `view_partnership`
-object permission (the direct foreign-key table `salesreps.PartnershipUserObjectPermission`,
-reached by its relation name `rep_permissions`, so no higher app is imported). Lists filter
-by this join in the selector; nothing checks has_perm row by row.
+object permission (the direct foreign-key table `channel.PartnershipUserObjectPermission`).
+Lists filter by this join in the selector; nothing checks has_perm row by row.
 """
 
 from django.db.models import Q

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from resellers.models import Partnership
+from channel.models import Partnership
 
 
 @admin.register(Partnership)
