@@ -54,6 +54,7 @@ from communications.models import (
 from demo.channel import DEMO_PASSWORD
 from demo.communications import COMMENTS, FOLLOW_UPS, OPENERS, STAFF_REPLIES
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.services import order_numbers_draw
 from qualifications.models import Qualification, QualificationGrant
 from qualifications.services import qualification_create
 from salesreps.models import PortfolioAssignment
@@ -510,7 +511,7 @@ def _orders(
     if missing <= 0:
         return
     moments = _moments(missing, rng, now)  # oldest first, so numbers follow the dates
-    prefix = manufacturer.slug[:3].upper()  # the same numbers orders.services would draw
+    numbers = order_numbers_draw(manufacturer=manufacturer, count=missing)  # from its counter
     portfolio = {p.pk for p in partnerships[::2]}  # see _portfolio
     hundred = Decimal("100")
 
@@ -539,7 +540,7 @@ def _orders(
                     if own_use
                     else rng.choice(customers[partnership.reseller_id]),
                     own_use=own_use,
-                    number=f"{prefix}-{existing + offset + 1:06d}",
+                    number=numbers[offset],
                     status=final,
                     currency=manufacturer.currency,
                     subtotal=subtotal,

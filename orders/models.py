@@ -98,6 +98,22 @@ class Order(models.Model):
         return self.number
 
 
+class OrderNumberCounter(models.Model):
+    """The last order number a manufacturer has given out (orders.services draws the next).
+
+    It only goes up: a deleted order's number is never given out again, and the row is
+    locked while an order takes its number, so orders placed at once never draw the same.
+    """
+
+    manufacturer = models.OneToOneField(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_id}: {self.last_number}"
+
+
 class OrderLine(models.Model):
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")

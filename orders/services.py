@@ -17,6 +17,7 @@ from orders.models import (
     Order,
     OrderLine,
     OrderNote,
+    OrderNumberCounter,
     OrderReturn,
     OrderReturnLine,
     OrderStatus,
@@ -36,12 +37,24 @@ class LineRequest:
     quantity: int
 
 
-def _next_order_number(manufacturer: Manufacturer) -> str:
-    # Lock the tenant row so two orders placed at once cannot draw the same number.
-    Manufacturer.objects.select_for_update().filter(pk=manufacturer.pk).first()
-    count = Order.objects.filter(manufacturer=manufacturer).count()
+@transaction.atomic
+def order_numbers_draw(*, manufacturer: Manufacturer, count: int = 1) -> list[str]:
+    """`count` fresh order numbers of the tenant, in order, from its OrderNumberCounter.
+
+    The counter row stays locked until the caller's transaction ends, so orders placed at
+    once draw one after the other, and it only goes up, so a deleted order's number is
+    never drawn again (a count of the tenant's orders did both wrong). A tenant's first
+    draw creates its counter: get_or_create inserts in a savepoint and, when a concurrent
+    first draw won that insert, reads and locks the winner's row instead.
+    """
+    counter, _created = OrderNumberCounter.objects.select_for_update().get_or_create(
+        manufacturer=manufacturer
+    )
+    first = counter.last_number + 1
+    counter.last_number += count
+    counter.save(update_fields=["last_number"])
     prefix = manufacturer.slug[:3].upper()
-    return f"{prefix}-{count + 1:06d}"
+    return [f"{prefix}-{n:06d}" for n in range(first, counter.last_number + 1)]
 
 
 @transaction.atomic
@@ -101,7 +114,7 @@ def order_create(
         reseller=reseller,
         end_customer=end_customer,
         own_use=own_use,
-        number=_next_order_number(manufacturer),
+        number=order_numbers_draw(manufacturer=manufacturer)[0],
         status=status,
         currency=manufacturer.currency,
         subtotal=list_subtotal,
