@@ -66,7 +66,7 @@ def test_the_migration_seeds_each_counter_from_the_highest_existing_number(
     orders = [make_order(partnership, products[:1]) for _ in range(3)]
     orders[0].delete()  # two orders left, the highest number 3
     OrderNumberCounter.objects.all().delete()  # as before the migration
-    migration = importlib.import_module("orders.migrations.0003_order_number_counter")
+    migration = importlib.import_module("orders.migrations.0004_order_number_counter")
 
     migration.seed_counters(apps, None)
 

@@ -30,7 +30,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0001_initial'),
-        ('orders', '0002_initial'),
+        ('orders', '0003_partnership_in_channel'),
     ]
 
     operations = [
