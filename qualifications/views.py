@@ -33,7 +33,8 @@ from resellers.models import QualifyingStatus
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
     return reverse(
-        f"qualifications:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs}
+        f"qualifications_manufacturer:{name}",
+        kwargs={"manufacturer_slug": request.tenant.slug, **kwargs},
     )
 
 
