@@ -32,7 +32,9 @@ def _form_page(request: HttpRequest, form, *, title: str, back_url: str) -> Http
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
-    return reverse(f"catalog:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs})
+    return reverse(
+        f"catalog_manufacturer:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs}
+    )
 
 
 # --- products -------------------------------------------------------------------------------

@@ -114,7 +114,7 @@ def staff_recipients(partnership: Partnership) -> list[User]:
 def _notify_staff(*, conversation: Conversation, message: Message, kind: str, title: str) -> None:
     partnership = conversation.partnership
     url = reverse(
-        "communications:detail",
+        "communications_manufacturer:detail",
         kwargs={
             "manufacturer_slug": partnership.manufacturer.slug,
             "conversation_id": conversation.pk,

@@ -32,13 +32,15 @@ CHANGED_EVENT = "conversationsChanged"
 
 def _detail_url(request: HttpRequest, conversation_id: int) -> str:
     return reverse(
-        "communications:detail",
+        "communications_manufacturer:detail",
         kwargs={"manufacturer_slug": request.tenant.slug, "conversation_id": conversation_id},
     )
 
 
 def _inbox_url(request: HttpRequest) -> str:
-    return reverse("communications:inbox", kwargs={"manufacturer_slug": request.tenant.slug})
+    return reverse(
+        "communications_manufacturer:inbox", kwargs={"manufacturer_slug": request.tenant.slug}
+    )
 
 
 def _back(request: HttpRequest, conversation_id: int | None) -> str:

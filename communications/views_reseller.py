@@ -54,7 +54,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
                 )
             except DuplicateSubmission as error:
                 messages.info(request, " ".join(error.messages))
-                return redirect(reverse("reseller_messages:list", kwargs=_kwargs(request)))
+                return redirect(reverse("communications_reseller:list", kwargs=_kwargs(request)))
             except CommunicationRefused as error:
                 form.add_error(None, error)
             else:
@@ -65,7 +65,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(
                     reverse(
-                        "reseller_messages:detail",
+                        "communications_reseller:detail",
                         kwargs=_kwargs(request, conversation_id=conversation.pk),
                     )
                 )

@@ -126,9 +126,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGIN_URL = "accounts_public:login"
+LOGIN_REDIRECT_URL = "accounts_public:home"
+LOGOUT_REDIRECT_URL = "accounts_public:login"
 
 # Five wrong passwords in a row for one account from one address lock it for a while.
 AXES_FAILURE_LIMIT = 5

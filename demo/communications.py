@@ -212,7 +212,7 @@ def build_demo_communications(manufacturer: Manufacturer, rng: random.Random, re
     recent = sorted((c for c in made if not c.mark), key=lambda c: c.last_message_at)[-5:]
     for conversation in recent:
         url = reverse(
-            "communications:detail",
+            "communications_manufacturer:detail",
             kwargs={"manufacturer_slug": manufacturer.slug, "conversation_id": conversation.pk},
         )
         Notification.objects.bulk_create(

@@ -190,7 +190,9 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, success)
-    return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+    return redirect(
+        "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+    )
 
 
 @manufacturer_view
@@ -209,7 +211,9 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
             is_internal=form.cleaned_data["is_internal"],
         )
         messages.success(request, _("Note added."))
-        return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+        return redirect(
+            "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+        )
     return render(
         request,
         "orders/order_detail.html",
@@ -229,7 +233,9 @@ def order_return(request: HttpRequest, pk: int) -> HttpResponse:
     status = 200
     if order.status not in RETURNABLE_STATUSES:
         messages.error(request, _("Only fulfilled or completed orders can have returns."))
-        return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+        return redirect(
+            "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+        )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -244,7 +250,9 @@ def order_return(request: HttpRequest, pk: int) -> HttpResponse:
                 form.add_error(None, _refusal(refused))
             else:
                 messages.success(request, _("Return recorded."))
-                return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+                return redirect(
+                    "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+                )
         status = 400
     return render(
         request, "orders/order_return.html", {"order": order, "form": form}, status=status
@@ -307,7 +315,9 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
                     _("Manual order %(number)s created for %(reseller)s.")
                     % {"number": order.number, "reseller": reseller.name},
                 )
-                return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+                return redirect(
+                    "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+                )
         status = 400
     context = {
         "step": 2,

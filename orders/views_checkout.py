@@ -36,7 +36,7 @@ from orders.services import OrderRefused
 
 def _cart_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(
-        "reseller_cart:cart",
+        "orders_reseller:cart",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
     )
@@ -220,7 +220,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         % {"number": result.order.number, "email": result.link.recipient},
     )
     return redirect(
-        "reseller_cart:sent",
+        "orders_reseller:cart_sent",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
         order_id=result.order.pk,
@@ -286,7 +286,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
                 link = checkout.payment_link_resolve(token=token)
                 return _render_state(request, link, unavailable.state)
             else:
-                return redirect("pay:receipt", token=token)
+                return redirect("orders_public:receipt", token=token)
         order = link.order
         context = {
             "link": link,
@@ -307,7 +307,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
         return _public(render(request, "orders/pay/invalid.html", status=404))
     with scope(manufacturer=link.manufacturer):
         if checkout.payment_link_state(link) != LinkState.PAID:
-            return redirect("pay:pay", token=token)
+            return redirect("orders_public:pay", token=token)
         context = {
             "link": link,
             "order": link.order,
@@ -322,7 +322,7 @@ def _pay_url_builder(request: HttpRequest):
     """token -> the absolute /pay/<token>/ address, on the host the reseller is using."""
 
     def pay_url(token: str) -> str:
-        return request.build_absolute_uri(reverse("pay:pay", kwargs={"token": token}))
+        return request.build_absolute_uri(reverse("orders_public:pay", kwargs={"token": token}))
 
     return pay_url
 
@@ -333,7 +333,7 @@ def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """A fresh payment link for an order awaiting payment, to the same or a corrected address."""
     order = checkout.access_checkout_order(partnership=request.partnership, order_id=pk)
     detail = redirect(
-        "reseller_orders:detail",
+        "orders_reseller:detail",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
         pk=order.pk,

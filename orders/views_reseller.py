@@ -132,7 +132,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(refused.messages))
         else:
             messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
-    return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+    return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
 
 
 @reseller_partner_view
@@ -151,7 +151,7 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
             is_internal=form.cleaned_data["is_internal"],
         )
         messages.success(request, _("Note added."))
-        return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+        return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
     return render(
         request,
         "orders/reseller/order_detail.html",
@@ -168,7 +168,7 @@ def order_place(request: HttpRequest) -> HttpResponse:
     if not partnership.is_active:
         messages.error(request, _("This partnership is not active, so it cannot place orders."))
         return redirect(
-            "reseller_orders:list",
+            "orders_reseller:list",
             reseller_public_id=request.reseller.public_id,
             manufacturer_slug=request.tenant.slug,
         )
@@ -197,7 +197,7 @@ def order_place(request: HttpRequest) -> HttpResponse:
                 quantities_form.add_error(None, " ".join(refused.messages))
             else:
                 messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
-                return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+                return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
         status = 400
     prices = reseller_unit_prices(
         products=quantities_form.products,

@@ -34,7 +34,8 @@ from qualifications.services import QualificationRefused
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
     return reverse(
-        f"qualifications:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs}
+        f"qualifications_manufacturer:{name}",
+        kwargs={"manufacturer_slug": request.tenant.slug, **kwargs},
     )
 
 

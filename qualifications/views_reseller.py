@@ -38,7 +38,7 @@ def qualifications(request: HttpRequest) -> HttpResponse:
             )
             return redirect(
                 reverse(
-                    "reseller_qualifications:list",
+                    "qualifications_reseller:list",
                     kwargs={
                         "reseller_public_id": request.reseller.public_id,
                         "manufacturer_slug": partnership.manufacturer.slug,

@@ -33,7 +33,7 @@ from resellers.statistics import partnership_statistics
 
 def _profile_url(request: HttpRequest, partnership) -> str:
     return reverse(
-        "resellers:profile",
+        "resellers_manufacturer:profile",
         kwargs={
             "manufacturer_slug": request.tenant.slug,
             "public_id": partnership.reseller.public_id,
@@ -176,7 +176,9 @@ def profile(request: HttpRequest, public_id: str) -> HttpResponse:
         "stats": statistics,
         "chart": chart,
         "orders_page": paginate(request, directory.partnership_orders(partnership=partnership)),
-        "order_links": _url_exists("orders:detail", manufacturer_slug=request.tenant.slug, pk=1),
+        "order_links": _url_exists(
+            "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=1
+        ),
         "can_change_status": request.membership.is_staff_role,
         "status_choices": PartnershipStatus.choices,
     }

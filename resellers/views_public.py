@@ -43,7 +43,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 services.affiliate_signup(link=link, **form.cleaned_data)
             except services.AffiliateLinkRefused:
                 return _retired(request, link)
-            return redirect("affiliate:thanks", token=token)
+            return redirect("resellers_public:thanks", token=token)
         context = {"form": form, "link": link, "reseller": reseller}
         return render(request, "resellers/public/join.html", context)
 

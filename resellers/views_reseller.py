@@ -75,7 +75,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
             return redirect(
-                "reseller_customers:detail",
+                "resellers_reseller:detail",
                 reseller_public_id=request.reseller.public_id,
                 customer_id=customer.pk,
             )
@@ -115,7 +115,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
         else:
             messages.success(request, _("Customer details saved."))
             return redirect(
-                "reseller_customers:detail",
+                "resellers_reseller:detail",
                 reseller_public_id=request.reseller.public_id,
                 customer_id=customer_id,
             )
@@ -135,7 +135,7 @@ def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResp
     messages.success(request, _("Interaction logged."))
     return redirect(
         reverse(
-            "reseller_customers:detail",
+            "resellers_reseller:detail",
             kwargs={"reseller_public_id": request.reseller.public_id, "customer_id": customer.pk},
         )
         + "#interactions"
@@ -147,7 +147,7 @@ def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResp
 
 def _affiliate_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(
-        "reseller_affiliate:detail",
+        "resellers_reseller:affiliate_detail",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
     )
@@ -159,7 +159,7 @@ def affiliate_detail(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
     link = selectors.affiliate_link_active(partnership=partnership)
     join_url = (
-        request.build_absolute_uri(reverse("affiliate:join", kwargs={"token": link.token}))
+        request.build_absolute_uri(reverse("resellers_public:join", kwargs={"token": link.token}))
         if link
         else ""
     )

@@ -248,7 +248,7 @@ class InvitationResult:
 def invitation_path(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return reverse("invite:accept", kwargs={"uidb64": uidb64, "token": token})
+    return reverse("salesreps_public:accept", kwargs={"uidb64": uidb64, "token": token})
 
 
 @transaction.atomic
@@ -294,7 +294,7 @@ def rep_invite(
         body = _(
             "%(inviter)s added you to %(manufacturer)s as a sales rep. "
             "Log in with your usual password: %(link)s\n"
-        ) % {**values, "link": base_url.rstrip("/") + reverse("accounts:login")}
+        ) % {**values, "link": base_url.rstrip("/") + reverse("accounts_public:login")}
     email_enqueue(
         recipient=user.email,
         subject=subject,

@@ -137,7 +137,9 @@ def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
     others = selectors.sellers(manufacturer=request.tenant).exclude(user_id=rep.pk)
     data = request.POST if request.method == "POST" else request.GET
     form = ReassignForm(data, sellers=others, customers=portfolio)
-    detail_url = reverse("salesreps:rep_detail", kwargs={**_slug(request), "user_id": rep.pk})
+    detail_url = reverse(
+        "salesreps_manufacturer:rep_detail", kwargs={**_slug(request), "user_id": rep.pk}
+    )
     if not form.is_valid():
         return render(
             request,
@@ -209,7 +211,8 @@ def _back(request: HttpRequest, partnership) -> HttpResponse:
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         target = reverse(
-            "salesreps:history", kwargs={**_slug(request), "partnership_id": partnership.pk}
+            "salesreps_manufacturer:history",
+            kwargs={**_slug(request), "partnership_id": partnership.pk},
         )
     return redirect(target)
 
@@ -325,7 +328,9 @@ def customer_new(request: HttpRequest) -> HttpResponse:
             _("%(customer)s (reseller ID %(public_id)s) is now a customer.")
             % {"customer": partnership.reseller.name, "public_id": partnership.reseller.public_id},
         )
-        return redirect("salesreps:history", partnership_id=partnership.pk, **_slug(request))
+        return redirect(
+            "salesreps_manufacturer:history", partnership_id=partnership.pk, **_slug(request)
+        )
     return render(
         request,
         "salesreps/customer_form.html",
@@ -421,7 +426,7 @@ def invite(request: HttpRequest) -> HttpResponse:
             else:
                 text = _("%(email)s already had a login: they are now a sales rep and were told.")
             messages.success(request, text % {"email": result.user.email})
-            return redirect("salesreps:overview", **_slug(request))
+            return redirect("salesreps_manufacturer:overview", **_slug(request))
     return render(
         request, "salesreps/invite.html", {"form": form}, status=400 if form.errors else 200
     )

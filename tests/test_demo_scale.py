@@ -76,6 +76,10 @@ def test_benchmark_command_builds_and_measures_the_scale_tenant(db):
     text = out.getvalue()
     assert "Built in" in text
     assert "Scale Test: 2 resellers, 200 orders, 200 conversations" in text
-    assert "communications:inbox" in text
-    rows = [line.split() for line in text.splitlines() if line.startswith("communications:inbox")]
+    assert "communications_manufacturer:inbox" in text
+    rows = [
+        line.split()
+        for line in text.splitlines()
+        if line.startswith("communications_manufacturer:inbox")
+    ]
     assert rows and all(row[-4] == "200" for row in rows)

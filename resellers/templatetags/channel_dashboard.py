@@ -323,7 +323,7 @@ def channel_attention_orders(context) -> dict:
         "count": count,
         "label": _("Orders awaiting acceptance"),
         "icon": "inbox",
-        "url_name": "orders:list",
+        "url_name": "orders_manufacturer:list",
         "query": "?status=placed",
         "request": request,
     }

@@ -32,12 +32,14 @@ class Inbox:
 
     def url(self, name: str, tenant: Manufacturer | None = None, **kwargs) -> str:
         slug = (tenant or self.tenant).slug
-        return reverse(f"communications:{name}", kwargs={"manufacturer_slug": slug, **kwargs})
+        return reverse(
+            f"communications_manufacturer:{name}", kwargs={"manufacturer_slug": slug, **kwargs}
+        )
 
     def reseller_url(self, name: str, partnership: Partnership | None = None, **kwargs) -> str:
         partnership = partnership or self.partnership
         return reverse(
-            f"reseller_messages:{name}",
+            f"communications_reseller:{name}",
             kwargs={
                 "reseller_public_id": partnership.reseller.public_id,
                 "manufacturer_slug": partnership.manufacturer.slug,

@@ -234,7 +234,7 @@ def test_notify_is_the_shared_path(channel):
 def test_bell_shows_the_unread_count_in_one_query(channel, client_for):
     write(channel)
     client = client_for(channel["owner"])
-    response = client.get(reverse("notifications:list"))
+    response = client.get(reverse("notifications_public:list"))
     assert response.status_code == 200
     assert 'data-testid="unread-count">1<' in response.content.decode()
     from django.test import RequestFactory
@@ -255,16 +255,16 @@ def test_mark_read_and_mark_all_read(channel, client_for):
     client = client_for(channel["owner"])
     first, second = Notification.objects.filter(user=channel["owner"])
     response = client.post(
-        reverse("notifications:read", args=[first.pk]), headers={"HX-Request": "true"}
+        reverse("notifications_public:read", args=[first.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     first.refresh_from_db()
     assert first.is_read
-    response = client.post(reverse("notifications:read", args=[second.pk]), {"open": "1"})
+    response = client.post(reverse("notifications_public:read", args=[second.pk]), {"open": "1"})
     assert response.status_code == 302
     assert response["Location"] == second.url
     write(channel, body="third")
-    client.post(reverse("notifications:read_all"))
+    client.post(reverse("notifications_public:read_all"))
     assert not Notification.objects.filter(user=channel["owner"], read_at__isnull=True).exists()
     assert Notification.objects.filter(user=channel["manager"], read_at__isnull=True).count() == 3
 
@@ -273,13 +273,13 @@ def test_someone_elses_notification_is_404(channel, client_for):
     write(channel)
     theirs = Notification.objects.filter(user=channel["manager"]).first()
     client = client_for(channel["owner"])
-    assert client.post(reverse("notifications:read", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("notifications_public:read", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert not theirs.is_read
-    html = client.get(reverse("notifications:list")).content.decode()
+    html = client.get(reverse("notifications_public:list")).content.decode()
     assert f'id="notification-{theirs.pk}"' not in html
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("notifications:list"))
+    response = client.get(reverse("notifications_public:list"))
     assert response.status_code == 302

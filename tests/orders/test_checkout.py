@@ -37,7 +37,7 @@ def client(client_for, channel):
 
 def url(channel, name="cart", **kwargs):
     return reverse(
-        f"reseller_cart:{name}",
+        f"orders_reseller:{name}",
         kwargs={
             "reseller_public_id": channel.reseller.public_id,
             "manufacturer_slug": channel.manufacturer.slug,
@@ -96,7 +96,7 @@ def test_cart_page_query_budget(client, channel, django_assert_max_num_queries):
 
 
 def test_choose_customer(client, channel):
-    response = client.post(url(channel, "customer"), {"end_customer": channel.customer.pk})
+    response = client.post(url(channel, "cart_customer"), {"end_customer": channel.customer.pk})
     assert response.status_code == 302
     cart = checkout.cart_find(partnership=channel.partnership, user=channel.user)
     assert cart.end_customer == channel.customer
@@ -105,7 +105,7 @@ def test_choose_customer(client, channel):
 def test_customer_of_another_reseller_is_refused(client, channel):
     foreign = end_customer_create(reseller=ResellerFactory(), name="F", email="f@example.com")
 
-    response = client.post(url(channel, "customer"), {"end_customer": foreign.pk})
+    response = client.post(url(channel, "cart_customer"), {"end_customer": foreign.pk})
 
     assert response.status_code == 200
     assert response.context["customer_form"].errors["end_customer"]
@@ -125,15 +125,15 @@ def test_service_refuses_a_foreign_customer(channel):
 
 def test_add_product_twice_adds_up(client, channel):
     product = channel.products[0]
-    client.post(url(channel, "add"), {"product": product.pk, "quantity": 2})
-    client.post(url(channel, "add"), {"product": product.pk, "quantity": 3, "price": "0.01"})
+    client.post(url(channel, "cart_add"), {"product": product.pk, "quantity": 2})
+    client.post(url(channel, "cart_add"), {"product": product.pk, "quantity": 3, "price": "0.01"})
     assert cart_lines(channel) == {product.pk: 5}
 
 
 @pytest.mark.parametrize("quantity", ["0", "-1", "abc", "100000"])
 def test_add_with_a_bad_quantity_is_a_form_error(client, channel, quantity):
     response = client.post(
-        url(channel, "add"), {"product": channel.products[0].pk, "quantity": quantity}
+        url(channel, "cart_add"), {"product": channel.products[0].pk, "quantity": quantity}
     )
     assert response.status_code == 200
     assert response.context["add_form"].errors["quantity"]
@@ -146,7 +146,7 @@ def test_products_that_are_not_orderable_cannot_be_added(client, channel, other_
     foreign = ProductFactory(manufacturer=other_manufacturer)
 
     for product in (inactive, foreign):
-        response = client.post(url(channel, "add"), {"product": product.pk, "quantity": 1})
+        response = client.post(url(channel, "cart_add"), {"product": product.pk, "quantity": 1})
         assert response.status_code == 200
         assert response.context["add_form"].errors
     cart = checkout.cart_get_or_create(partnership=channel.partnership, user=channel.user)
@@ -159,13 +159,13 @@ def test_update_quantities_and_remove(client, channel):
     filled_cart(channel)
     aria, bolero = channel.products
 
-    client.post(url(channel, "update"), {f"qty_{aria.pk}": "7", f"qty_{bolero.pk}": "3"})
+    client.post(url(channel, "cart_update"), {f"qty_{aria.pk}": "7", f"qty_{bolero.pk}": "3"})
     assert cart_lines(channel) == {aria.pk: 7, bolero.pk: 3}
 
-    client.post(url(channel, "update"), {f"qty_{aria.pk}": "0", f"qty_{bolero.pk}": "3"})
+    client.post(url(channel, "cart_update"), {f"qty_{aria.pk}": "0", f"qty_{bolero.pk}": "3"})
     assert cart_lines(channel) == {bolero.pk: 3}
 
-    client.post(url(channel, "update"), {"remove": str(bolero.pk)})
+    client.post(url(channel, "cart_update"), {"remove": str(bolero.pk)})
     assert cart_lines(channel) == {}
 
 
@@ -174,7 +174,7 @@ def test_update_with_bad_quantities_changes_nothing(client, channel):
     aria, bolero = channel.products
     for bad in ("-3", "lots", "100000"):
         response = client.post(
-            url(channel, "update"), {f"qty_{aria.pk}": "5", f"qty_{bolero.pk}": bad}
+            url(channel, "cart_update"), {f"qty_{aria.pk}": "5", f"qty_{bolero.pk}": bad}
         )
         assert response.status_code == 302
     assert cart_lines(channel) == {aria.pk: 2, bolero.pk: 3}
@@ -182,7 +182,7 @@ def test_update_with_bad_quantities_changes_nothing(client, channel):
 
 def test_clear(client, channel):
     filled_cart(channel)
-    response = client.post(url(channel, "clear"))
+    response = client.post(url(channel, "cart_clear"))
     assert response.status_code == 302
     assert cart_lines(channel) == {}
 
@@ -232,19 +232,19 @@ def test_checkout_page_flow(client, channel, django_capture_on_commit_callbacks)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url(channel, "checkout"),
+            url(channel, "cart_checkout"),
             {"payment_method": "payment_link", "recipient": "accounts@doe.example"},
         )
 
     order = Order.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == url(channel, "sent", order_id=order.pk)
+    assert response["Location"] == url(channel, "cart_sent", order_id=order.pk)
     sent = client.get(response["Location"])
     assert order.number in sent.content.decode()
     assert "accounts@doe.example" in sent.content.decode()
     assert mail.outbox[0].to == ["accounts@doe.example"]
     token = PAY_URL_RE.search(mail.outbox[0].body).group(1)
-    assert Client().get(reverse("pay:pay", kwargs={"token": token})).status_code == 200
+    assert Client().get(reverse("orders_public:pay", kwargs={"token": token})).status_code == 200
 
 
 def nothing_was_created():
@@ -259,7 +259,8 @@ def test_checkout_of_an_empty_cart_is_refused(client, channel):
         end_customer=channel.customer,
     )
     response = client.post(
-        url(channel, "checkout"), {"payment_method": "payment_link", "recipient": "j@example.com"}
+        url(channel, "cart_checkout"),
+        {"payment_method": "payment_link", "recipient": "j@example.com"},
     )
     assert response.status_code == 200
     assert "The cart is empty" in response.content.decode()
@@ -293,7 +294,8 @@ def test_checkout_needs_an_active_partnership(client, channel):
     Partnership.objects.filter(pk=channel.partnership.pk).update(status=PartnershipStatus.SUSPENDED)
     page = client.get(url(channel)).content.decode()
     response = client.post(
-        url(channel, "checkout"), {"payment_method": "payment_link", "recipient": "j@example.com"}
+        url(channel, "cart_checkout"),
+        {"payment_method": "payment_link", "recipient": "j@example.com"},
     )
     assert "you cannot place orders" in page
     assert response.status_code == 200
@@ -304,7 +306,7 @@ def test_checkout_needs_an_active_partnership(client, channel):
 def test_checkout_with_a_bad_recipient_or_method_is_a_form_error(client, channel):
     filled_cart(channel)
     response = client.post(
-        url(channel, "checkout"), {"payment_method": "cash", "recipient": "nope"}
+        url(channel, "cart_checkout"), {"payment_method": "cash", "recipient": "nope"}
     )
     assert response.status_code == 200
     assert set(response.context["checkout_form"].errors) == {"payment_method", "recipient"}
@@ -336,7 +338,7 @@ def test_sent_page_of_another_partnerships_order_is_404(client_for, channel, man
     PartnershipFactory(manufacturer=manufacturer, reseller=other)
     other_user = ResellerUserFactory(reseller=other).user
     other_url = reverse(
-        "reseller_cart:sent",
+        "orders_reseller:cart_sent",
         kwargs={
             "reseller_public_id": other.public_id,
             "manufacturer_slug": manufacturer.slug,
@@ -345,10 +347,12 @@ def test_sent_page_of_another_partnerships_order_is_404(client_for, channel, man
     )
     assert client_for(other_user).get(other_url).status_code == 404
     assert (
-        client_for(other_user).get(url(channel, "sent", order_id=result.order.pk)).status_code
+        client_for(other_user).get(url(channel, "cart_sent", order_id=result.order.pk)).status_code
         == 404
     )
-    assert client_for(channel.user).get(url(channel, "sent", order_id=999999)).status_code == 404
+    assert (
+        client_for(channel.user).get(url(channel, "cart_sent", order_id=999999)).status_code == 404
+    )
 
 
 def test_another_reseller_cannot_use_the_cart(client_for, channel):
@@ -358,7 +362,7 @@ def test_another_reseller_cannot_use_the_cart(client_for, channel):
     stranger = client_for(other_user)
     assert stranger.get(url(channel)).status_code == 404
     response = stranger.post(
-        url(channel, "add"), {"product": channel.products[0].pk, "quantity": 1}
+        url(channel, "cart_add"), {"product": channel.products[0].pk, "quantity": 1}
     )
     assert response.status_code == 404
     assert cart_lines(channel) == {}

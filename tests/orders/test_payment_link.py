@@ -55,7 +55,7 @@ def token(sent):
 
 
 def pay_page(token):
-    return reverse("pay:pay", kwargs={"token": token})
+    return reverse("orders_public:pay", kwargs={"token": token})
 
 
 def tamper(token: str) -> str:
@@ -112,7 +112,7 @@ def test_a_configured_provider_is_used(settings, order, token):
 
     assert RecordingProvider.calls == [(order.pk, order.total, order.currency)]
     assert (payment.provider, payment.provider_reference) == ("recording", "rec-1")
-    page = Client().get(reverse("pay:receipt", kwargs={"token": token})).content.decode()
+    page = Client().get(reverse("orders_public:receipt", kwargs={"token": token})).content.decode()
     assert "TEST MODE" not in page
 
 
@@ -163,7 +163,7 @@ def test_paying_places_the_order_once(order, token):
     response = client.post(pay_page(token), GOOD_CARD)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("pay:receipt", kwargs={"token": token})
+    assert response["Location"] == reverse("orders_public:receipt", kwargs={"token": token})
     order.refresh_from_db()
     payment = Payment.objects.get(order=order)
     link = PaymentLink.objects.get(order=order)
@@ -345,7 +345,7 @@ def test_two_concurrent_payments_charge_once(manufacturer):
 
 def resend_url(channel, order):
     return reverse(
-        "reseller_orders:resend_link",
+        "orders_reseller:resend_link",
         kwargs={
             "reseller_public_id": channel.reseller.public_id,
             "manufacturer_slug": channel.manufacturer.slug,
@@ -406,7 +406,7 @@ def test_only_the_orders_reseller_can_resend(sent, client, client_for, owner, ot
     channel, order, _token = sent
     stranger = make_channel(other_manufacturer)
     foreign = reverse(
-        "reseller_orders:resend_link",
+        "orders_reseller:resend_link",
         kwargs={
             "reseller_public_id": stranger.reseller.public_id,
             "manufacturer_slug": channel.manufacturer.slug,
@@ -427,7 +427,8 @@ def test_both_order_pages_show_the_customers_card_payment(sent, client_for, owne
     channel, order, token = sent
     reseller_page = detail_url(channel, order)
     staff_page = reverse(
-        "orders:detail", kwargs={"manufacturer_slug": channel.manufacturer.slug, "pk": order.pk}
+        "orders_manufacturer:detail",
+        kwargs={"manufacturer_slug": channel.manufacturer.slug, "pk": order.pk},
     )
     assert "Customer paid" not in client_for(channel.user).get(reseller_page).text
 

@@ -19,7 +19,8 @@ CSV_BUDGET = 6
 
 def url(manufacturer, name: str, **kwargs) -> str:
     return reverse(
-        f"qualifications:{name}", kwargs={"manufacturer_slug": manufacturer.slug, **kwargs}
+        f"qualifications_manufacturer:{name}",
+        kwargs={"manufacturer_slug": manufacturer.slug, **kwargs},
     )
 
 

@@ -90,7 +90,7 @@ def test_the_gate_on_the_resellers_pages_follows_the_staff_actions(
 
     def action(name):
         return reverse(
-            f"qualifications:{name}",
+            f"qualifications_manufacturer:{name}",
             kwargs={
                 "manufacturer_slug": partnership.manufacturer.slug,
                 "public_id": reseller.public_id,

@@ -23,7 +23,9 @@ SLUG = "acme"
 
 
 def url(name: str, **kwargs) -> str:
-    return reverse(f"qualifications:{name}", kwargs={"manufacturer_slug": SLUG, **kwargs})
+    return reverse(
+        f"qualifications_manufacturer:{name}", kwargs={"manufacturer_slug": SLUG, **kwargs}
+    )
 
 
 def held_codes(partnership) -> list[str]:

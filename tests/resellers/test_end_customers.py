@@ -39,7 +39,7 @@ def client(client_for, user):
 
 def url(name, reseller, **kwargs):
     return reverse(
-        f"reseller_customers:{name}", kwargs={"reseller_public_id": reseller.public_id, **kwargs}
+        f"resellers_reseller:{name}", kwargs={"reseller_public_id": reseller.public_id, **kwargs}
     )
 
 

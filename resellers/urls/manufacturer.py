@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from resellers import views
 
-app_name = "resellers"
+app_name = "resellers_manufacturer"
 
-urlpatterns = [
+reseller_patterns = [
     path("", views.directory_list, name="directory"),
     path("add/", views.partner_add, name="add"),
     path("<str:public_id>/", views.profile, name="profile"),
@@ -12,3 +12,5 @@ urlpatterns = [
     path("<str:public_id>/details/", views.details_edit, name="details"),
     path("<str:public_id>/status/", views.status_change, name="status"),
 ]
+
+urlpatterns = [path("resellers/", include(reseller_patterns))]

@@ -1,10 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
 from resellers import views_public as views
 
-app_name = "affiliate"
+app_name = "resellers_public"
 
-urlpatterns = [
+join_patterns = [
     path("<str:token>/", views.join, name="join"),
     path("<str:token>/thanks/", views.thanks, name="thanks"),
 ]
+
+urlpatterns = [path("join/", include(join_patterns))]

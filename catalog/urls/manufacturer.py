@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from catalog import views
 
-app_name = "catalog"
+app_name = "catalog_manufacturer"
 
-urlpatterns = [
+catalog_patterns = [
     path("", views.products, name="products"),
     path("new/", views.product_create, name="product_create"),
     path("<int:product_id>/", views.product_detail, name="product_detail"),
@@ -28,3 +28,5 @@ urlpatterns = [
         name="price_list_item_remove",
     ),
 ]
+
+urlpatterns = [path("catalog/", include(catalog_patterns))]

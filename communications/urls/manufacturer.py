@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from communications import views
 
-app_name = "communications"
+app_name = "communications_manufacturer"
 
-urlpatterns = [
+communications_patterns = [
     path("", views.inbox, name="inbox"),
     path("<int:conversation_id>/", views.detail, name="detail"),
     path("<int:conversation_id>/reply/", views.reply, name="reply"),
@@ -17,3 +17,5 @@ urlpatterns = [
     path("messages/<int:message_id>/emoji/", views.message_emoji, name="message_emoji"),
     path("messages/<int:message_id>/delete/", views.message_delete, name="message_delete"),
 ]
+
+urlpatterns = [path("communications/", include(communications_patterns))]

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from salesreps import views
 
-app_name = "salesreps"
+app_name = "salesreps_manufacturer"
 
-urlpatterns = [
+salesrep_patterns = [
     path("", views.overview, name="overview"),
     path("coverage/", views.coverage, name="coverage"),
     path("invite/", views.invite, name="invite"),
@@ -16,3 +16,5 @@ urlpatterns = [
     path("<int:user_id>/", views.rep_detail, name="rep_detail"),
     path("<int:user_id>/reassign/", views.reassign, name="reassign"),
 ]
+
+urlpatterns = [path("salesreps/", include(salesrep_patterns))]

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from qualifications import views
 
-app_name = "qualifications"
+app_name = "qualifications_manufacturer"
 
-urlpatterns = [
+qualification_patterns = [
     path("", views.qualification_list, name="list"),
     path("new/", views.qualification_create, name="create"),
     path("<int:qualification_id>/", views.qualification_detail, name="detail"),
@@ -17,3 +17,5 @@ urlpatterns = [
     path("resellers/<str:public_id>/revoke/", views.revoke, name="revoke"),
     path("resellers/<str:public_id>/status/", views.qualifying_status, name="status"),
 ]
+
+urlpatterns = [path("qualifications/", include(qualification_patterns))]

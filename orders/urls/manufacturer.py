@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from orders import views
 
-app_name = "orders"
+app_name = "orders_manufacturer"
 
-urlpatterns = [
+order_patterns = [
     path("", views.order_list, name="list"),
     path("new/", views.order_create_manual, name="create_manual"),
     path("<int:pk>/", views.order_detail, name="detail"),
@@ -12,3 +12,5 @@ urlpatterns = [
     path("<int:pk>/notes/", views.order_note, name="note"),
     path("<int:pk>/returns/new/", views.order_return, name="return"),
 ]
+
+urlpatterns = [path("orders/", include(order_patterns))]

@@ -4,7 +4,7 @@ from django.urls import path, reverse_lazy
 from accounts import views
 from accounts.forms import EmailAuthenticationForm
 
-app_name = "accounts"
+app_name = "accounts_public"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(
-            success_url=reverse_lazy("accounts:password_change_done")
+            success_url=reverse_lazy("accounts_public:password_change_done")
         ),
         name="password_change",
     ),
@@ -31,7 +31,7 @@ urlpatterns = [
     path(
         "password/reset/",
         auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_done"),
+            success_url=reverse_lazy("accounts_public:password_reset_done"),
             email_template_name="registration/password_reset_email.txt",
             subject_template_name="registration/password_reset_subject.txt",
         ),
@@ -45,7 +45,7 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts:password_reset_complete")
+            success_url=reverse_lazy("accounts_public:password_reset_complete")
         ),
         name="password_reset_confirm",
     ),

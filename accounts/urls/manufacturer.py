@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import views
 
-app_name = "portal"
+app_name = "accounts_manufacturer"
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -2,7 +2,7 @@ from django.urls import path
 
 from accounts import views
 
-app_name = "reseller"
+app_name = "accounts_reseller"
 
 urlpatterns = [
     path("", views.reseller_dashboard, name="dashboard"),
