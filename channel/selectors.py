@@ -20,6 +20,16 @@ def partnerships_visible_to(
     )
 
 
+def dangerously_all_partnerships(*, manufacturer: Manufacturer) -> QuerySet[Partnership]:
+    """Every partnership of the tenant, whoever is looking.
+
+    Only for callers that are not a member's view of the data: staff-only reports whose view
+    is restricted to owners and managers, services, tasks and the demo. A page a sales rep
+    can open uses `partnerships_visible_to`.
+    """
+    return Partnership.objects.filter(manufacturer=manufacturer)
+
+
 def access_partnership(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership, public_id: str
 ) -> Partnership:

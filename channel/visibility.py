@@ -13,11 +13,28 @@ from accounts.models import ManufacturerMembership
 VIEW_PARTNERSHIP = "view_partnership"
 
 
+class ViewerRequired(TypeError):
+    """A selector of data a sales rep may see was called without saying who is looking.
+
+    Fails closed: no viewer never means "see everything". Internal callers that need the
+    whole tenant use the selectors named `dangerously_…`.
+    """
+
+
+def require_viewer(membership: ManufacturerMembership) -> None:
+    """Refuse a read of rep-visible data that does not say who is looking."""
+    if not isinstance(membership, ManufacturerMembership):
+        raise ViewerRequired(
+            f"Who is looking? Expected the viewer's ManufacturerMembership, got {membership!r}."
+        )
+
+
 def partnership_visibility_q(membership: ManufacturerMembership, *, prefix: str = "") -> Q:
     """A filter for a queryset whose rows reach a partnership through `prefix`.
 
     `prefix=""` for Partnership itself, `"partnership__"` for orders, and so on.
     """
+    require_viewer(membership)
     if membership.is_staff_role:
         return Q()
     return Q(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.models import ManufacturerMembership
 from channel.models import Partnership
-from channel.visibility import partnership_visibility_q
+from channel.visibility import partnership_visibility_q, require_viewer
 from communications.models import (
     Conversation,
     ConversationType,
@@ -66,6 +66,7 @@ DEFAULT_TAB = "new"
 
 def visible_conversations(*, membership: ManufacturerMembership) -> QuerySet[Conversation]:
     """The tenant's conversations this member may see: all for staff, a rep's portfolio."""
+    require_viewer(membership)
     return Conversation.objects.filter(manufacturer_id=membership.manufacturer_id).filter(
         partnership_visibility_q(membership, prefix="partnership__")
     )
@@ -215,6 +216,7 @@ def inbox_page(
 
 def inbox_card(*, membership: ManufacturerMembership, conversation_id: int) -> Conversation:
     """One card with the same context as the list (for htmx swaps)."""
+    require_viewer(membership)
     rows = _with_context(visible_conversations(membership=membership).filter(pk=conversation_id))
     conversation = next(iter(rows), None)
     if conversation is None:
@@ -229,6 +231,7 @@ def access_conversation(
     *, membership: ManufacturerMembership, conversation_id: int
 ) -> Conversation:
     """The conversation, or one 404 for a missing, foreign or out-of-portfolio id."""
+    require_viewer(membership)
     conversation = (
         visible_conversations(membership=membership)
         .select_related("partnership__reseller", "partnership__manufacturer")
@@ -241,6 +244,7 @@ def access_conversation(
 
 
 def access_message(*, membership: ManufacturerMembership, message_id: int) -> Message:
+    require_viewer(membership)
     message = (
         Message.objects.filter(
             manufacturer_id=membership.manufacturer_id,

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, User
+from catalog.models import Qualification
 from channel.models import Partnership, QualifyingStatus
 from channel.visibility import VIEW_PARTNERSHIP
 from communications.models import (
@@ -29,7 +30,7 @@ from communications.models import (
 )
 from notifications.models import NotificationKind
 from notifications.services import notify
-from qualifications.models import Qualification, QualificationGrant
+from qualifications.models import QualificationGrant
 from qualifications.services import (
     QualificationRefused,
     qualification_grant,

@@ -12,9 +12,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Manufacturer, Role
+from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,

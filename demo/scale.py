@@ -38,7 +38,7 @@ from accounts.models import (
     User,
 )
 from accounts.services import manufacturer_create, membership_add, user_create
-from catalog.models import Category, Product, ProductKind
+from catalog.models import Category, Product, ProductKind, Qualification
 from catalog.pricing import quantize_money
 from catalog.services import category_create, product_create
 from channel.models import EndCustomer, Partnership, PaymentMethod, QualifyingStatus, ShippingMethod
@@ -55,7 +55,7 @@ from demo.channel import DEMO_PASSWORD
 from demo.communications import COMMENTS, FOLLOW_UPS, OPENERS, STAFF_REPLIES
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
 from orders.services import order_numbers_draw
-from qualifications.models import Qualification, QualificationGrant
+from qualifications.models import QualificationGrant
 from qualifications.services import qualification_create
 from salesreps.models import PortfolioAssignment
 from salesreps.services import portfolio_assign, rep_permissions

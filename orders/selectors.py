@@ -1,6 +1,7 @@
 """Reads of orders for both sides. Every query names its tenant (and reseller) explicitly.
 
-Sales-rep restriction (issue 6) plugs in at one place: `visible_partnership_filter`.
+A list of the manufacturer side takes the viewer (`membership`, required) and narrows to a
+sales rep's portfolio through `channel.visibility.partnership_visibility_q`.
 """
 
 from dataclasses import dataclass
@@ -49,22 +50,6 @@ class OrderFilters:
     q: str = ""
 
 
-def visible_partnership_filter(
-    membership: ManufacturerMembership | None, *, prefix: str = "partnership__"
-) -> Q:
-    """Which of the tenant's partnerships (and so orders) a member may see, as a filter.
-
-    `prefix` is the path from the queried model to the partnership: "partnership__" on
-    Order, "" on Partnership itself.
-    Owners and managers see the whole tenant; a seller sees their portfolio (issue 6:
-    orders.visibility.partnership_visibility_q, the guardian permission join), and every
-    order selector follows. No membership (internal callers) means no restriction.
-    """
-    if membership is None:
-        return Q()
-    return partnership_visibility_q(membership, prefix=prefix)
-
-
 def _apply_filters(queryset: QuerySet[Order], filters: OrderFilters | None) -> QuerySet[Order]:
     if filters is None:
         return queryset
@@ -99,13 +84,13 @@ def _apply_filters(queryset: QuerySet[Order], filters: OrderFilters | None) -> Q
 def orders_for_manufacturer(
     *,
     manufacturer: Manufacturer,
-    membership: ManufacturerMembership | None = None,
+    membership: ManufacturerMembership,
     filters: OrderFilters | None = None,
 ) -> QuerySet[Order]:
     """The tenant's orders a member may see, filtered; constant queries per page."""
     queryset = (
         Order.objects.filter(manufacturer=manufacturer)
-        .filter(visible_partnership_filter(membership))
+        .filter(partnership_visibility_q(membership, prefix="partnership__"))
         # partnership: its qualifying status draws the blue check next to the reseller.
         .select_related(*LIST_RELATED, "partnership")
     )
@@ -145,7 +130,7 @@ def _lookup(number: str | None, pk: int | None) -> Q:
 def access_order_for_manufacturer(
     *,
     manufacturer: Manufacturer,
-    membership: ManufacturerMembership | None = None,
+    membership: ManufacturerMembership,
     number: str | None = None,
     pk: int | None = None,
 ) -> Order:
@@ -153,7 +138,7 @@ def access_order_for_manufacturer(
     order = (
         _detail_queryset()
         .filter(manufacturer=manufacturer)
-        .filter(visible_partnership_filter(membership))
+        .filter(partnership_visibility_q(membership, prefix="partnership__"))
         .filter(_lookup(number, pk))
         .first()
     )

@@ -2,8 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Manufacturer
+from catalog.models import Qualification, qualification_code_validator
 from channel.models import Partnership, QualifyingStatus
-from qualifications.models import Qualification, qualification_code_validator
 from qualifications.selectors import qualification_by_code
 from qualifications.services import normalize_code
 

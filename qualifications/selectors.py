@@ -7,10 +7,10 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
+from catalog.models import Qualification
 from channel.models import Partnership
-from channel.visibility import partnership_visibility_q
+from channel.visibility import partnership_visibility_q, require_viewer
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
@@ -65,7 +65,8 @@ def qualification_by_code(*, manufacturer: Manufacturer, code: str) -> Qualifica
 # --- the manufacturer's list and detail -----------------------------------------------------
 
 
-def _active_visible_grants(membership: ManufacturerMembership) -> QuerySet[QualificationGrant]:
+def _active_visible_grants(*, membership: ManufacturerMembership) -> QuerySet[QualificationGrant]:
+    require_viewer(membership)
     return (
         QualificationGrant.objects.filter(
             manufacturer_id=membership.manufacturer_id, revoked_at__isnull=True
@@ -81,8 +82,9 @@ def qualification_list(
     """Definitions with their holder count (holders the member may see), the number of
     categories each unlocks, and the first few holders. Three queries for any number of rows
     and holders (rows, holder preview, categories) plus the page count."""
+    require_viewer(membership)
     holder_count = (
-        _active_visible_grants(membership)
+        _active_visible_grants(membership=membership)
         .filter(qualification=OuterRef("pk"))
         .order_by()
         .values("qualification")
@@ -90,7 +92,7 @@ def qualification_list(
         .values("n")
     )
     preview = (
-        _active_visible_grants(membership)
+        _active_visible_grants(membership=membership)
         .select_related("partnership__reseller")
         .order_by("partnership__reseller__name", "pk")
     )
@@ -115,8 +117,9 @@ def qualification_list(
 def qualification_holders(
     *, qualification: Qualification, membership: ManufacturerMembership, query: str = ""
 ) -> QuerySet[QualificationGrant]:
+    require_viewer(membership)
     rows = (
-        _active_visible_grants(membership)
+        _active_visible_grants(membership=membership)
         .filter(qualification=qualification)
         .select_related("partnership__reseller", "granted_by")
         .order_by("partnership__reseller__name", "pk")
@@ -133,6 +136,7 @@ def qualification_history(
     *, qualification: Qualification, membership: ManufacturerMembership
 ) -> QuerySet[QualificationGrant]:
     """Every grant, active or revoked, newest first."""
+    require_viewer(membership)
     return (
         QualificationGrant.objects.filter(
             manufacturer_id=membership.manufacturer_id, qualification=qualification

@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
+from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from notifications.services import email_enqueue
 from qualifications import hooks
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from channel.models import Partnership, PartnershipStatus, PartnershipUserObjectPermission
+from channel.selectors import dangerously_all_partnerships
 from channel.visibility import partnership_visibility_q
 from orders.models import Order
 from orders.workflow import SALES_STATUSES
@@ -103,7 +104,8 @@ def coverage_gaps(*, manufacturer: Manufacturer) -> QuerySet[Partnership]:
         partnership=OuterRef("pk"), ended_at__isnull=True
     )
     return (
-        Partnership.objects.filter(manufacturer=manufacturer, status=PartnershipStatus.ACTIVE)
+        dangerously_all_partnerships(manufacturer=manufacturer)
+        .filter(status=PartnershipStatus.ACTIVE)
         .exclude(Exists(open_assignment))
         .select_related("reseller")
         .order_by("reseller__name", "pk")
@@ -144,7 +146,7 @@ def rep_overview(*, manufacturer: Manufacturer, date_from: date, date_to: date) 
     unassigned = RepRow(rep=None)
 
     customer_counts = (
-        Partnership.objects.filter(manufacturer=manufacturer)
+        dangerously_all_partnerships(manufacturer=manufacturer)
         .filter(rep_assignments__ended_at__isnull=True, rep_assignments__isnull=False)
         .values("rep_assignments__rep_id")
         .annotate(
@@ -159,7 +161,7 @@ def rep_overview(*, manufacturer: Manufacturer, date_from: date, date_to: date) 
         assigned_active += item["active"]
         if row is not None:
             row.customers, row.active_customers = item["n"], item["active"]
-    totals = Partnership.objects.filter(manufacturer=manufacturer).aggregate(
+    totals = dangerously_all_partnerships(manufacturer=manufacturer).aggregate(
         n=Count("pk"), active=Count("pk", filter=Q(status=PartnershipStatus.ACTIVE))
     )
     unassigned.customers = totals["n"] - assigned_total

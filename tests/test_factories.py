@@ -92,7 +92,7 @@ FACTORIES = {
     "channel.EndCustomer": EndCustomerFactory,
     "resellers.CustomerInteraction": CustomerInteractionFactory,
     "resellers.AffiliateLink": AffiliateLinkFactory,
-    "qualifications.Qualification": QualificationFactory,
+    "catalog.Qualification": QualificationFactory,
     "qualifications.QualificationGrant": QualificationGrantFactory,
     "qualifications.QualifyingStatusChange": QualifyingStatusChangeFactory,
     "qualifications.QualificationRequest": QualificationRequestFactory,

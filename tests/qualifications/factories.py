@@ -3,10 +3,10 @@
 import factory
 from django.utils import timezone
 
+from catalog.models import Qualification
 from channel.models import QualifyingStatus
 from qualifications import services
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,

@@ -2,11 +2,11 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from catalog.models import Qualification
 from channel.models import PartnershipStatus, QualifyingStatus
 from notifications.models import OutboxEmail
 from qualifications import services
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,

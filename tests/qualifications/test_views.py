@@ -6,10 +6,10 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Role
+from catalog.models import Qualification
 from channel.models import QualifyingStatus
 from qualifications import services
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
