@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from orders.models import OrderStatus
 from orders.selectors import OrderFilters
 from orders.services import LineRequest, ReturnLineRequest
-from orders.workflow import ACTION_LABELS, REASON_REQUIRED
+from orders.workflow import ACTION_LABELS
 
 QUANTITY_ERROR = _("Quantities must be at least 1.")
 
@@ -88,15 +88,6 @@ class TransitionForm(forms.Form):
         self.fields["to_status"].error_messages["invalid_choice"] = _(
             "This order cannot make that change in its current status."
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("to_status") in REASON_REQUIRED
-            and not (cleaned.get("reason") or "").strip()
-        ):
-            self.add_error("reason", _("Give a reason: the other side will see it."))
-        return cleaned
 
 
 class NoteForm(forms.Form):

@@ -117,21 +117,18 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         reseller=request.reseller, manufacturer=request.tenant, pk=pk
     )
     reason = request.POST.get("reason", "").strip()[:500]
-    if not reason:
-        messages.error(request, _("Give a reason: the manufacturer will see it."))
+    try:
+        order_transition(
+            order=order,
+            to_status=OrderStatus.CANCELLED,
+            side=RESELLER,
+            changed_by=request.user,
+            reason=reason,
+        )
+    except OrderRefused as refused:
+        messages.error(request, " ".join(refused.messages))
     else:
-        try:
-            order_transition(
-                order=order,
-                to_status=OrderStatus.CANCELLED,
-                side=RESELLER,
-                changed_by=request.user,
-                reason=reason,
-            )
-        except OrderRefused as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
+        messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
     return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
 
 

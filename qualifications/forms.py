@@ -37,13 +37,8 @@ class QualificationForm(forms.ModelForm):
     def clean_code(self) -> str:
         if self.instance.pk:
             return self.instance.code
-        code = self.cleaned_data["code"]
-        if Qualification.objects.filter(manufacturer=self.manufacturer, code=code).exists():
-            raise forms.ValidationError(
-                _("A qualification with the ID %(code)s already exists."),
-                params={"code": code},
-            )
-        return code
+        # A code already defined is the service's refusal (qualification_create).
+        return self.cleaned_data["code"]
 
 
 class _CodeForm(forms.Form):

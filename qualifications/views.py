@@ -131,7 +131,7 @@ def qualification_create(request: HttpRequest) -> HttpResponse:
                 is_default=form.cleaned_data["is_default"],
             )
         except QualificationRefused as refused:
-            form.add_error(None, refused.message)
+            form.add_error("code", refused.messages)
         else:
             messages.success(
                 request, _("Qualification %(code)s created.") % {"code": qualification.code}
