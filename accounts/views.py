@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.forms import ChannelSettingsForm
-from core.listing import csv_date, csv_response
 from accounts.models import STAFF_ROLES
 from accounts.selectors import access_member, role_counts, team_members
 from accounts.services import manufacturer_settings_update
@@ -19,6 +18,7 @@ from accounts.tenancy import (
     user_manufacturer_memberships,
     user_reseller_memberships,
 )
+from core.listing import csv_date, csv_response
 
 
 @login_required

@@ -11,7 +11,6 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.listing import apply_sort, csv_date, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog import selectors, services
@@ -23,6 +22,7 @@ from catalog.forms import (
     ProductForm,
 )
 from catalog.services import CatalogRefused
+from core.listing import apply_sort, csv_date, csv_response, paginate
 
 
 def _form_page(request: HttpRequest, form, *, title: str, back_url: str) -> HttpResponse:

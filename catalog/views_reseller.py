@@ -7,10 +7,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.listing import apply_sort, csv_response, paginate
 from accounts.tenancy import reseller_partner_view
 from catalog import selectors
 from catalog.pricing import reseller_unit_prices
+from core.listing import apply_sort, csv_response, paginate
 
 
 def _unit_prices(request: HttpRequest, products: list) -> dict:

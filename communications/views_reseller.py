@@ -11,11 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from core.listing import paginate
 from accounts.tenancy import reseller_partner_view
 from communications import selectors, services
 from communications.forms import NewConversationForm, ReplyForm
 from communications.services import CommunicationRefused, DuplicateSubmission
+from core.listing import paginate
 
 
 def _kwargs(request: HttpRequest, **extra) -> dict:

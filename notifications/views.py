@@ -14,8 +14,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.listing import paginate
 from accounts.tenancy import resolve_manufacturer_membership, user_manufacturer_memberships
+from core.listing import paginate
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
 

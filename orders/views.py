@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import apply_sort, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.gate import orderable_products
+from core.listing import apply_sort, csv_response, paginate
 from orders import selectors
 from orders.forms import (
     ManufacturerOrderFilterForm,

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.listing import apply_sort, csv_response, paginate
 from accounts.models import Manufacturer
 from accounts.tenancy import reseller_partner_view, reseller_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
+from core.listing import apply_sort, csv_response, paginate
 from orders import checkout, selectors
 from orders.forms import (
     NoteForm,

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
+from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from qualifications import selectors, services
 from qualifications.forms import (
     DeclineForm,

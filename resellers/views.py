@@ -12,9 +12,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.listing import apply_sort, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
+from core.listing import apply_sort, csv_response, paginate
 from resellers import directory, partnerships
 from resellers.forms_manufacturer import (
     ConditionsForm,

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from core.listing import apply_sort, csv_response, paginate
 from accounts.tenancy import reseller_partner_view, reseller_view
+from core.listing import apply_sort, csv_response, paginate
 from resellers import selectors, services
 from resellers.forms import EndCustomerForm, InteractionForm
 from resellers.models import PartnershipStatus

@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from core.listing import csv_date, csv_datetime, csv_response, paginate
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.pricing import quantize_money
+from core.listing import csv_date, csv_datetime, csv_response, paginate
 from salesreps import selectors
 from salesreps.forms import (
     AssignForm,
