@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Reseller
 from resellers.models import CustomerInteraction, EndCustomer, InteractionKind
-from resellers.selectors import end_customer_email_taken
+from resellers.selectors.end_customers import end_customer_email_taken
 
 
 class EndCustomerForm(forms.ModelForm):

@@ -12,7 +12,7 @@ from resellers.models import (
     Partnership,
     PartnershipStatus,
 )
-from resellers.selectors import end_customer_email_taken
+from resellers.selectors.end_customers import end_customer_email_taken
 
 
 class EndCustomerRefused(ValueError):

@@ -10,9 +10,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scope
 
-from resellers import selectors, services
+from resellers import services
 from resellers.forms import AffiliateSignupForm
 from resellers.models import PartnershipStatus
+from resellers.selectors.affiliate_links import affiliate_link_by_token_unscoped
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -30,7 +31,7 @@ def _usable(link) -> bool:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.affiliate_link_by_token_unscoped(token=token)
+    link = affiliate_link_by_token_unscoped(token=token)
     if link is None:
         return _invalid(request)
     if not _usable(link):
@@ -51,7 +52,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_GET
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.affiliate_link_by_token_unscoped(token=token)
+    link = affiliate_link_by_token_unscoped(token=token)
     if link is None:
         return _invalid(request)
     context = {"link": link, "reseller": link.partnership.reseller}
