@@ -4,7 +4,7 @@ qualification conversation, in the same transaction as the change."""
 
 from django.utils.translation import gettext as _
 
-from communications.services import conversation_log_event
+from communications.services.conversations import conversation_log_event
 from resellers.models import QualifyingStatus
 
 

@@ -51,6 +51,11 @@ def access_partnership(*, membership: ManufacturerMembership, public_id: str) ->
     return partnership
 
 
+def default_qualification(*, manufacturer: Manufacturer) -> Qualification | None:
+    """The qualification marked as the manufacturer's qualifying code, if one is."""
+    return Qualification.objects.filter(manufacturer=manufacturer, is_default=True).first()
+
+
 def access_qualification(*, manufacturer: Manufacturer, qualification_id: int) -> Qualification:
     qualification = Qualification.objects.filter(
         manufacturer=manufacturer, pk=qualification_id

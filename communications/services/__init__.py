@@ -1,2 +1,3 @@
-# Transitional: the module moves first, the split into concern modules follows.
-from communications.services.conversations import *  # noqa: F403
+"""Everything that changes conversations, one module per concern: conversations (and the
+rules every change follows), marks, comments, deletion, qualifying, notifications.
+Import from the concern module; nothing is re-exported here."""

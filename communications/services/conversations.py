@@ -1,40 +1,35 @@
-"""Everything that changes conversations: messages, events, comments, marks, deletions.
+"""Conversations and their messages: a reseller opens one or replies, staff reply, the system
+logs events. The rules every change of a conversation follows live here too: what a message
+body may be, the emoji palette, the row lock, and one submission per form.
 
 A refused change raises `CommunicationRefused` (a ValidationError whose message is shown to
 the user) and writes nothing. Forms carry a one-time `submission_key`; a second submission
 of the same form raises `DuplicateSubmission` and changes nothing.
+
+The other changes sit beside this module: marks.py (emoji marks, done, unmark),
+comments.py (staff comments), deletion.py, qualifying.py (qualifying from the inbox) and
+notifications.py (who hears about a reseller's message).
 """
 
 import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, User
+from accounts.models import User
 from communications.models import (
-    DONE_EMOJI,
     EMOJI_PALETTE,
     MAX_BODY_LENGTH,
     Conversation,
     ConversationType,
     Message,
     MessageKind,
-    StaffComment,
 )
+from communications.services.notifications import notify_staff
 from notifications.models import NotificationKind
-from notifications.services import notify
-from orders.visibility import VIEW_PARTNERSHIP
-from qualifications.models import Qualification, QualificationGrant
-from qualifications.services import (
-    QualificationRefused,
-    qualification_grant,
-    qualifying_status_set,
-)
-from resellers.models import Partnership, QualifyingStatus
+from resellers.models import Partnership
 
 
 class CommunicationRefused(ValidationError):
@@ -65,69 +60,18 @@ def clean_emoji(emoji: str) -> str:
     return emoji
 
 
-def _lock(conversation: Conversation) -> Conversation:
+def lock_conversation(conversation: Conversation) -> Conversation:
+    """The conversation row, locked until the transaction ends (call inside one)."""
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
-def _recompute_mark(conversation: Conversation) -> None:
-    """The conversation's mark follows its newest marked message; none left, no mark."""
-    latest = (
-        Message.objects.filter(conversation=conversation)
-        .exclude(emoji="")
-        .order_by("-created_at", "-pk")
-        .values_list("emoji", flat=True)
-        .first()
-    )
-    has_messages = Message.objects.filter(conversation=conversation).exists()
-    if latest:
-        conversation.mark = latest
-    elif has_messages:
-        conversation.mark = ""
-    # A conversation without messages keeps a mark set on the conversation itself.
-    conversation.marked_at = timezone.now() if conversation.mark else None
-    conversation.save(update_fields=["mark", "marked_at"])
-
-
-# --- who hears about a reseller's message --------------------------------------------------
-
-
-def staff_recipients(partnership: Partnership) -> list[User]:
-    """Owners and managers, and the sales rep whose portfolio holds this customer."""
-    return list(
-        User.objects.filter(
-            Q(
-                manufacturer_memberships__manufacturer_id=partnership.manufacturer_id,
-                manufacturer_memberships__role__in=STAFF_ROLES,
-            )
-            | Q(
-                manufacturer_memberships__manufacturer_id=partnership.manufacturer_id,
-                partnershipuserobjectpermission__content_object_id=partnership.pk,
-                partnershipuserobjectpermission__permission__codename=VIEW_PARTNERSHIP,
-            ),
-            is_active=True,
-        )
-        .distinct()
-        .order_by("pk")
-    )
-
-
-def _notify_staff(*, conversation: Conversation, message: Message, kind: str, title: str) -> None:
-    partnership = conversation.partnership
-    url = reverse(
-        "communications:detail",
-        kwargs={
-            "manufacturer_slug": partnership.manufacturer.slug,
-            "conversation_id": conversation.pk,
-        },
-    )
-    notify(
-        users=staff_recipients(partnership),
-        manufacturer=partnership.manufacturer,
-        kind=kind,
-        title=title,
-        body=message.body[:1000],
-        url=url,
-    )
+def refuse_duplicate(model, conversation: Conversation, submission_key) -> None:
+    """Refuse a form submitted a second time (its `submission_key` is already stored)."""
+    if (
+        submission_key is not None
+        and model.objects.filter(conversation=conversation, submission_key=submission_key).exists()
+    ):
+        raise DuplicateSubmission(_("This was already sent; it was not sent twice."))
 
 
 # --- messages ------------------------------------------------------------------------------
@@ -179,14 +123,6 @@ def _add_message(
     return message
 
 
-def _check_duplicate(model, conversation: Conversation, submission_key) -> None:
-    if (
-        submission_key is not None
-        and model.objects.filter(conversation=conversation, submission_key=submission_key).exists()
-    ):
-        raise DuplicateSubmission(_("This was already sent; it was not sent twice."))
-
-
 @transaction.atomic
 def conversation_start(
     *,
@@ -225,7 +161,7 @@ def conversation_start(
         author=author,
         submission_key=submission_key,
     )
-    _notify_staff(
+    notify_staff(
         conversation=conversation,
         message=message,
         kind=NotificationKind.MESSAGE_RECEIVED,
@@ -245,8 +181,8 @@ def reseller_reply(
 ) -> Message:
     """A reseller user replies: the conversation becomes a new lead and staff are notified."""
     body = clean_body(body)
-    conversation = _lock(conversation)
-    _check_duplicate(Message, conversation, submission_key)
+    conversation = lock_conversation(conversation)
+    refuse_duplicate(Message, conversation, submission_key)
     message = _add_message(
         conversation=conversation,
         kind=MessageKind.RESELLER,
@@ -254,7 +190,7 @@ def reseller_reply(
         author=author,
         submission_key=submission_key,
     )
-    _notify_staff(
+    notify_staff(
         conversation=conversation,
         message=message,
         kind=NotificationKind.MESSAGE_RECEIVED,
@@ -281,8 +217,8 @@ def staff_reply(
     body = clean_body(body)
     if emoji:
         clean_emoji(emoji)
-    conversation = _lock(conversation)
-    _check_duplicate(Message, conversation, submission_key)
+    conversation = lock_conversation(conversation)
+    refuse_duplicate(Message, conversation, submission_key)
     return _add_message(
         conversation=conversation,
         kind=MessageKind.STAFF,
@@ -330,7 +266,7 @@ def conversation_log_event(
         reopens=from_reseller,
     )
     if from_reseller:
-        _notify_staff(
+        notify_staff(
             conversation=conversation,
             message=message,
             kind=NotificationKind.QUALIFICATION_REQUESTED,
@@ -338,194 +274,3 @@ def conversation_log_event(
             % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
         )
     return message
-
-
-# --- staff triage --------------------------------------------------------------------------
-
-
-@transaction.atomic
-def comment_add(
-    *,
-    conversation: Conversation,
-    author: User,
-    body: str,
-    submission_key: uuid.UUID | None = None,
-) -> StaffComment:
-    """A staff note on the conversation; never shown to the reseller."""
-    body = clean_body(body)
-    conversation = _lock(conversation)
-    _check_duplicate(StaffComment, conversation, submission_key)
-    try:
-        with transaction.atomic():
-            return StaffComment.objects.create(
-                manufacturer_id=conversation.manufacturer_id,
-                conversation=conversation,
-                author=author,
-                body=body,
-                submission_key=submission_key,
-                created_at=timezone.now(),
-            )
-    except IntegrityError as error:
-        raise DuplicateSubmission(_("This was already sent; it was not sent twice.")) from error
-
-
-@transaction.atomic
-def message_set_emoji(*, message: Message, emoji: str) -> Message:
-    """Assign an emoji from the palette to a message ("" removes it); the conversation's
-    mark follows."""
-    if emoji:
-        clean_emoji(emoji)
-    conversation = _lock(message.conversation)
-    message = Message.objects.select_for_update().get(pk=message.pk)
-    if message.emoji == emoji:
-        raise CommunicationRefused(
-            _("The message already has %(emoji)s.") % {"emoji": emoji}
-            if emoji
-            else _("The message has no emoji to remove.")
-        )
-    message.emoji = emoji
-    message.save(update_fields=["emoji"])
-    _recompute_mark(conversation)
-    return message
-
-
-@transaction.atomic
-def message_delete(*, message: Message) -> None:
-    conversation = _lock(message.conversation)
-    deleted, _counts = Message.objects.filter(pk=message.pk).delete()
-    if not deleted:
-        raise CommunicationRefused(_("This message was already deleted."))
-    _recompute_mark(conversation)
-
-
-@transaction.atomic
-def conversation_mark_done(*, conversation: Conversation) -> Conversation:
-    """Assign ✅ in one click. It goes on the newest message from the reseller (or the
-    system), never on a staff reply, which would then be hidden from the reseller."""
-    conversation = _lock(conversation)
-    if conversation.mark == DONE_EMOJI:
-        raise CommunicationRefused(_("This conversation is already marked as done."))
-    target = (
-        Message.objects.filter(conversation=conversation)
-        .exclude(kind=MessageKind.STAFF)
-        .order_by("-created_at", "-pk")
-        .first()
-    )
-    now = timezone.now()
-    if target is not None:
-        target.emoji = DONE_EMOJI
-        target.save(update_fields=["emoji"])
-    conversation.mark = DONE_EMOJI
-    conversation.marked_at = now
-    conversation.save(update_fields=["mark", "marked_at"])
-    return conversation
-
-
-@transaction.atomic
-def conversation_unmark(*, conversation: Conversation) -> Conversation:
-    """Back to New Leads: the marks on the conversation and its messages are removed,
-    so marked staff messages become visible to the reseller again."""
-    conversation = _lock(conversation)
-    if not conversation.mark and not conversation.messages.exclude(emoji="").exists():
-        raise CommunicationRefused(_("This conversation is not marked."))
-    Message.objects.filter(conversation=conversation).exclude(kind=MessageKind.STAFF).update(
-        emoji=""
-    )
-    _recompute_mark(conversation)
-    if conversation.mark:
-        conversation.mark = ""
-        conversation.marked_at = None
-        conversation.save(update_fields=["mark", "marked_at"])
-    return conversation
-
-
-@transaction.atomic
-def conversation_delete(*, conversation: Conversation) -> int:
-    """Delete the conversation with all its messages and comments, permanently."""
-    locked = Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
-    if locked is None:
-        raise CommunicationRefused(_("This conversation was already deleted."))
-    count = Message.objects.filter(conversation=locked).count()
-    locked.delete()
-    return count
-
-
-# --- qualifying from the inbox -------------------------------------------------------------
-
-
-def default_qualification(manufacturer) -> Qualification | None:
-    return Qualification.objects.filter(manufacturer=manufacturer, is_default=True).first()
-
-
-@transaction.atomic
-def conversation_qualify(*, conversation: Conversation, user: User) -> str:
-    """ "Qualify 👍": grant the default qualifying code and set the status to qualified.
-
-    Returns a summary of what changed. Refuses (changing nothing) when there is no default
-    qualification, or the reseller already holds it and is already qualified.
-    """
-    partnership = conversation.partnership
-    qualification = default_qualification(partnership.manufacturer)
-    if qualification is None:
-        raise CommunicationRefused(
-            _(
-                "There is no default qualifying code. Mark one qualification as the default "
-                "on the Qualifications page first."
-            )
-        )
-    done = []
-    try:
-        qualification_grant(
-            partnership=partnership,
-            qualification=qualification,
-            granted_by=user,
-            reason=_("Qualified from the communications inbox"),
-        )
-        done.append(_("granted %(code)s") % {"code": qualification.code})
-    except QualificationRefused:
-        pass  # already held; the status may still need setting
-    partnership.refresh_from_db(fields=["qualifying_status"])
-    if partnership.qualifying_status != QualifyingStatus.QUALIFIED:
-        qualifying_status_set(
-            partnership=partnership,
-            status=QualifyingStatus.QUALIFIED,
-            changed_by=user,
-            reason=_("Qualified from the communications inbox"),
-        )
-        done.append(_("set the status to qualified"))
-    if not done:
-        raise CommunicationRefused(
-            _("%(reseller)s already holds %(code)s and is qualified.")
-            % {"reseller": partnership.reseller.name, "code": qualification.code}
-        )
-    return ", ".join(done)
-
-
-@transaction.atomic
-def qualifying_update(
-    *,
-    partnership: Partnership,
-    qualification: Qualification | None,
-    status: str,
-    user: User,
-) -> str:
-    """ "More actions": grant a qualifying code (if not held) and set the qualifying status.
-    All or nothing; refuses when there is nothing to change."""
-    done = []
-    if (
-        qualification is not None
-        and not QualificationGrant.objects.filter(
-            partnership=partnership, qualification=qualification, revoked_at__isnull=True
-        ).exists()
-    ):
-        qualification_grant(partnership=partnership, qualification=qualification, granted_by=user)
-        done.append(_("granted %(code)s") % {"code": qualification.code})
-    partnership.refresh_from_db(fields=["qualifying_status"])
-    if status != partnership.qualifying_status:
-        qualifying_status_set(partnership=partnership, status=status, changed_by=user)
-        done.append(
-            _("qualifying status set to %(status)s") % {"status": QualifyingStatus(status).label}
-        )
-    if not done:
-        raise CommunicationRefused(_("Nothing to change: the reseller already has that."))
-    return ", ".join(done)

@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Manufacturer, Role, User
-from communications import services
 from communications.models import Conversation, ConversationType
+from communications.services.conversations import conversation_start
 from resellers.models import Partnership
 from tests.accounts.factories import (
     MembershipFactory,
@@ -53,7 +53,7 @@ def start(
     author: User | None = None,
 ) -> Conversation:
     author = author or UserFactory()
-    return services.conversation_start(
+    return conversation_start(
         partnership=partnership, kind=kind, subject="", body=body, author=author
     )
 
