@@ -19,7 +19,6 @@ from django.utils import timezone
 from accounts.models import Manufacturer, Role
 from catalog.gate import orderable_products
 from catalog.models import ProductKind
-from orders.checkout import payment_link_create
 from orders.models import NoteSide, Order, OrderNote, OrderStatus, PaymentLink
 from orders.services import (
     LineRequest,
@@ -29,6 +28,7 @@ from orders.services import (
     order_return_create,
     order_transition,
 )
+from orders.services.payment_links import payment_link_create
 from orders.workflow import MANUFACTURER, RESELLER, SYSTEM
 from resellers.models import EndCustomer, Partnership, PartnershipStatus
 

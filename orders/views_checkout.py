@@ -20,8 +20,6 @@ from django_scopes import scope
 from accounts.tenancy import reseller_partner_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
-from orders import checkout
-from orders.checkout import LinkState
 from orders.forms_checkout import (
     CartAddForm,
     CartCustomerForm,
@@ -30,6 +28,8 @@ from orders.forms_checkout import (
 )
 from orders.payments import get_payment_provider
 from orders.services import OrderRefused
+from orders.services import payment_links as checkout
+from orders.services.payment_links import LinkState
 
 PARTNERSHIP_ACTIVE = checkout.PARTNERSHIP_ACTIVE
 

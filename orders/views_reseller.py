@@ -12,7 +12,7 @@ from accounts.tenancy import reseller_partner_view, reseller_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from core.listing import apply_sort, csv_response, paginate
-from orders import checkout, selectors
+from orders import selectors
 from orders.forms import (
     NoteForm,
     OrderFilterForm,
@@ -22,6 +22,7 @@ from orders.forms import (
 )
 from orders.models import NoteSide, Order, OrderStatus
 from orders.services import OrderRefused, order_create, order_note_add, order_transition
+from orders.services import payment_links as checkout
 from orders.views import ORDER_CSV_HEADER, order_csv_rows
 from orders.workflow import RESELLER, can_transition
 

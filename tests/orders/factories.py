@@ -6,7 +6,6 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from orders.checkout import hash_token
 from orders.models import (
     Cart,
     CartLine,
@@ -23,6 +22,7 @@ from orders.models import (
     PaymentStatus,
 )
 from orders.services import LineRequest, order_create
+from orders.services.payment_links import hash_token
 from resellers.services import end_customer_create
 from tests.accounts.factories import MembershipFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory

@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from catalog.services import product_set_active
 from notifications.models import OutboxEmail
-from orders import checkout
-from orders.checkout import CheckoutRefused, hash_token
 from orders.models import CartLine, Order, OrderStatus, PaymentLink
 from orders.services import OrderRefused
+from orders.services import payment_links as checkout
+from orders.services.payment_links import CheckoutRefused, hash_token
 from resellers.models import Partnership, PartnershipStatus
 from resellers.services import end_customer_create
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory

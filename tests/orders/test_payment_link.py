@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from orders import checkout, workflow
-from orders.checkout import LinkState, PaymentDeclined, PaymentLinkInvalid, PaymentLinkUnavailable
+from orders import workflow
 from orders.models import Order, OrderStatus, OrderStatusChange, Payment, PaymentLink
 from orders.payments import (
     PaymentProvider,
@@ -20,6 +19,13 @@ from orders.payments import (
     get_payment_provider,
 )
 from orders.services import order_transition
+from orders.services import payment_links as checkout
+from orders.services.payment_links import (
+    LinkState,
+    PaymentDeclined,
+    PaymentLinkInvalid,
+    PaymentLinkUnavailable,
+)
 from tests.orders.checkout_helpers import PAY_URL_RE, filled_cart, make_channel, pay_url
 
 GOOD_CARD = {"card_number": "4242 4242 4242 4242", "cardholder": "Jane Doe"}
