@@ -20,7 +20,7 @@ from accounts.models import Manufacturer, Role
 from catalog.gate import orderable_products
 from catalog.models import ProductKind
 from orders.models import NoteSide, Order, OrderNote, OrderStatus, PaymentLink
-from orders.services import (
+from orders.services.orders import (
     LineRequest,
     ReturnLineRequest,
     order_create,

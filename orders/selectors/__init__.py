@@ -1,2 +1,2 @@
-# Transitional: the module moves first, the split into concern modules follows.
-from orders.selectors.orders import *  # noqa: F403
+"""Reads of orders, one module per concern: orders (lists, access, detail), carts and
+payment_links. Import from the concern module; nothing is re-exported here."""

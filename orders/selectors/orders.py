@@ -167,6 +167,20 @@ def access_order_for_reseller(*, reseller: Reseller, manufacturer: Manufacturer,
     return order
 
 
+def access_checkout_order(*, partnership, order_id: int) -> Order:
+    """An order of this partnership (for the checkout confirmation), or Http404."""
+    order = (
+        Order.objects.filter(
+            manufacturer_id=partnership.manufacturer_id, partnership=partnership, pk=order_id
+        )
+        .select_related("end_customer")
+        .first()
+    )
+    if order is None:
+        raise Http404(_("No such order."))
+    return order
+
+
 def returned_quantities(order: Order) -> dict[int, int]:
     """Quantity already returned per order line id, in one query."""
     rows = (

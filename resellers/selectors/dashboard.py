@@ -44,7 +44,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
 from orders.models import Order, OrderReturn, OrderStatus
-from orders.selectors import orders_for_manufacturer, orders_for_reseller
+from orders.selectors.orders import orders_for_manufacturer, orders_for_reseller
 from orders.visibility import partnership_visibility_q
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
 from resellers.directory import DirectoryFilters, directory_rows, partnerships_visible_to

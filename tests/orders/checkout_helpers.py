@@ -7,7 +7,7 @@ from decimal import Decimal
 from accounts.models import Manufacturer, Reseller, User
 from catalog.models import Product
 from orders.models import Cart
-from orders.services.payment_links import cart_add_line, cart_get_or_create, cart_set_end_customer
+from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_end_customer
 from resellers.models import EndCustomer, Partnership
 from resellers.services import end_customer_create
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory

@@ -21,8 +21,8 @@ from orders.models import (
     PaymentLink,
     PaymentStatus,
 )
-from orders.services import LineRequest, order_create
-from orders.services.payment_links import hash_token
+from orders.selectors.payment_links import hash_token
+from orders.services.orders import LineRequest, order_create
 from resellers.services import end_customer_create
 from tests.accounts.factories import MembershipFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory

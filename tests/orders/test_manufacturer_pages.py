@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from orders.models import NoteSide, Order, OrderReturn, OrderStatus
-from orders.services import order_note_add
+from orders.services.orders import order_note_add
 from resellers.models import Partnership, QualifyingStatus
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import ResellerUserFactory

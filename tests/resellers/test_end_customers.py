@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.services import LineRequest, order_create
+from orders.services.orders import LineRequest, order_create
 from resellers import services
 from resellers.models import CustomerInteraction, EndCustomer
 from tests.catalog.factories import ProductFactory
