@@ -21,9 +21,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import ManufacturerMembership
+from accounts.models import STAFF_ROLES, ManufacturerMembership, User
 from channel.models import Partnership
-from channel.visibility import partnership_visibility_q, require_viewer
+from channel.visibility import VIEW_PARTNERSHIP, partnership_visibility_q, require_viewer
 from communications.models import (
     Conversation,
     ConversationType,
@@ -331,4 +331,27 @@ def reseller_thread(conversation: Conversation) -> list[Message]:
         .filter(reseller_visible_messages_q())
         .select_related("author")
         .order_by("created_at", "pk")
+    )
+
+
+# --- who hears about a reseller's message --------------------------------------------------
+
+
+def staff_recipients(partnership: Partnership) -> list[User]:
+    """Owners and managers, and the sales rep whose portfolio holds this customer."""
+    return list(
+        User.objects.filter(
+            Q(
+                manufacturer_memberships__manufacturer_id=partnership.manufacturer_id,
+                manufacturer_memberships__role__in=STAFF_ROLES,
+            )
+            | Q(
+                manufacturer_memberships__manufacturer_id=partnership.manufacturer_id,
+                partnershipuserobjectpermission__content_object_id=partnership.pk,
+                partnershipuserobjectpermission__permission__codename=VIEW_PARTNERSHIP,
+            ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
     )

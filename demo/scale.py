@@ -9,7 +9,7 @@ assignments with their django-guardian permissions) go through the services. The
 (conversations, messages, comments, orders, lines, status changes, end customers, grants)
 are written with `bulk_create`: the same rows the services would write, back-dated, and
 without their side effects (emails, notifications, commissions). Totals are computed the
-way `orders.services.order_create` computes them. Benchmark data, not a demo.
+way `orders.services.orders.order_create` computes them. Benchmark data, not a demo.
 
 Idempotent: each step counts what is there and creates only what is missing, so running
 it again with the same N adds nothing and a larger N tops the tenant up.

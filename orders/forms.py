@@ -1,7 +1,7 @@
 """Forms of the order pages. Choices are always built from the request's tenant/reseller.
 
 Prices never come from a form: order lines carry product ids (or SKUs) and quantities only;
-orders.services.order_create prices them.
+orders.services.orders.order_create prices them.
 """
 
 import re
@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import OrderStatus
-from orders.selectors import OrderFilters
-from orders.services import LineRequest, ReturnLineRequest
+from orders.selectors.orders import OrderFilters
+from orders.services.orders import LineRequest, ReturnLineRequest
 from orders.workflow import ACTION_LABELS
 
 QUANTITY_ERROR = _("Quantities must be at least 1.")

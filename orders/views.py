@@ -19,7 +19,6 @@ from accounts.tenancy import manufacturer_view
 from catalog.gate import orderable_products
 from channel import selectors as channel_selectors
 from core.listing import apply_sort, csv_response, paginate
-from orders import selectors
 from orders.forms import (
     ManufacturerOrderFilterForm,
     NoteForm,
@@ -29,7 +28,18 @@ from orders.forms import (
     TransitionForm,
 )
 from orders.models import NoteSide, Order
-from orders.services import (
+from orders.selectors.orders import (
+    MANUFACTURER_SORTS,
+    access_order_for_manufacturer,
+    order_customer_payment,
+    order_lines_with_returns,
+    order_method_labels,
+    order_notes_for_manufacturer,
+    order_returns,
+    order_timeline,
+    orders_for_manufacturer,
+)
+from orders.services.orders import (
     RETURNABLE_STATUSES,
     OrderRefused,
     order_create,
@@ -92,10 +102,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
             manufacturer=request.tenant, membership=request.membership
         ),
     )
-    orders = selectors.orders_for_manufacturer(
+    orders = orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
     )
-    orders, sort = apply_sort(request, orders, selectors.MANUFACTURER_SORTS, "-created_at")
+    orders, sort = apply_sort(request, orders, MANUFACTURER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
     context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
@@ -116,21 +126,21 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         }
         for status in available_transitions(from_status=order.status, side=MANUFACTURER)
     ]
-    lines = selectors.order_lines_with_returns(order)
+    lines = order_lines_with_returns(order)
     return {
         "order": order,
         "lines": lines,
-        "timeline": selectors.order_timeline(order),
-        "notes": selectors.order_notes_for_manufacturer(order),
-        "returns": selectors.order_returns(order),
+        "timeline": order_timeline(order),
+        "notes": order_notes_for_manufacturer(order),
+        "returns": order_returns(order),
         "actions": actions if can_act else [],
         "can_act": can_act,
         "can_return": can_act
         and order.status in RETURNABLE_STATUSES
         and any(line.returnable > 0 for line in lines),
         "note_form": NoteForm(),
-        "method_labels": selectors.order_method_labels(order),
-        "customer_payment": selectors.order_customer_payment(order),
+        "method_labels": order_method_labels(order),
+        "customer_payment": order_customer_payment(order),
         **extra,
     }
 
@@ -138,7 +148,7 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
 @manufacturer_view
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
     return render(request, "orders/order_detail.html", _detail_context(request, order))
@@ -148,7 +158,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept, reject, fulfil, complete or cancel; htmx swaps the status panel."""
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
     form = TransitionForm(
@@ -174,7 +184,7 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
         "status": order.get_status_display(),
     }
     if request.htmx:
-        order = selectors.access_order_for_manufacturer(
+        order = access_order_for_manufacturer(
             manufacturer=request.tenant, membership=request.membership, pk=pk
         )
         response = render(
@@ -198,7 +208,7 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
 @manufacturer_view
 @require_POST
 def order_note(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
     form = NoteForm(request.POST)
@@ -225,10 +235,10 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def order_return(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
-    lines = selectors.order_lines_with_returns(order)
+    lines = order_lines_with_returns(order)
     form = ReturnForm(request.POST or None, lines=lines)
     status = 200
     if order.status not in RETURNABLE_STATUSES:

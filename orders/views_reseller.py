@@ -12,7 +12,6 @@ from accounts.tenancy import reseller_partner_view, reseller_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from core.listing import apply_sort, csv_response, paginate
-from orders import checkout, selectors
 from orders.forms import (
     NoteForm,
     OrderFilterForm,
@@ -21,7 +20,20 @@ from orders.forms import (
     ResellerAllOrdersFilterForm,
 )
 from orders.models import NoteSide, Order, OrderStatus
-from orders.services import OrderRefused, order_create, order_note_add, order_transition
+from orders.selectors.orders import (
+    RESELLER_SORTS,
+    access_order_for_reseller,
+    order_customer_payment,
+    order_lines_with_returns,
+    order_method_labels,
+    order_notes_for_reseller,
+    order_returns,
+    order_timeline,
+    orders_for_reseller,
+    orders_for_reseller_partnership,
+)
+from orders.selectors.payment_links import LinkState, payment_link_state, pending_payment_link
+from orders.services.orders import OrderRefused, order_create, order_note_add, order_transition
 from orders.views import ORDER_CSV_HEADER, order_csv_rows
 from orders.workflow import RESELLER, can_transition
 
@@ -38,10 +50,10 @@ def _detail_url_kwargs(request: HttpRequest, order: Order) -> dict:
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET or None)
-    orders = selectors.orders_for_reseller_partnership(
+    orders = orders_for_reseller_partnership(
         partnership=request.partnership, filters=form.to_filters()
     )
-    orders, sort = apply_sort(request, orders, selectors.RESELLER_SORTS, "-created_at")
+    orders, sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
     context = {
@@ -64,8 +76,8 @@ def all_orders(request: HttpRequest) -> HttpResponse:
         "name"
     )
     form = ResellerAllOrdersFilterForm(request.GET or None, manufacturers=manufacturers)
-    orders = selectors.orders_for_reseller(reseller=request.reseller, filters=form.to_filters())
-    orders, sort = apply_sort(request, orders, selectors.RESELLER_SORTS, "-created_at")
+    orders = orders_for_reseller(reseller=request.reseller, filters=form.to_filters())
+    orders, sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
     context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
@@ -78,44 +90,40 @@ def all_orders(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
     return {
         "order": order,
-        "lines": selectors.order_lines_with_returns(order),
-        "timeline": selectors.order_timeline(order),
-        "notes": selectors.order_notes_for_reseller(order),
-        "returns": selectors.order_returns(order),
+        "lines": order_lines_with_returns(order),
+        "timeline": order_timeline(order),
+        "notes": order_notes_for_reseller(order),
+        "returns": order_returns(order),
         "can_cancel": can_transition(
             from_status=order.status, to_status=OrderStatus.CANCELLED, side=RESELLER
         ),
         "note_form": NoteForm(),
-        "method_labels": selectors.order_method_labels(order),
-        "customer_payment": selectors.order_customer_payment(order),
+        "method_labels": order_method_labels(order),
+        "customer_payment": order_customer_payment(order),
         **_payment_link_context(order),
         **extra,
     }
 
 
 def _payment_link_context(order: Order) -> dict:
-    link = checkout.pending_payment_link(order)
+    link = pending_payment_link(order)
     if link is None:
         return {"payment_link": None, "payment_link_expired": False}
-    state = checkout.payment_link_state(link, order=order)
-    return {"payment_link": link, "payment_link_expired": state == checkout.LinkState.EXPIRED}
+    state = payment_link_state(link, order=order)
+    return {"payment_link": link, "payment_link_expired": state == LinkState.EXPIRED}
 
 
 @reseller_partner_view
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_reseller(
-        reseller=request.reseller, manufacturer=request.tenant, pk=pk
-    )
+    order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     return render(request, "orders/reseller/order_detail.html", _detail_context(request, order))
 
 
 @reseller_partner_view
 @require_POST
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_reseller(
-        reseller=request.reseller, manufacturer=request.tenant, pk=pk
-    )
+    order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     reason = request.POST.get("reason", "").strip()[:500]
     try:
         order_transition(
@@ -135,9 +143,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @reseller_partner_view
 @require_POST
 def order_note(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_reseller(
-        reseller=request.reseller, manufacturer=request.tenant, pk=pk
-    )
+    order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         order_note_add(

@@ -36,6 +36,11 @@ def held_qualification_ids(manufacturer: Manufacturer, reseller: Reseller) -> se
 # --- access helpers: the object, or one Http404 for missing, foreign and forbidden ----------
 
 
+def default_qualification(*, manufacturer: Manufacturer) -> Qualification | None:
+    """The qualification marked as the manufacturer's qualifying code, if one is."""
+    return Qualification.objects.filter(manufacturer=manufacturer, is_default=True).first()
+
+
 def access_qualification(*, manufacturer: Manufacturer, qualification_id: int) -> Qualification:
     qualification = Qualification.objects.filter(
         manufacturer=manufacturer, pk=qualification_id

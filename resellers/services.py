@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Manufacturer, Reseller, User
 from channel.models import EndCustomer, Partnership, PartnershipStatus
 from resellers.models import AffiliateLink, CustomerInteraction
-from resellers.selectors import end_customer_email_taken
+from resellers.selectors.end_customers import end_customer_email_taken
 
 
 class EndCustomerRefused(ValueError):

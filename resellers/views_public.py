@@ -10,9 +10,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scope
 
-from channel.models import PartnershipStatus
-from resellers import selectors, services
+from resellers import services
 from resellers.forms import AffiliateSignupForm
+from resellers.selectors.affiliate_links import affiliate_link_by_token_unscoped
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -24,13 +24,13 @@ def _retired(request: HttpRequest, link) -> HttpResponse:
 
 
 def _usable(link) -> bool:
-    return link.is_active and link.partnership.status == PartnershipStatus.ACTIVE
+    return link.is_active and link.partnership.is_active
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.affiliate_link_by_token_unscoped(token=token)
+    link = affiliate_link_by_token_unscoped(token=token)
     if link is None:
         return _invalid(request)
     if not _usable(link):
@@ -51,7 +51,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_GET
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.affiliate_link_by_token_unscoped(token=token)
+    link = affiliate_link_by_token_unscoped(token=token)
     if link is None:
         return _invalid(request)
     context = {"link": link, "reseller": link.partnership.reseller}

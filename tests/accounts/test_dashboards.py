@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils import timezone
 
 from channel.models import PartnershipStatus
-from resellers.services import end_customer_create
-from resellers.templatetags.channel_dashboard import (
+from resellers.selectors.dashboard import (
     channel_figures,
     monthly_sales,
     reseller_partnerships,
     top_resellers,
 )
+from resellers.services import end_customer_create
 from tests.accounts.factories import (
     ManufacturerFactory,
     ResellerFactory,

@@ -7,8 +7,8 @@ from django.urls import reverse
 
 from accounts.models import Manufacturer, Role, User
 from channel.models import Partnership
-from communications import services
 from communications.models import Conversation, ConversationType
+from communications.services.conversations import conversation_start
 from tests.accounts.factories import (
     MembershipFactory,
     ResellerFactory,
@@ -55,7 +55,7 @@ def start(
     author: User | None = None,
 ) -> Conversation:
     author = author or UserFactory()
-    return services.conversation_start(
+    return conversation_start(
         partnership=partnership, kind=kind, subject="", body=body, author=author
     )
 

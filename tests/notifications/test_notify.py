@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import Role
-from communications import services as communications
+from communications.services.conversations import conversation_start, reseller_reply, staff_reply
 from notifications.models import (
     Notification,
     NotificationChannel,
@@ -58,7 +58,7 @@ def prefer(user, manufacturer, channel, kind=NotificationKind.MESSAGE_RECEIVED):
 
 
 def write(channel, body="Hello"):
-    return communications.conversation_start(
+    return conversation_start(
         partnership=channel["partnership"],
         kind="general",
         subject="",
@@ -80,7 +80,7 @@ def test_a_reseller_message_notifies_staff_and_the_customers_rep(channel):
 def test_staff_replies_notify_nobody(channel):
     conversation = write(channel)
     Notification.objects.all().delete()
-    communications.staff_reply(conversation=conversation, author=channel["owner"], body="Hi")
+    staff_reply(conversation=conversation, author=channel["owner"], body="Hi")
     assert not Notification.objects.exists()
 
 
@@ -124,12 +124,8 @@ def test_broker_down_then_restart_delivers_each_email_exactly_once(channel, monk
 
     monkeypatch.setattr(email_deliver_task, "delay", broker_down)
     conversation = write(channel, body="first")
-    communications.reseller_reply(
-        conversation=conversation, author=channel["reseller_user"], body="second"
-    )
-    communications.reseller_reply(
-        conversation=conversation, author=channel["reseller_user"], body="third"
-    )
+    reseller_reply(conversation=conversation, author=channel["reseller_user"], body="second")
+    reseller_reply(conversation=conversation, author=channel["reseller_user"], body="third")
     assert mail.outbox == [], "nothing was delivered while the broker was down"
     pending = OutboxEmail.objects.filter(status=OutboxStatus.PENDING)
     assert pending.count() == 9  # 3 messages x (owner, manager, rep)
@@ -200,9 +196,7 @@ def test_the_daily_digest_bundles_and_is_idempotent(channel):
     for other in ("manager", "rep"):
         prefer(channel[other], tenant, NotificationChannel.OFF)
     conversation = write(channel, body="one")
-    communications.reseller_reply(
-        conversation=conversation, author=channel["reseller_user"], body="two"
-    )
+    reseller_reply(conversation=conversation, author=channel["reseller_user"], body="two")
     assert mail.outbox == []
 
     assert notifications_digest_task.delay().get() == 1

@@ -6,7 +6,6 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from orders.checkout import hash_token
 from orders.models import (
     Cart,
     CartLine,
@@ -23,7 +22,8 @@ from orders.models import (
     PaymentLink,
     PaymentStatus,
 )
-from orders.services import LineRequest, order_create
+from orders.selectors.payment_links import hash_token
+from orders.services.orders import LineRequest, order_create
 from resellers.services import end_customer_create
 from tests.accounts.factories import ManufacturerFactory, MembershipFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory

@@ -12,10 +12,17 @@ from django.utils import timezone
 from catalog.services import product_set_active
 from channel.models import Partnership, PartnershipStatus
 from notifications.models import OutboxEmail
-from orders import checkout
-from orders.checkout import CheckoutRefused, hash_token
 from orders.models import CartLine, Order, OrderStatus, PaymentLink
-from orders.services import OrderRefused
+from orders.selectors.carts import cart_find, cart_priced
+from orders.selectors.payment_links import hash_token
+from orders.services.carts import (
+    CheckoutRefused,
+    cart_add_line,
+    cart_get_or_create,
+    cart_set_end_customer,
+)
+from orders.services.orders import OrderRefused
+from orders.services.payment_links import checkout_with_payment_link
 from resellers.services import end_customer_create
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory
@@ -47,7 +54,7 @@ def url(channel, name="cart", **kwargs):
 
 
 def cart_lines(channel):
-    cart = checkout.cart_find(partnership=channel.partnership, user=channel.user)
+    cart = cart_find(partnership=channel.partnership, user=channel.user)
     return {} if cart is None else {l.product_id: l.quantity for l in cart.lines.all()}  # noqa: E741
 
 
@@ -57,7 +64,7 @@ def cart_lines(channel):
 def test_cart_prices_come_from_catalog_and_partnership(channel):
     cart = filled_cart(channel)  # 2 × 100.00 and 3 × 19.99, 10 % discount
 
-    summary = checkout.cart_priced(cart=cart, partnership=channel.partnership)
+    summary = cart_priced(cart=cart, partnership=channel.partnership)
 
     assert [line.unit_price for line in summary.lines] == [Decimal("90.00"), Decimal("17.99")]
     assert summary.subtotal == Decimal("259.97")
@@ -84,7 +91,7 @@ def test_cart_page_query_budget(client, channel, django_assert_max_num_queries):
     cart = filled_cart(channel)
     for n in range(25):
         product = ProductFactory(manufacturer=channel.manufacturer, name=f"Extra {n}")
-        checkout.cart_add_line(cart=cart, product_id=product.pk, quantity=1)
+        cart_add_line(cart=cart, product_id=product.pk, quantity=1)
     for n in range(30):
         end_customer_create(reseller=channel.reseller, name=f"C{n}", email=f"c{n}@example.com")
     with django_assert_max_num_queries(18):
@@ -98,7 +105,7 @@ def test_cart_page_query_budget(client, channel, django_assert_max_num_queries):
 def test_choose_customer(client, channel):
     response = client.post(url(channel, "cart_customer"), {"end_customer": channel.customer.pk})
     assert response.status_code == 302
-    cart = checkout.cart_find(partnership=channel.partnership, user=channel.user)
+    cart = cart_find(partnership=channel.partnership, user=channel.user)
     assert cart.end_customer == channel.customer
 
 
@@ -109,15 +116,15 @@ def test_customer_of_another_reseller_is_refused(client, channel):
 
     assert response.status_code == 200
     assert response.context["customer_form"].errors["end_customer"]
-    cart = checkout.cart_find(partnership=channel.partnership, user=channel.user)
+    cart = cart_find(partnership=channel.partnership, user=channel.user)
     assert cart is None or cart.end_customer is None
 
 
 def test_service_refuses_a_foreign_customer(channel):
-    cart = checkout.cart_get_or_create(partnership=channel.partnership, user=channel.user)
+    cart = cart_get_or_create(partnership=channel.partnership, user=channel.user)
     foreign = end_customer_create(reseller=ResellerFactory(), name="F", email="f@example.com")
     with pytest.raises(CheckoutRefused):
-        checkout.cart_set_end_customer(cart=cart, end_customer=foreign)
+        cart_set_end_customer(cart=cart, end_customer=foreign)
 
 
 # --- lines ----------------------------------------------------------------------------------
@@ -149,9 +156,9 @@ def test_products_that_are_not_orderable_cannot_be_added(client, channel, other_
         response = client.post(url(channel, "cart_add"), {"product": product.pk, "quantity": 1})
         assert response.status_code == 200
         assert response.context["add_form"].errors
-    cart = checkout.cart_get_or_create(partnership=channel.partnership, user=channel.user)
+    cart = cart_get_or_create(partnership=channel.partnership, user=channel.user)
     with pytest.raises(CheckoutRefused):
-        checkout.cart_add_line(cart=cart, product_id=foreign.pk, quantity=1)
+        cart_add_line(cart=cart, product_id=foreign.pk, quantity=1)
     assert cart_lines(channel) == {}
 
 
@@ -197,7 +204,7 @@ def test_checkout_creates_order_link_and_email_after_commit(
     before = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = checkout.checkout_with_payment_link(
+        result = checkout_with_payment_link(
             cart=cart, recipient="jane@example.com", created_by=channel.user, pay_url=pay_url
         )
         # Written to the outbox in the transaction, not sent before the commit.
@@ -254,8 +261,8 @@ def nothing_was_created():
 
 
 def test_checkout_of_an_empty_cart_is_refused(client, channel):
-    checkout.cart_set_end_customer(
-        cart=checkout.cart_get_or_create(partnership=channel.partnership, user=channel.user),
+    cart_set_end_customer(
+        cart=cart_get_or_create(partnership=channel.partnership, user=channel.user),
         end_customer=channel.customer,
     )
     response = client.post(
@@ -269,9 +276,9 @@ def test_checkout_of_an_empty_cart_is_refused(client, channel):
 
 def test_checkout_without_customer_is_refused(channel):
     cart = filled_cart(channel)
-    checkout.cart_set_end_customer(cart=cart, end_customer=None)
+    cart_set_end_customer(cart=cart, end_customer=None)
     with pytest.raises(CheckoutRefused):
-        checkout.checkout_with_payment_link(
+        checkout_with_payment_link(
             cart=cart, recipient="j@example.com", created_by=channel.user, pay_url=pay_url
         )
     assert nothing_was_created()
@@ -283,7 +290,7 @@ def test_checkout_with_a_foreign_customer_is_refused(channel):
     foreign = end_customer_create(reseller=ResellerFactory(), name="F", email="f@example.com")
     type(cart).objects.filter(pk=cart.pk).update(end_customer=foreign)  # a stale/tampered row
     with pytest.raises(CheckoutRefused):
-        checkout.checkout_with_payment_link(
+        checkout_with_payment_link(
             cart=cart, recipient="f@example.com", created_by=channel.user, pay_url=pay_url
         )
     assert nothing_was_created()
@@ -316,10 +323,10 @@ def test_checkout_with_a_bad_recipient_or_method_is_a_form_error(client, channel
 def test_a_product_hidden_since_it_was_added_blocks_checkout(channel):
     cart = filled_cart(channel)
     product_set_active(product=channel.products[0], is_active=False)
-    summary = checkout.cart_priced(cart=cart, partnership=channel.partnership)
+    summary = cart_priced(cart=cart, partnership=channel.partnership)
     assert summary.has_unavailable
     with pytest.raises(OrderRefused):
-        checkout.checkout_with_payment_link(
+        checkout_with_payment_link(
             cart=cart, recipient="j@example.com", created_by=channel.user, pay_url=pay_url
         )
     assert nothing_was_created()
@@ -331,7 +338,7 @@ def test_a_product_hidden_since_it_was_added_blocks_checkout(channel):
 
 def test_sent_page_of_another_partnerships_order_is_404(client_for, channel, manufacturer):
     cart = filled_cart(channel)
-    result = checkout.checkout_with_payment_link(
+    result = checkout_with_payment_link(
         cart=cart, recipient="j@example.com", created_by=channel.user, pay_url=pay_url
     )
     other = ResellerFactory()

@@ -8,12 +8,12 @@ import pytest
 from channel.models import Partnership
 from orders import hooks
 from orders.models import NoteSide, Order, OrderLine, OrderNote, OrderReturn, OrderStatus
-from orders.selectors import (
+from orders.selectors.orders import (
     order_notes_for_manufacturer,
     order_notes_for_reseller,
     returned_quantities,
 )
-from orders.services import (
+from orders.services.orders import (
     LineRequest,
     OrderRefused,
     ReturnLineRequest,

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from catalog.gate import orderable_products, visible_categories
 from orders.models import Order
-from orders.services import LineRequest, OrderRefused, order_create
+from orders.services.orders import LineRequest, OrderRefused, order_create
 from qualifications import services
 from qualifications.selectors import held_qualification_ids
 

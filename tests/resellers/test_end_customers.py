@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from channel.models import EndCustomer
-from orders.services import LineRequest, order_create
+from orders.services.orders import LineRequest, order_create
 from resellers import services
 from resellers.models import CustomerInteraction
 from tests.catalog.factories import ProductFactory

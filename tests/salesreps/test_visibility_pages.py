@@ -190,7 +190,7 @@ def test_rep_cannot_edit_catalog_or_reach_staff_pages(world, login):
 
 
 def test_inbox_and_conversations_follow_the_portfolio(world, login):
-    from communications.services import conversation_start
+    from communications.services.conversations import conversation_start
 
     def start(partnership, subject):
         return conversation_start(
@@ -227,7 +227,7 @@ def test_inbox_and_conversations_follow_the_portfolio(world, login):
 
 def test_inbox_counts_search_and_actions_follow_the_portfolio(world, login):
     from communications.models import Conversation, StaffComment
-    from communications.services import conversation_start
+    from communications.services.conversations import conversation_start
 
     mine, theirs, foreign = (
         conversation_start(

@@ -23,7 +23,7 @@ from orders.models import (
     OrderStatus,
     OrderStatusChange,
 )
-from orders.selectors import returned_quantities
+from orders.selectors.orders import returned_quantities
 from orders.workflow import REASON_REQUIRED, can_transition
 
 

@@ -1,12 +1,12 @@
-"""Reads for the resellers app: every function takes the reseller (or partnership) it serves."""
+"""Reads of the reseller's own end customers: every function takes the reseller it serves."""
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Reseller
-from channel.models import EndCustomer, Partnership
-from resellers.models import AffiliateLink, CustomerInteraction
+from channel.models import EndCustomer
+from resellers.models import CustomerInteraction
 
 # Columns the customer list may be sorted by: ?sort=<key> -> ORM field.
 END_CUSTOMER_SORTS = {
@@ -76,38 +76,6 @@ def end_customer_choices(*, reseller: Reseller) -> QuerySet[EndCustomer]:
     return EndCustomer.objects.filter(reseller=reseller).order_by("name", "pk")
 
 
-# --- affiliate links -----------------------------------------------------------------------
-
-
-def affiliate_link_active(*, partnership: Partnership) -> AffiliateLink | None:
-    return AffiliateLink.objects.filter(partnership=partnership, retired_at__isnull=True).first()
-
-
-def affiliate_links_retired(*, partnership: Partnership) -> QuerySet[AffiliateLink]:
-    return AffiliateLink.objects.filter(partnership=partnership, retired_at__isnull=False).order_by(
-        "-retired_at"
-    )
-
-
-def affiliate_signup_count(*, partnership: Partnership) -> int:
-    """Customers of the reseller who signed up through one of this manufacturer's links."""
-    return EndCustomer.objects.filter(
-        reseller_id=partnership.reseller_id, source_manufacturer_id=partnership.manufacturer_id
-    ).count()
-
-
-def affiliate_link_by_token_unscoped(*, token: str) -> AffiliateLink | None:
-    """DANGER, unscoped: find a sign-up link by its public token, across all tenants.
-
-    The one place the public /join/<token>/ page reads an AffiliateLink without a tenant in
-    scope: the token is what identifies the tenant. The caller must scope every further
-    query to `link.manufacturer` and `link.partnership.reseller`.
-    """
-    if not token or len(token) > 64:
-        return None
-    return (
-        AffiliateLink.objects.with_scopes_disabled()
-        .select_related("manufacturer", "partnership", "partnership__reseller")
-        .filter(token=token)
-        .first()
-    )
+def end_customer_count(*, reseller: Reseller) -> int:
+    """How many customers are in the reseller's customer list (one query)."""
+    return EndCustomer.objects.filter(reseller=reseller).count()

@@ -13,7 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
-from channel.models import PaymentMethod, ShippingMethod
+from channel.models import Partnership, PaymentMethod, ShippingMethod
 from channel.visibility import partnership_visibility_q
 from orders.models import (
     NoteSide,
@@ -98,9 +98,9 @@ def orders_for_manufacturer(
 
 
 def orders_for_reseller_partnership(
-    *, partnership, filters: OrderFilters | None = None
+    *, partnership: Partnership, filters: OrderFilters | None = None
 ) -> QuerySet[Order]:
-    """One reseller's orders with one manufacturer (`partnership` is a resellers.Partnership)."""
+    """One reseller's orders with one manufacturer ."""
     queryset = Order.objects.filter(
         manufacturer_id=partnership.manufacturer_id, reseller_id=partnership.reseller_id
     ).select_related(*LIST_RELATED)
@@ -149,6 +149,20 @@ def access_order_for_manufacturer(
 
 def access_order_for_reseller(*, reseller: Reseller, manufacturer: Manufacturer, pk: int) -> Order:
     order = _detail_queryset().filter(reseller=reseller, manufacturer=manufacturer, pk=pk).first()
+    if order is None:
+        raise Http404(_("No such order."))
+    return order
+
+
+def access_checkout_order(*, partnership: Partnership, order_id: int) -> Order:
+    """An order of this partnership (for the checkout confirmation), or Http404."""
+    order = (
+        Order.objects.filter(
+            manufacturer_id=partnership.manufacturer_id, partnership=partnership, pk=order_id
+        )
+        .select_related("end_customer")
+        .first()
+    )
     if order is None:
         raise Http404(_("No such order."))
     return order
