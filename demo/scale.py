@@ -54,7 +54,7 @@ from communications.models import (
 from demo.channel import DEMO_PASSWORD
 from demo.communications import COMMENTS, FOLLOW_UPS, OPENERS, STAFF_REPLIES
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
-from orders.services import order_numbers_draw
+from orders.services.orders import order_numbers_draw
 from qualifications.models import QualificationGrant
 from qualifications.services import qualification_create
 from salesreps.models import PortfolioAssignment
