@@ -166,7 +166,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     try:
         services.category_delete(category=category)
     except CatalogRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.user_message)
     else:
         messages.success(request, _("Category “%(name)s” deleted.") % {"name": name})
     return redirect(_url(request, "categories"))

@@ -14,6 +14,7 @@ from accounts.models import Manufacturer, Reseller
 from accounts.services import reseller_create
 from catalog.models import PriceList
 from channel.models import Partnership, PartnershipStatus, PaymentMethod, ShippingMethod
+from core.exceptions import DomainRefused
 
 # The reseller company fields a manufacturer may fill in or correct.
 RESELLER_DETAIL_FIELDS = (
@@ -30,7 +31,7 @@ RESELLER_DETAIL_FIELDS = (
 )
 
 
-class PartnershipRefused(ValidationError):
+class PartnershipRefused(DomainRefused):
     """The change breaks a rule; the message says which, and nothing was changed."""
 
 

@@ -65,10 +65,6 @@ def _back(request: HttpRequest, conversation_id: int | None) -> str:
     return _detail_url(request, conversation_id) if conversation_id else _inbox_url(request)
 
 
-def _message_text(error: CommunicationRefused | QualificationRefused) -> str:
-    return " ".join(error.messages)
-
-
 def _partial(
     request: HttpRequest,
     conversation_id: int,
@@ -113,7 +109,7 @@ def _refused(
 ) -> HttpResponse:
     """A duplicate submission is answered kindly (the first one stands); any other refusal
     answers 400 with the reason. Nothing was changed either way."""
-    text = _message_text(error) if hasattr(error, "messages") else str(error)
+    text = error.user_message
     duplicate = isinstance(error, DuplicateSubmission)
     if request.htmx and conversation_id is not None:
         if duplicate:

@@ -57,10 +57,6 @@ from orders.workflow import (
 DANGER_TRANSITIONS = frozenset({"rejected", "cancelled"})
 
 
-def _refusal(error: OrderRefused) -> str:
-    return " ".join(error.messages)
-
-
 def order_csv_rows(orders):
     for order in orders.iterator(chunk_size=500):
         yield [
@@ -176,7 +172,7 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"].strip(),
             )
         except OrderRefused as refused:
-            error = _refusal(refused)
+            error = refused.user_message
     else:
         error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     success = _("Order %(number)s is now “%(status)s”.") % {
@@ -257,7 +253,7 @@ def order_return(request: HttpRequest, pk: int) -> HttpResponse:
                     returned_at=_day_start(form.cleaned_data["returned_at"]),
                 )
             except OrderRefused as refused:
-                form.add_error(None, _refusal(refused))
+                form.add_error(None, refused.user_message)
             else:
                 messages.success(request, _("Return recorded."))
                 return redirect(
@@ -318,7 +314,7 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
                     is_manual=True,
                 )
             except OrderRefused as refused:
-                recipient_form.add_error(None, _refusal(refused))
+                recipient_form.add_error(None, refused.user_message)
             else:
                 messages.success(
                     request,

@@ -155,7 +155,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
             quantity=form.cleaned_data["quantity"],
         )
     except OrderRefused as refusal:  # CheckoutRefused too
-        form.add_error(None, refusal.message)
+        form.add_error(None, refusal.user_message)
         return _render_cart(request, cart, add_form=form)
     messages.success(request, _("Added to the cart."))
     return _cart_redirect(request)
@@ -186,7 +186,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     try:
         carts.cart_update(cart=cart, quantities=quantities)
     except OrderRefused as refusal:  # CheckoutRefused too
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.user_message)
     else:
         messages.success(request, _("Cart updated."))
     return _cart_redirect(request)
@@ -221,7 +221,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
             pay_url=_pay_url_builder(request),
         )
     except OrderRefused as refusal:  # CheckoutRefused too
-        form.add_error(None, refusal.message)
+        form.add_error(None, refusal.user_message)
         return _render_cart(request, _find_cart(request), checkout_form=form)
     messages.success(
         request,
@@ -290,7 +290,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
                 # Only the provider's own fields are passed on; an "amount" is never read.
                 payments.payment_link_pay(token=token, form_data=form.cleaned_data)
             except payments.PaymentDeclined as declined:
-                form.add_error(None, str(declined))
+                form.add_error(None, declined.user_message)
             except payments.PaymentLinkUnavailable as unavailable:
                 link = payment_link_resolve(token=token)
                 return _render_state(request, link, unavailable.state)

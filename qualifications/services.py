@@ -6,7 +6,6 @@ unique constraints (one active grant, one open request per pair) hold even if th
 A refused change raises `QualificationRefused` with a user-facing message and writes nothing.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
 from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
+from core.exceptions import DomainRefused
 from notifications.services import email_enqueue
 from qualifications import hooks
 from qualifications.models import (
@@ -24,7 +24,7 @@ from qualifications.models import (
 )
 
 
-class QualificationRefused(ValidationError):
+class QualificationRefused(DomainRefused):
     """The change breaks a rule; the message says which, and nothing was changed."""
 
 

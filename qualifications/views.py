@@ -280,9 +280,9 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        form.add_error("code", refused.message)
+        form.add_error("code", refused.user_message)
         return _section_response(
-            request, partnership, ok=False, message=refused.message, grant_form=form
+            request, partnership, ok=False, message=refused.user_message, grant_form=form
         )
     return _section_response(
         request,
@@ -312,7 +312,7 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        return _section_response(request, partnership, ok=False, message=refused.message)
+        return _section_response(request, partnership, ok=False, message=refused.user_message)
     return _section_response(
         request,
         partnership,
@@ -341,7 +341,7 @@ def qualifying_status(request: HttpRequest, public_id: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        return _section_response(request, partnership, ok=False, message=refused.message)
+        return _section_response(request, partnership, ok=False, message=refused.user_message)
     return _section_response(
         request,
         partnership,
@@ -409,7 +409,7 @@ def request_grant(request: HttpRequest, request_id: int) -> HttpResponse:
             request=qualification_request, grant=True, decided_by=request.user
         )
     except QualificationRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.user_message)
     else:
         messages.success(
             request,
@@ -440,7 +440,7 @@ def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.user_message)
     else:
         messages.success(
             request,

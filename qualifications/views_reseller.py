@@ -29,7 +29,7 @@ def qualifications(request: HttpRequest) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
         except QualificationRefused as refused:
-            form.add_error("qualification", refused.message)
+            form.add_error("qualification", refused.user_message)
         else:
             messages.success(
                 request,

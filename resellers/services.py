@@ -6,15 +6,16 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, Reseller, User
 from channel.models import EndCustomer, Partnership, PartnershipStatus
+from core.exceptions import DomainRefused
 from resellers.models import AffiliateLink, CustomerInteraction
 from resellers.selectors.end_customers import end_customer_email_taken
 
 
-class EndCustomerRefused(ValueError):
+class EndCustomerRefused(DomainRefused):
     """The change breaks a rule (e.g. a duplicate email); the message is user-facing."""
 
 
-class AffiliateLinkRefused(ValueError):
+class AffiliateLinkRefused(DomainRefused):
     """The affiliate link cannot be used or created; the message is user-facing."""
 
 

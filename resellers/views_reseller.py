@@ -82,7 +82,7 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = services.end_customer_create(reseller=request.reseller, **form.cleaned_data)
         except services.EndCustomerRefused as refusal:
-            form.add_error("email", str(refusal))
+            form.add_error("email", refusal.user_message)
         else:
             messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
             return redirect(
@@ -122,7 +122,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
         try:
             services.end_customer_update(customer=fresh, **changes)
         except services.EndCustomerRefused as refusal:
-            form.add_error("email", str(refusal))
+            form.add_error("email", refusal.user_message)
         else:
             messages.success(request, _("Customer details saved."))
             return redirect(
@@ -190,7 +190,7 @@ def affiliate_create(request: HttpRequest) -> HttpResponse:
     try:
         services.affiliate_link_get_or_create(partnership=request.partnership)
     except services.AffiliateLinkRefused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, refusal.user_message)
     else:
         messages.success(request, _("Your sign-up link is ready to share."))
     return _affiliate_redirect(request)

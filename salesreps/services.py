@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +19,7 @@ from accounts.services import membership_add, user_create
 from channel.models import Partnership, PartnershipUserObjectPermission
 from channel.services import partnership_update_conditions, reseller_onboard
 from channel.visibility import VIEW_PARTNERSHIP
+from core.exceptions import DomainRefused
 from notifications.services import email_enqueue
 from salesreps.models import PortfolioAssignment
 
@@ -27,11 +27,11 @@ CHANGE_PARTNERSHIP = "change_partnership"
 REP_PERMISSIONS = (VIEW_PARTNERSHIP, CHANGE_PARTNERSHIP)
 
 
-class AssignmentRefused(ValidationError):
+class AssignmentRefused(DomainRefused):
     """The assignment breaks a rule; the message is user-facing and nothing was changed."""
 
 
-class InvitationRefused(ValidationError):
+class InvitationRefused(DomainRefused):
     """The invitation cannot be sent; the message is user-facing."""
 
 

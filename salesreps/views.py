@@ -43,10 +43,6 @@ from salesreps.services import (
 from salesreps.templatetags.salesreps import panel_context
 
 
-def _refusal(error) -> str:
-    return " ".join(error.messages)
-
-
 def _slug(request: HttpRequest) -> dict:
     return {"manufacturer_slug": request.tenant.slug}
 
@@ -155,7 +151,7 @@ def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
                 manufacturer=request.tenant, partnerships=moving, to_rep=to_rep, by=request.user
             )
         except AssignmentRefused as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, error.user_message)
             return redirect(detail_url)
         target = to_rep.display_name if to_rep else _("nobody")
         messages.success(
@@ -250,7 +246,7 @@ def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
             manufacturer=request.tenant, partnership=partnership, rep=rep, by=request.user
         )
     except AssignmentRefused as error:
-        return _panel_or_back(request, partnership, error=_refusal(error))
+        return _panel_or_back(request, partnership, error=error.user_message)
     if not request.htmx:
         messages.success(
             request,
@@ -419,7 +415,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except InvitationRefused as error:
-            form.add_error("email", _refusal(error))
+            form.add_error("email", error.user_message)
         else:
             if result.new_user:
                 text = _("Invitation sent to %(email)s: the link lets them set a password.")

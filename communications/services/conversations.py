@@ -13,7 +13,6 @@ notifications.py (who hears about a reseller's message).
 
 import uuid
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,10 +28,11 @@ from communications.models import (
     MessageKind,
 )
 from communications.services.notifications import notify_staff
+from core.exceptions import DomainRefused
 from notifications.models import NotificationKind
 
 
-class CommunicationRefused(ValidationError):
+class CommunicationRefused(DomainRefused):
     """The change breaks a rule; the message says which, and nothing was changed."""
 
 

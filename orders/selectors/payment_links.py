@@ -4,13 +4,15 @@ link's state, the link an order awaiting payment should be paid with, and its pa
 import hashlib
 from datetime import datetime
 
+from django.http import Http404
 from django.utils import timezone
 
 from orders.models import Order, OrderStatus, Payment, PaymentLink, PaymentStatus
 
 
-class PaymentLinkInvalid(Exception):
-    """No payment link has this token (unknown, mistyped or tampered with)."""
+class PaymentLinkInvalid(Http404):
+    """No payment link has this token (unknown, mistyped or tampered with): a 404, which the
+    pay pages render as their own 'invalid link' page."""
 
 
 class LinkState:

@@ -2,7 +2,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,6 +10,7 @@ from accounts.models import Manufacturer, User
 from catalog.gate import orderable_products
 from catalog.pricing import quantize_money, reseller_unit_prices
 from channel.models import EndCustomer, Partnership
+from core.exceptions import DomainRefused
 from orders import hooks
 from orders.models import (
     NoteSide,
@@ -27,7 +27,7 @@ from orders.selectors.orders import returned_quantities
 from orders.workflow import REASON_REQUIRED, can_transition
 
 
-class OrderRefused(ValidationError):
+class OrderRefused(DomainRefused):
     """The order or change breaks a rule; the message says which, and nothing was changed."""
 
 

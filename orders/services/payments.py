@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from core.exceptions import DomainRefused
 from orders import workflow
 from orders.models import Order, OrderStatus, Payment, PaymentLink, PaymentStatus
 from orders.payments import get_payment_provider
@@ -17,15 +18,18 @@ from orders.selectors.payment_links import LinkState, payment_link_resolve, paym
 from orders.services.orders import order_transition
 
 
-class PaymentLinkUnavailable(Exception):
-    """The link exists but cannot be paid: `state` says why (see LinkState)."""
+class PaymentLinkUnavailable(DomainRefused):
+    """The link exists but cannot be paid: `state` says why (see LinkState); the view shows
+    the page of that state."""
 
     def __init__(self, state: str) -> None:
-        super().__init__(state)
+        super().__init__(
+            _("This payment link can no longer be paid (%(state)s).") % {"state": state}
+        )
         self.state = state
 
 
-class PaymentDeclined(Exception):
+class PaymentDeclined(DomainRefused):
     """The provider declined the payment; the message is user-facing; nothing changed."""
 
 
