@@ -23,30 +23,32 @@ class NavEntry:
 
 
 MANUFACTURER_NAV: list[NavEntry] = [
-    NavEntry(_("Dashboard"), "portal:dashboard", "speedometer2"),
-    NavEntry(_("Resellers"), "resellers:directory", "shop"),
-    NavEntry(_("Qualifications"), "qualifications:list", "patch-check"),
-    NavEntry(_("Team"), "portal:team", "people", STAFF),
-    NavEntry(_("Catalog"), "catalog:products", "box-seam"),
-    NavEntry(_("Orders"), "orders:list", "receipt"),
-    NavEntry(_("Communications"), "communications:inbox", "chat-left-text"),
-    NavEntry(_("Sales reps"), "salesreps:overview", "person-badge", STAFF),
-    NavEntry(_("My sales"), "salesreps:my_sales", "graph-up", frozenset({Role.SELLER})),
-    NavEntry(_("Settings"), "portal:settings", "gear", STAFF),
+    NavEntry(_("Dashboard"), "accounts_manufacturer:dashboard", "speedometer2"),
+    NavEntry(_("Resellers"), "resellers_manufacturer:directory", "shop"),
+    NavEntry(_("Qualifications"), "qualifications_manufacturer:list", "patch-check"),
+    NavEntry(_("Team"), "accounts_manufacturer:team", "people", STAFF),
+    NavEntry(_("Catalog"), "catalog_manufacturer:products", "box-seam"),
+    NavEntry(_("Orders"), "orders_manufacturer:list", "receipt"),
+    NavEntry(_("Communications"), "communications_manufacturer:inbox", "chat-left-text"),
+    NavEntry(_("Sales reps"), "salesreps_manufacturer:overview", "person-badge", STAFF),
+    NavEntry(
+        _("My sales"), "salesreps_manufacturer:my_sales", "graph-up", frozenset({Role.SELLER})
+    ),
+    NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
 ]
 
 RESELLER_NAV: list[NavEntry] = [
-    NavEntry(_("Dashboard"), "reseller:dashboard", "speedometer2"),
-    NavEntry(_("All orders"), "reseller_all_orders:list", "receipt"),
-    NavEntry(_("Customers"), "reseller_customers:list", "person-lines-fill"),
+    NavEntry(_("Dashboard"), "accounts_reseller:dashboard", "speedometer2"),
+    NavEntry(_("All orders"), "orders_reseller:all_orders", "receipt"),
+    NavEntry(_("Customers"), "resellers_reseller:list", "person-lines-fill"),
 ]
 
 # Shown under the manufacturer's name while a reseller works with that manufacturer.
 RESELLER_PARTNER_NAV: list[NavEntry] = [
-    NavEntry(_("Catalog"), "reseller_catalog:products", "box-seam"),
-    NavEntry(_("Orders"), "reseller_orders:list", "receipt"),
-    NavEntry(_("Cart"), "reseller_cart:cart", "cart3"),
-    NavEntry(_("Affiliate link"), "reseller_affiliate:detail", "link-45deg"),
-    NavEntry(_("Qualifications"), "reseller_qualifications:list", "patch-check"),
-    NavEntry(_("Messages"), "reseller_messages:list", "chat-left-text"),
+    NavEntry(_("Catalog"), "catalog_reseller:products", "box-seam"),
+    NavEntry(_("Orders"), "orders_reseller:list", "receipt"),
+    NavEntry(_("Cart"), "orders_reseller:cart", "cart3"),
+    NavEntry(_("Affiliate link"), "resellers_reseller:affiliate_detail", "link-45deg"),
+    NavEntry(_("Qualifications"), "qualifications_reseller:list", "patch-check"),
+    NavEntry(_("Messages"), "communications_reseller:list", "chat-left-text"),
 ]

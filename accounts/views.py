@@ -30,9 +30,12 @@ def home(request: HttpRequest) -> HttpResponse:
     if len(manufacturers) + len(resellers) == 1:
         if manufacturers:
             return redirect(
-                "portal:dashboard", manufacturer_slug=manufacturers[0].manufacturer.slug
+                "accounts_manufacturer:dashboard",
+                manufacturer_slug=manufacturers[0].manufacturer.slug,
             )
-        return redirect("reseller:dashboard", reseller_public_id=resellers[0].reseller.public_id)
+        return redirect(
+            "accounts_reseller:dashboard", reseller_public_id=resellers[0].reseller.public_id
+        )
     return render(
         request,
         "accounts/switch.html",
@@ -91,7 +94,7 @@ def channel_settings(request: HttpRequest) -> HttpResponse:
             form.add_error(None, refused)
         else:
             messages.success(request, _("Settings saved."))
-            return redirect("portal:settings", manufacturer_slug=request.tenant.slug)
+            return redirect("accounts_manufacturer:settings", manufacturer_slug=request.tenant.slug)
     status = 400 if form.errors else 200
     return render(request, "accounts/settings.html", {"form": form}, status=status)
 

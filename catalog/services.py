@@ -6,15 +6,15 @@ scoped to the tenant never offers anything else, so a refusal here means tampere
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer
 from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind
+from core.exceptions import DomainRefused
 
 
-class CatalogRefused(ValidationError):
+class CatalogRefused(DomainRefused):
     """The change breaks a catalog rule; the message says which, and nothing was changed."""
 
 

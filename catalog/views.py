@@ -32,7 +32,9 @@ def _form_page(request: HttpRequest, form, *, title: str, back_url: str) -> Http
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
-    return reverse(f"catalog:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs})
+    return reverse(
+        f"catalog_manufacturer:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs}
+    )
 
 
 # --- products -------------------------------------------------------------------------------
@@ -164,7 +166,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
     try:
         services.category_delete(category=category)
     except CatalogRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.user_message)
     else:
         messages.success(request, _("Category “%(name)s” deleted.") % {"name": name})
     return redirect(_url(request, "categories"))

@@ -3,9 +3,9 @@ import uuid
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from catalog.models import Qualification
+from channel.models import QualifyingStatus
 from communications.models import EMOJI_PALETTE, MAX_BODY_LENGTH, ConversationType
-from qualifications.models import Qualification
-from resellers.models import QualifyingStatus
 
 BODY_ERRORS = {
     "required": _("Write a message first: it is empty."),

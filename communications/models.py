@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer
+from channel.models import Partnership
 
 MAX_BODY_LENGTH = 5000
 
@@ -46,7 +47,7 @@ class Conversation(models.Model):
         Manufacturer, on_delete=models.CASCADE, related_name="conversations"
     )
     partnership = models.ForeignKey(
-        "resellers.Partnership", on_delete=models.CASCADE, related_name="conversations"
+        Partnership, on_delete=models.CASCADE, related_name="conversations"
     )
     kind = models.CharField(
         _("type"), max_length=20, choices=ConversationType.choices, default=ConversationType.GENERAL
@@ -81,6 +82,10 @@ class Conversation(models.Model):
     @property
     def is_marked(self) -> bool:
         return bool(self.mark)
+
+    @property
+    def is_done(self) -> bool:
+        return self.mark == DONE_EMOJI
 
 
 class Message(models.Model):

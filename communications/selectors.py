@@ -21,7 +21,9 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import ManufacturerMembership
+from accounts.models import STAFF_ROLES, ManufacturerMembership, User
+from channel.models import Partnership
+from channel.visibility import VIEW_PARTNERSHIP, partnership_visibility_q, require_viewer
 from communications.models import (
     Conversation,
     ConversationType,
@@ -30,10 +32,8 @@ from communications.models import (
     reseller_visible_messages_q,
 )
 from orders.models import Order, OrderStatus
-from orders.visibility import partnership_visibility_q
 from orders.workflow import OPEN_STATUSES
 from qualifications.models import QualificationGrant
-from resellers.models import Partnership
 
 INBOX_PAGE_SIZE = 25
 RECENT_MESSAGES = 3
@@ -66,6 +66,7 @@ DEFAULT_TAB = "new"
 
 def visible_conversations(*, membership: ManufacturerMembership) -> QuerySet[Conversation]:
     """The tenant's conversations this member may see: all for staff, a rep's portfolio."""
+    require_viewer(membership)
     return Conversation.objects.filter(manufacturer_id=membership.manufacturer_id).filter(
         partnership_visibility_q(membership, prefix="partnership__")
     )
@@ -215,6 +216,7 @@ def inbox_page(
 
 def inbox_card(*, membership: ManufacturerMembership, conversation_id: int) -> Conversation:
     """One card with the same context as the list (for htmx swaps)."""
+    require_viewer(membership)
     rows = _with_context(visible_conversations(membership=membership).filter(pk=conversation_id))
     conversation = next(iter(rows), None)
     if conversation is None:
@@ -229,6 +231,7 @@ def access_conversation(
     *, membership: ManufacturerMembership, conversation_id: int
 ) -> Conversation:
     """The conversation, or one 404 for a missing, foreign or out-of-portfolio id."""
+    require_viewer(membership)
     conversation = (
         visible_conversations(membership=membership)
         .select_related("partnership__reseller", "partnership__manufacturer")
@@ -241,6 +244,7 @@ def access_conversation(
 
 
 def access_message(*, membership: ManufacturerMembership, message_id: int) -> Message:
+    require_viewer(membership)
     message = (
         Message.objects.filter(
             manufacturer_id=membership.manufacturer_id,
@@ -327,4 +331,27 @@ def reseller_thread(conversation: Conversation) -> list[Message]:
         .filter(reseller_visible_messages_q())
         .select_related("author")
         .order_by("created_at", "pk")
+    )
+
+
+# --- who hears about a reseller's message --------------------------------------------------
+
+
+def staff_recipients(partnership: Partnership) -> list[User]:
+    """Owners and managers, and the sales rep whose portfolio holds this customer."""
+    return list(
+        User.objects.filter(
+            Q(
+                manufacturer_memberships__manufacturer_id=partnership.manufacturer_id,
+                manufacturer_memberships__role__in=STAFF_ROLES,
+            )
+            | Q(
+                manufacturer_memberships__manufacturer_id=partnership.manufacturer_id,
+                partnershipuserobjectpermission__content_object_id=partnership.pk,
+                partnershipuserobjectpermission__permission__codename=VIEW_PARTNERSHIP,
+            ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
     )

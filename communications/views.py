@@ -20,11 +20,24 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
-from communications import selectors, services
+from communications import selectors
 from communications.forms import CommentForm, QualifyingForm, StaffReplyForm
 from communications.models import EMOJI_PALETTE, Conversation
-from communications.services import CommunicationRefused, DuplicateSubmission
+from communications.services import deletion  # by module: the view message_delete has its name
+from communications.services.comments import comment_add
+from communications.services.conversations import (
+    CommunicationRefused,
+    DuplicateSubmission,
+    staff_reply,
+)
+from communications.services.marks import (
+    conversation_mark_done,
+    conversation_unmark,
+    message_set_emoji,
+)
+from communications.services.qualifying import conversation_qualify, qualifying_update
 from core.http import safe_next
+from qualifications.selectors import default_qualification
 from qualifications.services import QualificationRefused
 
 CHANGED_EVENT = "conversationsChanged"
@@ -32,23 +45,21 @@ CHANGED_EVENT = "conversationsChanged"
 
 def _detail_url(request: HttpRequest, conversation_id: int) -> str:
     return reverse(
-        "communications:detail",
+        "communications_manufacturer:detail",
         kwargs={"manufacturer_slug": request.tenant.slug, "conversation_id": conversation_id},
     )
 
 
 def _inbox_url(request: HttpRequest) -> str:
-    return reverse("communications:inbox", kwargs={"manufacturer_slug": request.tenant.slug})
+    return reverse(
+        "communications_manufacturer:inbox", kwargs={"manufacturer_slug": request.tenant.slug}
+    )
 
 
 def _back(request: HttpRequest, conversation_id: int | None) -> str:
     if target := safe_next(request, request.tenant):
         return target
     return _detail_url(request, conversation_id) if conversation_id else _inbox_url(request)
-
-
-def _message_text(error: CommunicationRefused | QualificationRefused) -> str:
-    return " ".join(error.messages)
 
 
 def _partial(
@@ -95,7 +106,7 @@ def _refused(
 ) -> HttpResponse:
     """A duplicate submission is answered kindly (the first one stands); any other refusal
     answers 400 with the reason. Nothing was changed either way."""
-    text = _message_text(error) if hasattr(error, "messages") else str(error)
+    text = error.user_message
     duplicate = isinstance(error, DuplicateSubmission)
     if request.htmx and conversation_id is not None:
         if duplicate:
@@ -172,7 +183,7 @@ def _detail_context(request: HttpRequest, conversation_id: int, *, forms=None) -
         ),
         "palette": EMOJI_PALETTE,
         "is_staff_role": request.membership.is_staff_role,
-        "default_qualification": services.default_qualification(request.tenant),
+        "default_qualification": default_qualification(manufacturer=request.tenant),
     }
 
 
@@ -196,7 +207,7 @@ def reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
         error = CommunicationRefused([str(e) for errors in form.errors.values() for e in errors])
         return _refused(request, conversation.pk, error, forms={"reply": form})
     try:
-        message = services.staff_reply(
+        message = staff_reply(
             conversation=conversation,
             author=request.user,
             body=form.cleaned_data["body"],
@@ -225,7 +236,7 @@ def comment(request: HttpRequest, conversation_id: int) -> HttpResponse:
         error = CommunicationRefused([str(e) for errors in form.errors.values() for e in errors])
         return _refused(request, conversation.pk, error, forms={"comment": form})
     try:
-        services.comment_add(
+        comment_add(
             conversation=conversation,
             author=request.user,
             body=form.cleaned_data["body"],
@@ -242,7 +253,7 @@ def message_emoji(request: HttpRequest, message_id: int) -> HttpResponse:
     message = selectors.access_message(membership=request.membership, message_id=message_id)
     emoji = request.POST.get("emoji", "")
     try:
-        message = services.message_set_emoji(message=message, emoji=emoji)
+        message = message_set_emoji(message=message, emoji=emoji)
     except CommunicationRefused as error:
         return _refused(request, message.conversation_id, error)
     text = _("Marked with %(emoji)s.") % {"emoji": emoji} if emoji else _("Emoji removed.")
@@ -254,7 +265,7 @@ def message_emoji(request: HttpRequest, message_id: int) -> HttpResponse:
 def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
     message = selectors.access_message(membership=request.membership, message_id=message_id)
     try:
-        services.message_delete(message=message)
+        deletion.message_delete(message=message)
     except CommunicationRefused as error:
         return _refused(request, message.conversation_id, error)
     return _done(request, message.conversation_id, _("Message deleted."))
@@ -267,7 +278,7 @@ def mark_done(request: HttpRequest, conversation_id: int) -> HttpResponse:
         membership=request.membership, conversation_id=conversation_id
     )
     try:
-        services.conversation_mark_done(conversation=conversation)
+        conversation_mark_done(conversation=conversation)
     except CommunicationRefused as error:
         return _refused(request, conversation.pk, error)
     return _done(request, conversation.pk, _("Marked as done ✅. It left New Leads."))
@@ -280,7 +291,7 @@ def unmark(request: HttpRequest, conversation_id: int) -> HttpResponse:
         membership=request.membership, conversation_id=conversation_id
     )
     try:
-        services.conversation_unmark(conversation=conversation)
+        conversation_unmark(conversation=conversation)
     except CommunicationRefused as error:
         return _refused(request, conversation.pk, error)
     return _done(request, conversation.pk, _("Marks removed: it is a new lead again."))
@@ -293,7 +304,7 @@ def qualify(request: HttpRequest, conversation_id: int) -> HttpResponse:
         membership=request.membership, conversation_id=conversation_id
     )
     try:
-        summary = services.conversation_qualify(conversation=conversation, user=request.user)
+        summary = conversation_qualify(conversation=conversation, user=request.user)
     except (CommunicationRefused, QualificationRefused) as error:
         return _refused(request, conversation.pk, error)
     return _done(
@@ -316,7 +327,7 @@ def qualifying(request: HttpRequest, conversation_id: int) -> HttpResponse:
         error = CommunicationRefused([str(e) for errs in form.errors.values() for e in errs])
         return _refused(request, conversation.pk, error, forms={"qualifying": form})
     try:
-        done = services.qualifying_update(
+        done = qualifying_update(
             partnership=conversation.partnership,
             qualification=form.cleaned_data["qualification"],
             status=form.cleaned_data["status"],
@@ -335,7 +346,7 @@ def delete(request: HttpRequest, conversation_id: int) -> HttpResponse:
     )
     reseller = conversation.partnership.reseller.name
     try:
-        count = services.conversation_delete(conversation=conversation)
+        count = deletion.conversation_delete(conversation=conversation)
     except CommunicationRefused as error:
         return _refused(request, None, error)
     text = _("The conversation with %(reseller)s and its %(count)d messages were deleted.") % {

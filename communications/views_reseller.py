@@ -12,9 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.tenancy import reseller_partner_view
-from communications import selectors, services
+from communications import selectors
 from communications.forms import NewConversationForm, ReplyForm
-from communications.services import CommunicationRefused, DuplicateSubmission
+from communications.services.conversations import (
+    CommunicationRefused,
+    DuplicateSubmission,
+    conversation_start,
+    reseller_reply,
+)
 from core.listing import paginate
 
 
@@ -44,7 +49,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
         status = 400
         if form.is_valid():
             try:
-                conversation = services.conversation_start(
+                conversation = conversation_start(
                     partnership=request.partnership,
                     kind=form.cleaned_data["kind"],
                     subject=form.cleaned_data["subject"],
@@ -54,7 +59,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
                 )
             except DuplicateSubmission as error:
                 messages.info(request, " ".join(error.messages))
-                return redirect(reverse("reseller_messages:list", kwargs=_kwargs(request)))
+                return redirect(reverse("communications_reseller:list", kwargs=_kwargs(request)))
             except CommunicationRefused as error:
                 form.add_error(None, error)
             else:
@@ -65,7 +70,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect(
                     reverse(
-                        "reseller_messages:detail",
+                        "communications_reseller:detail",
                         kwargs=_kwargs(request, conversation_id=conversation.pk),
                     )
                 )
@@ -84,7 +89,7 @@ def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpRespo
         status = 400
         if form.is_valid():
             try:
-                services.reseller_reply(
+                reseller_reply(
                     conversation=conversation,
                     author=request.user,
                     body=form.cleaned_data["body"],

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "accounts",
     "notifications",
     "catalog",
+    "channel",
     "orders",
     "resellers",
     "qualifications",
@@ -125,9 +126,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "accounts:home"
-LOGOUT_REDIRECT_URL = "accounts:login"
+LOGIN_URL = "accounts_public:login"
+LOGIN_REDIRECT_URL = "accounts_public:home"
+LOGOUT_REDIRECT_URL = "accounts_public:login"
 
 # Five wrong passwords in a row for one account from one address lock it for a while.
 AXES_FAILURE_LIMIT = 5
@@ -199,7 +200,7 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Channel Portal <no-reply@channel-portal.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Payment links (orders.checkout): the provider is a dotted path to a class with
+# Payment links (orders.services.payment_links): the provider is a dotted path to a class with
 # `charge(order, amount, currency, form_data) -> PaymentResult`; the built-in one is a test stub.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
 PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))

@@ -5,47 +5,40 @@ handler403 = "accounts.views.permission_denied"
 handler404 = "accounts.views.page_not_found"
 handler500 = "accounts.views.server_error"
 
-# Manufacturer portal, /m/<slug>/…: every view here is wrapped in
-# accounts.tenancy.manufacturer_view; tests/accounts walks them all to prove it.
-manufacturer_patterns = [
-    path("", include("accounts.urls_manufacturer")),
-    path("catalog/", include("catalog.urls")),
-    path("orders/", include("orders.urls")),
-    path("resellers/", include("resellers.urls")),
-    path("qualifications/", include("qualifications.urls")),
-    path("communications/", include("communications.urls")),
-    path("salesreps/", include("salesreps.urls")),
+# Each app's pages live in <app>/urls/{public,manufacturer,reseller}.py, in the namespace
+# <app>_public, <app>_manufacturer or <app>_reseller; each module declares its own path
+# prefix (orders/, m/<slug:manufacturer_slug>/cart/, …), so this file only mounts them.
+
+# /…: login and password pages, a user's own notifications across organisations (filtered
+# by the user, not a tenant), and the pages reached by a token without login: a payment
+# link, an affiliate sign-up, a sales rep's invitation.
+PUBLIC_APPS = ["accounts", "notifications", "orders", "resellers", "salesreps"]
+
+# The manufacturer portal, /m/<slug>/…: every view is wrapped in
+# accounts.tenancy.manufacturer_view; tests/test_tenant_urls.py walks them all to prove it.
+MANUFACTURER_APPS = [
+    "accounts",
+    "catalog",
+    "orders",
+    "resellers",
+    "qualifications",
+    "communications",
+    "salesreps",
 ]
 
-# One reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
-# (accounts.tenancy.reseller_partner_view).
-reseller_partner_patterns: list = [
-    path("catalog/", include("catalog.urls_reseller")),
-    path("orders/", include("orders.urls_reseller")),
-    path("cart/", include("orders.urls_checkout")),
-    path("affiliate/", include("resellers.urls_affiliate")),
-    path("qualifications/", include("qualifications.urls_reseller")),
-    path("messages/", include("communications.urls_reseller")),
-]
+# The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one
+# reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
+# (accounts.tenancy.reseller_partner_view), declared by the same modules.
+RESELLER_APPS = ["accounts", "catalog", "orders", "resellers", "qualifications", "communications"]
 
-# Reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view).
-reseller_patterns = [
-    path("", include("accounts.urls_reseller")),
-    path("orders/", include("orders.urls_reseller_all")),
-    path("customers/", include("resellers.urls_reseller")),
-    path("m/<slug:manufacturer_slug>/", include(reseller_partner_patterns)),
-]
+
+def mount(side: str, apps: list[str]) -> list:
+    return [path("", include(f"{app}.urls.{side}")) for app in apps]
+
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", include("accounts.urls")),
-    path("m/<slug:manufacturer_slug>/", include(manufacturer_patterns)),
-    path("r/<str:reseller_public_id>/", include(reseller_patterns)),
-    # A user's own notifications across organisations (filtered by the user, not a tenant).
-    path("notifications/", include("notifications.urls")),
-    # Public pages reached by a token, no login: a payment link and an affiliate sign-up.
-    path("pay/", include("orders.urls_pay")),
-    path("join/", include("resellers.urls_public")),
-    # A new sales rep sets their password through a single-use invitation link.
-    path("invite/", include("salesreps.urls_public")),
+    path("", include(mount("public", PUBLIC_APPS))),
+    path("m/<slug:manufacturer_slug>/", include(mount("manufacturer", MANUFACTURER_APPS))),
+    path("r/<str:reseller_public_id>/", include(mount("reseller", RESELLER_APPS))),
 ]

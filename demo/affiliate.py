@@ -11,13 +11,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Reseller
-from resellers.models import (
-    AffiliateLink,
-    CustomerInteraction,
-    EndCustomer,
-    InteractionKind,
-    PartnershipStatus,
-)
+from channel.models import EndCustomer, PartnershipStatus
+from resellers.models import AffiliateLink, CustomerInteraction, InteractionKind
 from resellers.services import affiliate_link_get_or_create, affiliate_signup, interaction_add
 
 SIGNUPS = [  # (name, company, email local part)

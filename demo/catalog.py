@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from accounts.models import Manufacturer
-from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind
+from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind, Qualification
 from catalog.pricing import quantize_money
 from catalog.services import category_create, price_list_create, price_list_item_set, product_create
-from qualifications.models import Qualification
-from resellers.models import Partnership
+from channel.models import Partnership
 
 P, S = ProductKind.PHYSICAL, ProductKind.SERVICE
 

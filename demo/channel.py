@@ -21,14 +21,14 @@ from accounts.services import (
     reseller_user_add,
     user_create,
 )
+from channel.models import Partnership, PartnershipStatus
+from channel.services import partnership_create
 from demo.affiliate import build_demo_affiliate
 from demo.catalog import build_demo_catalog
 from demo.communications import build_demo_communications
 from demo.orders import build_demo_orders
 from demo.qualifications import build_demo_qualifications
 from demo.salesreps import assign_demo_portfolios
-from resellers.models import Partnership, PartnershipStatus
-from resellers.services import partnership_create
 
 DEMO_PASSWORD = "channel-demo"  # noqa: S105 - published demo logins, never a real account
 FLAGSHIP_RESELLER_ID = "36G8J2Z"

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, ResellerMembership
+from channel.models import Partnership, PartnershipStatus
 from communications.models import (
     DONE_EMOJI,
     EMOJI_PALETTE,
@@ -23,7 +24,6 @@ from communications.models import (
     StaffComment,
 )
 from notifications.models import Notification, NotificationChannel, NotificationKind
-from resellers.models import Partnership, PartnershipStatus
 
 PER_MANUFACTURER = 150
 FLAGSHIP_RESELLER_ID = "36G8J2Z"
@@ -212,7 +212,7 @@ def build_demo_communications(manufacturer: Manufacturer, rng: random.Random, re
     recent = sorted((c for c in made if not c.mark), key=lambda c: c.last_message_at)[-5:]
     for conversation in recent:
         url = reverse(
-            "communications:detail",
+            "communications_manufacturer:detail",
             kwargs={"manufacturer_slug": manufacturer.slug, "conversation_id": conversation.pk},
         )
         Notification.objects.bulk_create(

@@ -19,9 +19,9 @@ from django.utils import timezone
 from accounts.models import Manufacturer, Role
 from catalog.gate import orderable_products
 from catalog.models import ProductKind
-from orders.checkout import payment_link_create
+from channel.models import EndCustomer, Partnership, PartnershipStatus
 from orders.models import NoteSide, Order, OrderNote, OrderStatus, PaymentLink
-from orders.services import (
+from orders.services.orders import (
     LineRequest,
     ReturnLineRequest,
     order_create,
@@ -29,8 +29,8 @@ from orders.services import (
     order_return_create,
     order_transition,
 )
+from orders.services.payment_links import payment_link_create
 from orders.workflow import MANUFACTURER, RESELLER, SYSTEM
-from resellers.models import EndCustomer, Partnership, PartnershipStatus
 
 S = OrderStatus
 

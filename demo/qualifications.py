@@ -12,14 +12,14 @@ from datetime import timedelta
 from django.utils import timezone
 
 from accounts.models import Manufacturer, Role
+from catalog.models import Qualification
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
 
 REQUEST_MESSAGES = (
     "Two of our installers finished the certification course last month; certificates attached.",

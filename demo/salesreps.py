@@ -8,7 +8,7 @@ already has (or once had) a rep is left alone.
 import random
 
 from accounts.models import Manufacturer, Role
-from resellers.models import Partnership
+from channel.models import Partnership
 from salesreps.models import PortfolioAssignment
 from salesreps.services import portfolio_assign, rep_permissions
 

@@ -9,7 +9,7 @@ assignments with their django-guardian permissions) go through the services. The
 (conversations, messages, comments, orders, lines, status changes, end customers, grants)
 are written with `bulk_create`: the same rows the services would write, back-dated, and
 without their side effects (emails, notifications, commissions). Totals are computed the
-way `orders.services.order_create` computes them. Benchmark data, not a demo.
+way `orders.services.orders.order_create` computes them. Benchmark data, not a demo.
 
 Idempotent: each step counts what is there and creates only what is missing, so running
 it again with the same N adds nothing and a larger N tops the tenant up.
@@ -38,9 +38,11 @@ from accounts.models import (
     User,
 )
 from accounts.services import manufacturer_create, membership_add, user_create
-from catalog.models import Category, Product, ProductKind
+from catalog.models import Category, Product, ProductKind, Qualification
 from catalog.pricing import quantize_money
 from catalog.services import category_create, product_create
+from channel.models import EndCustomer, Partnership, PaymentMethod, QualifyingStatus, ShippingMethod
+from channel.services import reseller_onboard
 from communications.models import (
     DONE_EMOJI,
     Conversation,
@@ -52,16 +54,9 @@ from communications.models import (
 from demo.channel import DEMO_PASSWORD
 from demo.communications import COMMENTS, FOLLOW_UPS, OPENERS, STAFF_REPLIES
 from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
-from qualifications.models import Qualification, QualificationGrant
+from orders.services.orders import order_numbers_draw
+from qualifications.models import QualificationGrant
 from qualifications.services import qualification_create
-from resellers.models import (
-    EndCustomer,
-    Partnership,
-    PaymentMethod,
-    QualifyingStatus,
-    ShippingMethod,
-)
-from resellers.partnerships import reseller_onboard
 from salesreps.models import PortfolioAssignment
 from salesreps.services import portfolio_assign, rep_permissions
 
@@ -516,7 +511,7 @@ def _orders(
     if missing <= 0:
         return
     moments = _moments(missing, rng, now)  # oldest first, so numbers follow the dates
-    prefix = manufacturer.slug[:3].upper()  # the same numbers orders.services would draw
+    numbers = order_numbers_draw(manufacturer=manufacturer, count=missing)  # from its counter
     portfolio = {p.pk for p in partnerships[::2]}  # see _portfolio
     hundred = Decimal("100")
 
@@ -545,7 +540,7 @@ def _orders(
                     if own_use
                     else rng.choice(customers[partnership.reseller_id]),
                     own_use=own_use,
-                    number=f"{prefix}-{existing + offset + 1:06d}",
+                    number=numbers[offset],
                     status=final,
                     currency=manufacturer.currency,
                     subtotal=subtotal,

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Manufacturer
+
 
 class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
@@ -17,7 +19,7 @@ class OutboxEmail(models.Model):
     """
 
     manufacturer = models.ForeignKey(
-        "accounts.Manufacturer",
+        Manufacturer,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -82,9 +84,7 @@ class NotificationPreference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    manufacturer = models.ForeignKey(
-        "accounts.Manufacturer", on_delete=models.CASCADE, related_name="+"
-    )
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("event"), max_length=40, choices=NotificationKind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
 
@@ -113,7 +113,7 @@ class Notification(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     manufacturer = models.ForeignKey(
-        "accounts.Manufacturer",
+        Manufacturer,
         on_delete=models.CASCADE,
         null=True,
         blank=True,

@@ -51,7 +51,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
         )
         response["HX-Trigger"] = "notificationsRead"
         return response
-    return redirect("notifications:list")
+    return redirect("notifications_public:list")
 
 
 @login_required
@@ -64,7 +64,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
         if count
         else _("Nothing was unread."),
     )
-    return redirect("notifications:list")
+    return redirect("notifications_public:list")
 
 
 @login_required
@@ -73,7 +73,9 @@ def preferences_index(request: HttpRequest) -> HttpResponse:
     membership = user_manufacturer_memberships(request.user).first()
     if membership is None:
         return render(request, "notifications/preferences.html", {"form": None})
-    return redirect("notifications:preferences", manufacturer_slug=membership.manufacturer.slug)
+    return redirect(
+        "notifications_public:preferences", manufacturer_slug=membership.manufacturer.slug
+    )
 
 
 @login_required
@@ -94,7 +96,9 @@ def preferences(request: HttpRequest, manufacturer_slug: str) -> HttpResponse:
             _("Your notification preferences for %(name)s are saved.") % {"name": manufacturer},
         )
         return redirect(
-            reverse("notifications:preferences", kwargs={"manufacturer_slug": manufacturer.slug})
+            reverse(
+                "notifications_public:preferences", kwargs={"manufacturer_slug": manufacturer.slug}
+            )
         )
     context = {
         "form": form,

@@ -1,7 +1,7 @@
 """Forms of the order pages. Choices are always built from the request's tenant/reseller.
 
 Prices never come from a form: order lines carry product ids (or SKUs) and quantities only;
-orders.services.order_create prices them.
+orders.services.orders.order_create prices them.
 """
 
 import re
@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import OrderStatus
-from orders.selectors import OrderFilters
-from orders.services import LineRequest, ReturnLineRequest
-from orders.workflow import ACTION_LABELS, REASON_REQUIRED
+from orders.selectors.orders import OrderFilters
+from orders.services.orders import LineRequest, ReturnLineRequest
+from orders.workflow import ACTION_LABELS
 
 QUANTITY_ERROR = _("Quantities must be at least 1.")
 
@@ -88,15 +88,6 @@ class TransitionForm(forms.Form):
         self.fields["to_status"].error_messages["invalid_choice"] = _(
             "This order cannot make that change in its current status."
         )
-
-    def clean(self):
-        cleaned = super().clean()
-        if (
-            cleaned.get("to_status") in REASON_REQUIRED
-            and not (cleaned.get("reason") or "").strip()
-        ):
-            self.add_error("reason", _("Give a reason: the other side will see it."))
-        return cleaned
 
 
 class NoteForm(forms.Form):

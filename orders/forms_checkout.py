@@ -4,7 +4,7 @@ and manufacturer, so a form can never offer another tenant's customer or product
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from orders.checkout import MAX_LINE_QUANTITY
+from orders.services.carts import MAX_LINE_QUANTITY
 
 PAYMENT_LINK = "payment_link"
 

@@ -8,6 +8,7 @@ from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer, Reseller
 from catalog.models import Product
+from channel.models import EndCustomer, Partnership
 
 
 class OrderStatus(models.TextChoices):
@@ -29,12 +30,10 @@ class Order(models.Model):
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="orders")
     # Referenced by name: resellers sits above orders (ARCHITECTURE.md rule 4).
-    partnership = models.ForeignKey(
-        "resellers.Partnership", on_delete=models.PROTECT, related_name="orders"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.PROTECT, related_name="orders")
     reseller = models.ForeignKey(Reseller, on_delete=models.PROTECT, related_name="orders")
     end_customer = models.ForeignKey(
-        "resellers.EndCustomer",
+        EndCustomer,
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -97,6 +96,22 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class OrderNumberCounter(models.Model):
+    """The last order number a manufacturer has given out (orders.services draws the next).
+
+    It only goes up: a deleted order's number is never given out again, and the row is
+    locked while an order takes its number, so orders placed at once never draw the same.
+    """
+
+    manufacturer = models.OneToOneField(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    last_number = models.PositiveIntegerField(default=0)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    def __str__(self) -> str:
+        return f"{self.manufacturer_id}: {self.last_number}"
 
 
 class OrderLine(models.Model):
@@ -224,11 +239,9 @@ class Cart(models.Model):
     """A reseller's basket for one end customer, before it becomes an order."""
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
-    partnership = models.ForeignKey(
-        "resellers.Partnership", on_delete=models.CASCADE, related_name="carts"
-    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="carts")
     end_customer = models.ForeignKey(
-        "resellers.EndCustomer", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+        EndCustomer, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"

@@ -7,7 +7,7 @@ used end to end, and the pay page says clearly that it is a test.
 
 A real provider plugs in by implementing `charge` (and `form_class`, the fields its pay page
 collects). `charge` is called once per attempt while the payment link and the order are
-locked (orders.checkout.payment_link_pay), so it never runs twice for one order at once.
+locked (orders.services.payments.payment_link_pay), so it never runs twice for one order at once.
 """
 
 import re

@@ -17,8 +17,8 @@ from django_htmx.http import trigger_client_event
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.gate import orderable_products
+from channel import selectors as channel_selectors
 from core.listing import apply_sort, csv_response, paginate
-from orders import selectors
 from orders.forms import (
     ManufacturerOrderFilterForm,
     NoteForm,
@@ -28,7 +28,18 @@ from orders.forms import (
     TransitionForm,
 )
 from orders.models import NoteSide, Order
-from orders.services import (
+from orders.selectors.orders import (
+    MANUFACTURER_SORTS,
+    access_order_for_manufacturer,
+    order_customer_payment,
+    order_lines_with_returns,
+    order_method_labels,
+    order_notes_for_manufacturer,
+    order_returns,
+    order_timeline,
+    orders_for_manufacturer,
+)
+from orders.services.orders import (
     RETURNABLE_STATUSES,
     OrderRefused,
     order_create,
@@ -44,10 +55,6 @@ from orders.workflow import (
 )
 
 DANGER_TRANSITIONS = frozenset({"rejected", "cancelled"})
-
-
-def _refusal(error: OrderRefused) -> str:
-    return " ".join(error.messages)
 
 
 def order_csv_rows(orders):
@@ -86,12 +93,15 @@ ORDER_CSV_HEADER = [
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     form = ManufacturerOrderFilterForm(
-        request.GET or None, resellers=selectors.resellers_of(request.tenant, request.membership)
+        request.GET or None,
+        resellers=channel_selectors.resellers_visible_to(
+            manufacturer=request.tenant, membership=request.membership
+        ),
     )
-    orders = selectors.orders_for_manufacturer(
+    orders = orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
     )
-    orders, sort = apply_sort(request, orders, selectors.MANUFACTURER_SORTS, "-created_at")
+    orders, sort = apply_sort(request, orders, MANUFACTURER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
     context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
@@ -112,21 +122,21 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         }
         for status in available_transitions(from_status=order.status, side=MANUFACTURER)
     ]
-    lines = selectors.order_lines_with_returns(order)
+    lines = order_lines_with_returns(order)
     return {
         "order": order,
         "lines": lines,
-        "timeline": selectors.order_timeline(order),
-        "notes": selectors.order_notes_for_manufacturer(order),
-        "returns": selectors.order_returns(order),
+        "timeline": order_timeline(order),
+        "notes": order_notes_for_manufacturer(order),
+        "returns": order_returns(order),
         "actions": actions if can_act else [],
         "can_act": can_act,
         "can_return": can_act
         and order.status in RETURNABLE_STATUSES
         and any(line.returnable > 0 for line in lines),
         "note_form": NoteForm(),
-        "method_labels": selectors.order_method_labels(order),
-        "customer_payment": selectors.order_customer_payment(order),
+        "method_labels": order_method_labels(order),
+        "customer_payment": order_customer_payment(order),
         **extra,
     }
 
@@ -134,7 +144,7 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
 @manufacturer_view
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
     return render(request, "orders/order_detail.html", _detail_context(request, order))
@@ -144,7 +154,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def order_status(request: HttpRequest, pk: int) -> HttpResponse:
     """Accept, reject, fulfil, complete or cancel; htmx swaps the status panel."""
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
     form = TransitionForm(
@@ -162,7 +172,7 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
                 reason=form.cleaned_data["reason"].strip(),
             )
         except OrderRefused as refused:
-            error = _refusal(refused)
+            error = refused.user_message
     else:
         error = " ".join(message for messages_ in form.errors.values() for message in messages_)
     success = _("Order %(number)s is now “%(status)s”.") % {
@@ -170,7 +180,7 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
         "status": order.get_status_display(),
     }
     if request.htmx:
-        order = selectors.access_order_for_manufacturer(
+        order = access_order_for_manufacturer(
             manufacturer=request.tenant, membership=request.membership, pk=pk
         )
         response = render(
@@ -186,13 +196,15 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, error)
     else:
         messages.success(request, success)
-    return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+    return redirect(
+        "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+    )
 
 
 @manufacturer_view
 @require_POST
 def order_note(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
     form = NoteForm(request.POST)
@@ -205,7 +217,9 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
             is_internal=form.cleaned_data["is_internal"],
         )
         messages.success(request, _("Note added."))
-        return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+        return redirect(
+            "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+        )
     return render(
         request,
         "orders/order_detail.html",
@@ -217,15 +231,17 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
 def order_return(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_manufacturer(
+    order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
-    lines = selectors.order_lines_with_returns(order)
+    lines = order_lines_with_returns(order)
     form = ReturnForm(request.POST or None, lines=lines)
     status = 200
     if order.status not in RETURNABLE_STATUSES:
         messages.error(request, _("Only fulfilled or completed orders can have returns."))
-        return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+        return redirect(
+            "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+        )
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -237,10 +253,12 @@ def order_return(request: HttpRequest, pk: int) -> HttpResponse:
                     returned_at=_day_start(form.cleaned_data["returned_at"]),
                 )
             except OrderRefused as refused:
-                form.add_error(None, _refusal(refused))
+                form.add_error(None, refused.user_message)
             else:
                 messages.success(request, _("Return recorded."))
-                return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+                return redirect(
+                    "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+                )
         status = 400
     return render(
         request, "orders/order_return.html", {"order": order, "form": form}, status=status
@@ -258,7 +276,7 @@ def _day_start(day):
 @require_http_methods(["GET", "POST"])
 def order_create_manual(request: HttpRequest) -> HttpResponse:
     """A manual order on a reseller's behalf: choose the reseller, then customer and lines."""
-    partnerships = selectors.active_partnerships(
+    partnerships = channel_selectors.active_partnerships(
         manufacturer=request.tenant, membership=request.membership
     )
     partnership_id = request.POST.get("partnership") or request.GET.get("partnership")
@@ -270,12 +288,14 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
         partnership_pk = int(partnership_id)
     except ValueError:
         partnership_pk = 0
-    partnership = selectors.access_active_partnership(
+    partnership = channel_selectors.access_active_partnership(
         manufacturer=request.tenant, membership=request.membership, pk=partnership_pk
     )
     reseller = partnership.reseller
     data = request.POST if request.method == "POST" else None
-    recipient_form = OrderRecipientForm(data, end_customers=selectors.end_customers_of(reseller))
+    recipient_form = OrderRecipientForm(
+        data, end_customers=channel_selectors.end_customers_of(reseller)
+    )
     line_formset = SkuLineFormSet(
         data,
         products=orderable_products(manufacturer=request.tenant, reseller=reseller),
@@ -294,14 +314,16 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
                     is_manual=True,
                 )
             except OrderRefused as refused:
-                recipient_form.add_error(None, _refusal(refused))
+                recipient_form.add_error(None, refused.user_message)
             else:
                 messages.success(
                     request,
                     _("Manual order %(number)s created for %(reseller)s.")
                     % {"number": order.number, "reseller": reseller.name},
                 )
-                return redirect("orders:detail", manufacturer_slug=request.tenant.slug, pk=order.pk)
+                return redirect(
+                    "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=order.pk
+                )
         status = 400
     context = {
         "step": 2,

@@ -2,12 +2,13 @@
 
 Cart views live under /r/<id>/m/<slug>/cart/ (reseller_partner_view). The pay views under
 /pay/<token>/ are public: no login and no tenant decorator. They resolve the link through
-the one unscoped lookup (orders.checkout.payment_link_resolve) and run every other query
-inside `django_scopes.scope(manufacturer=link.manufacturer)`.
+the one unscoped lookup (orders.selectors.payment_links.payment_link_resolve) and run every
+other query inside `django_scopes.scope(manufacturer=link.manufacturer)`.
 """
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -20,8 +21,6 @@ from django_scopes import scope
 from accounts.tenancy import reseller_partner_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
-from orders import checkout
-from orders.checkout import LinkState
 from orders.forms_checkout import (
     CartAddForm,
     CartCustomerForm,
@@ -29,16 +28,24 @@ from orders.forms_checkout import (
     PaymentLinkResendForm,
 )
 from orders.payments import get_payment_provider
-from orders.services import OrderRefused
-
-PARTNERSHIP_ACTIVE = checkout.PARTNERSHIP_ACTIVE
+from orders.selectors.carts import cart_find, cart_priced
+from orders.selectors.orders import access_checkout_order
+from orders.selectors.payment_links import (
+    LinkState,
+    PaymentLinkInvalid,
+    payment_for_link,
+    payment_link_resolve,
+    payment_link_state,
+)
+from orders.services import carts, payment_links, payments  # by module: views share names
+from orders.services.orders import OrderRefused
 
 # --- reseller side: the cart ---------------------------------------------------------------
 
 
 def _cart_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(
-        "reseller_cart:cart",
+        "orders_reseller:cart",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
     )
@@ -73,14 +80,14 @@ def _product_choices(request: HttpRequest) -> list:
 
 
 def _find_cart(request: HttpRequest):
-    cart = checkout.cart_find(partnership=request.partnership, user=request.user)
+    cart = cart_find(partnership=request.partnership, user=request.user)
     if cart is not None:
         cart.partnership = request.partnership  # already loaded by the decorator
     return cart
 
 
 def _get_or_create_cart(request: HttpRequest):
-    cart = checkout.cart_get_or_create(partnership=request.partnership, user=request.user)
+    cart = carts.cart_get_or_create(partnership=request.partnership, user=request.user)
     cart.partnership = request.partnership
     return cart
 
@@ -93,7 +100,7 @@ def _render_cart(
     add_form=None,
     checkout_form=None,
 ) -> HttpResponse:
-    summary = checkout.cart_priced(cart=cart, partnership=request.partnership)
+    summary = cart_priced(cart=cart, partnership=request.partnership)
     end_customer = cart.end_customer if cart is not None else None
     context = {
         "cart": cart,
@@ -107,8 +114,8 @@ def _render_cart(
         "add_form": add_form or CartAddForm(product_choices=_product_choices(request)),
         "checkout_form": checkout_form
         or CheckoutForm(initial={"recipient": end_customer.email if end_customer else ""}),
-        "partnership_active": request.partnership.status == PARTNERSHIP_ACTIVE,
-        "valid_days": checkout.settings.PAYMENT_LINK_VALID_DAYS,
+        "partnership_active": request.partnership.is_active,
+        "valid_days": settings.PAYMENT_LINK_VALID_DAYS,
     }
     return render(request, "orders/cart/cart.html", context)
 
@@ -126,7 +133,7 @@ def cart_customer(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _render_cart(request, _find_cart(request), customer_form=form)
     cart = _get_or_create_cart(request)
-    checkout.cart_set_end_customer(cart=cart, end_customer=form.cleaned_data["end_customer"])
+    carts.cart_set_end_customer(cart=cart, end_customer=form.cleaned_data["end_customer"])
     messages.success(
         request,
         _("The cart is for %(customer)s.") % {"customer": form.cleaned_data["end_customer"]},
@@ -142,13 +149,13 @@ def cart_add(request: HttpRequest) -> HttpResponse:
         return _render_cart(request, _find_cart(request), add_form=form)
     cart = _get_or_create_cart(request)
     try:
-        checkout.cart_add_line(
+        carts.cart_add_line(
             cart=cart,
             product_id=form.cleaned_data["product"],
             quantity=form.cleaned_data["quantity"],
         )
     except OrderRefused as refusal:  # CheckoutRefused too
-        form.add_error(None, refusal.message)
+        form.add_error(None, refusal.user_message)
         return _render_cart(request, cart, add_form=form)
     messages.success(request, _("Added to the cart."))
     return _cart_redirect(request)
@@ -164,7 +171,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
     remove = request.POST.get("remove", "")
     if remove:
         if remove.isdigit():
-            checkout.cart_remove_line(cart=cart, product_id=int(remove))
+            carts.cart_remove_line(cart=cart, product_id=int(remove))
             messages.success(request, _("Removed from the cart."))
         return _cart_redirect(request)
     quantities: dict[int, int] = {}
@@ -177,9 +184,9 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             messages.error(request, _("Quantities must be whole numbers."))
             return _cart_redirect(request)
     try:
-        checkout.cart_update(cart=cart, quantities=quantities)
+        carts.cart_update(cart=cart, quantities=quantities)
     except OrderRefused as refusal:  # CheckoutRefused too
-        messages.error(request, refusal.message)
+        messages.error(request, refusal.user_message)
     else:
         messages.success(request, _("Cart updated."))
     return _cart_redirect(request)
@@ -190,7 +197,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 def cart_clear(request: HttpRequest) -> HttpResponse:
     cart = _find_cart(request)
     if cart is not None:
-        checkout.cart_clear(cart=cart)
+        carts.cart_clear(cart=cart)
     messages.success(request, _("The cart is empty."))
     return _cart_redirect(request)
 
@@ -207,14 +214,14 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         return _render_cart(request, cart, checkout_form=form)
 
     try:
-        result = checkout.checkout_with_payment_link(
+        result = payment_links.checkout_with_payment_link(
             cart=cart,
             recipient=form.cleaned_data["recipient"],
             created_by=request.user,
             pay_url=_pay_url_builder(request),
         )
     except OrderRefused as refusal:  # CheckoutRefused too
-        form.add_error(None, refusal.message)
+        form.add_error(None, refusal.user_message)
         return _render_cart(request, _find_cart(request), checkout_form=form)
     messages.success(
         request,
@@ -222,7 +229,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
         % {"number": result.order.number, "email": result.link.recipient},
     )
     return redirect(
-        "reseller_cart:sent",
+        "orders_reseller:cart_sent",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
         order_id=result.order.pk,
@@ -232,7 +239,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
 @reseller_partner_view
 @require_GET
 def cart_sent(request: HttpRequest, order_id: int) -> HttpResponse:
-    order = checkout.access_checkout_order(partnership=request.partnership, order_id=order_id)
+    order = access_checkout_order(partnership=request.partnership, order_id=order_id)
     context = {"order": order, "link": order.payment_links.first()}
     return render(request, "orders/cart/sent.html", context)
 
@@ -259,7 +266,7 @@ def _render_state(request: HttpRequest, link, state: str) -> HttpResponse:
     context = {
         "link": link,
         "order": link.order,
-        "payment": checkout.payment_for_link(link) if state == LinkState.PAID else None,
+        "payment": payment_for_link(link) if state == LinkState.PAID else None,
         "provider": get_payment_provider(),
     }
     return _public(render(request, template, context, status=status))
@@ -269,26 +276,26 @@ def _render_state(request: HttpRequest, link, state: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pay(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = checkout.payment_link_resolve(token=token)
-    except checkout.PaymentLinkInvalid:
+        link = payment_link_resolve(token=token)
+    except PaymentLinkInvalid:
         return _public(render(request, "orders/pay/invalid.html", status=404))
     provider = get_payment_provider()
     with scope(manufacturer=link.manufacturer):
-        state = checkout.payment_link_state(link)
+        state = payment_link_state(link)
         if state != LinkState.VALID:
             return _render_state(request, link, state)
         form = provider.form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
                 # Only the provider's own fields are passed on; an "amount" is never read.
-                checkout.payment_link_pay(token=token, form_data=form.cleaned_data)
-            except checkout.PaymentDeclined as declined:
-                form.add_error(None, str(declined))
-            except checkout.PaymentLinkUnavailable as unavailable:
-                link = checkout.payment_link_resolve(token=token)
+                payments.payment_link_pay(token=token, form_data=form.cleaned_data)
+            except payments.PaymentDeclined as declined:
+                form.add_error(None, declined.user_message)
+            except payments.PaymentLinkUnavailable as unavailable:
+                link = payment_link_resolve(token=token)
                 return _render_state(request, link, unavailable.state)
             else:
-                return redirect("pay:receipt", token=token)
+                return redirect("orders_public:receipt", token=token)
         order = link.order
         context = {
             "link": link,
@@ -304,17 +311,17 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
 @require_GET
 def receipt(request: HttpRequest, token: str) -> HttpResponse:
     try:
-        link = checkout.payment_link_resolve(token=token)
-    except checkout.PaymentLinkInvalid:
+        link = payment_link_resolve(token=token)
+    except PaymentLinkInvalid:
         return _public(render(request, "orders/pay/invalid.html", status=404))
     with scope(manufacturer=link.manufacturer):
-        if checkout.payment_link_state(link) != LinkState.PAID:
-            return redirect("pay:pay", token=token)
+        if payment_link_state(link) != LinkState.PAID:
+            return redirect("orders_public:pay", token=token)
         context = {
             "link": link,
             "order": link.order,
             "lines": list(link.order.lines.all()),
-            "payment": checkout.payment_for_link(link),
+            "payment": payment_for_link(link),
             "provider": get_payment_provider(),
         }
         return _public(render(request, "orders/pay/receipt.html", context))
@@ -324,7 +331,7 @@ def _pay_url_builder(request: HttpRequest):
     """token -> the absolute /pay/<token>/ address, on the host the reseller is using."""
 
     def pay_url(token: str) -> str:
-        return request.build_absolute_uri(reverse("pay:pay", kwargs={"token": token}))
+        return request.build_absolute_uri(reverse("orders_public:pay", kwargs={"token": token}))
 
     return pay_url
 
@@ -333,9 +340,9 @@ def _pay_url_builder(request: HttpRequest):
 @require_POST
 def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
     """A fresh payment link for an order awaiting payment, to the same or a corrected address."""
-    order = checkout.access_checkout_order(partnership=request.partnership, order_id=pk)
+    order = access_checkout_order(partnership=request.partnership, order_id=pk)
     detail = redirect(
-        "reseller_orders:detail",
+        "orders_reseller:detail",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
         pk=order.pk,
@@ -345,7 +352,7 @@ def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(form.errors.get("recipient", [])))
         return detail
     try:
-        result = checkout.payment_link_resend(
+        result = payment_links.payment_link_resend(
             order=order, recipient=form.cleaned_data["recipient"], pay_url=_pay_url_builder(request)
         )
     except OrderRefused as refused:

@@ -12,7 +12,6 @@ from accounts.tenancy import reseller_partner_view, reseller_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from core.listing import apply_sort, csv_response, paginate
-from orders import checkout, selectors
 from orders.forms import (
     NoteForm,
     OrderFilterForm,
@@ -21,7 +20,20 @@ from orders.forms import (
     ResellerAllOrdersFilterForm,
 )
 from orders.models import NoteSide, Order, OrderStatus
-from orders.services import OrderRefused, order_create, order_note_add, order_transition
+from orders.selectors.orders import (
+    RESELLER_SORTS,
+    access_order_for_reseller,
+    order_customer_payment,
+    order_lines_with_returns,
+    order_method_labels,
+    order_notes_for_reseller,
+    order_returns,
+    order_timeline,
+    orders_for_reseller,
+    orders_for_reseller_partnership,
+)
+from orders.selectors.payment_links import LinkState, payment_link_state, pending_payment_link
+from orders.services.orders import OrderRefused, order_create, order_note_add, order_transition
 from orders.views import ORDER_CSV_HEADER, order_csv_rows
 from orders.workflow import RESELLER, can_transition
 
@@ -38,17 +50,17 @@ def _detail_url_kwargs(request: HttpRequest, order: Order) -> dict:
 @require_GET
 def order_list(request: HttpRequest) -> HttpResponse:
     form = OrderFilterForm(request.GET or None)
-    orders = selectors.orders_for_reseller_partnership(
+    orders = orders_for_reseller_partnership(
         partnership=request.partnership, filters=form.to_filters()
     )
-    orders, sort = apply_sort(request, orders, selectors.RESELLER_SORTS, "-created_at")
+    orders, sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
     context = {
         "form": form,
         "page_obj": paginate(request, orders),
         "sort": sort,
-        "can_order": request.partnership.status == "active",
+        "can_order": request.partnership.is_active,
     }
     template = "orders/reseller/order_list.html"
     if request.htmx and request.htmx.target == "order-table":
@@ -64,8 +76,8 @@ def all_orders(request: HttpRequest) -> HttpResponse:
         "name"
     )
     form = ResellerAllOrdersFilterForm(request.GET or None, manufacturers=manufacturers)
-    orders = selectors.orders_for_reseller(reseller=request.reseller, filters=form.to_filters())
-    orders, sort = apply_sort(request, orders, selectors.RESELLER_SORTS, "-created_at")
+    orders = orders_for_reseller(reseller=request.reseller, filters=form.to_filters())
+    orders, sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
     context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
@@ -78,69 +90,60 @@ def all_orders(request: HttpRequest) -> HttpResponse:
 def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
     return {
         "order": order,
-        "lines": selectors.order_lines_with_returns(order),
-        "timeline": selectors.order_timeline(order),
-        "notes": selectors.order_notes_for_reseller(order),
-        "returns": selectors.order_returns(order),
+        "lines": order_lines_with_returns(order),
+        "timeline": order_timeline(order),
+        "notes": order_notes_for_reseller(order),
+        "returns": order_returns(order),
         "can_cancel": can_transition(
             from_status=order.status, to_status=OrderStatus.CANCELLED, side=RESELLER
         ),
         "note_form": NoteForm(),
-        "method_labels": selectors.order_method_labels(order),
-        "customer_payment": selectors.order_customer_payment(order),
+        "method_labels": order_method_labels(order),
+        "customer_payment": order_customer_payment(order),
         **_payment_link_context(order),
         **extra,
     }
 
 
 def _payment_link_context(order: Order) -> dict:
-    link = checkout.pending_payment_link(order)
+    link = pending_payment_link(order)
     if link is None:
         return {"payment_link": None, "payment_link_expired": False}
-    state = checkout.payment_link_state(link, order=order)
-    return {"payment_link": link, "payment_link_expired": state == checkout.LinkState.EXPIRED}
+    state = payment_link_state(link, order=order)
+    return {"payment_link": link, "payment_link_expired": state == LinkState.EXPIRED}
 
 
 @reseller_partner_view
 @require_GET
 def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_reseller(
-        reseller=request.reseller, manufacturer=request.tenant, pk=pk
-    )
+    order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     return render(request, "orders/reseller/order_detail.html", _detail_context(request, order))
 
 
 @reseller_partner_view
 @require_POST
 def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_reseller(
-        reseller=request.reseller, manufacturer=request.tenant, pk=pk
-    )
+    order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     reason = request.POST.get("reason", "").strip()[:500]
-    if not reason:
-        messages.error(request, _("Give a reason: the manufacturer will see it."))
+    try:
+        order_transition(
+            order=order,
+            to_status=OrderStatus.CANCELLED,
+            side=RESELLER,
+            changed_by=request.user,
+            reason=reason,
+        )
+    except OrderRefused as refused:
+        messages.error(request, " ".join(refused.messages))
     else:
-        try:
-            order_transition(
-                order=order,
-                to_status=OrderStatus.CANCELLED,
-                side=RESELLER,
-                changed_by=request.user,
-                reason=reason,
-            )
-        except OrderRefused as refused:
-            messages.error(request, " ".join(refused.messages))
-        else:
-            messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
-    return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+        messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
+    return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
 
 
 @reseller_partner_view
 @require_POST
 def order_note(request: HttpRequest, pk: int) -> HttpResponse:
-    order = selectors.access_order_for_reseller(
-        reseller=request.reseller, manufacturer=request.tenant, pk=pk
-    )
+    order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
         order_note_add(
@@ -151,7 +154,7 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
             is_internal=form.cleaned_data["is_internal"],
         )
         messages.success(request, _("Note added."))
-        return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+        return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
     return render(
         request,
         "orders/reseller/order_detail.html",
@@ -165,10 +168,10 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
 def order_place(request: HttpRequest) -> HttpResponse:
     """Place an order for one of the reseller's end customers, or for its own use."""
     partnership = request.partnership
-    if partnership.status != "active":
+    if not partnership.is_active:
         messages.error(request, _("This partnership is not active, so it cannot place orders."))
         return redirect(
-            "reseller_orders:list",
+            "orders_reseller:list",
             reseller_public_id=request.reseller.public_id,
             manufacturer_slug=request.tenant.slug,
         )
@@ -197,7 +200,7 @@ def order_place(request: HttpRequest) -> HttpResponse:
                 quantities_form.add_error(None, " ".join(refused.messages))
             else:
                 messages.success(request, _("Order %(number)s placed.") % {"number": order.number})
-                return redirect("reseller_orders:detail", **_detail_url_kwargs(request, order))
+                return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
         status = 400
     prices = reseller_unit_prices(
         products=quantities_form.products,

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Manufacturer
-from qualifications.models import Qualification, qualification_code_validator
+from catalog.models import Qualification, qualification_code_validator
+from channel.models import Partnership, QualifyingStatus
 from qualifications.selectors import qualification_by_code
 from qualifications.services import normalize_code
-from resellers.models import Partnership, QualifyingStatus
 
 
 class CodeField(forms.CharField):
@@ -37,13 +37,8 @@ class QualificationForm(forms.ModelForm):
     def clean_code(self) -> str:
         if self.instance.pk:
             return self.instance.code
-        code = self.cleaned_data["code"]
-        if Qualification.objects.filter(manufacturer=self.manufacturer, code=code).exists():
-            raise forms.ValidationError(
-                _("A qualification with the ID %(code)s already exists."),
-                params={"code": code},
-            )
-        return code
+        # A code already defined is the service's refusal (qualification_create).
+        return self.cleaned_data["code"]
 
 
 class _CodeForm(forms.Form):

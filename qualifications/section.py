@@ -3,9 +3,9 @@ page) and the POST endpoints (htmx swap), so both render the same partial."""
 
 from django.http import HttpRequest
 
+from channel.models import Partnership
 from qualifications import selectors
 from qualifications.forms import GrantForm, QualifyingStatusForm
-from resellers.models import Partnership
 
 SECTION_TEMPLATE = "qualifications/_profile_section.html"
 

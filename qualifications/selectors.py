@@ -7,15 +7,15 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
-from orders.visibility import partnership_visibility_q
+from catalog.models import Qualification
+from channel.models import Partnership
+from channel.visibility import partnership_visibility_q, require_viewer
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import Partnership
 
 QUALIFICATION_SORTS = {"code": "code", "name": "name", "holders": "holder_count"}
 HOLDER_PREVIEW = 5
@@ -36,19 +36,9 @@ def held_qualification_ids(manufacturer: Manufacturer, reseller: Reseller) -> se
 # --- access helpers: the object, or one Http404 for missing, foreign and forbidden ----------
 
 
-def access_partnership(*, membership: ManufacturerMembership, public_id: str) -> Partnership:
-    """The tenant's partnership with the reseller `public_id`, if this member may see it."""
-    partnership = (
-        Partnership.objects.filter(
-            manufacturer_id=membership.manufacturer_id, reseller__public_id=public_id
-        )
-        .filter(partnership_visibility_q(membership))
-        .select_related("reseller", "manufacturer")
-        .first()
-    )
-    if partnership is None:
-        raise Http404(_("No such reseller."))
-    return partnership
+def default_qualification(*, manufacturer: Manufacturer) -> Qualification | None:
+    """The qualification marked as the manufacturer's qualifying code, if one is."""
+    return Qualification.objects.filter(manufacturer=manufacturer, is_default=True).first()
 
 
 def access_qualification(*, manufacturer: Manufacturer, qualification_id: int) -> Qualification:
@@ -80,7 +70,8 @@ def qualification_by_code(*, manufacturer: Manufacturer, code: str) -> Qualifica
 # --- the manufacturer's list and detail -----------------------------------------------------
 
 
-def _active_visible_grants(membership: ManufacturerMembership) -> QuerySet[QualificationGrant]:
+def _active_visible_grants(*, membership: ManufacturerMembership) -> QuerySet[QualificationGrant]:
+    require_viewer(membership)
     return (
         QualificationGrant.objects.filter(
             manufacturer_id=membership.manufacturer_id, revoked_at__isnull=True
@@ -96,8 +87,9 @@ def qualification_list(
     """Definitions with their holder count (holders the member may see), the number of
     categories each unlocks, and the first few holders. Three queries for any number of rows
     and holders (rows, holder preview, categories) plus the page count."""
+    require_viewer(membership)
     holder_count = (
-        _active_visible_grants(membership)
+        _active_visible_grants(membership=membership)
         .filter(qualification=OuterRef("pk"))
         .order_by()
         .values("qualification")
@@ -105,7 +97,7 @@ def qualification_list(
         .values("n")
     )
     preview = (
-        _active_visible_grants(membership)
+        _active_visible_grants(membership=membership)
         .select_related("partnership__reseller")
         .order_by("partnership__reseller__name", "pk")
     )
@@ -130,8 +122,9 @@ def qualification_list(
 def qualification_holders(
     *, qualification: Qualification, membership: ManufacturerMembership, query: str = ""
 ) -> QuerySet[QualificationGrant]:
+    require_viewer(membership)
     rows = (
-        _active_visible_grants(membership)
+        _active_visible_grants(membership=membership)
         .filter(qualification=qualification)
         .select_related("partnership__reseller", "granted_by")
         .order_by("partnership__reseller__name", "pk")
@@ -148,6 +141,7 @@ def qualification_history(
     *, qualification: Qualification, membership: ManufacturerMembership
 ) -> QuerySet[QualificationGrant]:
     """Every grant, active or revoked, newest first."""
+    require_viewer(membership)
     return (
         QualificationGrant.objects.filter(
             manufacturer_id=membership.manufacturer_id, qualification=qualification

@@ -6,25 +6,25 @@ unique constraints (one active grant, one open request per pair) hold even if th
 A refused change raises `QualificationRefused` with a user-facing message and writes nothing.
 """
 
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
+from catalog.models import Qualification
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
+from core.exceptions import DomainRefused
 from notifications.services import email_enqueue
 from qualifications import hooks
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
 
 
-class QualificationRefused(ValidationError):
+class QualificationRefused(DomainRefused):
     """The change breaks a rule; the message says which, and nothing was changed."""
 
 

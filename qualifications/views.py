@@ -16,6 +16,8 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
+from channel import selectors as channel_selectors
+from channel.models import QualifyingStatus
 from core.http import safe_next
 from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from qualifications import selectors, services
@@ -29,12 +31,12 @@ from qualifications.forms import (
 from qualifications.models import RequestStatus
 from qualifications.section import SECTION_TEMPLATE, section_context
 from qualifications.services import QualificationRefused
-from resellers.models import QualifyingStatus
 
 
 def _url(request: HttpRequest, name: str, **kwargs) -> str:
     return reverse(
-        f"qualifications:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs}
+        f"qualifications_manufacturer:{name}",
+        kwargs={"manufacturer_slug": request.tenant.slug, **kwargs},
     )
 
 
@@ -130,7 +132,7 @@ def qualification_create(request: HttpRequest) -> HttpResponse:
                 is_default=form.cleaned_data["is_default"],
             )
         except QualificationRefused as refused:
-            form.add_error(None, refused.message)
+            form.add_error("code", refused.messages)
         else:
             messages.success(
                 request, _("Qualification %(code)s created.") % {"code": qualification.code}
@@ -181,7 +183,9 @@ def qualification_edit(request: HttpRequest, qualification_id: int) -> HttpRespo
 @require_GET
 def partnership_qualifications(request: HttpRequest, public_id: str) -> HttpResponse:
     """The section on its own page, with the full history of grants and status changes."""
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     tab = "status" if request.GET.get("tab") == "status" else "grants"
     if tab == "status":
         rows = selectors.partnership_status_history(partnership=partnership)
@@ -260,7 +264,9 @@ def _first_error(form) -> str:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def grant(request: HttpRequest, public_id: str) -> HttpResponse:
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     form = GrantForm(request.POST, manufacturer=request.tenant, auto_id="qgrant_%s")
     if not form.is_valid():
         return _section_response(
@@ -275,9 +281,9 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        form.add_error("code", refused.message)
+        form.add_error("code", refused.user_message)
         return _section_response(
-            request, partnership, ok=False, message=refused.message, grant_form=form
+            request, partnership, ok=False, message=refused.user_message, grant_form=form
         )
     return _section_response(
         request,
@@ -292,7 +298,9 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     form = RevokeForm(request.POST, manufacturer=request.tenant)
     if not form.is_valid():
         return _section_response(request, partnership, ok=False, message=_first_error(form))
@@ -305,7 +313,7 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        return _section_response(request, partnership, ok=False, message=refused.message)
+        return _section_response(request, partnership, ok=False, message=refused.user_message)
     return _section_response(
         request,
         partnership,
@@ -319,7 +327,9 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def qualifying_status(request: HttpRequest, public_id: str) -> HttpResponse:
-    partnership = selectors.access_partnership(membership=request.membership, public_id=public_id)
+    partnership = channel_selectors.access_partnership(
+        manufacturer=request.tenant, membership=request.membership, public_id=public_id
+    )
     form = QualifyingStatusForm(request.POST)
     if not form.is_valid():
         return _section_response(request, partnership, ok=False, message=_first_error(form))
@@ -332,7 +342,7 @@ def qualifying_status(request: HttpRequest, public_id: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        return _section_response(request, partnership, ok=False, message=refused.message)
+        return _section_response(request, partnership, ok=False, message=refused.user_message)
     return _section_response(
         request,
         partnership,
@@ -400,7 +410,7 @@ def request_grant(request: HttpRequest, request_id: int) -> HttpResponse:
             request=qualification_request, grant=True, decided_by=request.user
         )
     except QualificationRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.user_message)
     else:
         messages.success(
             request,
@@ -431,7 +441,7 @@ def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
             reason=form.cleaned_data["reason"],
         )
     except QualificationRefused as refused:
-        messages.error(request, refused.message)
+        messages.error(request, refused.user_message)
     else:
         messages.success(
             request,

@@ -29,7 +29,7 @@ def qualifications(request: HttpRequest) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
         except QualificationRefused as refused:
-            form.add_error("qualification", refused.message)
+            form.add_error("qualification", refused.user_message)
         else:
             messages.success(
                 request,
@@ -38,7 +38,7 @@ def qualifications(request: HttpRequest) -> HttpResponse:
             )
             return redirect(
                 reverse(
-                    "reseller_qualifications:list",
+                    "qualifications_reseller:list",
                     kwargs={
                         "reseller_public_id": request.reseller.public_id,
                         "manufacturer_slug": partnership.manufacturer.slug,

@@ -1,7 +1,7 @@
 """Reads for the manufacturer's reseller directory and profile pages.
 
 Every query starts from `partnerships_visible_to(membership)`: the tenant's partnerships,
-narrowed to a seller's portfolio by `orders.visibility.partnership_visibility_q`. The
+narrowed to a seller's portfolio by `channel.visibility.partnership_visibility_q`. The
 directory's figures are correlated, filtered aggregate subqueries on the partnership
 queryset, so a page of 25 resellers (or a CSV of 10,000) is one query, whatever the
 number of orders.
@@ -26,15 +26,13 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role
+from channel.models import Partnership
+from channel.selectors import partnerships_visible_to
 from orders.models import Order, OrderReturn, OrderStatus
-from orders.visibility import partnership_visibility_q
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
-from resellers.models import Partnership
 from resellers.statistics import DEFAULT_PERIOD_DAYS, PERIOD_CHOICES, ZERO
 
 MONEY = DecimalField(max_digits=16, decimal_places=2)
@@ -85,31 +83,6 @@ class DirectoryFilters:
                 self.rep,
             ]
         )
-
-
-def partnerships_visible_to(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership
-) -> QuerySet[Partnership]:
-    """The tenant's partnerships this member may see: all for staff, a seller's portfolio."""
-    return Partnership.objects.filter(manufacturer=manufacturer).filter(
-        partnership_visibility_q(membership)
-    )
-
-
-def access_partnership(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership, public_id: str
-) -> Partnership:
-    """The partnership with the reseller `public_id`, or one Http404 for a reseller that
-    does not exist, is not partnered with this tenant, or is outside a seller's portfolio."""
-    partnership = (
-        partnerships_visible_to(manufacturer=manufacturer, membership=membership)
-        .filter(reseller__public_id=public_id.upper())
-        .select_related("reseller", "price_list")
-        .first()
-    )
-    if partnership is None:
-        raise Http404(_("No such reseller."))
-    return partnership
 
 
 def _subquery(queryset: QuerySet, aggregate, output_field) -> Subquery:
@@ -212,9 +185,3 @@ def partnership_orders(*, partnership: Partnership) -> QuerySet[Order]:
         .select_related("end_customer")
         .order_by("-created_at", "-pk")
     )
-
-
-def public_id_partnered(*, manufacturer: Manufacturer, public_id: str) -> bool:
-    return Partnership.objects.filter(
-        manufacturer=manufacturer, reseller__public_id=public_id
-    ).exists()

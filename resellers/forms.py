@@ -5,8 +5,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Reseller
-from resellers.models import CustomerInteraction, EndCustomer, InteractionKind
-from resellers.selectors import end_customer_email_taken
+from channel.models import EndCustomer
+from resellers.models import CustomerInteraction, InteractionKind
 
 
 class EndCustomerForm(forms.ModelForm):
@@ -31,16 +31,9 @@ class EndCustomerForm(forms.ModelForm):
         self.reseller = reseller
         super().__init__(*args, **kwargs)
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if end_customer_email_taken(
-            reseller=self.reseller, email=email, exclude_id=self.instance.pk
-        ):
-            raise forms.ValidationError(_("You already have a customer with this email address."))
-        return email
-
     def validate_unique(self) -> None:
-        # The reseller is not a form field; clean_email already checked (reseller, email).
+        # An email already in the reseller's book is the service's refusal
+        # (end_customer_create / end_customer_update); the view shows it on the field.
         pass
 
 

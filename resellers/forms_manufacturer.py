@@ -11,9 +11,9 @@ from accounts.models import (
     public_id_validator,
 )
 from catalog.models import PriceList
-from resellers.directory import UNASSIGNED, DirectoryFilters, public_id_partnered
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
-from resellers.partnerships import RESELLER_DETAIL_FIELDS
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
+from channel.services import RESELLER_DETAIL_FIELDS
+from resellers.directory import UNASSIGNED, DirectoryFilters
 from resellers.statistics import DEFAULT_PERIOD_DAYS, GRANULARITIES, PERIOD_CHOICES, Period
 
 MAX_PERIOD_DAYS = 366 * 5
@@ -107,17 +107,8 @@ class PartnerExistingForm(forms.Form):
     def clean_public_id(self) -> str:
         public_id = self.cleaned_data["public_id"].strip().upper()
         public_id_validator(public_id)
-        reseller = Reseller.objects.filter(public_id=public_id).first()
-        if reseller is None:
-            raise forms.ValidationError(
-                _("No reseller has the ID %(id)s. Check the ID, or create a new reseller."),
-                params={"id": public_id},
-            )
-        if public_id_partnered(manufacturer=self.manufacturer, public_id=public_id):
-            raise forms.ValidationError(
-                _("You are already partnered with %(name)s (%(id)s)."),
-                params={"name": reseller.name, "id": public_id},
-            )
+        # Whether it exists and is already a partner is the service's rule
+        # (channel.services.partnership_add_existing); the view shows its refusal here.
         return public_id
 
 

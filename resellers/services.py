@@ -5,21 +5,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, Reseller, User
-from resellers.models import (
-    AffiliateLink,
-    CustomerInteraction,
-    EndCustomer,
-    Partnership,
-    PartnershipStatus,
-)
-from resellers.selectors import affiliate_link_usable, end_customer_email_taken
+from channel.models import EndCustomer, Partnership, PartnershipStatus
+from core.exceptions import DomainRefused
+from resellers.models import AffiliateLink, CustomerInteraction
+from resellers.selectors.affiliate_links import affiliate_link_usable
+from resellers.selectors.end_customers import end_customer_email_taken
 
 
-class EndCustomerRefused(ValueError):
+class EndCustomerRefused(DomainRefused):
     """The change breaks a rule (e.g. a duplicate email); the message is user-facing."""
 
 
-class AffiliateLinkRefused(ValueError):
+class AffiliateLinkRefused(DomainRefused):
     """The affiliate link cannot be used or created; the message is user-facing."""
 
 
@@ -39,13 +36,6 @@ END_CUSTOMER_FIELDS = (
 def normalize_email(email: str) -> str:
     """One spelling per address, so the unique (reseller, email) constraint catches duplicates."""
     return email.strip().lower()
-
-
-@transaction.atomic
-def partnership_create(
-    *, manufacturer: Manufacturer, reseller: Reseller, status: str = PartnershipStatus.ACTIVE
-) -> Partnership:
-    return Partnership.objects.create(manufacturer=manufacturer, reseller=reseller, status=status)
 
 
 # --- end customers -------------------------------------------------------------------------

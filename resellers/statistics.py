@@ -28,9 +28,9 @@ from django.utils import timezone
 
 from catalog.models import Product
 from catalog.pricing import quantize_money
+from channel.models import Partnership
 from orders.models import Order, OrderLine, OrderReturn
 from orders.workflow import SALES_STATUSES
-from resellers.models import Partnership
 
 ZERO = Decimal("0.00")
 PERIOD_CHOICES = (7, 30, 90, 365)
@@ -175,6 +175,8 @@ def bucket_label(start: date, granularity: str) -> str:
 
 
 # --- queries -------------------------------------------------------------------------------
+# money_sum, bucket_starts and grouped_by_bucket are public: the dashboards' monthly figures
+# (resellers.selectors.dashboard) are grouped and summed the same way.
 
 
 def _sales_orders(partnership: Partnership) -> QuerySet[Order]:
@@ -194,11 +196,12 @@ def _returns(partnership: Partnership) -> QuerySet[OrderReturn]:
     )
 
 
-def _sum(field_name: str, q: Q) -> Coalesce:
+def money_sum(field_name: str, q: Q) -> Coalesce:
+    """The sum of a money column over the rows where `q` holds; 0.00 when there are none."""
     return Coalesce(Sum(field_name, filter=q), Value(ZERO), output_field=MONEY)
 
 
-def _bucket_starts(period: Period, granularity: str) -> list[date]:
+def bucket_starts(period: Period, granularity: str) -> list[date]:
     """The first day of every bucket that touches the period, in order."""
     first = period.start
     if granularity == "week":
@@ -224,7 +227,7 @@ def _as_date(value) -> date:
     return value
 
 
-def _grouped(
+def grouped_by_bucket(
     queryset: QuerySet, date_field: str, granularity: str, period: Period, **aggregates
 ) -> dict[tuple[bool, date], dict]:
     """{(in the current period?, bucket start): aggregates}: a bucket that straddles the two
@@ -260,8 +263,8 @@ def partnership_statistics(
 
     # 1: totals of both periods in one pass over the index
     totals = orders.filter(both).aggregate(
-        gross=_sum("total", period.q("created_at")),
-        gross_previous=_sum("total", previous.q("created_at")),
+        gross=money_sum("total", period.q("created_at")),
+        gross_previous=money_sum("total", previous.q("created_at")),
         orders=Count("pk", filter=period.q("created_at")),
         orders_previous=Count("pk", filter=previous.q("created_at")),
     )
@@ -269,8 +272,8 @@ def partnership_statistics(
     returned = returns.filter(
         returned_at__gte=previous.start_at, returned_at__lt=period.end_before
     ).aggregate(
-        current=_sum("amount", period.q("returned_at")),
-        previous=_sum("amount", previous.q("returned_at")),
+        current=money_sum("amount", period.q("returned_at")),
+        previous=money_sum("amount", previous.q("returned_at")),
     )
 
     # 3 + 4: the series, current and previous period, by bucket
@@ -369,7 +372,7 @@ def _series(
 ) -> list[Bucket]:
     """One bucket per day/week/month of the period, empty ones included; the previous
     period's sales are lined up bucket by bucket (its first beside the current first)."""
-    by_order = _grouped(
+    by_order = grouped_by_bucket(
         orders.filter(created_at__gte=previous.start_at, created_at__lt=period.end_before),
         "created_at",
         granularity,
@@ -377,7 +380,7 @@ def _series(
         gross=Sum("total"),
         orders=Count("pk"),
     )
-    by_return = _grouped(
+    by_return = grouped_by_bucket(
         returns.filter(returned_at__gte=previous.start_at, returned_at__lt=period.end_before),
         "returned_at",
         granularity,
@@ -393,9 +396,9 @@ def _series(
             order_row.get("orders") or 0,
         )
 
-    previous_starts = _bucket_starts(previous, granularity)
+    previous_starts = bucket_starts(previous, granularity)
     buckets = []
-    for index, start in enumerate(_bucket_starts(period, granularity)):
+    for index, start in enumerate(bucket_starts(period, granularity)):
         gross, returned, count = figures((True, start))
         previous_sales = ZERO
         if index < len(previous_starts):

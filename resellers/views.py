@@ -14,8 +14,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
+from channel import selectors as channel_selectors
+from channel import services as channel_services
+from channel.models import PartnershipStatus
+from channel.services import PartnershipRefused
 from core.listing import apply_sort, csv_response, paginate
-from resellers import directory, partnerships
+from resellers import directory
 from resellers.forms_manufacturer import (
     ConditionsForm,
     DirectoryFilterForm,
@@ -24,14 +28,12 @@ from resellers.forms_manufacturer import (
     ResellerDetailsForm,
     StatisticsPeriodForm,
 )
-from resellers.models import PartnershipStatus
-from resellers.partnerships import PartnershipRefused
 from resellers.statistics import partnership_statistics
 
 
 def _profile_url(request: HttpRequest, partnership) -> str:
     return reverse(
-        "resellers:profile",
+        "resellers_manufacturer:profile",
         kwargs={
             "manufacturer_slug": request.tenant.slug,
             "public_id": partnership.reseller.public_id,
@@ -40,7 +42,7 @@ def _profile_url(request: HttpRequest, partnership) -> str:
 
 
 def _access(request: HttpRequest, public_id: str):
-    return directory.access_partnership(
+    return channel_selectors.access_partnership(
         manufacturer=request.tenant, membership=request.membership, public_id=public_id
     )
 
@@ -129,13 +131,13 @@ def partner_add(request: HttpRequest) -> HttpResponse:
     partnership = None
     if action == "existing" and existing_form.is_valid():
         try:
-            partnership = partnerships.partnership_add_existing(
+            partnership = channel_services.partnership_add_existing(
                 manufacturer=request.tenant, public_id=existing_form.cleaned_data["public_id"]
             )
         except PartnershipRefused as error:
             existing_form.add_error("public_id", error.messages)
     elif action == "new" and new_form.is_valid():
-        partnership = partnerships.reseller_onboard(
+        partnership = channel_services.reseller_onboard(
             manufacturer=request.tenant, **new_form.cleaned_data
         )
     if partnership is not None:
@@ -174,7 +176,9 @@ def profile(request: HttpRequest, public_id: str) -> HttpResponse:
         "stats": statistics,
         "chart": chart,
         "orders_page": paginate(request, directory.partnership_orders(partnership=partnership)),
-        "order_links": _url_exists("orders:detail", manufacturer_slug=request.tenant.slug, pk=1),
+        "order_links": _url_exists(
+            "orders_manufacturer:detail", manufacturer_slug=request.tenant.slug, pk=1
+        ),
         "can_change_status": request.membership.is_staff_role,
         "status_choices": PartnershipStatus.choices,
     }
@@ -195,7 +199,9 @@ def conditions_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ConditionsForm(request.POST or None, instance=partnership, manufacturer=request.tenant)
     if request.method == "POST" and form.is_valid():
         try:
-            partnerships.partnership_update_conditions(partnership=partnership, **form.cleaned_data)
+            channel_services.partnership_update_conditions(
+                partnership=partnership, **form.cleaned_data
+            )
         except PartnershipRefused as error:
             form.add_error(None, error.messages)
         else:
@@ -217,7 +223,7 @@ def details_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ResellerDetailsForm(request.POST or None, instance=reseller)
     if request.method == "POST" and form.is_valid():
         try:
-            partnerships.reseller_update_details(reseller=reseller, **form.cleaned_data)
+            channel_services.reseller_update_details(reseller=reseller, **form.cleaned_data)
         except PartnershipRefused as error:
             form.add_error(None, error.messages)
         else:
@@ -258,7 +264,7 @@ def status_change(request: HttpRequest, public_id: str) -> HttpResponse:
     if status == partnership.status:
         messages.info(request, _("The partnership already has this status."))
         return redirect(_profile_url(request, partnership))
-    partnerships.partnership_set_status(partnership=partnership, status=status)
+    channel_services.partnership_set_status(partnership=partnership, status=status)
     messages.success(
         request,
         _("The partnership with %(name)s is now %(status)s.")

@@ -10,8 +10,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scope
 
-from resellers import selectors, services
+from resellers import services
 from resellers.forms import AffiliateSignupForm
+from resellers.selectors.affiliate_links import (
+    affiliate_link_by_token_unscoped,
+    affiliate_link_usable,
+)
 
 
 def _invalid(request: HttpRequest) -> HttpResponse:
@@ -25,10 +29,10 @@ def _retired(request: HttpRequest, link) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def join(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.affiliate_link_by_token_unscoped(token=token)
+    link = affiliate_link_by_token_unscoped(token=token)
     if link is None:
         return _invalid(request)
-    if not selectors.affiliate_link_usable(link):
+    if not affiliate_link_usable(link):
         return _retired(request, link)
     reseller = link.partnership.reseller
     with scope(manufacturer=link.manufacturer, reseller=reseller):
@@ -38,7 +42,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
                 services.affiliate_signup(link=link, **form.cleaned_data)
             except services.AffiliateLinkRefused:
                 return _retired(request, link)
-            return redirect("affiliate:thanks", token=token)
+            return redirect("resellers_public:thanks", token=token)
         context = {"form": form, "link": link, "reseller": reseller}
         return render(request, "resellers/public/join.html", context)
 
@@ -46,7 +50,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_GET
 def thanks(request: HttpRequest, token: str) -> HttpResponse:
-    link = selectors.affiliate_link_by_token_unscoped(token=token)
+    link = affiliate_link_by_token_unscoped(token=token)
     if link is None:
         return _invalid(request)
     context = {"link": link, "reseller": link.partnership.reseller}

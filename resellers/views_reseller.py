@@ -9,9 +9,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.tenancy import reseller_partner_view, reseller_view
 from core.listing import apply_sort, csv_response, paginate
-from resellers import selectors, services
+from resellers import services
 from resellers.forms import EndCustomerForm, InteractionForm
-from resellers.models import PartnershipStatus
+from resellers.selectors.affiliate_links import (
+    affiliate_link_active,
+    affiliate_links_retired,
+    affiliate_signup_count,
+)
+from resellers.selectors.end_customers import (
+    END_CUSTOMER_SORTS,
+    access_end_customer,
+    end_customer_interactions,
+    end_customer_list,
+    end_customer_orders,
+)
 
 # --- end customers -------------------------------------------------------------------------
 
@@ -20,8 +31,8 @@ from resellers.models import PartnershipStatus
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
-    customers = selectors.end_customer_list(reseller=request.reseller, query=query)
-    customers, sort = apply_sort(request, customers, selectors.END_CUSTOMER_SORTS, "name")
+    customers = end_customer_list(reseller=request.reseller, query=query)
+    customers, sort = apply_sort(request, customers, END_CUSTOMER_SORTS, "name")
     if request.GET.get("format") == "csv":
         return csv_response(
             filename="customers",
@@ -71,11 +82,11 @@ def customer_create(request: HttpRequest) -> HttpResponse:
         try:
             customer = services.end_customer_create(reseller=request.reseller, **form.cleaned_data)
         except services.EndCustomerRefused as refusal:
-            form.add_error("email", str(refusal))
+            form.add_error("email", refusal.user_message)
         else:
             messages.success(request, _("Customer %(name)s added.") % {"name": customer.name})
             return redirect(
-                "reseller_customers:detail",
+                "resellers_reseller:detail",
                 reseller_public_id=request.reseller.public_id,
                 customer_id=customer.pk,
             )
@@ -85,15 +96,15 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 @reseller_view
 @require_GET
 def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+    customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     return _render_detail(request, customer, InteractionForm())
 
 
 def _render_detail(request, customer, interaction_form) -> HttpResponse:
     context = {
         "customer": customer,
-        "orders": selectors.end_customer_orders(customer=customer)[:100],
-        "interactions": selectors.end_customer_interactions(customer=customer),
+        "orders": end_customer_orders(customer=customer)[:100],
+        "interactions": end_customer_interactions(customer=customer),
         "interaction_form": interaction_form,
     }
     return render(request, "resellers/customers/detail.html", context)
@@ -102,20 +113,20 @@ def _render_detail(request, customer, interaction_form) -> HttpResponse:
 @reseller_view
 @require_http_methods(["GET", "POST"])
 def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+    customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     form = EndCustomerForm(request.POST or None, instance=customer, reseller=request.reseller)
     if request.method == "POST" and form.is_valid():
         # form.is_valid() wrote the values onto `customer`; reload it, the service saves.
         changes = {name: form.cleaned_data[name] for name in services.END_CUSTOMER_FIELDS}
-        fresh = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+        fresh = access_end_customer(reseller=request.reseller, customer_id=customer_id)
         try:
             services.end_customer_update(customer=fresh, **changes)
         except services.EndCustomerRefused as refusal:
-            form.add_error("email", str(refusal))
+            form.add_error("email", refusal.user_message)
         else:
             messages.success(request, _("Customer details saved."))
             return redirect(
-                "reseller_customers:detail",
+                "resellers_reseller:detail",
                 reseller_public_id=request.reseller.public_id,
                 customer_id=customer_id,
             )
@@ -127,7 +138,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 @reseller_view
 @require_POST
 def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResponse:
-    customer = selectors.access_end_customer(reseller=request.reseller, customer_id=customer_id)
+    customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     form = InteractionForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, customer, form)
@@ -135,7 +146,7 @@ def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResp
     messages.success(request, _("Interaction logged."))
     return redirect(
         reverse(
-            "reseller_customers:detail",
+            "resellers_reseller:detail",
             kwargs={"reseller_public_id": request.reseller.public_id, "customer_id": customer.pk},
         )
         + "#interactions"
@@ -147,7 +158,7 @@ def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResp
 
 def _affiliate_redirect(request: HttpRequest) -> HttpResponse:
     return redirect(
-        "reseller_affiliate:detail",
+        "resellers_reseller:affiliate_detail",
         reseller_public_id=request.reseller.public_id,
         manufacturer_slug=request.tenant.slug,
     )
@@ -157,18 +168,18 @@ def _affiliate_redirect(request: HttpRequest) -> HttpResponse:
 @require_GET
 def affiliate_detail(request: HttpRequest) -> HttpResponse:
     partnership = request.partnership
-    link = selectors.affiliate_link_active(partnership=partnership)
+    link = affiliate_link_active(partnership=partnership)
     join_url = (
-        request.build_absolute_uri(reverse("affiliate:join", kwargs={"token": link.token}))
+        request.build_absolute_uri(reverse("resellers_public:join", kwargs={"token": link.token}))
         if link
         else ""
     )
     context = {
         "link": link,
         "join_url": join_url,
-        "signup_count": selectors.affiliate_signup_count(partnership=partnership),
-        "retired_links": selectors.affiliate_links_retired(partnership=partnership)[:10],
-        "can_create": partnership.status == PartnershipStatus.ACTIVE,
+        "signup_count": affiliate_signup_count(partnership=partnership),
+        "retired_links": affiliate_links_retired(partnership=partnership)[:10],
+        "can_create": partnership.is_active,
     }
     return render(request, "resellers/affiliate/detail.html", context)
 
@@ -179,7 +190,7 @@ def affiliate_create(request: HttpRequest) -> HttpResponse:
     try:
         services.affiliate_link_get_or_create(partnership=request.partnership)
     except services.AffiliateLinkRefused as refusal:
-        messages.error(request, str(refusal))
+        messages.error(request, refusal.user_message)
     else:
         messages.success(request, _("Your sign-up link is ready to share."))
     return _affiliate_redirect(request)
@@ -189,7 +200,7 @@ def affiliate_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 def affiliate_rotate(request: HttpRequest) -> HttpResponse:
     """Retire the current link (it will say so when opened) and make a new one."""
-    replace = request.partnership.status == PartnershipStatus.ACTIVE
+    replace = request.partnership.is_active
     services.affiliate_link_retire(partnership=request.partnership, replace=replace)
     if replace:
         messages.success(request, _("The old link was retired; share the new one below."))

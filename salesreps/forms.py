@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, ResellerType
-from resellers.models import PaymentMethod, ShippingMethod
+from channel.models import PaymentMethod, ShippingMethod
 
 DEFAULT_PERIOD_DAYS = 90
 

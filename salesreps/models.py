@@ -2,34 +2,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
-from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Manufacturer
-from resellers.models import Partnership
-
-
-class PartnershipUserObjectPermission(UserObjectPermissionBase):
-    """django-guardian's direct foreign-key permission table for partnerships.
-
-    Lists join on it (`partnership__rep_permissions__user`), never one has_perm per row.
-    Rows are written only by salesreps.services, together with the assignment history.
-    """
-
-    content_object = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="rep_permissions"
-    )
-
-    class Meta(UserObjectPermissionBase.Meta):
-        indexes = [models.Index(fields=["user", "content_object"], name="rep_perm_user_obj_idx")]
-
-
-class PartnershipGroupObjectPermission(GroupObjectPermissionBase):
-    content_object = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="group_permissions"
-    )
-
-    class Meta(GroupObjectPermissionBase.Meta):
-        pass
+from channel.models import Partnership
 
 
 class PortfolioAssignment(models.Model):

@@ -15,11 +15,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
+from channel.models import Partnership, PartnershipStatus, PartnershipUserObjectPermission
+from channel.selectors import dangerously_all_partnerships
+from channel.visibility import partnership_visibility_q
 from orders.models import Order
-from orders.visibility import partnership_visibility_q
 from orders.workflow import SALES_STATUSES
-from resellers.models import Partnership, PartnershipStatus
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 from salesreps.services import REP_PERMISSIONS
 
 ZERO = Decimal("0.00")
@@ -48,30 +49,6 @@ def seller_choice(*, manufacturer: Manufacturer, user_id) -> User | None:
         return access_seller(manufacturer=manufacturer, user_id=int(user_id))
     except (Http404, TypeError, ValueError):
         return None
-
-
-def visible_partnerships(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership
-) -> QuerySet[Partnership]:
-    """The tenant's customers this member may see (a seller: their portfolio)."""
-    return Partnership.objects.filter(manufacturer=manufacturer).filter(
-        partnership_visibility_q(membership)
-    )
-
-
-def access_partnership(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership, partnership_id
-) -> Partnership:
-    """A customer this member may see, or one Http404 (missing, foreign or not theirs)."""
-    partnership = (
-        visible_partnerships(manufacturer=manufacturer, membership=membership)
-        .select_related("reseller", "manufacturer")
-        .filter(pk=partnership_id)
-        .first()
-    )
-    if partnership is None:
-        raise Http404(_("No such customer."))
-    return partnership
 
 
 def partnerships_of_rep(*, manufacturer: Manufacturer, rep: User | int) -> QuerySet[Partnership]:
@@ -127,7 +104,8 @@ def coverage_gaps(*, manufacturer: Manufacturer) -> QuerySet[Partnership]:
         partnership=OuterRef("pk"), ended_at__isnull=True
     )
     return (
-        Partnership.objects.filter(manufacturer=manufacturer, status=PartnershipStatus.ACTIVE)
+        dangerously_all_partnerships(manufacturer=manufacturer)
+        .filter(status=PartnershipStatus.ACTIVE)
         .exclude(Exists(open_assignment))
         .select_related("reseller")
         .order_by("reseller__name", "pk")
@@ -168,7 +146,7 @@ def rep_overview(*, manufacturer: Manufacturer, date_from: date, date_to: date) 
     unassigned = RepRow(rep=None)
 
     customer_counts = (
-        Partnership.objects.filter(manufacturer=manufacturer)
+        dangerously_all_partnerships(manufacturer=manufacturer)
         .filter(rep_assignments__ended_at__isnull=True, rep_assignments__isnull=False)
         .values("rep_assignments__rep_id")
         .annotate(
@@ -183,7 +161,7 @@ def rep_overview(*, manufacturer: Manufacturer, date_from: date, date_to: date) 
         assigned_active += item["active"]
         if row is not None:
             row.customers, row.active_customers = item["n"], item["active"]
-    totals = Partnership.objects.filter(manufacturer=manufacturer).aggregate(
+    totals = dangerously_all_partnerships(manufacturer=manufacturer).aggregate(
         n=Count("pk"), active=Count("pk", filter=Q(status=PartnershipStatus.ACTIVE))
     )
     unassigned.customers = totals["n"] - assigned_total
@@ -316,7 +294,7 @@ def portfolio_inconsistencies(*, manufacturer: Manufacturer | None = None) -> li
     assignments = PortfolioAssignment.objects.filter(ended_at__isnull=True)
     permissions = PartnershipUserObjectPermission.objects.filter(
         permission__codename__in=REP_PERMISSIONS,
-        permission__content_type__app_label="resellers",
+        permission__content_type__app_label="channel",
     )
     if manufacturer is not None:
         partnerships = partnerships.filter(manufacturer=manufacturer)

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -17,29 +16,30 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from accounts.services import membership_add, user_create
+from channel.models import Partnership, PartnershipUserObjectPermission
+from channel.services import partnership_update_conditions, reseller_onboard
+from channel.visibility import VIEW_PARTNERSHIP
+from core.exceptions import DomainRefused
 from notifications.services import email_enqueue
-from orders.visibility import VIEW_PARTNERSHIP
-from resellers.models import Partnership
-from resellers.partnerships import partnership_update_conditions, reseller_onboard
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 
 CHANGE_PARTNERSHIP = "change_partnership"
 REP_PERMISSIONS = (VIEW_PARTNERSHIP, CHANGE_PARTNERSHIP)
 
 
-class AssignmentRefused(ValidationError):
+class AssignmentRefused(DomainRefused):
     """The assignment breaks a rule; the message is user-facing and nothing was changed."""
 
 
-class InvitationRefused(ValidationError):
+class InvitationRefused(DomainRefused):
     """The invitation cannot be sent; the message is user-facing."""
 
 
 def rep_permissions() -> list[Permission]:
-    """guardian's view/change permissions on resellers.Partnership (one query)."""
+    """guardian's view/change permissions on channel.Partnership (one query)."""
     return list(
         Permission.objects.filter(
-            content_type__app_label="resellers",
+            content_type__app_label="channel",
             content_type__model="partnership",
             codename__in=REP_PERMISSIONS,
         )
@@ -248,7 +248,7 @@ class InvitationResult:
 def invitation_path(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
-    return reverse("invite:accept", kwargs={"uidb64": uidb64, "token": token})
+    return reverse("salesreps_public:accept", kwargs={"uidb64": uidb64, "token": token})
 
 
 @transaction.atomic
@@ -294,7 +294,7 @@ def rep_invite(
         body = _(
             "%(inviter)s added you to %(manufacturer)s as a sales rep. "
             "Log in with your usual password: %(link)s\n"
-        ) % {**values, "link": base_url.rstrip("/") + reverse("accounts:login")}
+        ) % {**values, "link": base_url.rstrip("/") + reverse("accounts_public:login")}
     email_enqueue(
         recipient=user.email,
         subject=subject,

@@ -20,6 +20,7 @@ from django_htmx.http import trigger_client_event
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.pricing import quantize_money
+from channel import selectors as channel_selectors
 from core.http import safe_next
 from core.listing import csv_date, csv_datetime, csv_response, paginate
 from salesreps import selectors
@@ -40,10 +41,6 @@ from salesreps.services import (
     rep_invite,
 )
 from salesreps.templatetags.salesreps import panel_context
-
-
-def _refusal(error) -> str:
-    return " ".join(error.messages)
 
 
 def _slug(request: HttpRequest) -> dict:
@@ -136,7 +133,9 @@ def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
     others = selectors.sellers(manufacturer=request.tenant).exclude(user_id=rep.pk)
     data = request.POST if request.method == "POST" else request.GET
     form = ReassignForm(data, sellers=others, customers=portfolio)
-    detail_url = reverse("salesreps:rep_detail", kwargs={**_slug(request), "user_id": rep.pk})
+    detail_url = reverse(
+        "salesreps_manufacturer:rep_detail", kwargs={**_slug(request), "user_id": rep.pk}
+    )
     if not form.is_valid():
         return render(
             request,
@@ -152,7 +151,7 @@ def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
                 manufacturer=request.tenant, partnerships=moving, to_rep=to_rep, by=request.user
             )
         except AssignmentRefused as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, error.user_message)
             return redirect(detail_url)
         target = to_rep.display_name if to_rep else _("nobody")
         messages.success(
@@ -206,7 +205,8 @@ def _back(request: HttpRequest, partnership) -> HttpResponse:
     target = safe_next(request, request.tenant)
     if target is None:
         target = reverse(
-            "salesreps:history", kwargs={**_slug(request), "partnership_id": partnership.pk}
+            "salesreps_manufacturer:history",
+            kwargs={**_slug(request), "partnership_id": partnership.pk},
         )
     return redirect(target)
 
@@ -228,7 +228,7 @@ def _panel_or_back(request: HttpRequest, partnership, *, error: str = "") -> Htt
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = selectors.access_partnership(
+    partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
     form = AssignForm(request.POST, sellers=selectors.sellers(manufacturer=request.tenant))
@@ -244,7 +244,7 @@ def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
             manufacturer=request.tenant, partnership=partnership, rep=rep, by=request.user
         )
     except AssignmentRefused as error:
-        return _panel_or_back(request, partnership, error=_refusal(error))
+        return _panel_or_back(request, partnership, error=error.user_message)
     if not request.htmx:
         messages.success(
             request,
@@ -257,7 +257,7 @@ def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def unassign(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = selectors.access_partnership(
+    partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
     portfolio_assign(
@@ -274,7 +274,7 @@ def unassign(request: HttpRequest, partnership_id: int) -> HttpResponse:
 @manufacturer_view
 @require_GET
 def history(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = selectors.access_partnership(
+    partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
     assignments = selectors.assignment_history(manufacturer=request.tenant, partnership=partnership)
@@ -322,7 +322,9 @@ def customer_new(request: HttpRequest) -> HttpResponse:
             _("%(customer)s (reseller ID %(public_id)s) is now a customer.")
             % {"customer": partnership.reseller.name, "public_id": partnership.reseller.public_id},
         )
-        return redirect("salesreps:history", partnership_id=partnership.pk, **_slug(request))
+        return redirect(
+            "salesreps_manufacturer:history", partnership_id=partnership.pk, **_slug(request)
+        )
     return render(
         request,
         "salesreps/customer_form.html",
@@ -411,14 +413,14 @@ def invite(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except InvitationRefused as error:
-            form.add_error("email", _refusal(error))
+            form.add_error("email", error.user_message)
         else:
             if result.new_user:
                 text = _("Invitation sent to %(email)s: the link lets them set a password.")
             else:
                 text = _("%(email)s already had a login: they are now a sales rep and were told.")
             messages.success(request, text % {"email": result.user.email})
-            return redirect("salesreps:overview", **_slug(request))
+            return redirect("salesreps_manufacturer:overview", **_slug(request))
     return render(
         request, "salesreps/invite.html", {"form": form}, status=400 if form.errors else 200
     )

@@ -39,7 +39,7 @@ def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, _("Your password is set. Log in with your email address."))
-        return redirect("accounts:login")
+        return redirect("accounts_public:login")
     return render(
         request,
         "salesreps/invite_accept.html",

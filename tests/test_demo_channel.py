@@ -9,10 +9,10 @@ from django.utils import timezone
 
 from accounts.models import Manufacturer, ManufacturerMembership, ResellerMembership, Role
 from catalog.models import Category
+from channel.models import Partnership, QualifyingStatus
 from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID
 from orders.models import Order, OrderReturn, OrderStatus
 from qualifications.models import QualificationRequest, RequestStatus
-from resellers.models import Partnership, QualifyingStatus
 
 
 def row_counts() -> dict[str, int]:

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.db.models import F, Max, Min
 
 from accounts.models import ManufacturerMembership, Role
+from channel.models import Partnership, PartnershipUserObjectPermission
 from communications.models import DONE_EMOJI, Conversation, Message, MessageKind
 from demo.scale import SLUG, build_scale_channel
 from orders.models import Order, OrderLine
-from resellers.models import Partnership
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 
 
 def test_scale_tenant_is_consistent_and_idempotent(db):
@@ -76,6 +76,10 @@ def test_benchmark_command_builds_and_measures_the_scale_tenant(db):
     text = out.getvalue()
     assert "Built in" in text
     assert "Scale Test: 2 resellers, 200 orders, 200 conversations" in text
-    assert "communications:inbox" in text
-    rows = [line.split() for line in text.splitlines() if line.startswith("communications:inbox")]
+    assert "communications_manufacturer:inbox" in text
+    rows = [
+        line.split()
+        for line in text.splitlines()
+        if line.startswith("communications_manufacturer:inbox")
+    ]
     assert rows and all(row[-4] == "200" for row in rows)

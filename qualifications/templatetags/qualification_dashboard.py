@@ -22,7 +22,7 @@ def attention_qualification_requests(context) -> dict:
         "count": open_request_count(manufacturer=request.tenant),
         "label": _("Open qualification requests"),
         "icon": "patch-question",
-        "url_name": "qualifications:requests",
+        "url_name": "qualifications_manufacturer:requests",
         "query": "",
         "request": request,
     }

@@ -2,259 +2,24 @@
 
 accounts (the lowest layer) owns the dashboard views and templates but may not import the
 apps whose figures they show, so the templates load these tags instead. Each tag takes the
-request from the context, starts from the same scoping entry points as the list pages
-(`partnerships_visible_to`, `orders.visibility.partnership_visibility_q`: a seller gets
-their portfolio, never tenant totals) and renders a partial in templates/dashboard/.
+request from the context, asks one selector of `resellers.selectors.dashboard` for its
+figures (scoped to the request's tenant and member, or to its reseller) and renders a
+partial in templates/dashboard/. The queries and their budgets are documented there.
 
 Manufacturer portal (`request.tenant`, `request.membership`):
-    {% channel_kpis %}            net sales and orders (30 days vs the 30 before), open
-                                  orders, active resellers: 3 queries
-    {% channel_sales_chart %}     net sales and orders per month, last 12 months: 2 queries
-    {% channel_recent_orders %}   the 8 newest orders: 1 query
-    {% channel_top_resellers %}   top 5 resellers by sales in the last 90 days: 1 query
-    {% channel_attention_orders %} orders awaiting acceptance, as a "needs attention" row: 1
+    {% channel_kpis %}  {% channel_sales_chart %}  {% channel_recent_orders %}
+    {% channel_top_resellers %}  {% channel_attention_orders %}
 
 Reseller dashboard (`request.reseller`):
-    {% reseller_overview %}       totals and one card per manufacturer: 2 queries
-    {% reseller_recent_orders %}  the 8 newest orders across manufacturers: 1 query
-
-Every figure is a Sum/Count in the database; Python only fills empty months.
+    {% reseller_overview %}  {% reseller_recent_orders %}
 """
 
-from datetime import date, timedelta
-from decimal import Decimal
-
 from django import template
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from accounts.models import Manufacturer, ManufacturerMembership, Reseller
-from orders.models import Order, OrderReturn, OrderStatus
-from orders.selectors import orders_for_manufacturer, orders_for_reseller
-from orders.visibility import partnership_visibility_q
-from orders.workflow import OPEN_STATUSES, SALES_STATUSES
-from resellers.directory import DirectoryFilters, directory_rows, partnerships_visible_to
-from resellers.models import EndCustomer, Partnership, PartnershipStatus
-from resellers.statistics import (
-    MONEY,
-    ZERO,
-    Figure,
-    Period,
-    _bucket_starts,
-    _grouped,
-    _sum,
-    bucket_label,
-)
+from resellers.selectors import dashboard
 
 register = template.Library()
-
-KPI_DAYS = 30
-TOP_RESELLER_DAYS = 90
-CHART_MONTHS = 12
-RECENT_ORDERS = 8
-TOP_RESELLERS = 5
-
-
-# --- reads (manufacturer portal) -----------------------------------------------------------
-
-
-def visible_orders(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership
-) -> QuerySet[Order]:
-    """The tenant's orders this member may see (a seller: their portfolio's)."""
-    return Order.objects.filter(manufacturer=manufacturer).filter(
-        partnership_visibility_q(membership, prefix="partnership__")
-    )
-
-
-def visible_sales_returns(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership
-) -> QuerySet[OrderReturn]:
-    """Returns of sales-status orders this member may see (subtracted from net sales)."""
-    return OrderReturn.objects.filter(
-        manufacturer=manufacturer, order__status__in=SALES_STATUSES
-    ).filter(partnership_visibility_q(membership, prefix="order__partnership__"))
-
-
-def channel_figures(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership, today: date | None = None
-) -> dict:
-    """Net sales and sales orders of the last 30 days against the 30 before, open orders,
-    orders awaiting acceptance, active and new resellers. Three queries."""
-    period = Period.last_days(KPI_DAYS, today=today)
-    previous = period.previous()
-    sales = Q(status__in=SALES_STATUSES)
-    orders = visible_orders(manufacturer=manufacturer, membership=membership).aggregate(
-        gross=_sum("total", sales & period.q("created_at")),
-        gross_previous=_sum("total", sales & previous.q("created_at")),
-        orders=Count("pk", filter=sales & period.q("created_at")),
-        orders_previous=Count("pk", filter=sales & previous.q("created_at")),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        awaiting=Count("pk", filter=Q(status=OrderStatus.PLACED)),
-    )
-    returned = (
-        visible_sales_returns(manufacturer=manufacturer, membership=membership)
-        .filter(returned_at__gte=previous.start_at, returned_at__lt=period.end_before)
-        .aggregate(
-            current=_sum("amount", period.q("returned_at")),
-            previous=_sum("amount", previous.q("returned_at")),
-        )
-    )
-    partners = partnerships_visible_to(manufacturer=manufacturer, membership=membership).aggregate(
-        active=Count("pk", filter=Q(status=PartnershipStatus.ACTIVE)),
-        new=Count("pk", filter=period.q("created_at")),
-    )
-    return {
-        "period": period,
-        "previous_period": previous,
-        "sales": Figure(
-            orders["gross"] - returned["current"], orders["gross_previous"] - returned["previous"]
-        ),
-        "orders": Figure(orders["orders"], orders["orders_previous"]),
-        "open_orders": orders["open"],
-        "awaiting_acceptance": orders["awaiting"],
-        "active_resellers": partners["active"],
-        "new_resellers": partners["new"],
-    }
-
-
-def chart_period(*, today: date | None = None, months: int = CHART_MONTHS) -> Period:
-    """From the first day of the month `months - 1` months ago up to today."""
-    end = today or timezone.localdate()
-    start = end.replace(day=1)
-    for _month in range(months - 1):
-        start = (start - timedelta(days=1)).replace(day=1)
-    return Period(start=start, end=end)
-
-
-def monthly_sales(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership, today: date | None = None
-) -> list[dict]:
-    """Net sales (order value minus returns) and sales orders per month of the last 12
-    months, empty months included. Two grouped queries (statistics' own grouping)."""
-    period = chart_period(today=today)
-    orders = _grouped(
-        visible_orders(manufacturer=manufacturer, membership=membership).filter(
-            period.q("created_at"), status__in=SALES_STATUSES
-        ),
-        "created_at",
-        "month",
-        period,
-        gross=Sum("total"),
-        orders=Count("pk"),
-    )
-    returns = _grouped(
-        visible_sales_returns(manufacturer=manufacturer, membership=membership).filter(
-            period.q("returned_at")
-        ),
-        "returned_at",
-        "month",
-        period,
-        amount=Sum("amount"),
-    )
-    months = []
-    for start in _bucket_starts(period, "month"):
-        order_row = orders.get((True, start), {})
-        gross = order_row.get("gross") or ZERO
-        returned = returns.get((True, start), {}).get("amount") or ZERO
-        months.append(
-            {
-                "start": start,
-                "key": bucket_label(start, "month"),
-                "gross": gross,
-                "returns": returned,
-                "sales": gross - returned,
-                "orders": order_row.get("orders") or 0,
-            }
-        )
-    return months
-
-
-def sales_chart_data(months: list[dict]) -> dict:
-    """The series in static/js/charts.js's format (amounts as Decimal strings)."""
-    return {
-        "type": "bar",
-        "labels": [date_format(month["start"], "M Y") for month in months],
-        "datasets": [
-            {
-                "type": "bar",
-                "label": _("Net sales"),
-                "data": [str(month["sales"]) for month in months],
-                "yAxisID": "y",
-                "borderRadius": 4,
-            },
-            {
-                "type": "line",
-                "label": _("Orders"),
-                "data": [month["orders"] for month in months],
-                "yAxisID": "y1",
-                "color": "#f59e0b",
-            },
-        ],
-        "axes": {"y1": {"position": "right", "precision": 0}},
-    }
-
-
-def top_resellers(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership
-) -> list[Partnership]:
-    """The directory's rows for the last 90 days, best five by net sales. One query."""
-    rows = list(
-        directory_rows(
-            manufacturer=manufacturer,
-            membership=membership,
-            filters=DirectoryFilters(days=TOP_RESELLER_DAYS),
-        )
-        .filter(sales__gt=0)
-        .order_by("-sales", "reseller__name")[:TOP_RESELLERS]
-    )
-    best = rows[0].sales if rows else ZERO
-    for row in rows:
-        row.share = int(row.sales * 100 / best) if best else 0
-    return rows
-
-
-# --- reads (reseller dashboard) ------------------------------------------------------------
-
-
-def reseller_partnerships(*, reseller: Reseller, today: date | None = None) -> list[Partnership]:
-    """The reseller's partnerships with, per manufacturer, the sales orders and their value
-    in the last 30 days and the open orders (correlated subqueries on the indexed
-    (manufacturer, reseller) pair). One query."""
-    period = Period.last_days(KPI_DAYS, today=today)
-    orders = Order.objects.filter(
-        manufacturer_id=OuterRef("manufacturer_id"), reseller_id=OuterRef("reseller_id")
-    ).order_by()
-    recent = orders.filter(period.q("created_at"), status__in=SALES_STATUSES)
-
-    def aggregate(queryset: QuerySet, expression, output_field, default):
-        return Coalesce(
-            Subquery(
-                queryset.values("manufacturer_id").annotate(value=expression).values("value"),
-                output_field=output_field,
-            ),
-            Value(default),
-            output_field=output_field,
-        )
-
-    return list(
-        Partnership.objects.filter(reseller=reseller)
-        .select_related("manufacturer")
-        .annotate(
-            recent_orders=aggregate(recent, Count("pk"), IntegerField(), 0),
-            recent_value=aggregate(recent, Sum("total"), MONEY, ZERO),
-            open_orders=aggregate(
-                orders.filter(status__in=OPEN_STATUSES), Count("pk"), IntegerField(), 0
-            ),
-        )
-        .order_by("manufacturer__name")
-    )
-
-
-# --- tags ----------------------------------------------------------------------------------
 
 
 def _staff_context(context) -> dict:
@@ -270,33 +35,35 @@ def channel_kpis(context) -> dict:
     request = context["request"]
     return {
         **_staff_context(context),
-        "figures": channel_figures(manufacturer=request.tenant, membership=request.membership),
+        "figures": dashboard.channel_figures(
+            manufacturer=request.tenant, membership=request.membership
+        ),
     }
 
 
 @register.inclusion_tag("dashboard/sales_chart.html", takes_context=True)
 def channel_sales_chart(context) -> dict:
     request = context["request"]
-    months = monthly_sales(manufacturer=request.tenant, membership=request.membership)
+    chart = dashboard.sales_chart(manufacturer=request.tenant, membership=request.membership)
     return {
         **_staff_context(context),
-        "months": months,
-        "chart": sales_chart_data(months),
-        "total_sales": sum((m["sales"] for m in months), Decimal("0.00")),
-        "total_orders": sum(m["orders"] for m in months),
-        "has_sales": any(m["orders"] or m["returns"] for m in months),
+        "months": chart.months,
+        "chart": chart.chart,
+        "total_sales": chart.total_sales,
+        "total_orders": chart.total_orders,
+        "has_sales": chart.has_sales,
     }
 
 
 @register.inclusion_tag("dashboard/recent_orders.html", takes_context=True)
 def channel_recent_orders(context) -> dict:
     request = context["request"]
-    orders = (
-        orders_for_manufacturer(manufacturer=request.tenant, membership=request.membership)
-        .select_related("partnership__reseller")
-        .order_by("-created_at", "-pk")[:RECENT_ORDERS]
-    )
-    return {**_staff_context(context), "orders": list(orders)}
+    return {
+        **_staff_context(context),
+        "orders": dashboard.recent_orders(
+            manufacturer=request.tenant, membership=request.membership
+        ),
+    }
 
 
 @register.inclusion_tag("dashboard/top_resellers.html", takes_context=True)
@@ -304,25 +71,22 @@ def channel_top_resellers(context) -> dict:
     request = context["request"]
     return {
         **_staff_context(context),
-        "rows": top_resellers(manufacturer=request.tenant, membership=request.membership),
-        "days": TOP_RESELLER_DAYS,
+        "rows": dashboard.top_resellers(manufacturer=request.tenant, membership=request.membership),
+        "days": dashboard.TOP_RESELLER_DAYS,
     }
 
 
 @register.inclusion_tag("dashboard/attention_item.html", takes_context=True)
 def channel_attention_orders(context) -> dict:
     request = context["request"]
-    count = (
-        visible_orders(manufacturer=request.tenant, membership=request.membership)
-        .filter(status=OrderStatus.PLACED)
-        .count()
-    )
     return {
         "show": True,
-        "count": count,
+        "count": dashboard.orders_awaiting_acceptance_count(
+            manufacturer=request.tenant, membership=request.membership
+        ),
         "label": _("Orders awaiting acceptance"),
         "icon": "inbox",
-        "url_name": "orders:list",
+        "url_name": "orders_manufacturer:list",
         "query": "?status=placed",
         "request": request,
     }
@@ -331,22 +95,22 @@ def channel_attention_orders(context) -> dict:
 @register.inclusion_tag("dashboard/reseller_overview.html", takes_context=True)
 def reseller_overview(context) -> dict:
     request = context["request"]
-    partnerships = reseller_partnerships(reseller=request.reseller)
+    overview = dashboard.reseller_overview(reseller=request.reseller)
     return {
         "request": request,
-        "partnerships": partnerships,
-        "active_count": sum(p.status == PartnershipStatus.ACTIVE for p in partnerships),
-        "recent_orders": sum(p.recent_orders for p in partnerships),
-        "open_orders": sum(p.open_orders for p in partnerships),
-        "end_customers": EndCustomer.objects.filter(reseller=request.reseller).count(),
-        "days": KPI_DAYS,
+        "partnerships": overview.partnerships,
+        "active_count": overview.active_count,
+        "recent_orders": overview.recent_orders,
+        "open_orders": overview.open_orders,
+        "end_customers": overview.end_customers,
+        "days": dashboard.KPI_DAYS,
     }
 
 
 @register.inclusion_tag("dashboard/reseller_recent_orders.html", takes_context=True)
 def reseller_recent_orders(context) -> dict:
     request = context["request"]
-    orders = orders_for_reseller(reseller=request.reseller).order_by("-created_at", "-pk")[
-        :RECENT_ORDERS
-    ]
-    return {"request": request, "orders": list(orders)}
+    return {
+        "request": request,
+        "orders": dashboard.reseller_recent_orders(reseller=request.reseller),
+    }

@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from resellers.models import QualifyingStatus
+from channel.models import QualifyingStatus
 
 register = template.Library()
 
@@ -41,7 +41,7 @@ def reseller_name(context, partnership, link: bool = True, show_id: bool = False
     tenant = getattr(request, "tenant", None)
     if link and getattr(request, "portal", None) == "manufacturer" and tenant is not None:
         url = reverse(
-            "resellers:profile",
+            "resellers_manufacturer:profile",
             kwargs={"manufacturer_slug": tenant.slug, "public_id": reseller.public_id},
         )
         return format_html('<a href="{}">{}</a> {}{}', url, reseller.name, badge, suffix)

@@ -23,7 +23,7 @@ def attention_unassigned_customers(context) -> dict:
         "count": coverage_gaps(manufacturer=request.tenant).order_by().count(),
         "label": _("Customers without a sales rep"),
         "icon": "person-exclamation",
-        "url_name": "salesreps:coverage",
+        "url_name": "salesreps_manufacturer:coverage",
         "query": "",
         "request": request,
     }

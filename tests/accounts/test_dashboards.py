@@ -11,14 +11,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from resellers.models import PartnershipStatus
-from resellers.services import end_customer_create
-from resellers.templatetags.channel_dashboard import (
+from channel.models import PartnershipStatus
+from resellers.selectors.dashboard import (
     channel_figures,
     monthly_sales,
     reseller_partnerships,
     top_resellers,
 )
+from resellers.services import end_customer_create
 from tests.accounts.factories import (
     ManufacturerFactory,
     ResellerFactory,
@@ -31,11 +31,13 @@ D = Decimal
 
 
 def dashboard_url(manufacturer) -> str:
-    return reverse("portal:dashboard", kwargs={"manufacturer_slug": manufacturer.slug})
+    return reverse(
+        "accounts_manufacturer:dashboard", kwargs={"manufacturer_slug": manufacturer.slug}
+    )
 
 
 def reseller_url(reseller) -> str:
-    return reverse("reseller:dashboard", kwargs={"reseller_public_id": reseller.public_id})
+    return reverse("accounts_reseller:dashboard", kwargs={"reseller_public_id": reseller.public_id})
 
 
 def ago(days: int):
@@ -158,20 +160,29 @@ def test_owner_dashboard_shows_tenant_figures(client_for, manufacturer, owner, c
     html = response.content.decode()
     assert "EUR 600.00" in html
     assert "Channel settings" in html
-    assert reverse("salesreps:coverage", kwargs={"manufacturer_slug": manufacturer.slug}) in html
     assert (
-        reverse("qualifications:requests", kwargs={"manufacturer_slug": manufacturer.slug}) in html
+        reverse("salesreps_manufacturer:coverage", kwargs={"manufacturer_slug": manufacturer.slug})
+        in html
+    )
+    assert (
+        reverse(
+            "qualifications_manufacturer:requests", kwargs={"manufacturer_slug": manufacturer.slug}
+        )
+        in html
     )
     assert 'data-chart="dashboard-sales-data"' in html
     # Recent orders link to their detail; top resellers to their profile.
     order = channel["beta"].orders.order_by("-created_at").first()
     assert (
-        reverse("orders:detail", kwargs={"manufacturer_slug": manufacturer.slug, "pk": order.pk})
+        reverse(
+            "orders_manufacturer:detail",
+            kwargs={"manufacturer_slug": manufacturer.slug, "pk": order.pk},
+        )
         in html
     )
     assert (
         reverse(
-            "resellers:profile",
+            "resellers_manufacturer:profile",
             kwargs={
                 "manufacturer_slug": manufacturer.slug,
                 "public_id": channel["beta"].reseller.public_id,
@@ -193,7 +204,8 @@ def test_seller_dashboard_never_shows_other_reps_orders(client_for, manufacturer
     assert beta_order.number not in html
     # Staff-only attention rows and team figures are not a seller's.
     assert (
-        reverse("salesreps:coverage", kwargs={"manufacturer_slug": manufacturer.slug}) not in html
+        reverse("salesreps_manufacturer:coverage", kwargs={"manufacturer_slug": manufacturer.slug})
+        not in html
     )
     assert response.context["role_counts"] is None
     months = response.context["months"]
@@ -235,8 +247,8 @@ def test_reseller_dashboard_shows_only_own_partnerships(client_for, channel, man
     html = response.content.decode()
     slug = manufacturer.slug
     rid = alpha.reseller.public_id
-    for name in ("reseller_catalog:products", "reseller_orders:list", "reseller_cart:cart",
-                 "reseller_qualifications:list", "reseller_messages:list"):  # fmt: skip
+    for name in ("catalog_reseller:products", "orders_reseller:list", "orders_reseller:cart",
+                 "qualifications_reseller:list", "communications_reseller:list"):  # fmt: skip
         assert reverse(name, kwargs={"reseller_public_id": rid, "manufacturer_slug": slug}) in html
     orders = list(response.context["orders"])
     assert orders and all(o.reseller_id == alpha.reseller_id for o in orders)

@@ -2,8 +2,8 @@
 
 from django_scopes import scope
 
+from channel.models import Partnership
 from core.listing import csv_response
-from resellers.models import Partnership
 from tests.resellers.factories import PartnershipFactory
 
 

@@ -6,7 +6,7 @@ import pytest
 from django_scopes import ScopeError, scope
 
 from accounts.models import Role
-from resellers.models import Partnership
+from channel.models import Partnership
 from tests.accounts.factories import ResellerUserFactory
 from tests.resellers.factories import PartnershipFactory
 

@@ -1,6 +1,6 @@
 import pytest
 
-from qualifications.models import Qualification
+from catalog.models import Qualification
 from tests.accounts.factories import ResellerFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory
 from tests.resellers.factories import PartnershipFactory

@@ -7,7 +7,7 @@ import pytest
 
 from accounts.models import Role
 from catalog.services import price_list_item_set, product_set_active
-from resellers.models import Partnership
+from channel.models import Partnership
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.csv_helpers import csv_rows

@@ -5,8 +5,7 @@ from decimal import Decimal
 import pytest
 
 from accounts.models import Role
-from catalog.models import Category, PriceListItem, Product, ProductKind
-from qualifications.models import Qualification
+from catalog.models import Category, PriceListItem, Product, ProductKind, Qualification
 from tests.accounts.factories import ResellerUserFactory
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 

@@ -6,7 +6,7 @@ import pytest
 
 from catalog import gate
 from catalog.services import price_list_item_set
-from resellers.models import Partnership
+from channel.models import Partnership
 from tests.accounts.factories import ResellerUserFactory
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.resellers.factories import PartnershipFactory

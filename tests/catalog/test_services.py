@@ -5,9 +5,8 @@ from decimal import Decimal
 import pytest
 
 from catalog import services
-from catalog.models import PriceListItem, Product
+from catalog.models import PriceListItem, Product, Qualification
 from catalog.services import CatalogRefused
-from qualifications.models import Qualification
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 
 

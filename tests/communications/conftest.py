@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Manufacturer, Role, User
-from communications import services
+from channel.models import Partnership
 from communications.models import Conversation, ConversationType
-from resellers.models import Partnership
+from communications.services.conversations import conversation_start
 from tests.accounts.factories import (
     MembershipFactory,
     ResellerFactory,
@@ -32,12 +32,14 @@ class Inbox:
 
     def url(self, name: str, tenant: Manufacturer | None = None, **kwargs) -> str:
         slug = (tenant or self.tenant).slug
-        return reverse(f"communications:{name}", kwargs={"manufacturer_slug": slug, **kwargs})
+        return reverse(
+            f"communications_manufacturer:{name}", kwargs={"manufacturer_slug": slug, **kwargs}
+        )
 
     def reseller_url(self, name: str, partnership: Partnership | None = None, **kwargs) -> str:
         partnership = partnership or self.partnership
         return reverse(
-            f"reseller_messages:{name}",
+            f"communications_reseller:{name}",
             kwargs={
                 "reseller_public_id": partnership.reseller.public_id,
                 "manufacturer_slug": partnership.manufacturer.slug,
@@ -53,7 +55,7 @@ def start(
     author: User | None = None,
 ) -> Conversation:
     author = author or UserFactory()
-    return services.conversation_start(
+    return conversation_start(
         partnership=partnership, kind=kind, subject="", body=body, author=author
     )
 

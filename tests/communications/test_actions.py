@@ -4,10 +4,12 @@ import uuid
 
 import pytest
 
-from communications import services
+from channel.models import QualifyingStatus
 from communications.models import Conversation, Message, MessageKind, StaffComment
+from communications.services.comments import comment_add
+from communications.services.conversations import staff_reply
+from communications.services.marks import conversation_mark_done
 from qualifications.models import QualificationGrant
-from resellers.models import QualifyingStatus
 from tests.communications.conftest import start
 from tests.qualifications.factories import QualificationFactory
 
@@ -130,7 +132,7 @@ def test_foreign_message_ids_are_404(inbox, client_for):
 
 
 def test_delete_a_message(inbox, client_for, conversation):
-    services.staff_reply(conversation=conversation, author=inbox.manager, body="oops", emoji="👀")
+    staff_reply(conversation=conversation, author=inbox.manager, body="oops", emoji="👀")
     staff = conversation.messages.get(kind=MessageKind.STAFF)
     client = client_for(inbox.owner)
     response = client.post(inbox.url("message_delete", message_id=staff.pk))
@@ -160,8 +162,8 @@ def test_mark_done_twice_answers_clearly(inbox, client_for, conversation):
 
 
 def test_mark_done_never_hides_a_staff_reply(inbox, conversation):
-    services.staff_reply(conversation=conversation, author=inbox.manager, body="Answer")
-    services.conversation_mark_done(conversation=conversation)
+    staff_reply(conversation=conversation, author=inbox.manager, body="Answer")
+    conversation_mark_done(conversation=conversation)
     assert conversation.messages.get(kind=MessageKind.STAFF).emoji == ""
 
 
@@ -214,8 +216,8 @@ def test_change_qualifying_code_and_status(inbox, client_for, conversation):
 
 
 def test_delete_the_conversation_deletes_all_its_messages(inbox, client_for, conversation):
-    services.staff_reply(conversation=conversation, author=inbox.manager, body="x")
-    services.comment_add(conversation=conversation, author=inbox.manager, body="y")
+    staff_reply(conversation=conversation, author=inbox.manager, body="x")
+    comment_add(conversation=conversation, author=inbox.manager, body="y")
     client = client_for(inbox.owner)
     detail = client.get(inbox.url("detail", conversation_id=conversation.pk)).content.decode()
     assert "deleted permanently" in detail

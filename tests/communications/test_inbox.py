@@ -4,9 +4,11 @@ import re
 
 import pytest
 
-from communications import services
 from communications.models import Conversation, ConversationType, Message
 from communications.selectors import inbox_page, tab_counts, visible_conversations
+from communications.services.comments import comment_add
+from communications.services.conversations import reseller_reply, staff_reply
+from communications.services.marks import conversation_mark_done, message_set_emoji
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import ResellerFactory
 from tests.communications.conftest import start
@@ -42,7 +44,7 @@ def one_of_each(inbox):
     for kind in ConversationType.values:
         unmarked[kind] = start(inbox.partnership, kind=kind, body=f"new {kind}")
         marked[kind] = start(inbox.partnership, kind=kind, body=f"done {kind}")
-        services.conversation_mark_done(conversation=marked[kind])
+        conversation_mark_done(conversation=marked[kind])
     return unmarked, marked
 
 
@@ -90,8 +92,8 @@ def test_marking_moves_a_conversation_from_new_leads_to_marked(inbox, client_for
 
 def test_a_reseller_reply_brings_a_marked_conversation_back(inbox):
     conversation = start(inbox.partnership)
-    services.conversation_mark_done(conversation=conversation)
-    services.reseller_reply(conversation=conversation, author=inbox.reseller_user, body="And?")
+    conversation_mark_done(conversation=conversation)
+    reseller_reply(conversation=conversation, author=inbox.reseller_user, body="And?")
     conversation.refresh_from_db()
     assert conversation.mark == ""
 
@@ -99,10 +101,10 @@ def test_a_reseller_reply_brings_a_marked_conversation_back(inbox):
 def test_an_emoji_on_any_message_marks_the_conversation(inbox):
     conversation = start(inbox.partnership)
     message = conversation.messages.get()
-    services.message_set_emoji(message=message, emoji="🔥")
+    message_set_emoji(message=message, emoji="🔥")
     conversation.refresh_from_db()
     assert conversation.mark == "🔥"
-    services.message_set_emoji(message=message, emoji="")
+    message_set_emoji(message=message, emoji="")
     conversation.refresh_from_db()
     assert conversation.mark == ""
 
@@ -156,8 +158,8 @@ def test_the_inbox_has_a_query_budget_independent_of_its_size(
     for n in range(30):
         partnership = PartnershipFactory(manufacturer=inbox.tenant)
         conversation = start(partnership, body=f"hello {n}")
-        services.staff_reply(conversation=conversation, author=inbox.manager, body="hi")
-        services.comment_add(conversation=conversation, author=inbox.manager, body="note")
+        staff_reply(conversation=conversation, author=inbox.manager, body="hi")
+        comment_add(conversation=conversation, author=inbox.manager, body="note")
     client = client_for(inbox.manager)
     client.get(inbox.url("inbox"))  # warm caches (content types, sessions)
 

@@ -10,11 +10,12 @@ from dataclasses import dataclass
 
 import pytest
 
-from communications import services
+from catalog.models import Qualification
+from channel.models import QualifyingStatus
 from communications.models import Message
-from qualifications.models import Qualification, QualificationGrant
+from communications.services.qualifying import conversation_qualify
+from qualifications.models import QualificationGrant
 from qualifications.services import qualification_grant, qualification_update
-from resellers.models import QualifyingStatus
 from tests.communications.conftest import start
 from tests.qualifications.factories import QualificationFactory
 
@@ -76,7 +77,7 @@ def test_qualify_grants_the_default_code_and_nothing_else(inbox, codes, client_f
 
 def test_the_qualify_service_picks_this_tenants_default(inbox, codes, conversation):
     """Without a request's tenant scope too (the assistant, a task): the tenant's own default."""
-    summary = services.conversation_qualify(conversation=conversation, user=inbox.manager)
+    summary = conversation_qualify(conversation=conversation, user=inbox.manager)
     assert summary == "granted PARTNER, set the status to qualified"
     assert held(inbox.partnership) == {"PARTNER"}
     assert held(inbox.foreign_partnership) == set()

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 import pytest
 
 from accounts.models import Manufacturer, Role, User
-from communications import services
+from channel.models import Partnership
 from communications.models import Conversation, ConversationType
+from communications.services.conversations import conversation_start, reseller_reply
 from notifications.models import Notification
 from qualifications.services import qualification_request_create
-from resellers.models import Partnership
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import MembershipFactory, ResellerFactory, ResellerUserFactory
 from tests.qualifications.factories import QualificationFactory
@@ -78,7 +78,7 @@ def notified() -> set[int]:
 
 
 def start(people: People) -> Conversation:
-    return services.conversation_start(
+    return conversation_start(
         partnership=people.customer_a,
         kind=ConversationType.GENERAL,
         subject="",
@@ -95,7 +95,7 @@ def test_a_new_conversation_notifies_staff_and_only_that_customers_rep(people):
 def test_a_reply_notifies_staff_and_only_that_customers_rep(people):
     conversation = start(people)
     notified()
-    services.reseller_reply(conversation=conversation, author=people.writer, body="Any news?")
+    reseller_reply(conversation=conversation, author=people.writer, body="Any news?")
     assert notified() == {people.owner.pk, people.manager.pk, people.rep_a.pk}
 
 
@@ -122,7 +122,7 @@ def test_the_recipients_follow_the_portfolio(people):
 
 
 def test_the_same_resellers_message_to_the_other_manufacturer_stays_there(people):
-    services.conversation_start(
+    conversation_start(
         partnership=people.elsewhere,
         kind=ConversationType.GENERAL,
         subject="",

@@ -2,8 +2,10 @@
 
 import pytest
 
-from communications import services
 from communications.models import Conversation, ConversationType, MessageKind
+from communications.services.comments import comment_add
+from communications.services.conversations import staff_reply
+from communications.services.marks import conversation_mark_done, message_set_emoji
 from tests.accounts.factories import ResellerUserFactory
 from tests.communications.conftest import start
 from tests.resellers.factories import PartnershipFactory
@@ -54,7 +56,7 @@ def test_double_submission_starts_one_conversation(inbox, client_for):
 
 def test_reply_makes_it_a_new_lead_again(inbox, client_for):
     conversation = start(inbox.partnership, author=inbox.reseller_user)
-    services.conversation_mark_done(conversation=conversation)
+    conversation_mark_done(conversation=conversation)
     client = client_for(inbox.reseller_user)
     url = inbox.reseller_url("detail", conversation_id=conversation.pk)
     response = client.post(url, {"body": "Any news?"})
@@ -67,12 +69,12 @@ def test_reply_makes_it_a_new_lead_again(inbox, client_for):
 
 def test_the_reseller_never_sees_comments_marks_or_marked_staff_messages(inbox, client_for):
     conversation = start(inbox.partnership, body="Question from the reseller")
-    services.staff_reply(conversation=conversation, author=inbox.manager, body="VISIBLE ANSWER")
-    services.staff_reply(
+    staff_reply(conversation=conversation, author=inbox.manager, body="VISIBLE ANSWER")
+    staff_reply(
         conversation=conversation, author=inbox.manager, body="INTERNAL DONE NOTE", emoji="👍"
     )
-    services.comment_add(conversation=conversation, author=inbox.manager, body="SECRET COMMENT")
-    services.message_set_emoji(message=conversation.messages.first(), emoji="🔥")
+    comment_add(conversation=conversation, author=inbox.manager, body="SECRET COMMENT")
+    message_set_emoji(message=conversation.messages.first(), emoji="🔥")
 
     client = client_for(inbox.reseller_user)
     html = client.get(
@@ -90,7 +92,7 @@ def test_the_reseller_never_sees_comments_marks_or_marked_staff_messages(inbox, 
 
     # removing the emoji sends it after all
     staff = conversation.messages.get(body="INTERNAL DONE NOTE")
-    services.message_set_emoji(message=staff, emoji="")
+    message_set_emoji(message=staff, emoji="")
     html = client.get(
         inbox.reseller_url("detail", conversation_id=conversation.pk)
     ).content.decode()
@@ -130,7 +132,7 @@ def test_a_reseller_sees_only_their_own_conversations(inbox, client_for):
 def test_list_query_budget(inbox, client_for, django_assert_max_num_queries):
     for n in range(15):
         conversation = start(inbox.partnership, body=f"n{n}")
-        services.staff_reply(conversation=conversation, author=inbox.manager, body="a")
+        staff_reply(conversation=conversation, author=inbox.manager, body="a")
     client = client_for(inbox.reseller_user)
     client.get(inbox.reseller_url("list"))
     with django_assert_max_num_queries(12):

@@ -10,7 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Manufacturer, Reseller, Role
-from communications import services as communications
+from communications.services.conversations import conversation_start
 from core.http import safe_next
 from notifications.models import Notification, NotificationKind
 from notifications.services import notify
@@ -130,8 +130,10 @@ def test_a_candidate_is_checked_instead_of_next():
 
 
 def test_the_prefixes_are_where_the_url_conf_puts_the_portals():
-    inbox = reverse("communications:inbox", kwargs={"manufacturer_slug": ACME.slug})
-    dashboard = reverse("reseller:dashboard", kwargs={"reseller_public_id": RESELLER.public_id})
+    inbox = reverse("communications_manufacturer:inbox", kwargs={"manufacturer_slug": ACME.slug})
+    dashboard = reverse(
+        "accounts_reseller:dashboard", kwargs={"reseller_public_id": RESELLER.public_id}
+    )
     assert inbox.startswith(ACME.portal_path_prefix)
     assert dashboard == RESELLER.portal_path_prefix
 
@@ -153,7 +155,7 @@ def _url(name: str, **kwargs) -> str:
 @pytest.fixture
 def conversation(partnership):
     author = ResellerUserFactory(reseller=partnership.reseller).user
-    return communications.conversation_start(
+    return conversation_start(
         partnership=partnership, kind="general", subject="", body="In stock?", author=author
     )
 
@@ -161,12 +163,12 @@ def conversation(partnership):
 @pytest.mark.parametrize("foreign", LEAVES)
 def test_communications_action_ignores_a_foreign_next(client_for, manager, conversation, foreign):
     client = client_for(manager)
-    url = _url("communications:comment", conversation_id=conversation.pk)
-    detail = _url("communications:detail", conversation_id=conversation.pk)
+    url = _url("communications_manufacturer:comment", conversation_id=conversation.pk)
+    detail = _url("communications_manufacturer:detail", conversation_id=conversation.pk)
     response = client.post(url, {"body": "called them", "next": foreign})
     assert response.status_code == 302
     assert response["Location"] == detail
-    inbox = _url("communications:inbox") + "?tab=done"
+    inbox = _url("communications_manufacturer:inbox") + "?tab=done"
     response = client.post(url, {"body": "again", "next": inbox})
     assert response["Location"] == inbox
 
@@ -176,7 +178,7 @@ def test_communications_card_does_not_echo_a_foreign_next(
     client_for, manager, conversation, foreign
 ):
     response = client_for(manager).post(
-        _url("communications:mark_done", conversation_id=conversation.pk),
+        _url("communications_manufacturer:mark_done", conversation_id=conversation.pk),
         {"view": "card", "next": foreign},
         headers=HTMX,
     )
@@ -189,10 +191,11 @@ def test_communications_card_does_not_echo_a_foreign_next(
 @pytest.mark.parametrize("foreign", LEAVES)
 def test_communications_delete_ignores_a_foreign_next(client_for, owner, conversation, foreign):
     response = client_for(owner).post(
-        _url("communications:delete", conversation_id=conversation.pk), {"next": foreign}
+        _url("communications_manufacturer:delete", conversation_id=conversation.pk),
+        {"next": foreign},
     )
     assert response.status_code == 302
-    assert response["Location"] == _url("communications:inbox")
+    assert response["Location"] == _url("communications_manufacturer:inbox")
 
 
 @pytest.mark.parametrize("foreign", LEAVES)
@@ -200,12 +203,12 @@ def test_salesreps_assignment_ignores_a_foreign_next(
     client_for, manager, seller, partnership, foreign
 ):
     client = client_for(manager)
-    url = _url("salesreps:assign", partnership_id=partnership.pk)
-    history = _url("salesreps:history", partnership_id=partnership.pk)
+    url = _url("salesreps_manufacturer:assign", partnership_id=partnership.pk)
+    history = _url("salesreps_manufacturer:history", partnership_id=partnership.pk)
     response = client.post(url, {"rep": seller.pk, "next": foreign})
     assert response.status_code == 302
     assert response["Location"] == history
-    coverage = _url("salesreps:coverage")
+    coverage = _url("salesreps_manufacturer:coverage")
     response = client.post(url, {"rep": seller.pk, "next": coverage})
     assert response["Location"] == coverage
 
@@ -215,7 +218,7 @@ def test_salesreps_panel_does_not_echo_a_foreign_next(
     client_for, manager, seller, partnership, foreign
 ):
     response = client_for(manager).post(
-        _url("salesreps:assign", partnership_id=partnership.pk),
+        _url("salesreps_manufacturer:assign", partnership_id=partnership.pk),
         {"rep": seller.pk, "next": foreign},
         headers=HTMX,
     )
@@ -228,11 +231,13 @@ def test_qualifications_section_ignores_a_foreign_next(client_for, manager, part
     QualificationFactory(manufacturer=partnership.manufacturer, code="PRO-AV")
     public_id = partnership.reseller.public_id
     client = client_for(manager)
-    url = _url("qualifications:grant", public_id=public_id)
+    url = _url("qualifications_manufacturer:grant", public_id=public_id)
     response = client.post(url, {"code": "PRO-AV", "next": foreign})
     assert response.status_code == 302
-    assert response["Location"] == _url("qualifications:partnership", public_id=public_id)
-    profile = _url("resellers:profile", public_id=public_id)
+    assert response["Location"] == _url(
+        "qualifications_manufacturer:partnership", public_id=public_id
+    )
+    profile = _url("resellers_manufacturer:profile", public_id=public_id)
     response = client.post(url, {"code": "PRO-AV", "next": profile})  # refused: already held
     assert response["Location"] == profile
 
@@ -244,11 +249,11 @@ def test_qualification_requests_ignore_a_foreign_next(client_for, manager, partn
         partnership=partnership, qualification=code, requested_by=None
     )
     client = client_for(manager)
-    url = _url("qualifications:request_decline", request_id=asked.pk)
+    url = _url("qualifications_manufacturer:request_decline", request_id=asked.pk)
     response = client.post(url, {"reason": "", "next": foreign})  # refused: no reason
     assert response.status_code == 302
-    assert response["Location"] == _url("qualifications:requests")
-    all_tab = _url("qualifications:requests") + "?status=all"
+    assert response["Location"] == _url("qualifications_manufacturer:requests")
+    all_tab = _url("qualifications_manufacturer:requests") + "?status=all"
     assert client.post(url, {"reason": "", "next": all_tab})["Location"] == all_tab
 
 
@@ -265,9 +270,9 @@ def test_notifications_open_ignores_a_foreign_link(client_for, manager, manufact
     )
     note = Notification.objects.get(user=manager)
     client = client_for(manager)
-    response = client.post(reverse("notifications:read", args=[note.pk]), {"open": "1"})
+    response = client.post(reverse("notifications_public:read", args=[note.pk]), {"open": "1"})
     assert response.status_code == 302
-    assert response["Location"] == reverse("notifications:list")
+    assert response["Location"] == reverse("notifications_public:list")
 
 
 def test_notifications_open_follows_a_link_to_any_of_the_users_portals(
@@ -284,5 +289,5 @@ def test_notifications_open_follows_a_link_to_any_of_the_users_portals(
         )
     client = client_for(manager)
     for note in Notification.objects.filter(user=manager):
-        response = client.post(reverse("notifications:read", args=[note.pk]), {"open": "1"})
+        response = client.post(reverse("notifications_public:read", args=[note.pk]), {"open": "1"})
         assert response["Location"] == note.url

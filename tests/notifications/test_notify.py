@@ -12,7 +12,7 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from accounts.models import Role
-from communications import services as communications
+from communications.services.conversations import conversation_start, reseller_reply, staff_reply
 from notifications.models import (
     Notification,
     NotificationChannel,
@@ -58,7 +58,7 @@ def prefer(user, manufacturer, channel, kind=NotificationKind.MESSAGE_RECEIVED):
 
 
 def write(channel, body="Hello"):
-    return communications.conversation_start(
+    return conversation_start(
         partnership=channel["partnership"],
         kind="general",
         subject="",
@@ -80,7 +80,7 @@ def test_a_reseller_message_notifies_staff_and_the_customers_rep(channel):
 def test_staff_replies_notify_nobody(channel):
     conversation = write(channel)
     Notification.objects.all().delete()
-    communications.staff_reply(conversation=conversation, author=channel["owner"], body="Hi")
+    staff_reply(conversation=conversation, author=channel["owner"], body="Hi")
     assert not Notification.objects.exists()
 
 
@@ -124,12 +124,8 @@ def test_broker_down_then_restart_delivers_each_email_exactly_once(channel, monk
 
     monkeypatch.setattr(email_deliver_task, "delay", broker_down)
     conversation = write(channel, body="first")
-    communications.reseller_reply(
-        conversation=conversation, author=channel["reseller_user"], body="second"
-    )
-    communications.reseller_reply(
-        conversation=conversation, author=channel["reseller_user"], body="third"
-    )
+    reseller_reply(conversation=conversation, author=channel["reseller_user"], body="second")
+    reseller_reply(conversation=conversation, author=channel["reseller_user"], body="third")
     assert mail.outbox == [], "nothing was delivered while the broker was down"
     pending = OutboxEmail.objects.filter(status=OutboxStatus.PENDING)
     assert pending.count() == 9  # 3 messages x (owner, manager, rep)
@@ -200,9 +196,7 @@ def test_the_daily_digest_bundles_and_is_idempotent(channel):
     for other in ("manager", "rep"):
         prefer(channel[other], tenant, NotificationChannel.OFF)
     conversation = write(channel, body="one")
-    communications.reseller_reply(
-        conversation=conversation, author=channel["reseller_user"], body="two"
-    )
+    reseller_reply(conversation=conversation, author=channel["reseller_user"], body="two")
     assert mail.outbox == []
 
     assert notifications_digest_task.delay().get() == 1
@@ -234,7 +228,7 @@ def test_notify_is_the_shared_path(channel):
 def test_bell_shows_the_unread_count_in_one_query(channel, client_for):
     write(channel)
     client = client_for(channel["owner"])
-    response = client.get(reverse("notifications:list"))
+    response = client.get(reverse("notifications_public:list"))
     assert response.status_code == 200
     assert 'data-testid="unread-count">1<' in response.content.decode()
     from django.test import RequestFactory
@@ -255,16 +249,16 @@ def test_mark_read_and_mark_all_read(channel, client_for):
     client = client_for(channel["owner"])
     first, second = Notification.objects.filter(user=channel["owner"])
     response = client.post(
-        reverse("notifications:read", args=[first.pk]), headers={"HX-Request": "true"}
+        reverse("notifications_public:read", args=[first.pk]), headers={"HX-Request": "true"}
     )
     assert response.status_code == 200
     first.refresh_from_db()
     assert first.is_read
-    response = client.post(reverse("notifications:read", args=[second.pk]), {"open": "1"})
+    response = client.post(reverse("notifications_public:read", args=[second.pk]), {"open": "1"})
     assert response.status_code == 302
     assert response["Location"] == second.url
     write(channel, body="third")
-    client.post(reverse("notifications:read_all"))
+    client.post(reverse("notifications_public:read_all"))
     assert not Notification.objects.filter(user=channel["owner"], read_at__isnull=True).exists()
     assert Notification.objects.filter(user=channel["manager"], read_at__isnull=True).count() == 3
 
@@ -273,13 +267,13 @@ def test_someone_elses_notification_is_404(channel, client_for):
     write(channel)
     theirs = Notification.objects.filter(user=channel["manager"]).first()
     client = client_for(channel["owner"])
-    assert client.post(reverse("notifications:read", args=[theirs.pk])).status_code == 404
+    assert client.post(reverse("notifications_public:read", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert not theirs.is_read
-    html = client.get(reverse("notifications:list")).content.decode()
+    html = client.get(reverse("notifications_public:list")).content.decode()
     assert f'id="notification-{theirs.pk}"' not in html
 
 
 def test_anonymous_is_sent_to_login(client):
-    response = client.get(reverse("notifications:list"))
+    response = client.get(reverse("notifications_public:list"))
     assert response.status_code == 302

@@ -7,7 +7,9 @@ from notifications.selectors import preference_choices
 
 
 def url(manufacturer):
-    return reverse("notifications:preferences", kwargs={"manufacturer_slug": manufacturer.slug})
+    return reverse(
+        "notifications_public:preferences", kwargs={"manufacturer_slug": manufacturer.slug}
+    )
 
 
 def test_defaults_are_shown_and_a_choice_is_saved(manufacturer, manager, client_for):
@@ -42,6 +44,6 @@ def test_another_manufacturer_is_404(manufacturer, other_manufacturer, manager, 
 
 
 def test_index_redirects_to_the_first_membership(manufacturer, manager, client_for):
-    response = client_for(manager).get(reverse("notifications:preferences_index"))
+    response = client_for(manager).get(reverse("notifications_public:preferences_index"))
     assert response.status_code == 302
     assert response["Location"] == url(manufacturer)

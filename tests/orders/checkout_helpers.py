@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from accounts.models import Manufacturer, Reseller, User
 from catalog.models import Product
-from orders.checkout import cart_add_line, cart_get_or_create, cart_set_end_customer
+from channel.models import EndCustomer, Partnership
 from orders.models import Cart
-from resellers.models import EndCustomer, Partnership
+from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_end_customer
 from resellers.services import end_customer_create
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory

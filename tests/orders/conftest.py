@@ -2,7 +2,7 @@ from decimal import Decimal
 
 import pytest
 
-from resellers.models import PartnershipStatus
+from channel.models import PartnershipStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory
 from tests.orders.factories import make_end_customer

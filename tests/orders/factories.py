@@ -6,7 +6,6 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from orders.checkout import hash_token
 from orders.models import (
     Cart,
     CartLine,
@@ -14,6 +13,7 @@ from orders.models import (
     Order,
     OrderLine,
     OrderNote,
+    OrderNumberCounter,
     OrderReturn,
     OrderReturnLine,
     OrderStatus,
@@ -22,9 +22,10 @@ from orders.models import (
     PaymentLink,
     PaymentStatus,
 )
-from orders.services import LineRequest, order_create
+from orders.selectors.payment_links import hash_token
+from orders.services.orders import LineRequest, order_create
 from resellers.services import end_customer_create
-from tests.accounts.factories import MembershipFactory, ResellerUserFactory
+from tests.accounts.factories import ManufacturerFactory, MembershipFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoped_factories import ScopedModelFactory
@@ -116,6 +117,16 @@ class OrderFactory(factory.Factory):
             lines=[LineRequest(product_id=product.pk, quantity=quantity)], status=initial, **kwargs
         )
         return order if status == initial else force_status(order, status)
+
+
+class OrderNumberCounterFactory(ScopedModelFactory):
+    """A tenant's counter before its first order (that order would create one itself)."""
+
+    class Meta:
+        model = OrderNumberCounter
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    last_number = 0
 
 
 class OrderLineFactory(ScopedModelFactory):

@@ -10,12 +10,19 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.services import product_set_active
+from channel.models import Partnership, PartnershipStatus
 from notifications.models import OutboxEmail
-from orders import checkout
-from orders.checkout import CheckoutRefused, hash_token
 from orders.models import CartLine, Order, OrderStatus, PaymentLink
-from orders.services import OrderRefused
-from resellers.models import Partnership, PartnershipStatus
+from orders.selectors.carts import cart_find, cart_priced
+from orders.selectors.payment_links import hash_token
+from orders.services.carts import (
+    CheckoutRefused,
+    cart_add_line,
+    cart_get_or_create,
+    cart_set_end_customer,
+)
+from orders.services.orders import OrderRefused
+from orders.services.payment_links import checkout_with_payment_link
 from resellers.services import end_customer_create
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory
@@ -37,7 +44,7 @@ def client(client_for, channel):
 
 def url(channel, name="cart", **kwargs):
     return reverse(
-        f"reseller_cart:{name}",
+        f"orders_reseller:{name}",
         kwargs={
             "reseller_public_id": channel.reseller.public_id,
             "manufacturer_slug": channel.manufacturer.slug,
@@ -47,7 +54,7 @@ def url(channel, name="cart", **kwargs):
 
 
 def cart_lines(channel):
-    cart = checkout.cart_find(partnership=channel.partnership, user=channel.user)
+    cart = cart_find(partnership=channel.partnership, user=channel.user)
     return {} if cart is None else {l.product_id: l.quantity for l in cart.lines.all()}  # noqa: E741
 
 
@@ -57,7 +64,7 @@ def cart_lines(channel):
 def test_cart_prices_come_from_catalog_and_partnership(channel):
     cart = filled_cart(channel)  # 2 × 100.00 and 3 × 19.99, 10 % discount
 
-    summary = checkout.cart_priced(cart=cart, partnership=channel.partnership)
+    summary = cart_priced(cart=cart, partnership=channel.partnership)
 
     assert [line.unit_price for line in summary.lines] == [Decimal("90.00"), Decimal("17.99")]
     assert summary.subtotal == Decimal("259.97")
@@ -84,7 +91,7 @@ def test_cart_page_query_budget(client, channel, django_assert_max_num_queries):
     cart = filled_cart(channel)
     for n in range(25):
         product = ProductFactory(manufacturer=channel.manufacturer, name=f"Extra {n}")
-        checkout.cart_add_line(cart=cart, product_id=product.pk, quantity=1)
+        cart_add_line(cart=cart, product_id=product.pk, quantity=1)
     for n in range(30):
         end_customer_create(reseller=channel.reseller, name=f"C{n}", email=f"c{n}@example.com")
     with django_assert_max_num_queries(18):
@@ -96,28 +103,28 @@ def test_cart_page_query_budget(client, channel, django_assert_max_num_queries):
 
 
 def test_choose_customer(client, channel):
-    response = client.post(url(channel, "customer"), {"end_customer": channel.customer.pk})
+    response = client.post(url(channel, "cart_customer"), {"end_customer": channel.customer.pk})
     assert response.status_code == 302
-    cart = checkout.cart_find(partnership=channel.partnership, user=channel.user)
+    cart = cart_find(partnership=channel.partnership, user=channel.user)
     assert cart.end_customer == channel.customer
 
 
 def test_customer_of_another_reseller_is_refused(client, channel):
     foreign = end_customer_create(reseller=ResellerFactory(), name="F", email="f@example.com")
 
-    response = client.post(url(channel, "customer"), {"end_customer": foreign.pk})
+    response = client.post(url(channel, "cart_customer"), {"end_customer": foreign.pk})
 
     assert response.status_code == 200
     assert response.context["customer_form"].errors["end_customer"]
-    cart = checkout.cart_find(partnership=channel.partnership, user=channel.user)
+    cart = cart_find(partnership=channel.partnership, user=channel.user)
     assert cart is None or cart.end_customer is None
 
 
 def test_service_refuses_a_foreign_customer(channel):
-    cart = checkout.cart_get_or_create(partnership=channel.partnership, user=channel.user)
+    cart = cart_get_or_create(partnership=channel.partnership, user=channel.user)
     foreign = end_customer_create(reseller=ResellerFactory(), name="F", email="f@example.com")
     with pytest.raises(CheckoutRefused):
-        checkout.cart_set_end_customer(cart=cart, end_customer=foreign)
+        cart_set_end_customer(cart=cart, end_customer=foreign)
 
 
 # --- lines ----------------------------------------------------------------------------------
@@ -125,15 +132,15 @@ def test_service_refuses_a_foreign_customer(channel):
 
 def test_add_product_twice_adds_up(client, channel):
     product = channel.products[0]
-    client.post(url(channel, "add"), {"product": product.pk, "quantity": 2})
-    client.post(url(channel, "add"), {"product": product.pk, "quantity": 3, "price": "0.01"})
+    client.post(url(channel, "cart_add"), {"product": product.pk, "quantity": 2})
+    client.post(url(channel, "cart_add"), {"product": product.pk, "quantity": 3, "price": "0.01"})
     assert cart_lines(channel) == {product.pk: 5}
 
 
 @pytest.mark.parametrize("quantity", ["0", "-1", "abc", "100000"])
 def test_add_with_a_bad_quantity_is_a_form_error(client, channel, quantity):
     response = client.post(
-        url(channel, "add"), {"product": channel.products[0].pk, "quantity": quantity}
+        url(channel, "cart_add"), {"product": channel.products[0].pk, "quantity": quantity}
     )
     assert response.status_code == 200
     assert response.context["add_form"].errors["quantity"]
@@ -146,12 +153,12 @@ def test_products_that_are_not_orderable_cannot_be_added(client, channel, other_
     foreign = ProductFactory(manufacturer=other_manufacturer)
 
     for product in (inactive, foreign):
-        response = client.post(url(channel, "add"), {"product": product.pk, "quantity": 1})
+        response = client.post(url(channel, "cart_add"), {"product": product.pk, "quantity": 1})
         assert response.status_code == 200
         assert response.context["add_form"].errors
-    cart = checkout.cart_get_or_create(partnership=channel.partnership, user=channel.user)
+    cart = cart_get_or_create(partnership=channel.partnership, user=channel.user)
     with pytest.raises(CheckoutRefused):
-        checkout.cart_add_line(cart=cart, product_id=foreign.pk, quantity=1)
+        cart_add_line(cart=cart, product_id=foreign.pk, quantity=1)
     assert cart_lines(channel) == {}
 
 
@@ -159,13 +166,13 @@ def test_update_quantities_and_remove(client, channel):
     filled_cart(channel)
     aria, bolero = channel.products
 
-    client.post(url(channel, "update"), {f"qty_{aria.pk}": "7", f"qty_{bolero.pk}": "3"})
+    client.post(url(channel, "cart_update"), {f"qty_{aria.pk}": "7", f"qty_{bolero.pk}": "3"})
     assert cart_lines(channel) == {aria.pk: 7, bolero.pk: 3}
 
-    client.post(url(channel, "update"), {f"qty_{aria.pk}": "0", f"qty_{bolero.pk}": "3"})
+    client.post(url(channel, "cart_update"), {f"qty_{aria.pk}": "0", f"qty_{bolero.pk}": "3"})
     assert cart_lines(channel) == {bolero.pk: 3}
 
-    client.post(url(channel, "update"), {"remove": str(bolero.pk)})
+    client.post(url(channel, "cart_update"), {"remove": str(bolero.pk)})
     assert cart_lines(channel) == {}
 
 
@@ -174,7 +181,7 @@ def test_update_with_bad_quantities_changes_nothing(client, channel):
     aria, bolero = channel.products
     for bad in ("-3", "lots", "100000"):
         response = client.post(
-            url(channel, "update"), {f"qty_{aria.pk}": "5", f"qty_{bolero.pk}": bad}
+            url(channel, "cart_update"), {f"qty_{aria.pk}": "5", f"qty_{bolero.pk}": bad}
         )
         assert response.status_code == 302
     assert cart_lines(channel) == {aria.pk: 2, bolero.pk: 3}
@@ -182,7 +189,7 @@ def test_update_with_bad_quantities_changes_nothing(client, channel):
 
 def test_clear(client, channel):
     filled_cart(channel)
-    response = client.post(url(channel, "clear"))
+    response = client.post(url(channel, "cart_clear"))
     assert response.status_code == 302
     assert cart_lines(channel) == {}
 
@@ -197,7 +204,7 @@ def test_checkout_creates_order_link_and_email_after_commit(
     before = timezone.now()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        result = checkout.checkout_with_payment_link(
+        result = checkout_with_payment_link(
             cart=cart, recipient="jane@example.com", created_by=channel.user, pay_url=pay_url
         )
         # Written to the outbox in the transaction, not sent before the commit.
@@ -232,19 +239,19 @@ def test_checkout_page_flow(client, channel, django_capture_on_commit_callbacks)
 
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            url(channel, "checkout"),
+            url(channel, "cart_checkout"),
             {"payment_method": "payment_link", "recipient": "accounts@doe.example"},
         )
 
     order = Order.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == url(channel, "sent", order_id=order.pk)
+    assert response["Location"] == url(channel, "cart_sent", order_id=order.pk)
     sent = client.get(response["Location"])
     assert order.number in sent.content.decode()
     assert "accounts@doe.example" in sent.content.decode()
     assert mail.outbox[0].to == ["accounts@doe.example"]
     token = PAY_URL_RE.search(mail.outbox[0].body).group(1)
-    assert Client().get(reverse("pay:pay", kwargs={"token": token})).status_code == 200
+    assert Client().get(reverse("orders_public:pay", kwargs={"token": token})).status_code == 200
 
 
 def nothing_was_created():
@@ -254,12 +261,13 @@ def nothing_was_created():
 
 
 def test_checkout_of_an_empty_cart_is_refused(client, channel):
-    checkout.cart_set_end_customer(
-        cart=checkout.cart_get_or_create(partnership=channel.partnership, user=channel.user),
+    cart_set_end_customer(
+        cart=cart_get_or_create(partnership=channel.partnership, user=channel.user),
         end_customer=channel.customer,
     )
     response = client.post(
-        url(channel, "checkout"), {"payment_method": "payment_link", "recipient": "j@example.com"}
+        url(channel, "cart_checkout"),
+        {"payment_method": "payment_link", "recipient": "j@example.com"},
     )
     assert response.status_code == 200
     assert "The cart is empty" in response.content.decode()
@@ -268,9 +276,9 @@ def test_checkout_of_an_empty_cart_is_refused(client, channel):
 
 def test_checkout_without_customer_is_refused(channel):
     cart = filled_cart(channel)
-    checkout.cart_set_end_customer(cart=cart, end_customer=None)
+    cart_set_end_customer(cart=cart, end_customer=None)
     with pytest.raises(CheckoutRefused):
-        checkout.checkout_with_payment_link(
+        checkout_with_payment_link(
             cart=cart, recipient="j@example.com", created_by=channel.user, pay_url=pay_url
         )
     assert nothing_was_created()
@@ -282,7 +290,7 @@ def test_checkout_with_a_foreign_customer_is_refused(channel):
     foreign = end_customer_create(reseller=ResellerFactory(), name="F", email="f@example.com")
     type(cart).objects.filter(pk=cart.pk).update(end_customer=foreign)  # a stale/tampered row
     with pytest.raises(CheckoutRefused):
-        checkout.checkout_with_payment_link(
+        checkout_with_payment_link(
             cart=cart, recipient="f@example.com", created_by=channel.user, pay_url=pay_url
         )
     assert nothing_was_created()
@@ -293,7 +301,8 @@ def test_checkout_needs_an_active_partnership(client, channel):
     Partnership.objects.filter(pk=channel.partnership.pk).update(status=PartnershipStatus.SUSPENDED)
     page = client.get(url(channel)).content.decode()
     response = client.post(
-        url(channel, "checkout"), {"payment_method": "payment_link", "recipient": "j@example.com"}
+        url(channel, "cart_checkout"),
+        {"payment_method": "payment_link", "recipient": "j@example.com"},
     )
     assert "you cannot place orders" in page
     assert response.status_code == 200
@@ -304,7 +313,7 @@ def test_checkout_needs_an_active_partnership(client, channel):
 def test_checkout_with_a_bad_recipient_or_method_is_a_form_error(client, channel):
     filled_cart(channel)
     response = client.post(
-        url(channel, "checkout"), {"payment_method": "cash", "recipient": "nope"}
+        url(channel, "cart_checkout"), {"payment_method": "cash", "recipient": "nope"}
     )
     assert response.status_code == 200
     assert set(response.context["checkout_form"].errors) == {"payment_method", "recipient"}
@@ -314,10 +323,10 @@ def test_checkout_with_a_bad_recipient_or_method_is_a_form_error(client, channel
 def test_a_product_hidden_since_it_was_added_blocks_checkout(channel):
     cart = filled_cart(channel)
     product_set_active(product=channel.products[0], is_active=False)
-    summary = checkout.cart_priced(cart=cart, partnership=channel.partnership)
+    summary = cart_priced(cart=cart, partnership=channel.partnership)
     assert summary.has_unavailable
     with pytest.raises(OrderRefused):
-        checkout.checkout_with_payment_link(
+        checkout_with_payment_link(
             cart=cart, recipient="j@example.com", created_by=channel.user, pay_url=pay_url
         )
     assert nothing_was_created()
@@ -329,14 +338,14 @@ def test_a_product_hidden_since_it_was_added_blocks_checkout(channel):
 
 def test_sent_page_of_another_partnerships_order_is_404(client_for, channel, manufacturer):
     cart = filled_cart(channel)
-    result = checkout.checkout_with_payment_link(
+    result = checkout_with_payment_link(
         cart=cart, recipient="j@example.com", created_by=channel.user, pay_url=pay_url
     )
     other = ResellerFactory()
     PartnershipFactory(manufacturer=manufacturer, reseller=other)
     other_user = ResellerUserFactory(reseller=other).user
     other_url = reverse(
-        "reseller_cart:sent",
+        "orders_reseller:cart_sent",
         kwargs={
             "reseller_public_id": other.public_id,
             "manufacturer_slug": manufacturer.slug,
@@ -345,10 +354,12 @@ def test_sent_page_of_another_partnerships_order_is_404(client_for, channel, man
     )
     assert client_for(other_user).get(other_url).status_code == 404
     assert (
-        client_for(other_user).get(url(channel, "sent", order_id=result.order.pk)).status_code
+        client_for(other_user).get(url(channel, "cart_sent", order_id=result.order.pk)).status_code
         == 404
     )
-    assert client_for(channel.user).get(url(channel, "sent", order_id=999999)).status_code == 404
+    assert (
+        client_for(channel.user).get(url(channel, "cart_sent", order_id=999999)).status_code == 404
+    )
 
 
 def test_another_reseller_cannot_use_the_cart(client_for, channel):
@@ -358,7 +369,7 @@ def test_another_reseller_cannot_use_the_cart(client_for, channel):
     stranger = client_for(other_user)
     assert stranger.get(url(channel)).status_code == 404
     response = stranger.post(
-        url(channel, "add"), {"product": channel.products[0].pk, "quantity": 1}
+        url(channel, "cart_add"), {"product": channel.products[0].pk, "quantity": 1}
     )
     assert response.status_code == 404
     assert cart_lines(channel) == {}

@@ -9,9 +9,9 @@ import pytest
 from django.utils import timezone
 
 from accounts.models import Role
+from channel.models import Partnership, QualifyingStatus
 from orders.models import NoteSide, Order, OrderReturn, OrderStatus
-from orders.services import order_note_add
-from resellers.models import Partnership, QualifyingStatus
+from orders.services.orders import order_note_add
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import ResellerUserFactory
 from tests.orders.factories import force_status, make_order

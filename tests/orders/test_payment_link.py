@@ -10,8 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from orders import checkout, workflow
-from orders.checkout import LinkState, PaymentDeclined, PaymentLinkInvalid, PaymentLinkUnavailable
+from orders import workflow
 from orders.models import Order, OrderStatus, OrderStatusChange, Payment, PaymentLink
 from orders.payments import (
     PaymentProvider,
@@ -19,7 +18,16 @@ from orders.payments import (
     TestPaymentProvider,
     get_payment_provider,
 )
-from orders.services import order_transition
+from orders.selectors.payment_links import (
+    LinkState,
+    PaymentLinkInvalid,
+    hash_token,
+    payment_link_resolve,
+    payment_link_state,
+)
+from orders.services.orders import order_transition
+from orders.services.payment_links import checkout_with_payment_link
+from orders.services.payments import PaymentDeclined, PaymentLinkUnavailable, payment_link_pay
 from tests.orders.checkout_helpers import PAY_URL_RE, filled_cart, make_channel, pay_url
 
 GOOD_CARD = {"card_number": "4242 4242 4242 4242", "cardholder": "Jane Doe"}
@@ -29,7 +37,7 @@ DECLINED_CARD = {"card_number": "4000 0000 0000 0002", "cardholder": "Jane Doe"}
 def send_link(manufacturer):
     """A channel, and an order awaiting payment with its link; returns (channel, order, token)."""
     channel = make_channel(manufacturer)
-    result = checkout.checkout_with_payment_link(
+    result = checkout_with_payment_link(
         cart=filled_cart(channel),
         recipient="jane@example.com",
         created_by=channel.user,
@@ -55,7 +63,7 @@ def token(sent):
 
 
 def pay_page(token):
-    return reverse("pay:pay", kwargs={"token": token})
+    return reverse("orders_public:pay", kwargs={"token": token})
 
 
 def tamper(token: str) -> str:
@@ -108,11 +116,11 @@ def test_a_configured_provider_is_used(settings, order, token):
     settings.PAYMENT_PROVIDER = "tests.orders.test_payment_link.RecordingProvider"
     RecordingProvider.calls = []
 
-    payment = checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+    payment = payment_link_pay(token=token, form_data=GOOD_CARD)
 
     assert RecordingProvider.calls == [(order.pk, order.total, order.currency)]
     assert (payment.provider, payment.provider_reference) == ("recording", "rec-1")
-    page = Client().get(reverse("pay:receipt", kwargs={"token": token})).content.decode()
+    page = Client().get(reverse("orders_public:receipt", kwargs={"token": token})).content.decode()
     assert "TEST MODE" not in page
 
 
@@ -123,13 +131,13 @@ def test_only_the_hash_of_the_token_is_stored(order, token):
     link = PaymentLink.objects.get(order=order)
     stored = {field.attname: getattr(link, field.attname) for field in link._meta.fields}
     assert token not in [str(value) for value in stored.values()]
-    assert link.token_hash == checkout.hash_token(token)
+    assert link.token_hash == hash_token(token)
 
 
 @pytest.mark.parametrize("make_bad", [tamper, lambda t: t[:20], lambda t: "", lambda t: "x" * 500])
 def test_a_tampered_token_resolves_to_nothing(order, token, make_bad):
     with pytest.raises(PaymentLinkInvalid):
-        checkout.payment_link_resolve(token=make_bad(token))
+        payment_link_resolve(token=make_bad(token))
 
 
 def test_a_tampered_token_is_a_not_valid_page(order, token):
@@ -163,7 +171,7 @@ def test_paying_places_the_order_once(order, token):
     response = client.post(pay_page(token), GOOD_CARD)
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("pay:receipt", kwargs={"token": token})
+    assert response["Location"] == reverse("orders_public:receipt", kwargs={"token": token})
     order.refresh_from_db()
     payment = Payment.objects.get(order=order)
     link = PaymentLink.objects.get(order=order)
@@ -192,15 +200,15 @@ def test_a_double_submit_gets_the_already_paid_page(order, token):
 
 
 def test_the_service_pays_once(order, token):
-    checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+    payment_link_pay(token=token, form_data=GOOD_CARD)
     with pytest.raises(PaymentLinkUnavailable) as error:
-        checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+        payment_link_pay(token=token, form_data=GOOD_CARD)
     assert error.value.state == LinkState.PAID
     assert Payment.objects.filter(order=order).count() == 1
 
 
 def test_a_used_link_explains_itself(order, token):
-    checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+    payment_link_pay(token=token, form_data=GOOD_CARD)
     response = Client().get(pay_page(token))
     assert response.status_code == 200
     assert "already been paid" in response.content.decode()
@@ -233,7 +241,7 @@ def test_a_declined_card_is_a_form_error_and_changes_nothing(order, token):
     assert "declined" in response.content.decode()
     assert_unpaid(order)
     with pytest.raises(PaymentDeclined):
-        checkout.payment_link_pay(token=token, form_data=DECLINED_CARD)
+        payment_link_pay(token=token, form_data=DECLINED_CARD)
     assert_unpaid(order)
 
 
@@ -265,16 +273,14 @@ def test_an_expired_link_explains_itself_and_cannot_pay(order, token):
     assert "ask" in page.content.decode().lower()
     assert_unpaid(order)
     with pytest.raises(PaymentLinkUnavailable) as error:
-        checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+        payment_link_pay(token=token, form_data=GOOD_CARD)
     assert error.value.state == LinkState.EXPIRED
 
 
 def test_a_link_is_valid_until_it_expires(order, token):
     link = PaymentLink.objects.get(order=order)
-    assert checkout.payment_link_state(link, now=link.expires_at - timedelta(seconds=1)) == (
-        LinkState.VALID
-    )
-    assert checkout.payment_link_state(link, now=link.expires_at) == LinkState.EXPIRED
+    assert payment_link_state(link, now=link.expires_at - timedelta(seconds=1)) == (LinkState.VALID)
+    assert payment_link_state(link, now=link.expires_at) == LinkState.EXPIRED
 
 
 def test_a_cancelled_order_cannot_be_paid(sent):
@@ -322,7 +328,7 @@ def test_two_concurrent_payments_charge_once(manufacturer):
     def pay():
         try:
             barrier.wait(timeout=10)
-            checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+            payment_link_pay(token=token, form_data=GOOD_CARD)
             outcomes.append("paid")
         except PaymentLinkUnavailable as error:
             outcomes.append(error.state)
@@ -345,7 +351,7 @@ def test_two_concurrent_payments_charge_once(manufacturer):
 
 def resend_url(channel, order):
     return reverse(
-        "reseller_orders:resend_link",
+        "orders_reseller:resend_link",
         kwargs={
             "reseller_public_id": channel.reseller.public_id,
             "manufacturer_slug": channel.manufacturer.slug,
@@ -380,7 +386,7 @@ def test_resending_sends_a_new_link_and_retires_the_old_one(
 
 def test_resending_for_a_paid_order_is_refused(sent, client_for):
     channel, order, token = sent
-    checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+    payment_link_pay(token=token, form_data=GOOD_CARD)
 
     response = client_for(channel.user).post(
         resend_url(channel, order), {"recipient": "ap@doe.example"}, follow=True
@@ -399,14 +405,14 @@ def test_resending_needs_a_valid_address(sent, client_for):
 
     assert "valid email" in response.text
     assert PaymentLink.objects.filter(order=order).count() == 1
-    assert checkout.payment_link_state(PaymentLink.objects.get(order=order)) == LinkState.VALID
+    assert payment_link_state(PaymentLink.objects.get(order=order)) == LinkState.VALID
 
 
 def test_only_the_orders_reseller_can_resend(sent, client, client_for, owner, other_manufacturer):
     channel, order, _token = sent
     stranger = make_channel(other_manufacturer)
     foreign = reverse(
-        "reseller_orders:resend_link",
+        "orders_reseller:resend_link",
         kwargs={
             "reseller_public_id": stranger.reseller.public_id,
             "manufacturer_slug": channel.manufacturer.slug,
@@ -427,11 +433,12 @@ def test_both_order_pages_show_the_customers_card_payment(sent, client_for, owne
     channel, order, token = sent
     reseller_page = detail_url(channel, order)
     staff_page = reverse(
-        "orders:detail", kwargs={"manufacturer_slug": channel.manufacturer.slug, "pk": order.pk}
+        "orders_manufacturer:detail",
+        kwargs={"manufacturer_slug": channel.manufacturer.slug, "pk": order.pk},
     )
     assert "Customer paid" not in client_for(channel.user).get(reseller_page).text
 
-    payment = checkout.payment_link_pay(token=token, form_data=GOOD_CARD)
+    payment = payment_link_pay(token=token, form_data=GOOD_CARD)
 
     for page in (client_for(channel.user).get(reseller_page), client_for(owner).get(staff_page)):
         assert "by card through the payment link" in page.text

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from orders.models import NoteSide, Order, OrderStatus
-from orders.services import order_note_add
+from orders.services.orders import order_note_add
 from tests.accounts.factories import ResellerUserFactory
 from tests.catalog.factories import ProductFactory
 from tests.orders.factories import force_status, make_order

@@ -5,14 +5,15 @@ from itertools import product as cartesian
 
 import pytest
 
+from channel.models import Partnership
 from orders import hooks
 from orders.models import NoteSide, Order, OrderLine, OrderNote, OrderReturn, OrderStatus
-from orders.selectors import (
+from orders.selectors.orders import (
     order_notes_for_manufacturer,
     order_notes_for_reseller,
     returned_quantities,
 )
-from orders.services import (
+from orders.services.orders import (
     LineRequest,
     OrderRefused,
     ReturnLineRequest,
@@ -22,7 +23,6 @@ from orders.services import (
     order_transition,
 )
 from orders.workflow import MANUFACTURER, RESELLER, SYSTEM
-from resellers.models import Partnership
 from tests.catalog.factories import ProductFactory
 from tests.orders.factories import force_status, make_order
 

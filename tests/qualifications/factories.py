@@ -3,15 +3,15 @@
 import factory
 from django.utils import timezone
 
+from catalog.models import Qualification
+from channel.models import QualifyingStatus
 from qualifications import services
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import QualifyingStatus
 from tests.accounts.factories import ManufacturerFactory, MembershipFactory, ResellerUserFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoped_factories import ScopedModelFactory

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 
 from accounts.models import Role
+from channel.models import QualifyingStatus
 from qualifications import services
-from resellers.models import QualifyingStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.csv_helpers import csv_rows
 from tests.qualifications.factories import QualificationFactory
@@ -19,7 +19,8 @@ CSV_BUDGET = 6
 
 def url(manufacturer, name: str, **kwargs) -> str:
     return reverse(
-        f"qualifications:{name}", kwargs={"manufacturer_slug": manufacturer.slug, **kwargs}
+        f"qualifications_manufacturer:{name}",
+        kwargs={"manufacturer_slug": manufacturer.slug, **kwargs},
     )
 
 

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from catalog.gate import orderable_products, visible_categories
 from orders.models import Order
-from orders.services import LineRequest, OrderRefused, order_create
+from orders.services.orders import LineRequest, OrderRefused, order_create
 from qualifications import services
 from qualifications.selectors import held_qualification_ids
 
@@ -90,7 +90,7 @@ def test_the_gate_on_the_resellers_pages_follows_the_staff_actions(
 
     def action(name):
         return reverse(
-            f"qualifications:{name}",
+            f"qualifications_manufacturer:{name}",
             kwargs={
                 "manufacturer_slug": partnership.manufacturer.slug,
                 "public_id": reseller.public_id,

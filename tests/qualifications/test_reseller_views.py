@@ -11,7 +11,7 @@ from tests.resellers.factories import PartnershipFactory
 
 def rurl(partnership) -> str:
     return reverse(
-        "reseller_qualifications:list",
+        "qualifications_reseller:list",
         kwargs={
             "reseller_public_id": partnership.reseller.public_id,
             "manufacturer_slug": partnership.manufacturer.slug,

@@ -2,17 +2,17 @@ import pytest
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from catalog.models import Qualification
+from channel.models import PartnershipStatus, QualifyingStatus
 from notifications.models import OutboxEmail
 from qualifications import services
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
     RequestStatus,
 )
 from qualifications.services import QualificationRefused
-from resellers.models import PartnershipStatus, QualifyingStatus
 from tests.qualifications.factories import QualificationFactory
 
 

@@ -6,15 +6,15 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from accounts.models import Role
+from catalog.models import Qualification
+from channel.models import QualifyingStatus
 from qualifications import services
 from qualifications.models import (
-    Qualification,
     QualificationGrant,
     QualificationRequest,
     QualifyingStatusChange,
     RequestStatus,
 )
-from resellers.models import QualifyingStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.qualifications.factories import QualificationFactory
 from tests.resellers.factories import PartnershipFactory
@@ -23,7 +23,9 @@ SLUG = "acme"
 
 
 def url(name: str, **kwargs) -> str:
-    return reverse(f"qualifications:{name}", kwargs={"manufacturer_slug": SLUG, **kwargs})
+    return reverse(
+        f"qualifications_manufacturer:{name}", kwargs={"manufacturer_slug": SLUG, **kwargs}
+    )
 
 
 def held_codes(partnership) -> list[str]:

@@ -1,7 +1,7 @@
 """Plain helpers (not fixtures) for the end-customer and affiliate tests."""
 
 from accounts.models import Reseller, User
-from resellers.models import EndCustomer
+from channel.models import EndCustomer
 from resellers.services import end_customer_create
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 

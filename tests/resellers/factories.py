@@ -3,15 +3,10 @@
 import factory
 from django.utils import timezone
 
-from resellers.models import (
-    AffiliateLink,
-    CustomerInteraction,
-    EndCustomer,
-    InteractionKind,
-    Partnership,
-    PartnershipStatus,
-)
-from resellers.services import affiliate_link_get_or_create, end_customer_create, partnership_create
+from channel.models import EndCustomer, Partnership, PartnershipStatus
+from channel.services import partnership_create
+from resellers.models import AffiliateLink, CustomerInteraction, InteractionKind
+from resellers.services import affiliate_link_get_or_create, end_customer_create
 from tests.accounts.factories import ManufacturerFactory, ResellerFactory, ResellerUserFactory
 from tests.scoped_factories import ScopedModelFactory
 

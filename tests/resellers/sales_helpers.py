@@ -1,6 +1,6 @@
 """Plain helpers (not fixtures) for the directory, profile and statistics tests.
 
-Orders are made with orders.services.order_create and moved along the workflow with
+Orders are made with orders.services.orders.order_create and moved along the workflow with
 order_transition, the way the product does; returns with order_return_create.
 """
 
@@ -11,7 +11,7 @@ from guardian.shortcuts import assign_perm
 
 from accounts.models import Manufacturer
 from orders.models import Order, OrderReturn, OrderStatus
-from orders.services import (
+from orders.services.orders import (
     LineRequest,
     ReturnLineRequest,
     order_create,

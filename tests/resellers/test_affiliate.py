@@ -4,8 +4,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from channel.models import EndCustomer, PartnershipStatus
 from resellers import services
-from resellers.models import AffiliateLink, EndCustomer, PartnershipStatus
+from resellers.models import AffiliateLink
 from tests.accounts.factories import ResellerUserFactory
 from tests.resellers.customer_helpers import make_customer, reseller_with_user
 from tests.resellers.factories import PartnershipFactory
@@ -24,9 +25,9 @@ def user(partnership):
     return ResellerUserFactory(reseller=partnership.reseller).user
 
 
-def page_url(partnership, name="detail"):
+def page_url(partnership, name="affiliate_detail"):
     return reverse(
-        f"reseller_affiliate:{name}",
+        f"resellers_reseller:{name}",
         kwargs={
             "reseller_public_id": partnership.reseller.public_id,
             "manufacturer_slug": partnership.manufacturer.slug,
@@ -35,7 +36,7 @@ def page_url(partnership, name="detail"):
 
 
 def join_url(token):
-    return reverse("affiliate:join", kwargs={"token": token})
+    return reverse("resellers_public:join", kwargs={"token": token})
 
 
 SIGNUP = {"name": "Jane Doe", "email": "Jane@Example.com", "company": "Doe AV", "phone": "123"}
@@ -81,9 +82,9 @@ def test_page_offers_to_create_a_link(client_for, user, partnership):
 
 def test_create_link_then_page_shows_it_with_copy_button(client_for, user, partnership):
     client = client_for(user)
-    assert client.get(page_url(partnership, "create")).status_code == 405  # POST only
+    assert client.get(page_url(partnership, "affiliate_create")).status_code == 405  # POST only
 
-    response = client.post(page_url(partnership, "create"))
+    response = client.post(page_url(partnership, "affiliate_create"))
 
     assert response.status_code == 302
     link = AffiliateLink.objects.get(partnership=partnership)
@@ -98,7 +99,7 @@ def test_rotate_retires_and_creates(client_for, user, partnership):
 
     page = client.get(page_url(partnership)).content.decode()
     assert "data-confirm" in page  # the retire form asks first
-    response = client.post(page_url(partnership, "rotate"))
+    response = client.post(page_url(partnership, "affiliate_rotate"))
 
     assert response.status_code == 302
     old.refresh_from_db()
@@ -125,12 +126,12 @@ def test_another_resellers_affiliate_page_is_404(client_for, partnership, manufa
     other_reseller, other_user = reseller_with_user()
     PartnershipFactory(manufacturer=manufacturer, reseller=other_reseller)
     assert client_for(other_user).get(page_url(partnership)).status_code == 404
-    assert client_for(other_user).post(page_url(partnership, "rotate")).status_code == 404
+    assert client_for(other_user).post(page_url(partnership, "affiliate_rotate")).status_code == 404
 
 
 def test_not_partnered_manufacturer_is_404(client_for, user, partnership, other_manufacturer):
     url = reverse(
-        "reseller_affiliate:detail",
+        "resellers_reseller:affiliate_detail",
         kwargs={
             "reseller_public_id": partnership.reseller.public_id,
             "manufacturer_slug": other_manufacturer.slug,
@@ -162,7 +163,7 @@ def test_signup_creates_a_customer_of_the_reseller(partnership):
     assert page.status_code == 200
     assert partnership.reseller.name in page.content.decode()
     assert response.status_code == 302
-    assert response["Location"] == reverse("affiliate:thanks", kwargs={"token": link.token})
+    assert response["Location"] == reverse("resellers_public:thanks", kwargs={"token": link.token})
     customer = EndCustomer.objects.get()
     assert customer.reseller == partnership.reseller
     assert customer.source_manufacturer == partnership.manufacturer

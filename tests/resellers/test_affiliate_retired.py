@@ -8,9 +8,10 @@ retirement at one must not touch the other.
 
 import pytest
 
+from channel.models import EndCustomer, PartnershipStatus
+from channel.services import partnership_set_status
 from resellers import services
-from resellers.models import AffiliateLink, EndCustomer, PartnershipStatus
-from resellers.partnerships import partnership_set_status
+from resellers.models import AffiliateLink
 from tests.accounts.factories import ResellerFactory
 from tests.resellers.factories import PartnershipFactory
 

@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Region, Reseller, ResellerType, Role
+from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from resellers.directory import DirectoryFilters, directory_rows
-from resellers.models import Partnership, PartnershipStatus, QualifyingStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.resellers.sales_helpers import S, give_back, make_catalog, put_in_portfolio, sale
@@ -23,7 +23,9 @@ D = Decimal
 
 
 def url(manufacturer, name="directory", **kwargs) -> str:
-    return reverse(f"resellers:{name}", kwargs={"manufacturer_slug": manufacturer.slug, **kwargs})
+    return reverse(
+        f"resellers_manufacturer:{name}", kwargs={"manufacturer_slug": manufacturer.slug, **kwargs}
+    )
 
 
 def csv_rows(response) -> list[list[str]]:
@@ -328,7 +330,7 @@ def test_anonymous_is_sent_to_login(manufacturer, client):
     response = client.get(url(manufacturer))
 
     assert response.status_code == 302
-    assert reverse("accounts:login") in response["Location"]
+    assert reverse("accounts_public:login") in response["Location"]
 
 
 def test_other_tenants_manager_gets_404(
@@ -366,7 +368,7 @@ def test_reseller_user_and_anonymous_cannot_partner_or_change_the_status(
         client.post(url(manufacturer, "add"), add),
     ):
         assert response.status_code == 302
-        assert reverse("accounts:login") in response["Location"]
+        assert reverse("accounts_public:login") in response["Location"]
     alpha.refresh_from_db()
     assert alpha.status == PartnershipStatus.ACTIVE
     assert not Partnership.objects.filter(reseller=newcomer).exists()
@@ -392,7 +394,9 @@ def test_seller_without_portfolio_sees_nobody(channel, manufacturer, seller, cli
 
 
 def test_directory_is_in_the_navigation(manufacturer, seller, client_for):
-    response = client_for(seller).get(reverse("portal:dashboard", args=[manufacturer.slug]))
+    response = client_for(seller).get(
+        reverse("accounts_manufacturer:dashboard", args=[manufacturer.slug])
+    )
 
     assert url(manufacturer) in response.content.decode()
 

@@ -6,9 +6,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from orders.services import LineRequest, order_create
+from channel.models import EndCustomer
+from orders.services.orders import LineRequest, order_create
 from resellers import services
-from resellers.models import CustomerInteraction, EndCustomer
+from resellers.models import CustomerInteraction
 from tests.catalog.factories import ProductFactory
 from tests.resellers.customer_helpers import make_customer, reseller_with_user
 from tests.resellers.factories import PartnershipFactory
@@ -38,7 +39,7 @@ def client(client_for, user):
 
 def url(name, reseller, **kwargs):
     return reverse(
-        f"reseller_customers:{name}", kwargs={"reseller_public_id": reseller.public_id, **kwargs}
+        f"resellers_reseller:{name}", kwargs={"reseller_public_id": reseller.public_id, **kwargs}
     )
 
 

@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Region, ResellerType, Role
-from resellers.models import (
+from channel.models import (
     Partnership,
     PartnershipStatus,
     PaymentMethod,
@@ -29,7 +29,7 @@ D = Decimal
 
 def url(partnership, name="profile") -> str:
     return reverse(
-        f"resellers:{name}",
+        f"resellers_manufacturer:{name}",
         kwargs={
             "manufacturer_slug": partnership.manufacturer.slug,
             "public_id": partnership.reseller.public_id,
@@ -39,7 +39,7 @@ def url(partnership, name="profile") -> str:
 
 def order_detail_exists() -> bool:
     try:
-        reverse("orders:detail", kwargs={"manufacturer_slug": "x", "pk": 1})
+        reverse("orders_manufacturer:detail", kwargs={"manufacturer_slug": "x", "pk": 1})
     except NoReverseMatch:
         return False
     return True
@@ -131,11 +131,12 @@ def test_order_numbers_link_to_the_order_page_when_it_exists(
 ):
     body = client_for(manager).get(url(partnership)).content.decode()
 
+    slug = partnership.manufacturer.slug
     link = reverse(
-        "orders:detail", kwargs={"manufacturer_slug": partnership.manufacturer.slug, "pk": 1}
+        "orders_manufacturer:detail", kwargs={"manufacturer_slug": slug, "pk": 1}
     ) if order_detail_exists() else None  # fmt: skip
     if link is None:
-        pytest.skip("orders:detail is not mounted")
+        pytest.skip("orders_manufacturer:detail is not mounted")
     detail = link.replace("/1/", f"/{orders[0].pk}/")
     assert f'href="{detail}"' in body
 
@@ -247,7 +248,7 @@ def test_reseller_name_links_to_the_profile_in_the_manufacturer_portal(
     )
 
     body = client_for(manager).get(
-        reverse("resellers:directory", args=[partnership.manufacturer.slug])
+        reverse("resellers_manufacturer:directory", args=[partnership.manufacturer.slug])
     )
 
     html = body.content.decode()
@@ -417,7 +418,7 @@ def test_anonymous_is_sent_to_login(partnership, client):
     for name in ["profile", "conditions", "details"]:
         response = client.get(url(partnership, name))
         assert response.status_code == 302
-        assert reverse("accounts:login") in response["Location"]
+        assert reverse("accounts_public:login") in response["Location"]
 
 
 def test_foreign_and_unknown_public_ids_are_404(
@@ -429,7 +430,7 @@ def test_foreign_and_unknown_public_ids_are_404(
 
     def path(public_id, name="profile"):
         return reverse(
-            f"resellers:{name}",
+            f"resellers_manufacturer:{name}",
             kwargs={"manufacturer_slug": manufacturer.slug, "public_id": public_id},
         )
 

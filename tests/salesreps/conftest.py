@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from accounts.models import Manufacturer, Role, User
 from catalog.models import Product
+from channel.models import Partnership
 from orders.models import Order
-from resellers.models import Partnership
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import (
     ManufacturerFactory,

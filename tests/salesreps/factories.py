@@ -5,12 +5,9 @@ from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from accounts.models import Role
-from orders.visibility import VIEW_PARTNERSHIP
-from salesreps.models import (
-    PartnershipGroupObjectPermission,
-    PartnershipUserObjectPermission,
-    PortfolioAssignment,
-)
+from channel.models import PartnershipGroupObjectPermission, PartnershipUserObjectPermission
+from channel.visibility import VIEW_PARTNERSHIP
+from salesreps.models import PortfolioAssignment
 from tests.accounts.factories import MembershipFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoped_factories import ScopedModelFactory
@@ -22,7 +19,7 @@ def _member(manufacturer, role: str):
 
 def _view_partnership_permission() -> Permission:
     return Permission.objects.get(
-        content_type__app_label="resellers",
+        content_type__app_label="channel",
         content_type__model="partnership",
         codename=VIEW_PARTNERSHIP,
     )

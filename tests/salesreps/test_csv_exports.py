@@ -18,12 +18,12 @@ STAFF_EXPORTS = ["overview", "rep_detail", "coverage"]
 
 def export_url(world, name: str, tenant=None) -> str:
     kwargs = {"user_id": world.rep_a.pk} if name == "rep_detail" else {}
-    return world.url(f"salesreps:{name}", tenant, **kwargs) + "?format=csv"
+    return world.url(f"salesreps_manufacturer:{name}", tenant, **kwargs) + "?format=csv"
 
 
 def test_overview_csv_matches_the_page_for_the_period(world, login):
     manager = login(world.manager)
-    url = world.url("salesreps:overview")
+    url = world.url("salesreps_manufacturer:overview")
     page_rows = manager.get(url).context["rows"]
 
     rows = csv_rows(manager.get(url, {"format": "csv"}))
@@ -66,7 +66,7 @@ def test_rep_detail_csv_is_that_reps_portfolio(world, login):
 
 
 def test_rep_of_another_tenant_is_404_as_csv(world, login):
-    url = world.url("salesreps:rep_detail", user_id=world.other_rep.pk)
+    url = world.url("salesreps_manufacturer:rep_detail", user_id=world.other_rep.pk)
 
     assert login(world.manager).get(url, {"format": "csv"}).status_code == 404
 
@@ -75,7 +75,7 @@ def test_coverage_csv_respects_the_search(world, login):
     customer(world.tenant, "Zeta Radio")
     customer(world.other, "Foreign Radio")  # the other tenant's customer without a rep
     manager = login(world.manager)
-    url = world.url("salesreps:coverage")
+    url = world.url("salesreps_manufacturer:coverage")
 
     everything = csv_rows(manager.get(url, {"format": "csv"}))
     searched = csv_rows(manager.get(url, {"q": "free", "format": "csv"}))
@@ -93,7 +93,7 @@ def test_history_csv_is_that_customers_history(world, login):
     portfolio_reassign(
         manufacturer=world.tenant, partnerships=[world.a1], to_rep=world.rep_b, by=world.owner
     )
-    url = world.url("salesreps:history", partnership_id=world.a1.pk)
+    url = world.url("salesreps_manufacturer:history", partnership_id=world.a1.pk)
 
     rows = csv_rows(login(world.manager).get(url, {"format": "csv"}))
 
@@ -106,13 +106,15 @@ def test_history_csv_is_that_customers_history(world, login):
 
 
 def test_history_csv_follows_the_portfolio(world, login, client):
-    url = world.url("salesreps:history", partnership_id=world.a1.pk) + "?format=csv"
+    url = world.url("salesreps_manufacturer:history", partnership_id=world.a1.pk) + "?format=csv"
 
     assert len(csv_rows(login(world.rep_a).get(url))) == 2  # their own customer
     assert login(world.rep_b).get(url).status_code == 404
     assert login(world.other_manager).get(url).status_code == 404
     assert login(world.reseller_user).get(url).status_code == 404
-    foreign = world.url("salesreps:history", partnership_id=world.foreign.pk) + "?format=csv"
+    foreign = (
+        world.url("salesreps_manufacturer:history", partnership_id=world.foreign.pk) + "?format=csv"
+    )
     assert login(world.manager).get(foreign).status_code == 404
     anonymous = client.get(url)
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
@@ -154,7 +156,7 @@ def test_exports_queries_do_not_grow_with_rows(world, login, django_assert_max_n
             by=world.manager,
         )
     url = (
-        world.url("salesreps:history", partnership_id=world.a1.pk) + "?format=csv"
+        world.url("salesreps_manufacturer:history", partnership_id=world.a1.pk) + "?format=csv"
         if name == "history"
         else export_url(world, name)
     )

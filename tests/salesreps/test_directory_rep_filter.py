@@ -10,7 +10,7 @@ def _names(response) -> set[str]:
 def test_manager_filters_the_directory_by_rep(world):
     client = Client()
     client.force_login(world.manager)
-    url = world.url("resellers:directory")
+    url = world.url("resellers_manufacturer:directory")
 
     by_a = client.get(url, {"rep": world.rep_a.pk})
     by_b = client.get(url, {"rep": world.rep_b.pk})
@@ -26,7 +26,9 @@ def test_rep_of_another_tenant_is_not_a_choice_and_leaks_nothing(world):
     client = Client()
     client.force_login(world.manager)
 
-    response = client.get(world.url("resellers:directory"), {"rep": world.other_rep.pk})
+    response = client.get(
+        world.url("resellers_manufacturer:directory"), {"rep": world.other_rep.pk}
+    )
 
     assert "rep" in response.context["filter_form"].errors
     assert "Foreign Lamps" not in _names(response)
@@ -37,7 +39,7 @@ def test_seller_has_no_rep_filter_and_cannot_use_it_to_widen_their_view(world):
     client = Client()
     client.force_login(world.rep_a)
 
-    response = client.get(world.url("resellers:directory"), {"rep": world.rep_b.pk})
+    response = client.get(world.url("resellers_manufacturer:directory"), {"rep": world.rep_b.pk})
 
     assert "rep" not in response.context["filter_form"].fields
     assert _names(response) == {"Alpha Sound One", "Alpha Sound Two"}

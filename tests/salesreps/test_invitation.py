@@ -52,7 +52,7 @@ def test_invitation_link_works_once(world):
     member = Client()
     login = member.post("/login/", {"username": "rita.rep@example.test", "password": PASSWORD})
     assert login.status_code == 302
-    assert member.get(world.url("salesreps:my_sales")).status_code == 200
+    assert member.get(world.url("salesreps_manufacturer:my_sales")).status_code == 200
     assert world.tenant.memberships.get(user=user).role == Role.SELLER
 
 

@@ -4,7 +4,8 @@ nothing moves. Another tenant's rep gets 404, as for any page of a tenant they a
 
 import pytest
 
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from channel.models import PartnershipUserObjectPermission
+from salesreps.models import PortfolioAssignment
 from salesreps.selectors import partnerships_of_rep
 
 
@@ -22,7 +23,7 @@ def _portfolio(world, rep) -> set[str]:
 @pytest.mark.parametrize("whose", ["own", "other rep's"])
 def test_a_seller_can_neither_preview_nor_move_a_reassignment(world, login, whose):
     from_rep, to_rep = (world.rep_a, world.rep_b) if whose == "own" else (world.rep_b, world.rep_a)
-    url = world.url("salesreps:reassign", user_id=from_rep.pk)
+    url = world.url("salesreps_manufacturer:reassign", user_id=from_rep.pk)
     seller = login(world.rep_a)
     before = _state()
 
@@ -39,7 +40,7 @@ def test_a_seller_can_neither_preview_nor_move_a_reassignment(world, login, whos
 
 
 def test_another_tenants_rep_gets_404_and_nothing_moves(world, login):
-    url = world.url("salesreps:reassign", user_id=world.rep_a.pk)
+    url = world.url("salesreps_manufacturer:reassign", user_id=world.rep_a.pk)
     outsider = login(world.other_rep)
     before = _state()
     assert outsider.get(url, {"to_rep": world.rep_b.pk}).status_code == 404
@@ -49,7 +50,7 @@ def test_another_tenants_rep_gets_404_and_nothing_moves(world, login):
 
 def test_a_manager_may_do_what_the_seller_may_not(world, login):
     """The same requests from a manager move the customers: the 403 above is the rule."""
-    url = world.url("salesreps:reassign", user_id=world.rep_a.pk)
+    url = world.url("salesreps_manufacturer:reassign", user_id=world.rep_a.pk)
     manager = login(world.manager)
     assert manager.get(url, {"to_rep": world.rep_b.pk}).status_code == 200
     assert manager.post(url, {"to_rep": world.rep_b.pk}).status_code == 302

@@ -8,14 +8,15 @@ from django.contrib.auth.models import Permission
 from django.core.management import CommandError, call_command
 
 from accounts.models import Role
+from channel.models import PartnershipUserObjectPermission
+from channel.selectors import partnerships_visible_to
 from notifications.models import OutboxEmail
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 from salesreps.selectors import (
     coverage_gaps,
     partnerships_of_rep,
     portfolio_inconsistencies,
     rep_overview,
-    visible_partnerships,
 )
 from salesreps.services import AssignmentRefused, portfolio_assign, portfolio_reassign
 from tests.orders.factories import make_order
@@ -26,7 +27,7 @@ def membership(world, user, tenant=None):
 
 
 def visible(world, user) -> set[str]:
-    rows = visible_partnerships(manufacturer=world.tenant, membership=membership(world, user))
+    rows = partnerships_visible_to(manufacturer=world.tenant, membership=membership(world, user))
     return set(rows.values_list("reseller__name", flat=True))
 
 
@@ -52,9 +53,9 @@ def test_assignment_grants_view_and_change_and_guardian_agrees(world):
         (world.rep_a.pk, "change_partnership"),
     }
     world.rep_a.refresh_from_db()  # guardian's cache
-    assert world.rep_a.has_perm("resellers.view_partnership", world.a1)
-    assert world.rep_a.has_perm("resellers.change_partnership", world.a1)
-    assert not world.rep_a.has_perm("resellers.view_partnership", world.b1)
+    assert world.rep_a.has_perm("channel.view_partnership", world.a1)
+    assert world.rep_a.has_perm("channel.change_partnership", world.a1)
+    assert not world.rep_a.has_perm("channel.view_partnership", world.b1)
 
 
 def test_reassignment_moves_visibility_both_ways_and_keeps_history(world):
@@ -189,7 +190,7 @@ def test_portfolio_check_passes_on_clean_data(world):
 
 @pytest.mark.parametrize("plant", ["stray_permission", "missing_permission"])
 def test_portfolio_check_finds_a_planted_inconsistency(world, plant):
-    view = Permission.objects.get(codename="view_partnership", content_type__app_label="resellers")
+    view = Permission.objects.get(codename="view_partnership", content_type__app_label="channel")
     if plant == "stray_permission":
         PartnershipUserObjectPermission.objects.create(
             content_object=world.b1, user=world.rep_a, permission=view

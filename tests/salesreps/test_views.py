@@ -3,14 +3,18 @@
 import pytest
 
 from accounts.models import Role
+from channel.models import Partnership, PartnershipUserObjectPermission
 from notifications.models import OutboxEmail
-from resellers.models import Partnership
-from salesreps.models import PartnershipUserObjectPermission, PortfolioAssignment
+from salesreps.models import PortfolioAssignment
 from salesreps.selectors import partnerships_of_rep
 from salesreps.services import portfolio_assign
 from tests.salesreps.conftest import customer, member
 
-STAFF_PAGES = ["salesreps:overview", "salesreps:coverage", "salesreps:invite"]
+STAFF_PAGES = [
+    "salesreps_manufacturer:overview",
+    "salesreps_manufacturer:coverage",
+    "salesreps_manufacturer:invite",
+]
 
 
 def names(world, rep) -> set[str]:
@@ -37,23 +41,37 @@ def test_staff_pages_refuse_others(world, login, client, page):
 
 def test_rep_detail_and_reassign_are_staff_only_and_404_for_non_reps(world, login):
     manager = login(world.manager)
-    assert manager.get(world.url("salesreps:rep_detail", user_id=world.rep_a.pk)).status_code == 200
+    assert (
+        manager.get(
+            world.url("salesreps_manufacturer:rep_detail", user_id=world.rep_a.pk)
+        ).status_code
+        == 200
+    )
     for user_id in (world.manager.pk, world.other_rep.pk, 999999):
-        assert manager.get(world.url("salesreps:rep_detail", user_id=user_id)).status_code == 404
-        assert manager.get(world.url("salesreps:reassign", user_id=user_id)).status_code == 404
+        assert (
+            manager.get(world.url("salesreps_manufacturer:rep_detail", user_id=user_id)).status_code
+            == 404
+        )
+        assert (
+            manager.get(world.url("salesreps_manufacturer:reassign", user_id=user_id)).status_code
+            == 404
+        )
     rep = login(world.rep_a)
-    assert rep.get(world.url("salesreps:rep_detail", user_id=world.rep_a.pk)).status_code == 403
+    assert (
+        rep.get(world.url("salesreps_manufacturer:rep_detail", user_id=world.rep_a.pk)).status_code
+        == 403
+    )
 
 
 def test_history_follows_visibility(world, login):
-    url = world.url("salesreps:history", partnership_id=world.a1.pk)
+    url = world.url("salesreps_manufacturer:history", partnership_id=world.a1.pk)
     assert login(world.rep_a).get(url).status_code == 200
     assert login(world.manager).get(url).status_code == 200
     assert login(world.rep_b).get(url).status_code == 404
     assert login(world.other_rep).get(url).status_code == 404
-    foreign = world.url("salesreps:history", partnership_id=world.foreign.pk)
+    foreign = world.url("salesreps_manufacturer:history", partnership_id=world.foreign.pk)
     assert login(world.manager).get(foreign).status_code == 404
-    missing = world.url("salesreps:history", partnership_id=999999)
+    missing = world.url("salesreps_manufacturer:history", partnership_id=999999)
     assert login(world.manager).get(missing).status_code == 404
 
 
@@ -61,7 +79,9 @@ def test_history_lists_every_period(world, login):
     portfolio_assign(
         manufacturer=world.tenant, partnership=world.a1, rep=world.rep_b, by=world.owner
     )
-    response = login(world.manager).get(world.url("salesreps:history", partnership_id=world.a1.pk))
+    response = login(world.manager).get(
+        world.url("salesreps_manufacturer:history", partnership_id=world.a1.pk)
+    )
     table = response.content.decode().split('id="history-table"')[1]
     assert world.rep_a.display_name in table and world.rep_b.display_name in table
     assert world.owner.display_name in table  # ended by / assigned by
@@ -71,7 +91,7 @@ def test_history_lists_every_period(world, login):
 
 
 def test_overview_shows_each_rep_of_this_tenant_only(world, login):
-    response = login(world.manager).get(world.url("salesreps:overview"))
+    response = login(world.manager).get(world.url("salesreps_manufacturer:overview"))
     body = response.content.decode()
     assert world.rep_a.display_name in body and world.rep_b.display_name in body
     assert world.other_rep.display_name not in body
@@ -92,7 +112,7 @@ def test_overview_query_budget_does_not_grow_with_reps(world, login, django_asse
         )
     manager = login(world.manager)
     with django_assert_max_num_queries(14):
-        assert manager.get(world.url("salesreps:overview")).status_code == 200
+        assert manager.get(world.url("salesreps_manufacturer:overview")).status_code == 200
 
 
 # --- assign / unassign (the panel's endpoints) ---------------------------------------------
@@ -100,23 +120,25 @@ def test_overview_query_budget_does_not_grow_with_reps(world, login, django_asse
 
 def test_manager_assigns_and_unassigns_with_redirect_back(world, login):
     manager = login(world.manager)
-    url = world.url("salesreps:assign", partnership_id=world.free.pk)
+    url = world.url("salesreps_manufacturer:assign", partnership_id=world.free.pk)
     response = manager.post(url, {"rep": world.rep_b.pk, "next": "/m/acme/salesreps/coverage/"})
     assert response.status_code == 302 and response["Location"] == "/m/acme/salesreps/coverage/"
     assert names(world, world.rep_b) == {"Beta Hifi", "Free Radio"}
 
     response = manager.post(
-        world.url("salesreps:unassign", partnership_id=world.free.pk),
+        world.url("salesreps_manufacturer:unassign", partnership_id=world.free.pk),
         {"next": "https://evil.example/"},
     )
     assert response.status_code == 302
-    assert response["Location"] == world.url("salesreps:history", partnership_id=world.free.pk)
+    assert response["Location"] == world.url(
+        "salesreps_manufacturer:history", partnership_id=world.free.pk
+    )
     assert names(world, world.rep_b) == {"Beta Hifi"}
 
 
 def test_assign_with_htmx_returns_the_panel(world, login):
     response = login(world.manager).post(
-        world.url("salesreps:assign", partnership_id=world.free.pk),
+        world.url("salesreps_manufacturer:assign", partnership_id=world.free.pk),
         {"rep": world.rep_a.pk},
         HTTP_HX_REQUEST="true",
     )
@@ -138,7 +160,9 @@ def test_assign_refuses_non_reps_with_a_message_and_no_change(world, login, bad)
     rep_id = {"foreign_rep": world.other_rep.pk, "manager": world.manager.pk, "garbage": "x"}[bad]
     before = _state()
     response = login(world.manager).post(
-        world.url("salesreps:assign", partnership_id=world.free.pk), {"rep": rep_id}, follow=True
+        world.url("salesreps_manufacturer:assign", partnership_id=world.free.pk),
+        {"rep": rep_id},
+        follow=True,
     )
     assert response.status_code == 200
     assert "nothing was changed" in response.content.decode()
@@ -148,14 +172,15 @@ def test_assign_refuses_non_reps_with_a_message_and_no_change(world, login, bad)
 def test_assign_on_a_foreign_customer_is_404_and_changes_nothing(world, login):
     before = _state()
     response = login(world.manager).post(
-        world.url("salesreps:assign", partnership_id=world.foreign.pk), {"rep": world.rep_a.pk}
+        world.url("salesreps_manufacturer:assign", partnership_id=world.foreign.pk),
+        {"rep": world.rep_a.pk},
     )
     assert response.status_code == 404
     assert _state() == before
 
 
 def test_assign_is_refused_to_reps_and_outsiders(world, login):
-    url = world.url("salesreps:assign", partnership_id=world.a1.pk)
+    url = world.url("salesreps_manufacturer:assign", partnership_id=world.a1.pk)
     assert login(world.rep_a).post(url, {"rep": world.rep_a.pk}).status_code == 403
     assert login(world.other_manager).post(url, {"rep": world.rep_a.pk}).status_code == 404
     assert login(world.manager).get(url).status_code == 405
@@ -166,7 +191,7 @@ def test_assign_is_refused_to_reps_and_outsiders(world, login):
 
 def test_reassign_preview_lists_what_will_move_and_changes_nothing(world, login):
     manager = login(world.manager)
-    url = world.url("salesreps:reassign", user_id=world.rep_a.pk)
+    url = world.url("salesreps_manufacturer:reassign", user_id=world.rep_a.pk)
     before = _state()
     response = manager.get(url, {"to_rep": world.rep_b.pk, "customers": [world.a1.pk]})
     assert response.status_code == 200
@@ -180,7 +205,8 @@ def test_reassign_preview_lists_what_will_move_and_changes_nothing(world, login)
 
 def test_reassign_post_moves_all_at_once(world, login):
     response = login(world.manager).post(
-        world.url("salesreps:reassign", user_id=world.rep_a.pk), {"to_rep": world.rep_b.pk}
+        world.url("salesreps_manufacturer:reassign", user_id=world.rep_a.pk),
+        {"to_rep": world.rep_b.pk},
     )
     assert response.status_code == 302
     assert names(world, world.rep_a) == set()
@@ -189,7 +215,7 @@ def test_reassign_post_moves_all_at_once(world, login):
 
 def test_reassign_refuses_other_reps_customers_and_foreign_targets(world, login):
     manager = login(world.manager)
-    url = world.url("salesreps:reassign", user_id=world.rep_a.pk)
+    url = world.url("salesreps_manufacturer:reassign", user_id=world.rep_a.pk)
     before = _state()
     # B's customer is not in A's portfolio; a rep of another tenant is not a choice.
     assert (
@@ -207,18 +233,19 @@ def test_coverage_lists_unassigned_active_customers_and_assigns_in_one_click(wor
     for index in range(30):
         customer(world.tenant, f"Gap {index:02d}")
     manager = login(world.manager)
-    response = manager.get(world.url("salesreps:coverage"))
+    response = manager.get(world.url("salesreps_manufacturer:coverage"))
     assert response.context["page_obj"].paginator.count == 31
     table = response.content.decode().split('id="coverage-table"')[1]
     assert "Alpha Sound One" not in table and "Foreign Lamps" not in table
 
-    searched = manager.get(world.url("salesreps:coverage"), {"q": "Free"})
+    searched = manager.get(world.url("salesreps_manufacturer:coverage"), {"q": "Free"})
     assert [p.pk for p in searched.context["page_obj"]] == [world.free.pk]
 
     manager.post(
-        world.url("salesreps:assign", partnership_id=world.free.pk), {"rep": world.rep_a.pk}
+        world.url("salesreps_manufacturer:assign", partnership_id=world.free.pk),
+        {"rep": world.rep_a.pk},
     )
-    after = manager.get(world.url("salesreps:coverage"), {"q": "Free"})
+    after = manager.get(world.url("salesreps_manufacturer:coverage"), {"q": "Free"})
     assert list(after.context["page_obj"]) == []
 
 
@@ -227,7 +254,7 @@ def test_coverage_query_budget(world, login, django_assert_max_num_queries):
         customer(world.tenant, f"Gap {index:02d}")
     manager = login(world.manager)
     with django_assert_max_num_queries(12):
-        response = manager.get(world.url("salesreps:coverage"))
+        response = manager.get(world.url("salesreps_manufacturer:coverage"))
     assert response.status_code == 200
     assert len(response.context["page_obj"]) == 25
 
@@ -246,7 +273,9 @@ def customer_data(name: str) -> dict:
 
 
 def test_a_rep_creates_a_customer_that_lands_in_their_portfolio(world, login):
-    response = login(world.rep_a).post(world.url("salesreps:customer_new"), customer_data("Neu AG"))
+    response = login(world.rep_a).post(
+        world.url("salesreps_manufacturer:customer_new"), customer_data("Neu AG")
+    )
     assert response.status_code == 302
     created = Partnership.objects.get(manufacturer=world.tenant, reseller__name="Neu AG")
     assert created.payment_method == "prepayment" and created.shipping_method == "express"
@@ -258,7 +287,7 @@ def test_a_rep_creates_a_customer_that_lands_in_their_portfolio(world, login):
 
 def test_a_rep_cannot_give_the_new_customer_to_someone_else(world, login):
     data = {**customer_data("Sneaky GmbH"), "rep": world.rep_b.pk}
-    login(world.rep_a).post(world.url("salesreps:customer_new"), data)
+    login(world.rep_a).post(world.url("salesreps_manufacturer:customer_new"), data)
     assert "Sneaky GmbH" in names(world, world.rep_a)
     assert "Sneaky GmbH" not in names(world, world.rep_b)
 
@@ -266,20 +295,24 @@ def test_a_rep_cannot_give_the_new_customer_to_someone_else(world, login):
 def test_staff_create_a_customer_with_or_without_rep(world, login):
     manager = login(world.manager)
     manager.post(
-        world.url("salesreps:customer_new"), {**customer_data("Mit Rep"), "rep": world.rep_b.pk}
+        world.url("salesreps_manufacturer:customer_new"),
+        {**customer_data("Mit Rep"), "rep": world.rep_b.pk},
     )
-    manager.post(world.url("salesreps:customer_new"), customer_data("Ohne Rep"))
+    manager.post(world.url("salesreps_manufacturer:customer_new"), customer_data("Ohne Rep"))
     assert "Mit Rep" in names(world, world.rep_b)
     assert not PortfolioAssignment.objects.filter(partnership__reseller__name="Ohne Rep").exists()
     bad = manager.post(
-        world.url("salesreps:customer_new"), {**customer_data("X"), "rep": world.other_rep.pk}
+        world.url("salesreps_manufacturer:customer_new"),
+        {**customer_data("X"), "rep": world.other_rep.pk},
     )
     assert bad.status_code == 400
     assert not Partnership.objects.filter(reseller__name="X").exists()
 
 
 def test_new_customer_form_errors_rerender(world, login):
-    response = login(world.rep_a).post(world.url("salesreps:customer_new"), {"name": ""})
+    response = login(world.rep_a).post(
+        world.url("salesreps_manufacturer:customer_new"), {"name": ""}
+    )
     assert response.status_code == 400
     assert response.context["form"].errors
 
@@ -288,7 +321,7 @@ def test_new_customer_form_errors_rerender(world, login):
 
 
 def test_my_sales_is_limited_to_the_reps_portfolio(world, login):
-    response = login(world.rep_a).get(world.url("salesreps:my_sales"))
+    response = login(world.rep_a).get(world.url("salesreps_manufacturer:my_sales"))
     report = response.context["report"]
     assert {row["reseller__name"] for row in report.per_customer} == {
         "Alpha Sound One",
@@ -302,7 +335,9 @@ def test_my_sales_is_limited_to_the_reps_portfolio(world, login):
 
 
 def test_my_sales_csv_holds_the_same_rows(world, login):
-    response = login(world.rep_b).get(world.url("salesreps:my_sales"), {"format": "csv"})
+    response = login(world.rep_b).get(
+        world.url("salesreps_manufacturer:my_sales"), {"format": "csv"}
+    )
     content = b"".join(response.streaming_content).decode()
     assert world.orders["b1"].number in content
     for key in ("a1", "a2", "free", "foreign"):
@@ -311,25 +346,30 @@ def test_my_sales_csv_holds_the_same_rows(world, login):
 
 def test_manager_sales_report_covers_all_or_one_rep(world, login):
     manager = login(world.manager)
-    everything = manager.get(world.url("salesreps:my_sales")).context["report"]
+    everything = manager.get(world.url("salesreps_manufacturer:my_sales")).context["report"]
     assert everything.count == 4
-    one = manager.get(world.url("salesreps:my_sales"), {"rep": world.rep_b.pk}).context["report"]
+    one = manager.get(
+        world.url("salesreps_manufacturer:my_sales"), {"rep": world.rep_b.pk}
+    ).context["report"]
     assert one.count == 1
     # A rep's query string cannot widen their report.
-    rep = login(world.rep_a).get(world.url("salesreps:my_sales"), {"rep": world.rep_b.pk})
+    rep = login(world.rep_a).get(
+        world.url("salesreps_manufacturer:my_sales"), {"rep": world.rep_b.pk}
+    )
     assert rep.context["report"].count == 2
 
 
 def test_my_sales_period(world, login):
     response = login(world.rep_a).get(
-        world.url("salesreps:my_sales"), {"date_from": "2001-01-01", "date_to": "2001-12-31"}
+        world.url("salesreps_manufacturer:my_sales"),
+        {"date_from": "2001-01-01", "date_to": "2001-12-31"},
     )
     assert response.context["report"].count == 0
     assert "No sales in this period" in response.content.decode()
 
 
 def test_my_sales_outsiders(world, login, client):
-    url = world.url("salesreps:my_sales")
+    url = world.url("salesreps_manufacturer:my_sales")
     assert login(world.other_rep).get(url).status_code == 404
     assert login(world.reseller_user).get(url).status_code == 404
     assert client.get(url).status_code == 302
@@ -340,7 +380,8 @@ def test_my_sales_outsiders(world, login, client):
 
 def test_invite_new_person_sends_a_link(world, login):
     response = login(world.manager).post(
-        world.url("salesreps:invite"), {"email": "New.Rep@Example.test", "first_name": "Nia"}
+        world.url("salesreps_manufacturer:invite"),
+        {"email": "New.Rep@Example.test", "first_name": "Nia"},
     )
     assert response.status_code == 302
     user = world.tenant.memberships.get(user__email="new.rep@example.test")
@@ -353,7 +394,7 @@ def test_invite_new_person_sends_a_link(world, login):
 def test_invite_existing_member_is_refused_clearly(world, login):
     count = OutboxEmail.objects.count()
     response = login(world.manager).post(
-        world.url("salesreps:invite"), {"email": world.rep_a.email}
+        world.url("salesreps_manufacturer:invite"), {"email": world.rep_a.email}
     )
     assert response.status_code == 400
     assert "already a member" in response.content.decode()
@@ -362,7 +403,7 @@ def test_invite_existing_member_is_refused_clearly(world, login):
 
 def test_invite_existing_user_of_another_tenant_adds_membership_and_notice(world, login):
     response = login(world.manager).post(
-        world.url("salesreps:invite"), {"email": world.other_rep.email}
+        world.url("salesreps_manufacturer:invite"), {"email": world.other_rep.email}
     )
     assert response.status_code == 302
     assert world.tenant.memberships.filter(user=world.other_rep, role=Role.SELLER).exists()
@@ -371,7 +412,7 @@ def test_invite_existing_user_of_another_tenant_adds_membership_and_notice(world
     # Still only their own customers here: none yet.
     assert (
         login(world.other_rep)
-        .get(world.url("salesreps:history", partnership_id=world.a1.pk))
+        .get(world.url("salesreps_manufacturer:history", partnership_id=world.a1.pk))
         .status_code
         == 404
     )

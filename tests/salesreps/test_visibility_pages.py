@@ -22,7 +22,7 @@ def order_numbers(response) -> set[str]:
 
 def test_order_list_shows_each_member_exactly_their_orders(world, login):
     o = {key: order.number for key, order in world.orders.items()}
-    url = world.url("orders:list")
+    url = world.url("orders_manufacturer:list")
     assert order_numbers(login(world.rep_a).get(url)) == {o["a1"], o["a2"]}
     assert order_numbers(login(world.rep_b).get(url)) == {o["b1"]}
     everything = {o["a1"], o["a2"], o["b1"], o["free"]}
@@ -33,7 +33,7 @@ def test_order_list_shows_each_member_exactly_their_orders(world, login):
 
 def test_order_search_and_csv_respect_the_portfolio(world, login):
     rep_a = login(world.rep_a)
-    url = world.url("orders:list")
+    url = world.url("orders_manufacturer:list")
     assert order_numbers(rep_a.get(url, {"q": world.orders["b1"].number})) == set()
     assert order_numbers(rep_a.get(url, {"q": "Beta"})) == set()
     assert order_numbers(rep_a.get(url, {"q": "Alpha Sound One"})) == {world.orders["a1"].number}
@@ -48,7 +48,7 @@ def test_order_search_and_csv_respect_the_portfolio(world, login):
 
 
 def test_order_list_reseller_filter_offers_only_visible_resellers(world, login):
-    form = login(world.rep_a).get(world.url("orders:list")).context["form"]
+    form = login(world.rep_a).get(world.url("orders_manufacturer:list")).context["form"]
     offered = {str(choice) for choice in form.fields["reseller"].queryset}
     assert any("Alpha Sound One" in name for name in offered)
     assert not any("Beta Hifi" in name or "Free Radio" in name for name in offered)
@@ -56,21 +56,37 @@ def test_order_list_reseller_filter_offers_only_visible_resellers(world, login):
 
 def test_order_detail_is_404_outside_the_portfolio(world, login):
     rep_a = login(world.rep_a)
-    assert rep_a.get(world.url("orders:detail", pk=world.orders["a1"].pk)).status_code == 200
+    assert (
+        rep_a.get(world.url("orders_manufacturer:detail", pk=world.orders["a1"].pk)).status_code
+        == 200
+    )
     for key in ("b1", "free", "foreign"):
-        assert rep_a.get(world.url("orders:detail", pk=world.orders[key].pk)).status_code == 404
+        assert (
+            rep_a.get(world.url("orders_manufacturer:detail", pk=world.orders[key].pk)).status_code
+            == 404
+        )
     manager = login(world.manager)
-    assert manager.get(world.url("orders:detail", pk=world.orders["b1"].pk)).status_code == 200
-    assert manager.get(world.url("orders:detail", pk=world.orders["foreign"].pk)).status_code == 404
+    assert (
+        manager.get(world.url("orders_manufacturer:detail", pk=world.orders["b1"].pk)).status_code
+        == 200
+    )
+    assert (
+        manager.get(
+            world.url("orders_manufacturer:detail", pk=world.orders["foreign"].pk)
+        ).status_code
+        == 404
+    )
 
 
 def test_reassignment_moves_order_visibility_at_once_both_ways(world, login):
     rep_a, rep_b = login(world.rep_a), login(world.rep_b)
-    detail = world.url("orders:detail", pk=world.orders["a1"].pk)
+    detail = world.url("orders_manufacturer:detail", pk=world.orders["a1"].pk)
     portfolio_assign(manufacturer=world.tenant, partnership=world.a1, rep=world.rep_b, by=None)
     assert rep_a.get(detail).status_code == 404
     assert rep_b.get(detail).status_code == 200
-    assert world.orders["a1"].number in order_numbers(rep_b.get(world.url("orders:list")))
+    assert world.orders["a1"].number in order_numbers(
+        rep_b.get(world.url("orders_manufacturer:list"))
+    )
     portfolio_assign(manufacturer=world.tenant, partnership=world.a1, rep=world.rep_a, by=None)
     assert rep_a.get(detail).status_code == 200
     assert rep_b.get(detail).status_code == 404
@@ -78,7 +94,7 @@ def test_reassignment_moves_order_visibility_at_once_both_ways(world, login):
 
 def test_manual_order_choices_are_the_portfolio_and_the_order_is_linked_to_the_rep(world, login):
     rep_a = login(world.rep_a)
-    url = world.url("orders:create_manual")
+    url = world.url("orders_manufacturer:create_manual")
     offered = {p.reseller.name for p in rep_a.get(url).context["partnerships"]}
     assert offered == {"Alpha Sound One", "Alpha Sound Two"}
     assert rep_a.get(url, {"partnership": world.b1.pk}).status_code == 404
@@ -96,8 +112,11 @@ def test_manual_order_choices_are_the_portfolio_and_the_order_is_linked_to_the_r
     assert response.status_code == 302, response.context and response.context.get("recipient_form")
     order = Order.objects.filter(partnership=world.a1).latest("pk")
     assert order.created_by == world.rep_a and order.is_manual
-    assert rep_a.get(world.url("orders:detail", pk=order.pk)).status_code == 200
-    assert login(world.rep_b).get(world.url("orders:detail", pk=order.pk)).status_code == 404
+    assert rep_a.get(world.url("orders_manufacturer:detail", pk=order.pk)).status_code == 200
+    assert (
+        login(world.rep_b).get(world.url("orders_manufacturer:detail", pk=order.pk)).status_code
+        == 404
+    )
 
 
 # --- resellers directory and profile -------------------------------------------------------
@@ -108,7 +127,7 @@ def directory_names(response) -> set[str]:
 
 
 def test_directory_lists_exactly_the_visible_customers(world, login):
-    url = world.url("resellers:directory")
+    url = world.url("resellers_manufacturer:directory")
     assert directory_names(login(world.rep_a).get(url)) == {"Alpha Sound One", "Alpha Sound Two"}
     assert directory_names(login(world.rep_b).get(url)) == {"Beta Hifi"}
     assert directory_names(login(world.manager).get(url)) == {
@@ -124,7 +143,7 @@ def test_directory_lists_exactly_the_visible_customers(world, login):
 
 def test_profile_is_404_outside_the_portfolio(world, login):
     def profile(partnership):
-        return world.url("resellers:profile", public_id=partnership.reseller.public_id)
+        return world.url("resellers_manufacturer:profile", public_id=partnership.reseller.public_id)
 
     rep_a = login(world.rep_a)
     assert rep_a.get(profile(world.a1)).status_code == 200
@@ -145,7 +164,7 @@ def test_directory_query_budget_at_hundreds_of_customers(
         portfolio_assign(manufacturer=world.tenant, partnership=partnership, rep=rep, by=None)
     client = login(user)
     with django_assert_max_num_queries(20):
-        response = client.get(world.url("resellers:directory"))
+        response = client.get(world.url("resellers_manufacturer:directory"))
     assert response.status_code == 200
     expected = 102 if role == Role.SELLER else 204
     assert response.context["page_obj"].paginator.count == expected
@@ -156,10 +175,13 @@ def test_directory_query_budget_at_hundreds_of_customers(
 
 def test_rep_cannot_edit_catalog_or_reach_staff_pages(world, login):
     rep_a = login(world.rep_a)
-    assert rep_a.get(world.url("catalog:product_create")).status_code == 403
-    assert rep_a.get(world.url("portal:team")).status_code == 403
-    assert rep_a.get(world.url("salesreps:overview")).status_code == 403
-    assert rep_a.post(world.url("portal:settings"), {"currency": "USD"}).status_code == 403
+    assert rep_a.get(world.url("catalog_manufacturer:product_create")).status_code == 403
+    assert rep_a.get(world.url("accounts_manufacturer:team")).status_code == 403
+    assert rep_a.get(world.url("salesreps_manufacturer:overview")).status_code == 403
+    assert (
+        rep_a.post(world.url("accounts_manufacturer:settings"), {"currency": "USD"}).status_code
+        == 403
+    )
     world.tenant.refresh_from_db()
     assert world.tenant.currency == "EUR"
 
@@ -168,7 +190,7 @@ def test_rep_cannot_edit_catalog_or_reach_staff_pages(world, login):
 
 
 def test_inbox_and_conversations_follow_the_portfolio(world, login):
-    from communications.services import conversation_start
+    from communications.services.conversations import conversation_start
 
     def start(partnership, subject):
         return conversation_start(
@@ -181,19 +203,31 @@ def test_inbox_and_conversations_follow_the_portfolio(world, login):
 
     mine, theirs = start(world.a1, "About A1"), start(world.b1, "About B1")
     rep_a = login(world.rep_a)
-    inbox = rep_a.get(world.url("communications:inbox"), {"tab": "all"}).content.decode()
+    inbox = rep_a.get(
+        world.url("communications_manufacturer:inbox"), {"tab": "all"}
+    ).content.decode()
     assert "About A1" in inbox and "About B1" not in inbox
-    assert rep_a.get(world.url("communications:detail", conversation_id=mine.pk)).status_code == 200
     assert (
-        rep_a.get(world.url("communications:detail", conversation_id=theirs.pk)).status_code == 404
+        rep_a.get(
+            world.url("communications_manufacturer:detail", conversation_id=mine.pk)
+        ).status_code
+        == 200
     )
-    manager_inbox = login(world.manager).get(world.url("communications:inbox"), {"tab": "all"})
+    assert (
+        rep_a.get(
+            world.url("communications_manufacturer:detail", conversation_id=theirs.pk)
+        ).status_code
+        == 404
+    )
+    manager_inbox = login(world.manager).get(
+        world.url("communications_manufacturer:inbox"), {"tab": "all"}
+    )
     assert "About B1" in manager_inbox.content.decode()
 
 
 def test_inbox_counts_search_and_actions_follow_the_portfolio(world, login):
     from communications.models import Conversation, StaffComment
-    from communications.services import conversation_start
+    from communications.services.conversations import conversation_start
 
     mine, theirs, foreign = (
         conversation_start(
@@ -211,7 +245,7 @@ def test_inbox_counts_search_and_actions_follow_the_portfolio(world, login):
     )
 
     def counts(client, **params):
-        response = client.get(world.url("communications:inbox"), params)
+        response = client.get(world.url("communications_manufacturer:inbox"), params)
         return {tab["key"]: tab["count"] for tab in response.context["tabs"]}, response
 
     rep_a = login(world.rep_a)
@@ -228,15 +262,16 @@ def test_inbox_counts_search_and_actions_follow_the_portfolio(world, login):
     # another rep's and another tenant's conversations answer 404 to every action
     for conversation in (theirs, foreign):
         for name, data in (
-            ("communications:reply", {"body": "hi"}),
-            ("communications:comment", {"body": "note"}),
-            ("communications:mark_done", {}),
+            ("communications_manufacturer:reply", {"body": "hi"}),
+            ("communications_manufacturer:comment", {"body": "note"}),
+            ("communications_manufacturer:mark_done", {}),
         ):
             response = rep_a.post(world.url(name, conversation_id=conversation.pk), data)
             assert response.status_code == 404, name
         message = conversation.messages.get()
         response = rep_a.post(
-            world.url("communications:message_emoji", message_id=message.pk), {"emoji": "✅"}
+            world.url("communications_manufacturer:message_emoji", message_id=message.pk),
+            {"emoji": "✅"},
         )
         assert response.status_code == 404
     assert not Conversation.objects.exclude(mark="").exists()
@@ -244,6 +279,8 @@ def test_inbox_counts_search_and_actions_follow_the_portfolio(world, login):
     assert theirs.messages.count() == 1 and foreign.messages.count() == 1
     # their own customer's conversation: the rep triages it
     assert (
-        rep_a.post(world.url("communications:mark_done", conversation_id=mine.pk)).status_code
+        rep_a.post(
+            world.url("communications_manufacturer:mark_done", conversation_id=mine.pk)
+        ).status_code
         == 302
     )

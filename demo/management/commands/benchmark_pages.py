@@ -22,28 +22,28 @@ from django.urls import NoReverseMatch, reverse
 from django_scopes import scopes_disabled
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role
+from channel.models import Partnership
+from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
 from demo.scale import SLUG as SCALE_SLUG
 from demo.scale import build_scale_channel
-from orders.visibility import partnership_visibility_q
-from resellers.models import Partnership
 
 MIDDLE = "{middle}"  # replaced by the keyset cursor of the conversation halfway down the inbox
 
 # (url name, URL kwargs (None: the role's busiest reseller), query string)
 PAGES = [
-    ("resellers:directory", {}, "?days=365"),
-    ("resellers:profile", {"public_id": None}, "?days=365"),
-    ("orders:list", {}, ""),
-    ("orders:list", {}, "?page=999999"),  # out of range: the last page
-    ("orders:list", {}, "?q=shop"),
-    ("catalog:products", {}, ""),
-    ("qualifications:list", {}, ""),
-    ("communications:inbox", {}, ""),
-    ("communications:inbox", {}, "?tab=marked"),
-    ("communications:inbox", {}, f"?after={MIDDLE}"),
-    ("communications:inbox", {}, "?q=stock"),
-    ("salesreps:overview", {}, ""),
+    ("resellers_manufacturer:directory", {}, "?days=365"),
+    ("resellers_manufacturer:profile", {"public_id": None}, "?days=365"),
+    ("orders_manufacturer:list", {}, ""),
+    ("orders_manufacturer:list", {}, "?page=999999"),  # out of range: the last page
+    ("orders_manufacturer:list", {}, "?q=shop"),
+    ("catalog_manufacturer:products", {}, ""),
+    ("qualifications_manufacturer:list", {}, ""),
+    ("communications_manufacturer:inbox", {}, ""),
+    ("communications_manufacturer:inbox", {}, "?tab=marked"),
+    ("communications_manufacturer:inbox", {}, f"?after={MIDDLE}"),
+    ("communications_manufacturer:inbox", {}, "?q=stock"),
+    ("salesreps_manufacturer:overview", {}, ""),
 ]
 
 
@@ -98,7 +98,7 @@ class Command(BaseCommand):
             f"{counts['conversations']} conversations; median of {repeat} requests"
         )
         self.stdout.write(
-            f"{'page':<42} {'role':<8} {'status':>6} {'queries':>8} {'ms':>8} {'sql ms':>8}"
+            f"{'page':<48} {'role':<8} {'status':>6} {'queries':>8} {'ms':>8} {'sql ms':>8}"
         )
         # A seller's 403 on a staff-only page is an expected figure, not an error to log.
         request_logger = logging.getLogger("django.request")
@@ -145,6 +145,6 @@ class Command(BaseCommand):
                 queries, status = len(captured), response.status_code
             label = url_name + (" " + query.replace(MIDDLE, "…") if query else "")
             self.stdout.write(
-                f"{label:<42} {role:<8} {status:>6} {queries:>8} "
+                f"{label:<48} {role:<8} {status:>6} {queries:>8} "
                 f"{statistics.median(timings):>8.1f} {statistics.median(sql_timings):>8.1f}"
             )

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts_manufacturer"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("team/", views.team, name="team"),
+    path("team/<int:user_id>/", views.team_member, name="team_member"),
+    path("settings/", views.channel_settings, name="settings"),
+]

@@ -1,9 +1,0 @@
-from django.urls import path
-
-from accounts import views
-
-app_name = "reseller"
-
-urlpatterns = [
-    path("", views.reseller_dashboard, name="dashboard"),
-]

@@ -1,0 +1,276 @@
+"""Conversations and their messages: a reseller opens one or replies, staff reply, the system
+logs events. The rules every change of a conversation follows live here too: what a message
+body may be, the emoji palette, the row lock, and one submission per form.
+
+A refused change raises `CommunicationRefused` (a ValidationError whose message is shown to
+the user) and writes nothing. Forms carry a one-time `submission_key`; a second submission
+of the same form raises `DuplicateSubmission` and changes nothing.
+
+The other changes sit beside this module: marks.py (emoji marks, done, unmark),
+comments.py (staff comments), deletion.py, qualifying.py (qualifying from the inbox) and
+notifications.py (who hears about a reseller's message).
+"""
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from channel.models import Partnership
+from communications.models import (
+    EMOJI_PALETTE,
+    MAX_BODY_LENGTH,
+    Conversation,
+    ConversationType,
+    Message,
+    MessageKind,
+)
+from communications.services.notifications import notify_staff
+from core.exceptions import DomainRefused
+from notifications.models import NotificationKind
+
+
+class CommunicationRefused(DomainRefused):
+    """The change breaks a rule; the message says which, and nothing was changed."""
+
+
+class DuplicateSubmission(CommunicationRefused):
+    """The same form was submitted twice; the first submission stands."""
+
+
+def clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise CommunicationRefused(_("Write a message first: it is empty."))
+    if len(body) > MAX_BODY_LENGTH:
+        raise CommunicationRefused(
+            _("The message is too long: at most %(max)d characters, this one has %(n)d.")
+            % {"max": MAX_BODY_LENGTH, "n": len(body)}
+        )
+    return body
+
+
+def clean_emoji(emoji: str) -> str:
+    if emoji not in EMOJI_PALETTE:
+        raise CommunicationRefused(
+            _("Unknown emoji. Choose one of %(palette)s.") % {"palette": " ".join(EMOJI_PALETTE)}
+        )
+    return emoji
+
+
+def lock_conversation(conversation: Conversation) -> Conversation:
+    """The conversation row, locked until the transaction ends (call inside one)."""
+    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+
+
+def refuse_duplicate(model, conversation: Conversation, submission_key) -> None:
+    """Refuse a form submitted a second time (its `submission_key` is already stored)."""
+    if (
+        submission_key is not None
+        and model.objects.filter(conversation=conversation, submission_key=submission_key).exists()
+    ):
+        raise DuplicateSubmission(_("This was already sent; it was not sent twice."))
+
+
+# --- messages ------------------------------------------------------------------------------
+
+
+def _add_message(
+    *,
+    conversation: Conversation,
+    kind: str,
+    body: str,
+    author: User | None = None,
+    emoji: str = "",
+    event: str = "",
+    submission_key: uuid.UUID | None = None,
+    reopens: bool | None = None,
+) -> Message:
+    """Add a message. One from the reseller's side (`reopens`, by default a reseller's own
+    message) makes a marked conversation a new lead again."""
+    if reopens is None:
+        reopens = kind == MessageKind.RESELLER
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            message = Message.objects.create(
+                manufacturer_id=conversation.manufacturer_id,
+                conversation=conversation,
+                kind=kind,
+                author=author,
+                body=body,
+                emoji=emoji,
+                event=event,
+                submission_key=submission_key,
+                created_at=now,
+            )
+    except IntegrityError as error:
+        raise DuplicateSubmission(_("This was already sent; it was not sent twice.")) from error
+    conversation.last_message_at = now
+    fields = ["last_message_at"]
+    if reopens and conversation.mark:
+        # The reseller wrote again: the conversation is a new lead until staff triage it.
+        conversation.mark = ""
+        conversation.marked_at = None
+        fields += ["mark", "marked_at"]
+    elif emoji:
+        conversation.mark = emoji
+        conversation.marked_at = now
+        fields += ["mark", "marked_at"]
+    conversation.save(update_fields=fields)
+    return message
+
+
+@transaction.atomic
+def conversation_start(
+    *,
+    partnership: Partnership,
+    kind: str,
+    subject: str,
+    body: str,
+    author: User,
+    submission_key: uuid.UUID | None = None,
+) -> Conversation:
+    """A reseller user opens a conversation; the staff who want it are notified."""
+    body = clean_body(body)
+    if kind not in ConversationType.values:
+        raise CommunicationRefused(_("Unknown conversation type."))
+    if submission_key is not None:
+        existing = (
+            Message.objects.filter(
+                conversation__partnership=partnership, submission_key=submission_key
+            )
+            .select_related("conversation")
+            .first()
+        )
+        if existing is not None:
+            raise DuplicateSubmission(_("This was already sent; it was not sent twice."))
+    conversation = Conversation.objects.create(
+        manufacturer_id=partnership.manufacturer_id,
+        partnership=partnership,
+        kind=kind,
+        subject=(subject or "").strip()[:200],
+        last_message_at=timezone.now(),
+    )
+    message = _add_message(
+        conversation=conversation,
+        kind=MessageKind.RESELLER,
+        body=body,
+        author=author,
+        submission_key=submission_key,
+    )
+    notify_staff(
+        conversation=conversation,
+        message=message,
+        kind=NotificationKind.MESSAGE_RECEIVED,
+        title=_("%(reseller)s started a conversation: %(type)s")
+        % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
+    )
+    return conversation
+
+
+@transaction.atomic
+def reseller_reply(
+    *,
+    conversation: Conversation,
+    author: User,
+    body: str,
+    submission_key: uuid.UUID | None = None,
+) -> Message:
+    """A reseller user replies: the conversation becomes a new lead and staff are notified."""
+    body = clean_body(body)
+    conversation = lock_conversation(conversation)
+    refuse_duplicate(Message, conversation, submission_key)
+    message = _add_message(
+        conversation=conversation,
+        kind=MessageKind.RESELLER,
+        body=body,
+        author=author,
+        submission_key=submission_key,
+    )
+    notify_staff(
+        conversation=conversation,
+        message=message,
+        kind=NotificationKind.MESSAGE_RECEIVED,
+        title=_("%(reseller)s replied: %(type)s")
+        % {
+            "reseller": conversation.partnership.reseller.name,
+            "type": conversation.get_kind_display(),
+        },
+    )
+    return message
+
+
+@transaction.atomic
+def staff_reply(
+    *,
+    conversation: Conversation,
+    author: User,
+    body: str,
+    emoji: str = "",
+    submission_key: uuid.UUID | None = None,
+) -> Message:
+    """Staff write in the conversation. With an emoji the message is done and stays internal:
+    the reseller never sees a marked staff message."""
+    body = clean_body(body)
+    if emoji:
+        clean_emoji(emoji)
+    conversation = lock_conversation(conversation)
+    refuse_duplicate(Message, conversation, submission_key)
+    return _add_message(
+        conversation=conversation,
+        kind=MessageKind.STAFF,
+        body=body,
+        author=author,
+        emoji=emoji,
+        submission_key=submission_key,
+    )
+
+
+@transaction.atomic
+def conversation_log_event(
+    *,
+    partnership: Partnership,
+    event: str,
+    body: str,
+    kind: str = ConversationType.QUALIFICATION,
+    actor: User | None = None,
+    from_reseller: bool = False,
+) -> Message:
+    """Log something the system did (a qualification requested, granted, revoked; a
+    qualifying status changed) in the partnership's latest conversation of that type,
+    opening one if there is none. An event from the reseller's side (a request) makes the
+    conversation a new lead again and notifies staff."""
+    conversation = (
+        Conversation.objects.select_for_update()
+        .filter(partnership=partnership, kind=kind)
+        .order_by("-last_message_at", "-pk")
+        .first()
+    )
+    if conversation is None:
+        conversation = Conversation.objects.create(
+            manufacturer_id=partnership.manufacturer_id,
+            partnership=partnership,
+            kind=kind,
+            subject=ConversationType(kind).label,
+            last_message_at=timezone.now(),
+        )
+    message = _add_message(
+        conversation=conversation,
+        kind=MessageKind.EVENT,
+        body=body[:MAX_BODY_LENGTH],
+        author=actor,
+        event=event,
+        reopens=from_reseller,
+    )
+    if from_reseller:
+        notify_staff(
+            conversation=conversation,
+            message=message,
+            kind=NotificationKind.QUALIFICATION_REQUESTED,
+            title=_("%(reseller)s: %(type)s")
+            % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
+        )
+    return message

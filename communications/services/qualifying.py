@@ -1,0 +1,103 @@
+"""Qualifying from the inbox: "Qualify 👍" and "More actions" grant a qualifying code and set
+the qualifying status through the qualifications services, all or nothing."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from catalog.models import Qualification
+from channel.models import Partnership, QualifyingStatus
+from communications.models import Conversation
+from communications.services.conversations import CommunicationRefused
+from qualifications.models import QualificationGrant
+from qualifications.selectors import default_qualification
+from qualifications.services import qualification_grant, qualifying_status_set
+
+
+def _holds(partnership: Partnership, qualification: Qualification) -> bool:
+    return QualificationGrant.objects.filter(
+        partnership=partnership, qualification=qualification, revoked_at__isnull=True
+    ).exists()
+
+
+@transaction.atomic
+def conversation_qualify(*, conversation: Conversation, user: User) -> str:
+    """ "Qualify 👍": grant the default qualifying code and set the status to qualified.
+
+    Returns a summary of what changed. Refuses (changing nothing) when there is no default
+    qualification, or the reseller already holds it and is already qualified.
+    """
+    partnership = conversation.partnership
+    qualification = default_qualification(manufacturer=partnership.manufacturer)
+    if qualification is None:
+        raise CommunicationRefused(
+            _(
+                "There is no default qualifying code. Mark one qualification as the default "
+                "on the Qualifications page first."
+            )
+        )
+    done = []
+    # Only "already held" is skipped; any other refusal of the grant stops the whole action.
+    if not _holds(partnership, qualification):
+        qualification_grant(
+            partnership=partnership,
+            qualification=qualification,
+            granted_by=user,
+            reason=_("Qualified from the communications inbox"),
+        )
+        done.append(_("granted %(code)s") % {"code": qualification.code})
+    partnership.refresh_from_db(fields=["qualifying_status"])
+    if partnership.qualifying_status != QualifyingStatus.QUALIFIED:
+        qualifying_status_set(
+            partnership=partnership,
+            status=QualifyingStatus.QUALIFIED,
+            changed_by=user,
+            reason=_("Qualified from the communications inbox"),
+        )
+        done.append(_("set the status to qualified"))
+    if not done:
+        raise CommunicationRefused(
+            _("%(reseller)s already holds %(code)s and is qualified.")
+            % {"reseller": partnership.reseller.name, "code": qualification.code}
+        )
+    return ", ".join(done)
+
+
+@transaction.atomic
+def qualifying_update(
+    *,
+    partnership: Partnership,
+    qualification: Qualification | None,
+    status: str,
+    user: User,
+) -> str:
+    """ "More actions": grant a qualifying code (if not held) and set the qualifying status.
+    All or nothing; refuses when there is nothing to change. A code already held is named in
+    the answer, so staff know it was not granted a second time."""
+    done = []
+    already_held = qualification is not None and _holds(partnership, qualification)
+    if qualification is not None and not already_held:
+        qualification_grant(partnership=partnership, qualification=qualification, granted_by=user)
+        done.append(_("granted %(code)s") % {"code": qualification.code})
+    partnership.refresh_from_db(fields=["qualifying_status"])
+    if status != partnership.qualifying_status:
+        qualifying_status_set(partnership=partnership, status=status, changed_by=user)
+        done.append(
+            _("qualifying status set to %(status)s") % {"status": QualifyingStatus(status).label}
+        )
+    if done:
+        if already_held:
+            done.append(_("%(code)s was already held") % {"code": qualification.code})
+        return ", ".join(done)
+    label = QualifyingStatus(status).label
+    if already_held:
+        raise CommunicationRefused(
+            _(
+                "%(reseller)s already holds %(code)s and the qualifying status is already "
+                "“%(status)s”: nothing was changed."
+            )
+            % {"reseller": partnership.reseller.name, "code": qualification.code, "status": label}
+        )
+    raise CommunicationRefused(
+        _("Nothing to change: the qualifying status is already “%(status)s”.") % {"status": label}
+    )
