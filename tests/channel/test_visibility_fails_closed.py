@@ -56,8 +56,8 @@ def test_the_selectors_that_take_a_viewer_are_found():
     names = {name for name, _ in SELECTORS}
     assert {
         "channel.selectors.partnerships_visible_to",
-        "orders.selectors.orders_for_manufacturer",
-        "orders.selectors.access_order_for_manufacturer",
+        "orders.selectors.orders.orders_for_manufacturer",
+        "orders.selectors.orders.access_order_for_manufacturer",
         "resellers.directory.directory_rows",
     } <= names
 
