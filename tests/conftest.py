@@ -1,5 +1,7 @@
 """Shared fixtures: a throwaway PostgreSQL per run, scoping off in test bodies, inline Celery.
 
+A test marked `@pytest.mark.scoped` runs its body with scoping on, as production does.
+
 The suite always runs on a real PostgreSQL 15 that it starts and stops itself
 (pytest-postgresql, through tests/pg_ctl_wrapper.sh so it also works as root). There is
 no SQLite fallback: where the PostgreSQL server binaries are missing, the run stops.
@@ -18,6 +20,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
+from django_scopes.state import state as scope_state
 from pytest_postgresql import factories
 
 from accounts.models import Manufacturer, Reseller, Role, User
@@ -128,10 +131,30 @@ def _scopes_disabled() -> Iterator[None]:
     """Test set-up and assertions query freely.
 
     Requests are not affected: the tenant middleware gives each request a fresh,
-    fail-closed scope, and tenant views set their own.
+    fail-closed scope, and tenant views set their own. A test marked `scoped` opts out
+    for its body (see `pytest_runtest_call` below); its fixtures are still built here.
     """
     with scopes_disabled():
         yield
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """`@pytest.mark.scoped`: the test body runs with scoping ON and no tenant in scope.
+
+    That is the state of a Celery worker, and of a request before its tenant view
+    (accounts.middleware starts each request from the same fresh state). The fixtures were
+    built with scopes disabled; in the body, wrap extra set-up and assertions in
+    `scopes_disabled()` and run the code under test in the scope its real caller sets
+    (tests/scoping.py names them after the view decorators of accounts.tenancy).
+    """
+    if item.get_closest_marker("scoped") is None:
+        return (yield)
+    token = scope_state.set({})
+    try:
+        return (yield)
+    finally:
+        scope_state.reset(token)
 
 
 @pytest.fixture(autouse=True)
