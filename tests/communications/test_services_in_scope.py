@@ -14,13 +14,9 @@ from django_scopes import ScopeError, scopes_disabled
 
 from channel.models import QualifyingStatus
 from communications.models import DONE_EMOJI, Conversation, ConversationType, Message, MessageKind
-from communications.services import (
-    conversation_mark_done,
-    conversation_qualify,
-    conversation_start,
-    reseller_reply,
-    staff_reply,
-)
+from communications.services.conversations import conversation_start, reseller_reply, staff_reply
+from communications.services.marks import conversation_mark_done
+from communications.services.qualifying import conversation_qualify
 from notifications.models import Notification, NotificationKind, OutboxEmail
 from qualifications.models import QualificationGrant
 from tests.communications.conftest import Inbox, start

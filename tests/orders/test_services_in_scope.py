@@ -15,15 +15,6 @@ from django_scopes import ScopeError, scopes_disabled
 
 from notifications.models import OutboxEmail
 from orders import workflow
-from orders.checkout import (
-    cart_add_line,
-    cart_get_or_create,
-    cart_priced,
-    cart_set_end_customer,
-    checkout_with_payment_link,
-    payment_link_pay,
-    payment_link_resend,
-)
 from orders.models import (
     CartLine,
     Order,
@@ -33,7 +24,11 @@ from orders.models import (
     Payment,
     PaymentLink,
 )
-from orders.services import LineRequest, OrderRefused, order_create, order_transition
+from orders.selectors.carts import cart_priced
+from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_end_customer
+from orders.services.orders import LineRequest, OrderRefused, order_create, order_transition
+from orders.services.payment_links import checkout_with_payment_link, payment_link_resend
+from orders.services.payments import payment_link_pay
 from tests.orders.factories import CartFactory, CartLineFactory, PaymentLinkFactory, make_order
 from tests.resellers.factories import PartnershipFactory
 from tests.scoping import (

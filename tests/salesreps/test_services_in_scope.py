@@ -12,7 +12,7 @@ from django_scopes import ScopeError, scopes_disabled
 
 from channel.models import PartnershipUserObjectPermission
 from notifications.models import OutboxEmail
-from orders.services import LineRequest, order_create
+from orders.services.orders import LineRequest, order_create
 from salesreps.models import PortfolioAssignment
 from salesreps.services import (
     AssignmentRefused,
