@@ -107,7 +107,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "portal.sqlite3",
+            "NAME": str(DATA_DIR / "portal.sqlite3"),
             "OPTIONS": {"timeout": 20},
         }
     }

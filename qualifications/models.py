@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
@@ -6,6 +8,9 @@ from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer
 from resellers.models import QualifyingStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 qualification_code_validator = RegexValidator(
     regex=r"^[A-Z0-9][A-Z0-9_-]{1,49}$",
@@ -128,15 +133,15 @@ class QualifyingStatusChange(models.Model):
         return f"{self.from_status} → {self.to_status}"
 
     @property
-    def from_label(self) -> str:
+    def from_label(self) -> "StrOrPromise":
         return _status_label(self.from_status)
 
     @property
-    def to_label(self) -> str:
+    def to_label(self) -> "StrOrPromise":
         return _status_label(self.to_status)
 
 
-def _status_label(value: str) -> str:
+def _status_label(value: str) -> "StrOrPromise":
     return QualifyingStatus(value).label if value in QualifyingStatus.values else value
 
 

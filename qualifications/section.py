@@ -1,9 +1,12 @@
 """The "Qualifications" section of a reseller profile: one context for the template tag (full
 page) and the POST endpoints (htmx swap), so both render the same partial."""
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.tenancy import ManufacturerRequest
 from qualifications import selectors
 from qualifications.forms import GrantForm, QualifyingStatusForm
 from resellers.models import Partnership
@@ -26,12 +29,12 @@ def safe_next(request: HttpRequest, candidate: str | None) -> str | None:
 
 
 def section_context(
-    request: HttpRequest,
+    request: ManufacturerRequest,
     partnership: Partnership,
     *,
     grant_form: GrantForm | None = None,
     next_url: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Three queries: the held grants, the open request count and the ID suggestions."""
     membership = request.membership
     can_manage = membership.is_staff_role

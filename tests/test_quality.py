@@ -1,4 +1,4 @@
-"""The lint gate, so `make test` alone catches it: ruff, migrations, import layering."""
+"""The lint gate, so `make test` alone catches it: ruff, migrations, import layering, mypy."""
 
 import os
 import subprocess
@@ -15,6 +15,8 @@ COMMANDS = {
     "ruff format": [str(BIN / "ruff"), "format", "--check", "--no-cache", "."],
     "migrations": [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
     "import layers": [str(BIN / "lint-imports"), "--no-cache", "--no-logo"],
+    # The whole project as [tool.mypy] sets it; no cache, so nothing stale hides an error.
+    "mypy": [str(BIN / "mypy"), "--cache-dir", os.devnull],
 }
 
 
