@@ -132,7 +132,7 @@ class Reseller(models.Model):
     reseller_type = models.CharField(
         _("reseller type"),
         max_length=30,
-        choices=ResellerType.choices,
+        choices=ResellerType,
         default=ResellerType.RETAILER,
     )
     public_email = models.EmailField(_("public email"), blank=True)
@@ -142,7 +142,7 @@ class Reseller(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
-    region = models.CharField(_("region"), max_length=30, choices=Region.choices, blank=True)
+    region = models.CharField(_("region"), max_length=30, choices=Region, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -172,7 +172,7 @@ class ManufacturerMembership(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="manufacturer_memberships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")
