@@ -1,6 +1,7 @@
 import secrets
 import string
 from decimal import Decimal
+from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -20,10 +21,10 @@ def generate_public_id() -> str:
     return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra_fields):
+    def _create_user(self, email: str, password: str | None, **extra_fields: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
         user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
@@ -31,12 +32,14 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra_fields):
+    def create_user(self, email: str, password: str | None = None, **extra_fields: Any) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra_fields):
+    def create_superuser(
+        self, email: str, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -45,13 +48,15 @@ class UserManager(BaseUserManager):
 class User(AbstractUser):
     """A person who logs in with their email address."""
 
-    username = None
+    # Removes AbstractUser's field; the stubs declare it as a `str`.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # AbstractUser declares its username-based manager; this one creates users by email.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         ordering = ["email"]
@@ -132,7 +137,7 @@ class Reseller(models.Model):
     reseller_type = models.CharField(
         _("reseller type"),
         max_length=30,
-        choices=ResellerType.choices,
+        choices=ResellerType,
         default=ResellerType.RETAILER,
     )
     public_email = models.EmailField(_("public email"), blank=True)
@@ -142,7 +147,7 @@ class Reseller(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
-    region = models.CharField(_("region"), max_length=30, choices=Region.choices, blank=True)
+    region = models.CharField(_("region"), max_length=30, choices=Region, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -177,7 +182,7 @@ class ManufacturerMembership(models.Model):
     user = models.ForeignKey(
         User, on_delete=models.CASCADE, related_name="manufacturer_memberships"
     )
-    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    role = models.CharField(_("role"), max_length=20, choices=Role)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")

@@ -5,10 +5,14 @@ tenant's slug (manufacturer portal) or the reseller's public ID (reseller dashbo
 """
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 ALL_ROLES = frozenset(Role.values)
 STAFF = frozenset({Role.OWNER, Role.MANAGER})
@@ -16,10 +20,10 @@ STAFF = frozenset({Role.OWNER, Role.MANAGER})
 
 @dataclass(frozen=True)
 class NavEntry:
-    label: str
+    label: "StrOrPromise"
     url_name: str
     icon: str
-    roles: frozenset = ALL_ROLES
+    roles: frozenset[str] = ALL_ROLES
 
 
 MANUFACTURER_NAV: list[NavEntry] = [

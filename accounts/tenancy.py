@@ -9,11 +9,15 @@ and a query inside the scope cannot see another tenant's rows.
 
 from collections.abc import Callable, Iterable
 from functools import wraps
+from typing import Any, cast, overload
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils.translation import gettext as _
+from django_htmx.middleware import HtmxDetails
 from django_scopes import scope
 
 from accounts.models import (
@@ -22,12 +26,50 @@ from accounts.models import (
     Reseller,
     ResellerMembership,
     Role,
+    User,
 )
 
 TENANT_VIEW_ATTRIBUTE = "tenant_view_kind"
 
+View = Callable[..., HttpResponseBase]
 
-def user_manufacturer_memberships(user) -> Iterable[ManufacturerMembership]:
+
+# What a view receives, for type checkers: the same `HttpRequest`, with the attributes that
+# the middleware (`htmx`), `login_required` (`user`) and the decorators below set on it.
+class UserRequest(HttpRequest):
+    """A request of a logged-in user (a view behind `login_required` or a tenant view)."""
+
+    user: User
+    htmx: HtmxDetails
+
+
+class ManufacturerRequest(UserRequest):
+    """What a `manufacturer_view` receives."""
+
+    tenant: Manufacturer
+    membership: ManufacturerMembership
+    portal: str
+
+
+class ResellerRequest(UserRequest):
+    """What a `reseller_view` receives."""
+
+    reseller: Reseller
+    reseller_membership: ResellerMembership
+    portal: str
+
+
+class ResellerPartnerRequest(ResellerRequest):
+    """What a `reseller_partner_view` receives."""
+
+    tenant: Manufacturer
+    # A `Partnership`: that model lives a layer above accounts, which may not import it.
+    partnership: Any
+
+
+def user_manufacturer_memberships(
+    user: User | AnonymousUser,
+) -> QuerySet[ManufacturerMembership]:
     """The user's own memberships, across tenants: filtered by the user, never by tenant."""
     if not user.is_authenticated:
         return ManufacturerMembership.objects.none()
@@ -39,20 +81,22 @@ def user_manufacturer_memberships(user) -> Iterable[ManufacturerMembership]:
     )
 
 
-def user_reseller_memberships(user) -> Iterable[ResellerMembership]:
+def user_reseller_memberships(user: User | AnonymousUser) -> QuerySet[ResellerMembership]:
     if not user.is_authenticated:
         return ResellerMembership.objects.none()
     return ResellerMembership.objects.filter(user=user).select_related("reseller")
 
 
-def resolve_manufacturer_membership(user, slug: str) -> ManufacturerMembership:
+def resolve_manufacturer_membership(
+    user: User | AnonymousUser, slug: str
+) -> ManufacturerMembership:
     membership = user_manufacturer_memberships(user).filter(manufacturer__slug=slug).first()
     if membership is None:
         raise Http404(_("No such manufacturer."))
     return membership
 
 
-def resolve_reseller_membership(user, public_id: str) -> ResellerMembership:
+def resolve_reseller_membership(user: User | AnonymousUser, public_id: str) -> ResellerMembership:
     membership = user_reseller_memberships(user).filter(reseller__public_id=public_id).first()
     if membership is None:
         raise Http404(_("No such reseller."))
@@ -65,9 +109,15 @@ def partnered_manufacturer_ids(reseller: Reseller) -> list[int]:
     )
 
 
+@overload
+def manufacturer_view(view: View, *, roles: None = None) -> View: ...
+@overload
 def manufacturer_view(
-    view: Callable | None = None, *, roles: Iterable[str] | None = None
-) -> Callable:
+    view: None = None, *, roles: Iterable[str] | None = None
+) -> Callable[[View], View]: ...
+def manufacturer_view(
+    view: View | None = None, *, roles: Iterable[str] | None = None
+) -> View | Callable[[View], View]:
     """Resolve `/m/<manufacturer_slug>/…` and run the view scoped to that tenant.
 
     `roles` restricts the view to those roles; another member of the tenant gets 403.
@@ -75,19 +125,22 @@ def manufacturer_view(
     """
     allowed_roles = frozenset(roles) if roles is not None else frozenset(Role.values)
 
-    def decorator(view_func: Callable) -> Callable:
+    def decorator(view_func: View) -> View:
         @wraps(view_func)
-        def wrapper(request: HttpRequest, manufacturer_slug: str, *args, **kwargs) -> HttpResponse:
+        def wrapper(
+            request: HttpRequest, manufacturer_slug: str, *args: Any, **kwargs: Any
+        ) -> HttpResponseBase:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             membership = resolve_manufacturer_membership(request.user, manufacturer_slug)
             if membership.role not in allowed_roles:
                 raise PermissionDenied(_("Your role does not allow this."))
-            request.tenant = membership.manufacturer
-            request.membership = membership
-            request.portal = "manufacturer"
+            tenant_request = cast(ManufacturerRequest, request)
+            tenant_request.tenant = membership.manufacturer
+            tenant_request.membership = membership
+            tenant_request.portal = "manufacturer"
             with scope(manufacturer=membership.manufacturer):
-                return view_func(request, *args, **kwargs)
+                return view_func(tenant_request, *args, **kwargs)
 
         setattr(wrapper, TENANT_VIEW_ATTRIBUTE, "manufacturer")
         return wrapper
@@ -95,7 +148,7 @@ def manufacturer_view(
     return decorator(view) if view is not None else decorator
 
 
-def reseller_view(view_func: Callable) -> Callable:
+def reseller_view(view_func: View) -> View:
     """Resolve `/r/<reseller_public_id>/…` for a user of that reseller.
 
     The scope covers the manufacturers the reseller partners with, and the reseller itself;
@@ -103,22 +156,25 @@ def reseller_view(view_func: Callable) -> Callable:
     """
 
     @wraps(view_func)
-    def wrapper(request: HttpRequest, reseller_public_id: str, *args, **kwargs) -> HttpResponse:
+    def wrapper(
+        request: HttpRequest, reseller_public_id: str, *args: Any, **kwargs: Any
+    ) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = resolve_reseller_membership(request.user, reseller_public_id)
         reseller = membership.reseller
-        request.reseller = reseller
-        request.reseller_membership = membership
-        request.portal = "reseller"
+        reseller_request = cast(ResellerRequest, request)
+        reseller_request.reseller = reseller
+        reseller_request.reseller_membership = membership
+        reseller_request.portal = "reseller"
         with scope(manufacturer=partnered_manufacturer_ids(reseller), reseller=reseller):
-            return view_func(request, *args, **kwargs)
+            return view_func(reseller_request, *args, **kwargs)
 
     setattr(wrapper, TENANT_VIEW_ATTRIBUTE, "reseller")
     return wrapper
 
 
-def reseller_partner_view(view_func: Callable) -> Callable:
+def reseller_partner_view(view_func: View) -> View:
     """Resolve `/r/<reseller_public_id>/m/<manufacturer_slug>/…`: one reseller's dealings with
     one manufacturer. 404 unless the user works for the reseller and the two are partners.
 
@@ -128,28 +184,35 @@ def reseller_partner_view(view_func: Callable) -> Callable:
 
     @wraps(view_func)
     def wrapper(
-        request: HttpRequest, reseller_public_id: str, manufacturer_slug: str, *args, **kwargs
-    ) -> HttpResponse:
+        request: HttpRequest,
+        reseller_public_id: str,
+        manufacturer_slug: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> HttpResponseBase:
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         membership = resolve_reseller_membership(request.user, reseller_public_id)
         reseller = membership.reseller
         # The partnership is reached through its relation, so accounts imports no higher app.
+        # (At run time the related manager extends Partnership's ScopedManager; the mypy
+        # plugin cannot resolve that factory-built class and types it as a plain one.)
         partnership = (
-            reseller.partnerships.with_scopes_disabled()
+            reseller.partnerships.with_scopes_disabled()  # type: ignore[attr-defined]
             .select_related("manufacturer", "price_list")
             .filter(manufacturer__slug=manufacturer_slug)
             .first()
         )
         if partnership is None:
             raise Http404(_("No such manufacturer."))
-        request.reseller = reseller
-        request.reseller_membership = membership
-        request.tenant = partnership.manufacturer
-        request.partnership = partnership
-        request.portal = "reseller"
+        partner_request = cast(ResellerPartnerRequest, request)
+        partner_request.reseller = reseller
+        partner_request.reseller_membership = membership
+        partner_request.tenant = partnership.manufacturer
+        partner_request.partnership = partnership
+        partner_request.portal = "reseller"
         with scope(manufacturer=partnership.manufacturer, reseller=reseller):
-            return view_func(request, *args, **kwargs)
+            return view_func(partner_request, *args, **kwargs)
 
     setattr(wrapper, TENANT_VIEW_ATTRIBUTE, "reseller")
     return wrapper

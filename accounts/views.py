@@ -3,7 +3,7 @@ import copy
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -13,6 +13,9 @@ from accounts.models import STAFF_ROLES
 from accounts.selectors import access_member, role_counts, team_members
 from accounts.services import manufacturer_settings_update
 from accounts.tenancy import (
+    ManufacturerRequest,
+    ResellerRequest,
+    UserRequest,
     manufacturer_view,
     reseller_view,
     user_manufacturer_memberships,
@@ -23,7 +26,7 @@ from core.listing import csv_date, csv_response
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: UserRequest) -> HttpResponse:
     """Send the user to their only organisation, or let them choose."""
     manufacturers = list(user_manufacturer_memberships(request.user))
     resellers = list(user_reseller_memberships(request.user))
@@ -45,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: ManufacturerRequest) -> HttpResponse:
     """The manufacturer's landing page. Its panels are template tags of the apps that own
     the figures ({% load channel_dashboard %} and friends): accounts imports none of them.
     Each panel starts from the member's visibility, so a seller sees their portfolio only."""
@@ -60,7 +63,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
-def team(request: HttpRequest) -> HttpResponse:
+def team(request: ManufacturerRequest) -> HttpResponseBase:
     members = team_members(manufacturer=request.tenant)
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -77,14 +80,14 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
-def team_member(request: HttpRequest, user_id: int) -> HttpResponse:
+def team_member(request: ManufacturerRequest, user_id: int) -> HttpResponse:
     member = access_member(manufacturer=request.tenant, user_id=user_id)
     return render(request, "accounts/team_member.html", {"member": member})
 
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def channel_settings(request: HttpRequest) -> HttpResponse:
+def channel_settings(request: ManufacturerRequest) -> HttpResponse:
     # The form works on a copy: a refused submission leaves request.tenant as it was.
     form = ChannelSettingsForm(request.POST or None, instance=copy.copy(request.tenant))
     if request.method == "POST" and form.is_valid():
@@ -101,7 +104,7 @@ def channel_settings(request: HttpRequest) -> HttpResponse:
 
 @reseller_view
 @require_GET
-def reseller_dashboard(request: HttpRequest) -> HttpResponse:
+def reseller_dashboard(request: ResellerRequest) -> HttpResponse:
     """The reseller's landing page: one card per manufacturer with its figures, recent
     orders across manufacturers. The figures come from resellers' `channel_dashboard` tags
     (orders and partnerships sit above accounts), all filtered by `request.reseller`."""

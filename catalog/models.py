@@ -115,7 +115,7 @@ class Product(models.Model):
         validators=[MinValueValidator(Decimal("0.00"))],
     )
     kind = models.CharField(
-        _("kind"), max_length=20, choices=ProductKind.choices, default=ProductKind.PHYSICAL
+        _("kind"), max_length=20, choices=ProductKind, default=ProductKind.PHYSICAL
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,5 +1,7 @@
 """Reads of the catalog, always filtered by the tenant (and, for resellers, by the gate)."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
@@ -17,6 +19,23 @@ PRODUCT_SORTS = {
 }
 RESELLER_PRODUCT_SORTS = {"sku": "sku", "name": "name", "category": "category__name"}
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class CategoryCounts(TypedDict):
+    product_count: int
+    active_count: int
+
+
+class PriceListCounts(TypedDict):
+    item_count: int
+    partnership_count: int
+
+
+class ActiveProductCount(TypedDict):
+    product_count: int
+
 
 def _search(products: QuerySet[Product], q: str) -> QuerySet[Product]:
     q = q.strip()
@@ -33,7 +52,7 @@ def product_list(
     kind: str = "",
     active: bool | None = None,
 ) -> QuerySet[Product]:
-    products = Product.objects.filter(manufacturer=manufacturer).select_related(
+    products: QuerySet[Product] = Product.objects.filter(manufacturer=manufacturer).select_related(
         "category__required_qualification"
     )
     products = _search(products, q)
@@ -55,7 +74,9 @@ def access_product(*, manufacturer: Manufacturer, product_id: int) -> Product:
     )
 
 
-def category_list(*, manufacturer: Manufacturer) -> QuerySet[Category]:
+def category_list(
+    *, manufacturer: Manufacturer
+) -> "QuerySet[WithAnnotations[Category, CategoryCounts]]":
     return (
         Category.objects.filter(manufacturer=manufacturer)
         .select_related("required_qualification")
@@ -70,7 +91,9 @@ def access_category(*, manufacturer: Manufacturer, category_id: int) -> Category
     return get_object_or_404(Category.objects.filter(manufacturer=manufacturer), pk=category_id)
 
 
-def price_list_list(*, manufacturer: Manufacturer) -> QuerySet[PriceList]:
+def price_list_list(
+    *, manufacturer: Manufacturer
+) -> "QuerySet[WithAnnotations[PriceList, PriceListCounts]]":
     # Partnerships are reached through the reverse relation: catalog imports no higher app.
     return PriceList.objects.filter(manufacturer=manufacturer).annotate(
         item_count=Count("items", distinct=True),
@@ -95,7 +118,9 @@ def price_list_items(*, price_list: PriceList) -> QuerySet[PriceListItem]:
 # --- the reseller's side --------------------------------------------------------------------
 
 
-def reseller_categories(*, manufacturer: Manufacturer, reseller: Reseller) -> QuerySet[Category]:
+def reseller_categories(
+    *, manufacturer: Manufacturer, reseller: Reseller
+) -> "QuerySet[WithAnnotations[Category, ActiveProductCount]]":
     """The categories the reseller may see, with how many active products each holds."""
     return visible_categories(manufacturer=manufacturer, reseller=reseller).annotate(
         product_count=Count("products", filter=Q(products__is_active=True))

@@ -5,6 +5,7 @@ scoped to the tenant never offers anything else, so a refusal here means tampere
 """
 
 from decimal import Decimal
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -18,7 +19,11 @@ class CatalogRefused(DomainRefused):
     """The change breaks a catalog rule; the message says which, and nothing was changed."""
 
 
-def _same_tenant(manufacturer_id: int, *objects) -> None:
+class _TenantOwned(Protocol):
+    manufacturer_id: int
+
+
+def _same_tenant(manufacturer_id: int, *objects: _TenantOwned | None) -> None:
     for obj in objects:
         if obj is not None and obj.manufacturer_id != manufacturer_id:
             raise CatalogRefused(_("That belongs to another manufacturer."))
@@ -35,7 +40,8 @@ def category_create(
     manufacturer: Manufacturer,
     name: str,
     description: str = "",
-    required_qualification=None,
+    # A Qualification: that app sits above catalog, which may not import it.
+    required_qualification: Any = None,
 ) -> Category:
     _same_tenant(manufacturer.pk, required_qualification)
     return Category.objects.create(
@@ -48,7 +54,11 @@ def category_create(
 
 @transaction.atomic
 def category_update(
-    *, category: Category, name: str, description: str, required_qualification
+    *,
+    category: Category,
+    name: str,
+    description: str,
+    required_qualification: Any,  # a Qualification or None, as in category_create
 ) -> Category:
     _same_tenant(category.manufacturer_id, required_qualification)
     category.name = name

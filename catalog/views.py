@@ -3,8 +3,11 @@
 Every member reads the catalog; only owners and managers change it (sellers get 403).
 """
 
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -12,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import STAFF_ROLES
-from accounts.tenancy import manufacturer_view
+from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from catalog import selectors, services
 from catalog.forms import (
     CategoryForm,
@@ -21,11 +24,17 @@ from catalog.forms import (
     ProductFilterForm,
     ProductForm,
 )
+from catalog.models import PriceList
 from catalog.services import CatalogRefused
 from core.listing import apply_sort, csv_date, csv_response, paginate
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _form_page(request: HttpRequest, form, *, title: str, back_url: str) -> HttpResponse:
+
+def _form_page(
+    request: HttpRequest, form: forms.BaseForm, *, title: "StrOrPromise", back_url: str
+) -> HttpResponse:
     return render(
         request, "catalog/form.html", {"form": form, "title": title, "back_url": back_url}
     )
@@ -42,7 +51,7 @@ def _url(request: HttpRequest, name: str, **kwargs) -> str:
 
 @manufacturer_view
 @require_GET
-def products(request: HttpRequest) -> HttpResponse:
+def products(request: ManufacturerRequest) -> HttpResponseBase:
     filter_form = ProductFilterForm(request.GET, manufacturer=request.tenant)
     rows = selectors.product_list(manufacturer=request.tenant, **filter_form.filters())
     rows, sort = apply_sort(request, rows, selectors.PRODUCT_SORTS, default="sku")
@@ -66,14 +75,14 @@ def products(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_detail(request: ManufacturerRequest, product_id: int) -> HttpResponse:
     product = selectors.access_product(manufacturer=request.tenant, product_id=product_id)
     return render(request, "catalog/product_detail.html", {"product": product})
 
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def product_create(request: HttpRequest) -> HttpResponse:
+def product_create(request: ManufacturerRequest) -> HttpResponse:
     form = ProductForm(request.POST or None, manufacturer=request.tenant)
     if request.method == "POST" and form.is_valid():
         product = services.product_create(manufacturer=request.tenant, **form.cleaned_data)
@@ -84,7 +93,7 @@ def product_create(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_edit(request: ManufacturerRequest, product_id: int) -> HttpResponse:
     product = selectors.access_product(manufacturer=request.tenant, product_id=product_id)
     title = _("Edit %(sku)s") % {"sku": product.sku}
     form = ProductForm(request.POST or None, instance=product, manufacturer=request.tenant)
@@ -97,7 +106,7 @@ def product_edit(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def product_set_active(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_set_active(request: ManufacturerRequest, product_id: int) -> HttpResponse:
     product = selectors.access_product(manufacturer=request.tenant, product_id=product_id)
     is_active = request.POST.get("active") == "1"
     services.product_set_active(product=product, is_active=is_active)
@@ -116,7 +125,7 @@ def product_set_active(request: HttpRequest, product_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def categories(request: HttpRequest) -> HttpResponse:
+def categories(request: ManufacturerRequest) -> HttpResponseBase:
     rows = selectors.category_list(manufacturer=request.tenant).order_by("name", "pk")
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -136,7 +145,7 @@ def categories(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def category_create(request: HttpRequest) -> HttpResponse:
+def category_create(request: ManufacturerRequest) -> HttpResponse:
     form = CategoryForm(request.POST or None, manufacturer=request.tenant)
     if request.method == "POST" and form.is_valid():
         category = services.category_create(manufacturer=request.tenant, **form.cleaned_data)
@@ -147,7 +156,7 @@ def category_create(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_edit(request: ManufacturerRequest, category_id: int) -> HttpResponse:
     category = selectors.access_category(manufacturer=request.tenant, category_id=category_id)
     title = _("Edit category “%(name)s”") % {"name": category.name}
     form = CategoryForm(request.POST or None, instance=category, manufacturer=request.tenant)
@@ -160,7 +169,7 @@ def category_edit(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
+def category_delete(request: ManufacturerRequest, category_id: int) -> HttpResponse:
     category = selectors.access_category(manufacturer=request.tenant, category_id=category_id)
     name = category.name
     try:
@@ -177,7 +186,7 @@ def category_delete(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def price_lists(request: HttpRequest) -> HttpResponse:
+def price_lists(request: ManufacturerRequest) -> HttpResponseBase:
     rows = selectors.price_list_list(manufacturer=request.tenant).order_by("name", "pk")
     if request.GET.get("format") == "csv":
         return csv_response(
@@ -193,7 +202,7 @@ def price_lists(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def price_list_create(request: HttpRequest) -> HttpResponse:
+def price_list_create(request: ManufacturerRequest) -> HttpResponse:
     form = PriceListForm(request.POST or None, manufacturer=request.tenant)
     if request.method == "POST" and form.is_valid():
         price_list = services.price_list_create(manufacturer=request.tenant, **form.cleaned_data)
@@ -203,7 +212,12 @@ def price_list_create(request: HttpRequest) -> HttpResponse:
     return _form_page(request, form, title=_("New price list"), back_url=back_url)
 
 
-def _price_list_page(request, price_list, item_form, status: int = 200) -> HttpResponse:
+def _price_list_page(
+    request: ManufacturerRequest,
+    price_list: PriceList,
+    item_form: PriceListItemForm,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "price_list": price_list,
         "items": selectors.price_list_items(price_list=price_list),
@@ -215,7 +229,7 @@ def _price_list_page(request, price_list, item_form, status: int = 200) -> HttpR
 
 @manufacturer_view
 @require_GET
-def price_list_detail(request: HttpRequest, price_list_id: int) -> HttpResponse:
+def price_list_detail(request: ManufacturerRequest, price_list_id: int) -> HttpResponseBase:
     price_list = selectors.access_price_list(
         manufacturer=request.tenant, price_list_id=price_list_id
     )
@@ -224,7 +238,7 @@ def price_list_detail(request: HttpRequest, price_list_id: int) -> HttpResponse:
     return _price_list_page(request, price_list, PriceListItemForm(manufacturer=request.tenant))
 
 
-def _price_list_csv(request: HttpRequest, price_list) -> HttpResponse:
+def _price_list_csv(request: ManufacturerRequest, price_list: PriceList) -> HttpResponseBase:
     currency = request.tenant.currency
     items = selectors.price_list_items(price_list=price_list)
     return csv_response(
@@ -242,7 +256,7 @@ def _price_list_csv(request: HttpRequest, price_list) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def price_list_item_set(request: HttpRequest, price_list_id: int) -> HttpResponse:
+def price_list_item_set(request: ManufacturerRequest, price_list_id: int) -> HttpResponse:
     price_list = selectors.access_price_list(
         manufacturer=request.tenant, price_list_id=price_list_id
     )
@@ -260,7 +274,7 @@ def price_list_item_set(request: HttpRequest, price_list_id: int) -> HttpRespons
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
 def price_list_item_remove(
-    request: HttpRequest, price_list_id: int, product_id: int
+    request: ManufacturerRequest, price_list_id: int, product_id: int
 ) -> HttpResponse:
     price_list = selectors.access_price_list(
         manufacturer=request.tenant, price_list_id=price_list_id

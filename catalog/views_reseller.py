@@ -1,19 +1,23 @@
 """The manufacturer's catalog as one reseller sees it: only what the gate lets through, at
 the partnership's own price (its price list, else the list price, less its discount)."""
 
-from django.http import HttpRequest, HttpResponse
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from accounts.tenancy import reseller_partner_view
+from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from catalog import selectors
+from catalog.models import Category, Product
 from catalog.pricing import reseller_unit_prices
 from core.listing import apply_sort, csv_response, paginate
 
 
-def _unit_prices(request: HttpRequest, products: list) -> dict:
+def _unit_prices(request: ResellerPartnerRequest, products: list[Product]) -> dict[int, Decimal]:
     partnership = request.partnership
     return reseller_unit_prices(
         products=products,
@@ -22,7 +26,9 @@ def _unit_prices(request: HttpRequest, products: list) -> dict:
     )
 
 
-def _catalog_page(request: HttpRequest, category=None) -> HttpResponse:
+def _catalog_page(
+    request: ResellerPartnerRequest, category: Category | None = None
+) -> HttpResponseBase:
     manufacturer, reseller = request.tenant, request.reseller
     q = request.GET.get("q", "")
     rows = selectors.reseller_product_list(
@@ -48,7 +54,9 @@ def _catalog_page(request: HttpRequest, category=None) -> HttpResponse:
     return render(request, template, context)
 
 
-def _catalog_csv(request: HttpRequest, rows, category=None) -> HttpResponse:
+def _catalog_csv(
+    request: ResellerPartnerRequest, rows: QuerySet[Product], category: Category | None = None
+) -> HttpResponseBase:
     """The reseller's price list: every product the page selects, at the reseller's price.
 
     Two queries for any number of products: the products (category joined) and the
@@ -74,13 +82,13 @@ def _catalog_csv(request: HttpRequest, rows, category=None) -> HttpResponse:
 
 @reseller_partner_view
 @require_GET
-def products(request: HttpRequest) -> HttpResponse:
+def products(request: ResellerPartnerRequest) -> HttpResponseBase:
     return _catalog_page(request)
 
 
 @reseller_partner_view
 @require_GET
-def category(request: HttpRequest, category_id: int) -> HttpResponse:
+def category(request: ResellerPartnerRequest, category_id: int) -> HttpResponseBase:
     category = selectors.reseller_access_category(
         manufacturer=request.tenant, reseller=request.reseller, category_id=category_id
     )
@@ -89,7 +97,7 @@ def category(request: HttpRequest, category_id: int) -> HttpResponse:
 
 @reseller_partner_view
 @require_GET
-def product_detail(request: HttpRequest, product_id: int) -> HttpResponse:
+def product_detail(request: ResellerPartnerRequest, product_id: int) -> HttpResponse:
     product = selectors.reseller_access_product(
         manufacturer=request.tenant, reseller=request.reseller, product_id=product_id
     )

@@ -31,7 +31,7 @@ class OutboxEmail(models.Model):
     body = models.TextField(_("body"))
     kind = models.CharField(_("kind"), max_length=60, blank=True)
     status = models.CharField(
-        _("status"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+        _("status"), max_length=10, choices=OutboxStatus, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -87,6 +87,11 @@ class NotificationPreference(models.Model):
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(_("event"), max_length=40, choices=NotificationKind.choices)
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    manufacturer = models.ForeignKey(
+        "accounts.Manufacturer", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("event"), max_length=40, choices=NotificationKind)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel)
 
     class Meta:
         constraints = [
@@ -119,8 +124,8 @@ class Notification(models.Model):
         blank=True,
         related_name="+",
     )
-    kind = models.CharField(_("event"), max_length=40, choices=NotificationKind.choices)
-    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
+    kind = models.CharField(_("event"), max_length=40, choices=NotificationKind)
+    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel)
     title = models.CharField(_("title"), max_length=250)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)

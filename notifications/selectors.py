@@ -1,6 +1,6 @@
 from django.db.models import QuerySet
 
-from accounts.models import User
+from accounts.models import Manufacturer, User
 from notifications.models import (
     Notification,
     NotificationKind,
@@ -20,7 +20,7 @@ def notification_list(*, user: User, unread_only: bool = False) -> QuerySet[Noti
     return rows.order_by("-created_at", "-pk")
 
 
-def preference_choices(*, user: User, manufacturer) -> dict[str, str]:
+def preference_choices(*, user: User, manufacturer: Manufacturer) -> dict[str, str]:
     """{kind: channel} for every kind: the saved choice, else the default."""
     saved = dict(
         NotificationPreference.objects.filter(user=user, manufacturer=manufacturer).values_list(

@@ -1,6 +1,7 @@
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,6 +18,9 @@ from notifications.models import (
     OutboxStatus,
     default_channel,
 )
+
+if TYPE_CHECKING:
+    from celery import Task
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ def email_enqueue(
     return email
 
 
-def _enqueue_delivery(task, email_id: int) -> None:
+def _enqueue_delivery(task: "Task[[int], Any]", email_id: int) -> None:
     try:
         task.delay(email_id)
     except Exception:
@@ -87,7 +91,9 @@ def outbox_pending_ids(*, older_than: timedelta = timedelta(seconds=30)) -> list
 # --- in-app notifications and preferences ---------------------------------------------------
 
 
-def preference_channels(*, user_ids: Iterable[int], manufacturer: Manufacturer | None, kind: str):
+def preference_channels(
+    *, user_ids: Iterable[int], manufacturer: Manufacturer | None, kind: str
+) -> dict[int, str]:
     """{user_id: channel} for these users, their saved choice or the kind's default."""
     user_ids = list(user_ids)
     chosen: dict[int, str] = {}
@@ -115,10 +121,10 @@ def notify(
     Runs in the caller's transaction: the notification and its outbox email exist only if the
     change that caused them commits, and the email is sent by Celery after the commit.
     """
-    users = {user.pk: user for user in users}
-    channels = preference_channels(user_ids=users, manufacturer=manufacturer, kind=kind)
+    by_id = {user.pk: user for user in users}
+    channels = preference_channels(user_ids=by_id, manufacturer=manufacturer, kind=kind)
     created = []
-    for user_id, user in users.items():
+    for user_id, user in by_id.items():
         channel = channels[user_id]
         if channel == NotificationChannel.OFF:
             continue

@@ -7,13 +7,17 @@ user's own memberships (404 for any other).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.tenancy import resolve_manufacturer_membership, user_manufacturer_memberships
+from accounts.tenancy import (
+    UserRequest,
+    resolve_manufacturer_membership,
+    user_manufacturer_memberships,
+)
 from core.http import safe_next
 from core.listing import paginate
 from notifications import selectors, services
@@ -22,7 +26,7 @@ from notifications.forms import PreferencesForm
 
 @login_required
 @require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
+def notification_list(request: UserRequest) -> HttpResponse:
     unread_only = request.GET.get("show") == "unread"
     rows = selectors.notification_list(user=request.user, unread_only=unread_only)
     context = {
@@ -35,7 +39,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def notification_read(request: HttpRequest, notification_id: int) -> HttpResponse:
+def notification_read(request: UserRequest, notification_id: int) -> HttpResponse:
     notification = selectors.notification_list(user=request.user).filter(pk=notification_id).first()
     if notification is None:
         raise Http404(_("No such notification."))
@@ -56,7 +60,7 @@ def notification_read(request: HttpRequest, notification_id: int) -> HttpRespons
 
 @login_required
 @require_POST
-def notification_read_all(request: HttpRequest) -> HttpResponse:
+def notification_read_all(request: UserRequest) -> HttpResponse:
     count = services.notifications_mark_all_read(user=request.user)
     messages.success(
         request,
@@ -69,7 +73,7 @@ def notification_read_all(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def preferences_index(request: HttpRequest) -> HttpResponse:
+def preferences_index(request: UserRequest) -> HttpResponse:
     membership = user_manufacturer_memberships(request.user).first()
     if membership is None:
         return render(request, "notifications/preferences.html", {"form": None})
@@ -80,7 +84,7 @@ def preferences_index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def preferences(request: HttpRequest, manufacturer_slug: str) -> HttpResponse:
+def preferences(request: UserRequest, manufacturer_slug: str) -> HttpResponse:
     membership = resolve_manufacturer_membership(request.user, manufacturer_slug)
     manufacturer = membership.manufacturer
     form = PreferencesForm(

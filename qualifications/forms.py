@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +13,7 @@ from qualifications.services import normalize_code
 class CodeField(forms.CharField):
     """A qualification ID, upper-cased before it is validated (pro-av → PRO-AV)."""
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> str:
         return normalize_code(super().to_python(value))
 
 
@@ -90,7 +92,7 @@ class DeclineForm(forms.Form):
 
 
 class RequestForm(forms.Form):
-    qualification = forms.ModelChoiceField(
+    qualification: "forms.ModelChoiceField[Qualification]" = forms.ModelChoiceField(
         label=_("Qualification"), queryset=Qualification.objects.none(), empty_label=None
     )
     message = forms.CharField(
@@ -101,8 +103,13 @@ class RequestForm(forms.Form):
         help_text=_("Why you need it: certifications, trained staff, projects."),
     )
 
-    def __init__(self, *args, partnership: Partnership, **kwargs) -> None:
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["qualification"].queryset = Qualification.objects.filter(
+        self.qualification_field.queryset = Qualification.objects.filter(
             manufacturer_id=partnership.manufacturer_id
         ).order_by("code")
+
+    @property
+    def qualification_field(self) -> "forms.ModelChoiceField[Qualification]":
+        """This form's copy of the `qualification` field (`self.fields` holds plain Fields)."""
+        return cast("forms.ModelChoiceField[Qualification]", self.fields["qualification"])

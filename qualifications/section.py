@@ -1,8 +1,9 @@
 """The "Qualifications" section of a reseller profile: one context for the template tag (full
 page) and the POST endpoints (htmx swap), so both render the same partial."""
 
-from django.http import HttpRequest
+from typing import Any
 
+from accounts.tenancy import ManufacturerRequest
 from channel.models import Partnership
 from qualifications import selectors
 from qualifications.forms import GrantForm, QualifyingStatusForm
@@ -11,12 +12,12 @@ SECTION_TEMPLATE = "qualifications/_profile_section.html"
 
 
 def section_context(
-    request: HttpRequest,
+    request: ManufacturerRequest,
     partnership: Partnership,
     *,
     grant_form: GrantForm | None = None,
     next_url: str | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """Three queries: the held grants, the open request count and the ID suggestions."""
     membership = request.membership
     can_manage = membership.is_staff_role

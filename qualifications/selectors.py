@@ -1,6 +1,8 @@
 """Reads for qualifications. Every function takes the tenant (and, where people are listed,
 the member, so a sales rep sees only holders in their portfolio)."""
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -17,8 +19,21 @@ from qualifications.models import (
     RequestStatus,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 QUALIFICATION_SORTS = {"code": "code", "name": "name", "holders": "holder_count"}
 HOLDER_PREVIEW = 5
+
+
+class HolderCounts(TypedDict):
+    holder_count: int
+    category_count: int
+
+
+class HeldOrRequested(TypedDict):
+    is_held: bool
+    is_requested: bool
 
 
 # --- the gate policy (registered in QualificationsConfig.ready) -----------------------------
@@ -83,7 +98,7 @@ def _active_visible_grants(*, membership: ManufacturerMembership) -> QuerySet[Qu
 
 def qualification_list(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership, query: str = ""
-) -> QuerySet[Qualification]:
+) -> "QuerySet[WithAnnotations[Qualification, HolderCounts]]":
     """Definitions with their holder count (holders the member may see), the number of
     categories each unlocks, and the first few holders. Three queries for any number of rows
     and holders (rows, holder preview, categories) plus the page count."""
@@ -230,7 +245,9 @@ def open_request_count(*, manufacturer: Manufacturer) -> int:
 # --- the reseller's side --------------------------------------------------------------------
 
 
-def reseller_qualification_catalogue(*, partnership: Partnership) -> QuerySet[Qualification]:
+def reseller_qualification_catalogue(
+    *, partnership: Partnership
+) -> "QuerySet[WithAnnotations[Qualification, HeldOrRequested]]":
     """The manufacturer's qualifications with what each unlocks, whether this partnership
     holds it and whether a request is open. Two queries."""
     active = QualificationGrant.objects.filter(

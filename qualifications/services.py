@@ -28,7 +28,7 @@ class QualificationRefused(DomainRefused):
     """The change breaks a rule; the message says which, and nothing was changed."""
 
 
-def normalize_code(code: str) -> str:
+def normalize_code(code: str | None) -> str:
     return (code or "").strip().upper()
 
 

@@ -5,8 +5,12 @@ Every member reads (a sales rep sees only holders in their portfolio); only owne
 managers define, grant, revoke, change the qualifying status and answer requests (403).
 """
 
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Page
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -15,9 +19,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES
-from accounts.tenancy import manufacturer_view
+from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from channel import selectors as channel_selectors
-from channel.models import QualifyingStatus
+from channel.models import Partnership, QualifyingStatus
 from core.http import safe_next
 from core.listing import apply_sort, csv_datetime, csv_response, paginate
 from qualifications import selectors, services
@@ -28,12 +32,15 @@ from qualifications.forms import (
     QualifyingStatusForm,
     RevokeForm,
 )
-from qualifications.models import RequestStatus
+from qualifications.models import QualificationGrant, QualifyingStatusChange, RequestStatus
 from qualifications.section import SECTION_TEMPLATE, section_context
 from qualifications.services import QualificationRefused
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def _url(request: HttpRequest, name: str, **kwargs) -> str:
+
+def _url(request: ManufacturerRequest, name: str, **kwargs: object) -> str:
     return reverse(
         f"qualifications_manufacturer:{name}",
         kwargs={"manufacturer_slug": request.tenant.slug, **kwargs},
@@ -45,7 +52,7 @@ def _url(request: HttpRequest, name: str, **kwargs) -> str:
 
 @manufacturer_view
 @require_GET
-def qualification_list(request: HttpRequest) -> HttpResponse:
+def qualification_list(request: ManufacturerRequest) -> HttpResponseBase:
     query = request.GET.get("q", "").strip()
     rows = selectors.qualification_list(
         manufacturer=request.tenant, membership=request.membership, query=query
@@ -81,7 +88,7 @@ def qualification_list(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def qualification_detail(request: HttpRequest, qualification_id: int) -> HttpResponse:
+def qualification_detail(request: ManufacturerRequest, qualification_id: int) -> HttpResponseBase:
     qualification = selectors.access_qualification(
         manufacturer=request.tenant, qualification_id=qualification_id
     )
@@ -120,7 +127,7 @@ def qualification_detail(request: HttpRequest, qualification_id: int) -> HttpRes
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def qualification_create(request: HttpRequest) -> HttpResponse:
+def qualification_create(request: ManufacturerRequest) -> HttpResponse:
     form = QualificationForm(request.POST or None, manufacturer=request.tenant)
     if request.method == "POST" and form.is_valid():
         try:
@@ -148,7 +155,7 @@ def qualification_create(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def qualification_edit(request: HttpRequest, qualification_id: int) -> HttpResponse:
+def qualification_edit(request: ManufacturerRequest, qualification_id: int) -> HttpResponse:
     qualification = selectors.access_qualification(
         manufacturer=request.tenant, qualification_id=qualification_id
     )
@@ -181,39 +188,49 @@ def qualification_edit(request: HttpRequest, qualification_id: int) -> HttpRespo
 
 @manufacturer_view
 @require_GET
-def partnership_qualifications(request: HttpRequest, public_id: str) -> HttpResponse:
+def partnership_qualifications(request: ManufacturerRequest, public_id: str) -> HttpResponseBase:
     """The section on its own page, with the full history of grants and status changes."""
     partnership = channel_selectors.access_partnership(
         manufacturer=request.tenant, membership=request.membership, public_id=public_id
     )
     tab = "status" if request.GET.get("tab") == "status" else "grants"
+    as_csv = request.GET.get("format") == "csv"
+    filename = f"{request.tenant.slug}-{partnership.reseller.public_id}-qualification"
+    page_obj: Page[QualifyingStatusChange] | Page[QualificationGrant]
     if tab == "status":
-        rows = selectors.partnership_status_history(partnership=partnership)
+        changes = selectors.partnership_status_history(partnership=partnership)
+        if as_csv:
+            return _status_history_csv(f"{filename}-status-history", changes)
+        page_obj = paginate(request, changes)
     else:
-        rows = selectors.partnership_grant_history(partnership=partnership)
-    if request.GET.get("format") == "csv":
-        return _partnership_history_csv(request, partnership, tab, rows)
-    context = {"partnership": partnership, "tab": tab, "page_obj": paginate(request, rows)}
+        grants = selectors.partnership_grant_history(partnership=partnership)
+        if as_csv:
+            return _grant_history_csv(f"{filename}-history", grants)
+        page_obj = paginate(request, grants)
+    context = {"partnership": partnership, "tab": tab, "page_obj": page_obj}
     template = "qualifications/partnership.html"
     if request.htmx:  # refreshed after a grant, revocation or status change in the section
         template += "#history"
     return render(request, template, context)
 
 
-def _partnership_history_csv(request: HttpRequest, partnership, tab: str, rows) -> HttpResponse:
-    filename = f"{request.tenant.slug}-{partnership.reseller.public_id}-qualification"
-    if tab == "status":
-        return csv_response(
-            filename=f"{filename}-status-history",
-            header=[_("Changed at"), _("From"), _("To"), _("Changed by"), _("Reason")],
-            rows=(
-                [csv_datetime(c.changed_at), c.from_label, c.to_label,
-                 c.changed_by.display_name if c.changed_by else "", c.reason]
-                for c in rows.iterator(chunk_size=500)
-            ),
-        )  # fmt: skip
+def _status_history_csv(
+    filename: str, rows: QuerySet[QualifyingStatusChange]
+) -> StreamingHttpResponse:
     return csv_response(
-        filename=f"{filename}-history",
+        filename=filename,
+        header=[_("Changed at"), _("From"), _("To"), _("Changed by"), _("Reason")],
+        rows=(
+            [csv_datetime(c.changed_at), c.from_label, c.to_label,
+             c.changed_by.display_name if c.changed_by else "", c.reason]
+            for c in rows.iterator(chunk_size=500)
+        ),
+    )  # fmt: skip
+
+
+def _grant_history_csv(filename: str, rows: QuerySet[QualificationGrant]) -> StreamingHttpResponse:
+    return csv_response(
+        filename=filename,
         header=[_("Qualification ID"), _("Qualification"), _("Granted at"), _("Granted by"),
                 _("Reason for granting"), _("Revoked at"), _("Revoked by"),
                 _("Reason for revoking")],
@@ -228,11 +245,11 @@ def _partnership_history_csv(request: HttpRequest, partnership, tab: str, rows) 
 
 
 def _section_response(
-    request: HttpRequest,
-    partnership,
+    request: ManufacturerRequest,
+    partnership: Partnership,
     *,
     ok: bool,
-    message: str,
+    message: "StrOrPromise",
     event: str | None = None,
     grant_form: GrantForm | None = None,
 ) -> HttpResponse:
@@ -263,7 +280,7 @@ def _first_error(form) -> str:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def grant(request: HttpRequest, public_id: str) -> HttpResponse:
+def grant(request: ManufacturerRequest, public_id: str) -> HttpResponse:
     partnership = channel_selectors.access_partnership(
         manufacturer=request.tenant, membership=request.membership, public_id=public_id
     )
@@ -297,7 +314,7 @@ def grant(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+def revoke(request: ManufacturerRequest, public_id: str) -> HttpResponse:
     partnership = channel_selectors.access_partnership(
         manufacturer=request.tenant, membership=request.membership, public_id=public_id
     )
@@ -326,7 +343,7 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def qualifying_status(request: HttpRequest, public_id: str) -> HttpResponse:
+def qualifying_status(request: ManufacturerRequest, public_id: str) -> HttpResponse:
     partnership = channel_selectors.access_partnership(
         manufacturer=request.tenant, membership=request.membership, public_id=public_id
     )
@@ -361,7 +378,7 @@ REQUEST_TABS = [*RequestStatus.values, "all"]
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
-def request_list(request: HttpRequest) -> HttpResponse:
+def request_list(request: ManufacturerRequest) -> HttpResponseBase:
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in REQUEST_TABS:
         status = RequestStatus.OPEN
@@ -394,14 +411,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "qualifications/requests.html", context)
 
 
-def _back_to_requests(request: HttpRequest) -> HttpResponse:
+def _back_to_requests(request: ManufacturerRequest) -> HttpResponse:
     next_url = safe_next(request, request.tenant)
     return redirect(next_url or _url(request, "requests"))
 
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def request_grant(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_grant(request: ManufacturerRequest, request_id: int) -> HttpResponse:
     qualification_request = selectors.access_request(
         manufacturer=request.tenant, request_id=request_id
     )
@@ -425,7 +442,7 @@ def request_grant(request: HttpRequest, request_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def request_decline(request: HttpRequest, request_id: int) -> HttpResponse:
+def request_decline(request: ManufacturerRequest, request_id: int) -> HttpResponse:
     qualification_request = selectors.access_request(
         manufacturer=request.tenant, request_id=request_id
     )

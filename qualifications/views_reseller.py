@@ -2,13 +2,13 @@
 and requests for the ones they lack."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.tenancy import reseller_partner_view
+from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from qualifications import selectors, services
 from qualifications.forms import RequestForm
 from qualifications.services import QualificationRefused
@@ -16,7 +16,7 @@ from qualifications.services import QualificationRefused
 
 @reseller_partner_view
 @require_http_methods(["GET", "POST"])
-def qualifications(request: HttpRequest) -> HttpResponse:
+def qualifications(request: ResellerPartnerRequest) -> HttpResponse:
     partnership = request.partnership
     form = RequestForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
@@ -48,9 +48,9 @@ def qualifications(request: HttpRequest) -> HttpResponse:
     catalogue = list(selectors.reseller_qualification_catalogue(partnership=partnership))
     requestable = [q.pk for q in catalogue if not q.is_held and not q.is_requested]
     if not form.is_bound:
-        form.fields["qualification"].queryset = form.fields["qualification"].queryset.filter(
-            pk__in=requestable
-        )
+        choices = form.qualification_field
+        if choices.queryset is not None:  # the form's __init__ always sets it
+            choices.queryset = choices.queryset.filter(pk__in=requestable)
         wanted = request.GET.get("request")
         if wanted and wanted.isdigit() and int(wanted) in requestable:
             form.initial["qualification"] = int(wanted)
