@@ -40,7 +40,7 @@ def _form_page(
     )
 
 
-def _url(request: HttpRequest, name: str, **kwargs) -> str:
+def _url(request: ManufacturerRequest, name: str, **kwargs: object) -> str:
     return reverse(
         f"catalog_manufacturer:{name}", kwargs={"manufacturer_slug": request.tenant.slug, **kwargs}
     )

@@ -93,7 +93,7 @@ class QualifyingStatusChange(models.Model):
 
 
 def _status_label(value: str) -> str:
-    return QualifyingStatus(value).label if value in QualifyingStatus.values else value
+    return str(QualifyingStatus(value).label) if value in QualifyingStatus.values else value
 
 
 class RequestStatus(models.TextChoices):
