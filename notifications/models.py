@@ -85,11 +85,6 @@ class NotificationPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(_("event"), max_length=40, choices=NotificationKind.choices)
-    channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
-    manufacturer = models.ForeignKey(
-        "accounts.Manufacturer", on_delete=models.CASCADE, related_name="+"
-    )
     kind = models.CharField(_("event"), max_length=40, choices=NotificationKind)
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel)
 

@@ -117,7 +117,7 @@ class QualificationRequest(models.Model):
     )
     message = models.TextField(_("message"), blank=True)
     status = models.CharField(
-        _("status"), max_length=20, choices=RequestStatus.choices, default=RequestStatus.OPEN
+        _("status"), max_length=20, choices=RequestStatus, default=RequestStatus.OPEN
     )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
