@@ -1,11 +1,16 @@
 import uuid
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Manufacturer
 from catalog.models import Qualification
 from channel.models import QualifyingStatus
 from communications.models import EMOJI_PALETTE, MAX_BODY_LENGTH, ConversationType
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 BODY_ERRORS = {
     "required": _("Write a message first: it is empty."),
@@ -14,7 +19,7 @@ BODY_ERRORS = {
 }  # fmt: skip
 
 
-def body_field(label, rows: int = 4) -> forms.CharField:
+def body_field(label: "StrOrPromise", rows: int = 4) -> forms.CharField:
     return forms.CharField(
         label=label,
         max_length=MAX_BODY_LENGTH,
@@ -28,7 +33,7 @@ class OnceForm(forms.Form):
 
     submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submission_key", uuid.uuid4())
@@ -64,14 +69,16 @@ class CommentForm(OnceForm):
 class QualifyingForm(forms.Form):
     """Change the reseller's qualifying code (grant one) and qualifying status."""
 
-    qualification = forms.ModelChoiceField(
+    qualification: "forms.ModelChoiceField[Qualification]" = forms.ModelChoiceField(
         label=_("Grant qualifying code"), queryset=Qualification.objects.none(), required=False
     )
     status = forms.ChoiceField(label=_("Qualifying status"), choices=QualifyingStatus.choices)
 
-    def __init__(self, *args, manufacturer, **kwargs):
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The choices carry the tenant: another manufacturer's code is not a valid choice.
-        self.fields["qualification"].queryset = Qualification.objects.filter(
-            manufacturer=manufacturer
-        ).order_by("code")
+        # (`self.fields` holds this form's copy of the field, typed as a plain Field.)
+        qualification = cast("forms.ModelChoiceField[Qualification]", self.fields["qualification"])
+        qualification.queryset = Qualification.objects.filter(manufacturer=manufacturer).order_by(
+            "code"
+        )

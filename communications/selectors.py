@@ -3,6 +3,7 @@ the member's visibility (a sales rep sees only the customers in their portfolio)
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Count,
@@ -35,6 +36,9 @@ from orders.models import Order, OrderStatus
 from orders.workflow import OPEN_STATUSES
 from qualifications.models import QualificationGrant
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
 INBOX_PAGE_SIZE = 25
 RECENT_MESSAGES = 3
 INVOICED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.COMPLETED)
@@ -43,7 +47,7 @@ INVOICED_STATUSES = (OrderStatus.FULFILLED, OrderStatus.COMPLETED)
 @dataclass(frozen=True)
 class Tab:
     key: str
-    label: str
+    label: "StrOrPromise"
     q: Q
 
 
@@ -121,14 +125,28 @@ def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
         return None
 
 
+class CardContext(TypedDict):
+    """What `_with_context` adds to each conversation of the inbox."""
+
+    open_order_count: int
+    last_invoice_at: datetime | None
+    comment_count: int
+    # The newest few messages, oldest first once `_finish` has run.
+    recent_messages: list[Message]
+
+
+if TYPE_CHECKING:
+    InboxCard = WithAnnotations[Conversation, CardContext]
+
+
 @dataclass
 class InboxPage:
-    rows: list[Conversation]
+    rows: "list[InboxCard]"
     next_cursor: str | None
     previous_cursor: str | None
 
 
-def _with_context(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
+def _with_context(rows: QuerySet[Conversation]) -> "QuerySet[InboxCard]":
     """Everything a card shows, in a fixed number of queries for any page size."""
     open_orders = (
         Order.objects.filter(partnership=OuterRef("partnership_id"), status__in=OPEN_STATUSES)
@@ -161,7 +179,7 @@ def _with_context(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
             comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)),
         )
         .prefetch_related(
-            Prefetch("messages", queryset=recent[:RECENT_MESSAGES], to_attr="recent_desc"),
+            Prefetch("messages", queryset=recent[:RECENT_MESSAGES], to_attr="recent_messages"),
             Prefetch(
                 "partnership__qualification_grants",
                 queryset=QualificationGrant.objects.filter(revoked_at__isnull=True)
@@ -173,9 +191,10 @@ def _with_context(rows: QuerySet[Conversation]) -> QuerySet[Conversation]:
     )
 
 
-def _finish(rows: list[Conversation]) -> list[Conversation]:
+def _finish(rows: "list[InboxCard]") -> "list[InboxCard]":
+    """Each card's recent messages in reading order (the query fetched the newest first)."""
     for conversation in rows:
-        conversation.recent_messages = list(reversed(conversation.recent_desc))
+        conversation.recent_messages.reverse()
     return rows
 
 
@@ -214,7 +233,7 @@ def inbox_page(
     )
 
 
-def inbox_card(*, membership: ManufacturerMembership, conversation_id: int) -> Conversation:
+def inbox_card(*, membership: ManufacturerMembership, conversation_id: int) -> "InboxCard":
     """One card with the same context as the list (for htmx swaps)."""
     require_viewer(membership)
     rows = _with_context(visible_conversations(membership=membership).filter(pk=conversation_id))
@@ -277,7 +296,13 @@ def conversation_comments(conversation: Conversation) -> list[StaffComment]:
     )
 
 
-def partnership_context(partnership: Partnership) -> dict:
+class PartnershipContext(TypedDict):
+    grants: list[QualificationGrant]
+    open_order_count: int
+    last_invoice_at: datetime | None
+
+
+def partnership_context(partnership: Partnership) -> PartnershipContext:
     """The reseller's context beside a conversation (detail page)."""
     grants = list(
         QualificationGrant.objects.filter(partnership=partnership, revoked_at__isnull=True)
@@ -289,7 +314,11 @@ def partnership_context(partnership: Partnership) -> dict:
         open_order_count=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         last_invoice_at=Max("created_at", filter=Q(status__in=INVOICED_STATUSES)),
     )
-    return {"grants": grants, **summary}
+    return {
+        "grants": grants,
+        "open_order_count": summary["open_order_count"],
+        "last_invoice_at": summary["last_invoice_at"],
+    }
 
 
 # --- the reseller's side -------------------------------------------------------------------

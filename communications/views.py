@@ -10,8 +10,10 @@ the inbox (`view=card`) or the thread of the detail page (`view=detail`) is re-r
 the reason and changes nothing; a form submitted twice changes nothing the second time.
 """
 
+from typing import TypedDict
+
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES
-from accounts.tenancy import manufacturer_view
+from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from communications import selectors
 from communications.forms import CommentForm, QualifyingForm, StaffReplyForm
 from communications.models import EMOJI_PALETTE, Conversation
@@ -36,6 +38,7 @@ from communications.services.marks import (
     message_set_emoji,
 )
 from communications.services.qualifying import conversation_qualify, qualifying_update
+from core.exceptions import DomainRefused
 from core.http import safe_next
 from qualifications.selectors import default_qualification
 from qualifications.services import QualificationRefused
@@ -43,35 +46,44 @@ from qualifications.services import QualificationRefused
 CHANGED_EVENT = "conversationsChanged"
 
 
-def _detail_url(request: HttpRequest, conversation_id: int) -> str:
+class BoundForms(TypedDict, total=False):
+    """The submitted forms a re-rendered thread shows with their errors."""
+
+    reply: StaffReplyForm
+    comment: CommentForm
+    qualifying: QualifyingForm
+
+
+def _detail_url(request: ManufacturerRequest, conversation_id: int) -> str:
     return reverse(
         "communications_manufacturer:detail",
         kwargs={"manufacturer_slug": request.tenant.slug, "conversation_id": conversation_id},
     )
 
 
-def _inbox_url(request: HttpRequest) -> str:
+def _inbox_url(request: ManufacturerRequest) -> str:
     return reverse(
         "communications_manufacturer:inbox", kwargs={"manufacturer_slug": request.tenant.slug}
     )
 
 
-def _back(request: HttpRequest, conversation_id: int | None) -> str:
+def _back(request: ManufacturerRequest, conversation_id: int | None) -> str:
     if target := safe_next(request, request.tenant):
         return target
     return _detail_url(request, conversation_id) if conversation_id else _inbox_url(request)
 
 
 def _partial(
-    request: HttpRequest,
+    request: ManufacturerRequest,
     conversation_id: int,
     *,
     notice: str = "",
     error: str = "",
     status: int = 200,
-    forms: dict | None = None,
+    forms: BoundForms | None = None,
 ) -> HttpResponse:
     """The re-rendered card or thread after an htmx action."""
+    context: dict[str, object]
     if request.POST.get("view") == "detail":
         context = _detail_context(request, conversation_id, forms=forms)
         template = "communications/detail.html#conversation-thread"
@@ -93,7 +105,11 @@ def _partial(
 
 
 def _done(
-    request: HttpRequest, conversation_id: int, success: str, *, forms: dict | None = None
+    request: ManufacturerRequest,
+    conversation_id: int,
+    success: str,
+    *,
+    forms: BoundForms | None = None,
 ) -> HttpResponse:
     if request.htmx:
         return _partial(request, conversation_id, notice=success, forms=forms)
@@ -102,7 +118,11 @@ def _done(
 
 
 def _refused(
-    request: HttpRequest, conversation_id: int | None, error: Exception, *, forms=None
+    request: ManufacturerRequest,
+    conversation_id: int | None,
+    error: DomainRefused,
+    *,
+    forms: BoundForms | None = None,
 ) -> HttpResponse:
     """A duplicate submission is answered kindly (the first one stands); any other refusal
     answers 400 with the reason. Nothing was changed either way."""
@@ -128,7 +148,7 @@ def _refused(
 
 @manufacturer_view
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: ManufacturerRequest) -> HttpResponse:
     tab_key = request.GET.get("tab", selectors.DEFAULT_TAB)
     if tab_key not in selectors.TABS_BY_KEY:
         tab_key = selectors.DEFAULT_TAB
@@ -141,7 +161,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         {"key": tab.key, "label": tab.label, "count": counts[tab.key], "active": tab.key == tab_key}
         for tab in selectors.TABS
     ]
-    context = {"tabs": tabs, "tab": tab_key, "q": query}
+    context: dict[str, object] = {"tabs": tabs, "tab": tab_key, "q": query}
     if request.htmx and request.GET.get("partial") == "tabs":
         return render(request, "communications/inbox.html#inbox-tabs", context)
     page = selectors.inbox_page(
@@ -163,7 +183,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _detail_context(request: HttpRequest, conversation_id: int, *, forms=None) -> dict:
+def _detail_context(
+    request: ManufacturerRequest, conversation_id: int, *, forms: BoundForms | None = None
+) -> dict[str, object]:
     conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
     )
@@ -189,7 +211,7 @@ def _detail_context(request: HttpRequest, conversation_id: int, *, forms=None) -
 
 @manufacturer_view
 @require_GET
-def detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def detail(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     return render(request, "communications/detail.html", _detail_context(request, conversation_id))
 
 
@@ -198,7 +220,7 @@ def detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_POST
-def reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def reply(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
     )
@@ -227,7 +249,7 @@ def reply(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_POST
-def comment(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def comment(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
     )
@@ -249,7 +271,7 @@ def comment(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_POST
-def message_emoji(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_emoji(request: ManufacturerRequest, message_id: int) -> HttpResponse:
     message = selectors.access_message(membership=request.membership, message_id=message_id)
     emoji = request.POST.get("emoji", "")
     try:
@@ -262,7 +284,7 @@ def message_emoji(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
+def message_delete(request: ManufacturerRequest, message_id: int) -> HttpResponse:
     message = selectors.access_message(membership=request.membership, message_id=message_id)
     try:
         deletion.message_delete(message=message)
@@ -273,7 +295,7 @@ def message_delete(request: HttpRequest, message_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_POST
-def mark_done(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def mark_done(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
     )
@@ -286,7 +308,7 @@ def mark_done(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_POST
-def unmark(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def unmark(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
     )
@@ -299,7 +321,7 @@ def unmark(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def qualify(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def qualify(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
     )
@@ -317,7 +339,7 @@ def qualify(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def qualifying(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def qualifying(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     """More actions: grant a qualifying code and/or change the qualifying status."""
     conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
@@ -340,7 +362,7 @@ def qualifying(request: HttpRequest, conversation_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def delete(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def delete(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
     conversation: Conversation = selectors.access_conversation(
         membership=request.membership, conversation_id=conversation_id
     )

@@ -5,13 +5,13 @@ The reseller never sees staff comments, marks, or staff messages marked with an 
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.tenancy import reseller_partner_view
+from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from communications import selectors
 from communications.forms import NewConversationForm, ReplyForm
 from communications.services.conversations import (
@@ -23,7 +23,7 @@ from communications.services.conversations import (
 from core.listing import paginate
 
 
-def _kwargs(request: HttpRequest, **extra) -> dict:
+def _kwargs(request: ResellerPartnerRequest, **extra: object) -> dict[str, object]:
     return {
         "reseller_public_id": request.reseller.public_id,
         "manufacturer_slug": request.tenant.slug,
@@ -33,7 +33,7 @@ def _kwargs(request: HttpRequest, **extra) -> dict:
 
 @reseller_partner_view
 @require_http_methods(["GET"])
-def conversation_list(request: HttpRequest) -> HttpResponse:
+def conversation_list(request: ResellerPartnerRequest) -> HttpResponse:
     rows = selectors.reseller_conversations(partnership=request.partnership)
     context = {"page_obj": paginate(request, rows), "partnership": request.partnership}
     return render(request, "communications/reseller_list.html", context)
@@ -41,7 +41,7 @@ def conversation_list(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_http_methods(["GET", "POST"])
-def conversation_new(request: HttpRequest) -> HttpResponse:
+def conversation_new(request: ResellerPartnerRequest) -> HttpResponse:
     initial = {"kind": request.GET.get("type")} if request.GET.get("type") else None
     form = NewConversationForm(request.POST or None, initial=initial)
     status = 200
@@ -79,7 +79,7 @@ def conversation_new(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_http_methods(["GET", "POST"])
-def conversation_detail(request: HttpRequest, conversation_id: int) -> HttpResponse:
+def conversation_detail(request: ResellerPartnerRequest, conversation_id: int) -> HttpResponse:
     conversation = selectors.reseller_access_conversation(
         partnership=request.partnership, conversation_id=conversation_id
     )

@@ -26,6 +26,7 @@ from communications.models import (
     ConversationType,
     Message,
     MessageKind,
+    StaffComment,
 )
 from communications.services.notifications import notify_staff
 from core.exceptions import DomainRefused
@@ -65,7 +66,11 @@ def lock_conversation(conversation: Conversation) -> Conversation:
     return Conversation.objects.select_for_update().get(pk=conversation.pk)
 
 
-def refuse_duplicate(model, conversation: Conversation, submission_key) -> None:
+def refuse_duplicate(
+    model: type[Message] | type[StaffComment],
+    conversation: Conversation,
+    submission_key: uuid.UUID | None,
+) -> None:
     """Refuse a form submitted a second time (its `submission_key` is already stored)."""
     if (
         submission_key is not None
@@ -254,7 +259,7 @@ def conversation_log_event(
             manufacturer_id=partnership.manufacturer_id,
             partnership=partnership,
             kind=kind,
-            subject=ConversationType(kind).label,
+            subject=str(ConversationType(kind).label),
             last_message_at=timezone.now(),
         )
     message = _add_message(

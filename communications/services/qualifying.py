@@ -75,10 +75,16 @@ def qualifying_update(
     All or nothing; refuses when there is nothing to change. A code already held is named in
     the answer, so staff know it was not granted a second time."""
     done = []
-    already_held = qualification is not None and _holds(partnership, qualification)
-    if qualification is not None and not already_held:
-        qualification_grant(partnership=partnership, qualification=qualification, granted_by=user)
-        done.append(_("granted %(code)s") % {"code": qualification.code})
+    # The code asked for when the reseller already holds it (it is not granted twice).
+    already_held: Qualification | None = None
+    if qualification is not None:
+        if _holds(partnership, qualification):
+            already_held = qualification
+        else:
+            qualification_grant(
+                partnership=partnership, qualification=qualification, granted_by=user
+            )
+            done.append(_("granted %(code)s") % {"code": qualification.code})
     partnership.refresh_from_db(fields=["qualifying_status"])
     if status != partnership.qualifying_status:
         qualifying_status_set(partnership=partnership, status=status, changed_by=user)
@@ -86,17 +92,17 @@ def qualifying_update(
             _("qualifying status set to %(status)s") % {"status": QualifyingStatus(status).label}
         )
     if done:
-        if already_held:
-            done.append(_("%(code)s was already held") % {"code": qualification.code})
+        if already_held is not None:
+            done.append(_("%(code)s was already held") % {"code": already_held.code})
         return ", ".join(done)
     label = QualifyingStatus(status).label
-    if already_held:
+    if already_held is not None:
         raise CommunicationRefused(
             _(
                 "%(reseller)s already holds %(code)s and the qualifying status is already "
                 "“%(status)s”: nothing was changed."
             )
-            % {"reseller": partnership.reseller.name, "code": qualification.code, "status": label}
+            % {"reseller": partnership.reseller.name, "code": already_held.code, "status": label}
         )
     raise CommunicationRefused(
         _("Nothing to change: the qualifying status is already “%(status)s”.") % {"status": label}
