@@ -103,6 +103,8 @@ def public_id_partnered(*, manufacturer: Manufacturer, public_id: str) -> bool:
 def end_customers_of(reseller: Reseller) -> QuerySet[EndCustomer]:
     """The reseller's own end customers, explicitly scoped to that reseller so it also works
     inside a manufacturer's scope."""
-    return (
+    # `with_scope` is typed Any (see [tool.mypy]); the annotation restores the type.
+    customers: QuerySet[EndCustomer] = (
         EndCustomer.objects.with_scope(reseller=reseller).filter(reseller=reseller).order_by("name")
     )
+    return customers

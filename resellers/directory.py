@@ -8,13 +8,17 @@ number of orders.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
+    Aggregate,
     Count,
     DateTimeField,
     DecimalField,
     F,
+    Field,
     FilteredRelation,
     IntegerField,
     Max,
@@ -35,7 +39,10 @@ from orders.models import Order, OrderReturn, OrderStatus
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
 from resellers.statistics import DEFAULT_PERIOD_DAYS, PERIOD_CHOICES, ZERO
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=16, decimal_places=2)
 # The date of the latest order that reached fulfilment stands for the last invoice.
 INVOICED_STATUSES = frozenset({OrderStatus.FULFILLED, OrderStatus.COMPLETED})
 
@@ -85,7 +92,30 @@ class DirectoryFilters:
         )
 
 
-def _subquery(queryset: QuerySet, aggregate, output_field) -> Subquery:
+class DirectoryFigures(TypedDict):
+    """What `directory_rows` adds to each partnership."""
+
+    gross_sales: Decimal
+    returned: Decimal
+    sales: Decimal
+    order_count: int
+    open_orders: int
+    last_invoice_at: datetime | None
+    # The current sales rep's name and email; None for a customer without one.
+    current_rep_first: str | None
+    current_rep_last: str | None
+    current_rep_email: str | None
+
+
+if TYPE_CHECKING:
+    DirectoryRow = WithAnnotations[Partnership, DirectoryFigures]
+
+
+def _subquery(
+    queryset: QuerySet[Order] | QuerySet[OrderReturn],
+    aggregate: Aggregate,
+    output_field: "Field[Any, Any]",
+) -> Subquery:
     """A correlated subquery returning one aggregate of the partnership's rows."""
     return Subquery(
         queryset.order_by().values("manufacturer_id").annotate(value=aggregate).values("value"),
@@ -98,7 +128,7 @@ def directory_rows(
     manufacturer: Manufacturer,
     membership: ManufacturerMembership,
     filters: DirectoryFilters | None = None,
-) -> QuerySet[Partnership]:
+) -> "QuerySet[DirectoryRow]":
     """The directory: visible partnerships with reseller data and, for the last
     `filters.days` days, `sales` (sales-status order totals minus returns), `order_count`,
     plus `open_orders` and `last_invoice_at` (all time). One query."""

@@ -1,4 +1,5 @@
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -27,7 +28,7 @@ class EndCustomerForm(forms.ModelForm):
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, reseller: Reseller, **kwargs) -> None:
+    def __init__(self, *args: Any, reseller: Reseller, **kwargs: Any) -> None:
         self.reseller = reseller
         super().__init__(*args, **kwargs)
 
@@ -48,16 +49,16 @@ class InteractionForm(forms.ModelForm):
             "body": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = InteractionKind.choices
+        cast(forms.ChoiceField, self.fields["kind"]).choices = InteractionKind.choices
         if not self.is_bound:
             self.initial.setdefault(
                 "occurred_at", timezone.localtime().replace(second=0, microsecond=0)
             )
 
-    def clean_occurred_at(self):
-        occurred_at = self.cleaned_data["occurred_at"]
+    def clean_occurred_at(self) -> datetime:
+        occurred_at: datetime = self.cleaned_data["occurred_at"]
         if occurred_at > timezone.now() + timedelta(days=1):
             raise forms.ValidationError(_("Log what happened, not what is planned."))
         return occurred_at

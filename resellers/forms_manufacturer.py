@@ -1,6 +1,10 @@
 """Forms of the manufacturer's reseller directory and profile. Choices stay in the tenant."""
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -16,11 +20,16 @@ from channel.services import RESELLER_DETAIL_FIELDS
 from resellers.directory import UNASSIGNED, DirectoryFilters
 from resellers.statistics import DEFAULT_PERIOD_DAYS, GRANULARITIES, PERIOD_CHOICES, Period
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    Choices = list[tuple[str, StrOrPromise]]
+
 MAX_PERIOD_DAYS = 366 * 5
 MAX_DAILY_POINTS = 366
 
 
-def _with_default_days(data, *, custom: bool = False):
+def _with_default_days(data: QueryDict | None, *, custom: bool = False) -> QueryDict | None:
     """The query data with the period a page shows when none was chosen."""
     if data is None or data.get("days"):
         return data
@@ -31,11 +40,11 @@ def _with_default_days(data, *, custom: bool = False):
     return data
 
 
-def _with_all(choices) -> list:
+def _with_all(choices: "Iterable[tuple[str, StrOrPromise]]") -> "Choices":
     return [("", _("All")), *choices]
 
 
-def _days_choices() -> list:
+def _days_choices() -> "Choices":
     labels = {7: _("Last 7 days"), 30: _("Last 30 days"), 90: _("Last 90 days"),
               365: _("Last 365 days")}  # fmt: skip
     return [(str(days), labels[days]) for days in PERIOD_CHOICES]
@@ -59,12 +68,18 @@ class DirectoryFilterForm(forms.Form):
 
     rep = forms.ChoiceField(label=_("Sales rep"), required=False)
 
-    def __init__(self, data=None, *args, rep_choices=None, **kwargs):
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        *args: Any,
+        rep_choices: list[tuple[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(_with_default_days(data), *args, **kwargs)
         if rep_choices is None:
             del self.fields["rep"]
         else:
-            self.fields["rep"].choices = [
+            cast(forms.ChoiceField, self.fields["rep"]).choices = [
                 ("", _("All")),
                 (UNASSIGNED, _("No sales rep")),
                 *rep_choices,
@@ -77,19 +92,20 @@ class DirectoryFilterForm(forms.Form):
     def filters(self) -> DirectoryFilters:
         """The valid filters; an invalid value is ignored rather than failing the page."""
         self.is_valid()
-        data = {
-            name: self.cleaned_data.get(name)
-            for name in self.fields
-            if name not in self.errors and self.cleaned_data.get(name)
-        }
+
+        def text(name: str) -> str:
+            value: str = self.cleaned_data.get(name) or ""
+            return "" if name in self.errors else value
+
+        days = None if "days" in self.errors else self.cleaned_data.get("days")
         return DirectoryFilters(
-            query=data.get("q", ""),
-            reseller_type=data.get("reseller_type", ""),
-            region=data.get("region", ""),
-            status=data.get("status", ""),
-            qualifying_status=data.get("qualifying_status", ""),
-            rep=data.get("rep", ""),
-            days=data.get("days") or DEFAULT_PERIOD_DAYS,
+            query=text("q"),
+            reseller_type=text("reseller_type"),
+            region=text("region"),
+            status=text("status"),
+            qualifying_status=text("qualifying_status"),
+            rep=text("rep"),
+            days=days or DEFAULT_PERIOD_DAYS,
         )
 
 
@@ -100,7 +116,7 @@ class PartnerExistingForm(forms.Form):
         help_text=_("The 7-character ID the reseller sees in their dashboard, like 36G8J2Z."),
     )
 
-    def __init__(self, *args, manufacturer: Manufacturer, **kwargs):
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.manufacturer = manufacturer
 
@@ -126,7 +142,7 @@ class ResellerDetailsForm(forms.ModelForm):
 
 class ConditionsForm(forms.ModelForm):
     # Declared (not generated) so the class never queries PriceList without a tenant.
-    price_list = forms.ModelChoiceField(
+    price_list: "forms.ModelChoiceField[PriceList]" = forms.ModelChoiceField(
         label=_("Price list"), queryset=PriceList.objects.none(), required=False
     )
 
@@ -134,9 +150,10 @@ class ConditionsForm(forms.ModelForm):
         model = Partnership
         fields = ["price_list", "discount_percent", "payment_method", "shipping_method"]
 
-    def __init__(self, *args, manufacturer: Manufacturer, **kwargs):
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["price_list"]
+        # This form's copy of the field (`self.fields` holds plain Fields).
+        field = cast("forms.ModelChoiceField[PriceList]", self.fields["price_list"])
         field.queryset = PriceList.objects.filter(manufacturer=manufacturer)
         field.empty_label = _("None: list prices")
 
@@ -160,19 +177,20 @@ class StatisticsPeriodForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, data=None, *args, **kwargs):
+    def __init__(self, data: QueryDict | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(_with_default_days(data, custom=True), *args, **kwargs)
         date_widget = forms.DateInput(attrs={"type": "date", "class": "form-control"})
         self.fields["from"] = forms.DateField(label=_("From"), required=False, widget=date_widget)
         self.fields["to"] = forms.DateField(label=_("To"), required=False, widget=date_widget)
-        self.fields["by"].choices = [
+        cast(forms.ChoiceField, self.fields["by"]).choices = [
             ("", _("Automatic")), ("day", _("Day")), ("week", _("Week")), ("month", _("Month"))
         ]  # fmt: skip
         for name in ("days", "by"):
             self.fields[name].widget.attrs["class"] = "form-select"
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("from"), cleaned.get("to")
         if start or end:
             if not (start and end):

@@ -1,4 +1,5 @@
 import secrets
+from datetime import datetime
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -80,7 +81,7 @@ def end_customer_create(
         ) from error
 
 
-def end_customer_update(*, customer: EndCustomer, **fields) -> EndCustomer:
+def end_customer_update(*, customer: EndCustomer, **fields: str) -> EndCustomer:
     """Change the contact data; only the fields in END_CUSTOMER_FIELDS may be changed."""
     unknown = set(fields) - set(END_CUSTOMER_FIELDS)
     if unknown:
@@ -110,7 +111,7 @@ def interaction_add(
     author: User | None,
     kind: str,
     body: str,
-    occurred_at=None,
+    occurred_at: datetime | None = None,
 ) -> CustomerInteraction:
     return CustomerInteraction.objects.create(
         reseller_id=customer.reseller_id,

@@ -38,7 +38,7 @@ DEFAULT_PERIOD_DAYS = 30
 GRANULARITIES = ("day", "week", "month")
 TOP_LIMIT = 5
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=16, decimal_places=2)
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 

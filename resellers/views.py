@@ -5,18 +5,23 @@ and may edit their conditions and business data. Partnering and status changes a
 owners and managers (sellers get 403).
 """
 
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import STAFF_ROLES
-from accounts.tenancy import manufacturer_view
+from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from channel import selectors as channel_selectors
 from channel import services as channel_services
-from channel.models import PartnershipStatus
+from channel.models import Partnership, PartnershipStatus
 from channel.services import PartnershipRefused
 from core.listing import apply_sort, csv_response, paginate
 from resellers import directory
@@ -30,8 +35,11 @@ from resellers.forms_manufacturer import (
 )
 from resellers.statistics import partnership_statistics
 
+if TYPE_CHECKING:
+    from resellers.directory import DirectoryRow
 
-def _profile_url(request: HttpRequest, partnership) -> str:
+
+def _profile_url(request: ManufacturerRequest, partnership: Partnership) -> str:
     return reverse(
         "resellers_manufacturer:profile",
         kwargs={
@@ -41,13 +49,13 @@ def _profile_url(request: HttpRequest, partnership) -> str:
     )
 
 
-def _access(request: HttpRequest, public_id: str):
+def _access(request: ManufacturerRequest, public_id: str) -> Partnership:
     return channel_selectors.access_partnership(
         manufacturer=request.tenant, membership=request.membership, public_id=public_id
     )
 
 
-def _url_exists(name: str, **kwargs) -> bool:
+def _url_exists(name: str, **kwargs: object) -> bool:
     try:
         reverse(name, kwargs=kwargs)
     except NoReverseMatch:
@@ -60,7 +68,7 @@ def _url_exists(name: str, **kwargs) -> bool:
 
 @manufacturer_view
 @require_GET
-def directory_list(request: HttpRequest) -> HttpResponse:
+def directory_list(request: ManufacturerRequest) -> HttpResponseBase:
     rep_choices = (
         directory.sales_rep_choices(manufacturer=request.tenant)
         if request.membership.is_staff_role
@@ -90,7 +98,9 @@ def directory_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _directory_csv(request: HttpRequest, rows, days: int) -> HttpResponse:
+def _directory_csv(
+    request: ManufacturerRequest, rows: "QuerySet[DirectoryRow]", days: int
+) -> StreamingHttpResponse:
     header = [
         _("Reseller ID"), _("Name"), _("Type"), _("Region"), _("City"), _("Country"),
         _("Public email"), _("Status"), _("Qualifying status"),
@@ -99,7 +109,7 @@ def _directory_csv(request: HttpRequest, rows, days: int) -> HttpResponse:
     ]  # fmt: skip
     currency = request.tenant.currency
 
-    def lines():
+    def lines() -> Iterator[list[object]]:
         for p in rows.iterator(chunk_size=500):
             reseller = p.reseller
             yield [
@@ -119,7 +129,7 @@ def _directory_csv(request: HttpRequest, rows, days: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def partner_add(request: HttpRequest) -> HttpResponse:
+def partner_add(request: ManufacturerRequest) -> HttpResponse:
     """Partner with an existing reseller by its ID, or create a new reseller."""
     action = request.POST.get("action") if request.method == "POST" else None
     existing_form = PartnerExistingForm(
@@ -159,7 +169,7 @@ def partner_add(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def profile(request: HttpRequest, public_id: str) -> HttpResponse:
+def profile(request: ManufacturerRequest, public_id: str) -> HttpResponse:
     partnership = _access(request, public_id)
     period_form = StatisticsPeriodForm(request.GET)
     period, granularity = period_form.period()
@@ -194,7 +204,7 @@ def profile(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @manufacturer_view
 @require_http_methods(["GET", "POST"])
-def conditions_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def conditions_edit(request: ManufacturerRequest, public_id: str) -> HttpResponse:
     partnership = _access(request, public_id)
     form = ConditionsForm(request.POST or None, instance=partnership, manufacturer=request.tenant)
     if request.method == "POST" and form.is_valid():
@@ -217,7 +227,7 @@ def conditions_edit(request: HttpRequest, public_id: str) -> HttpResponse:
 
 @manufacturer_view
 @require_http_methods(["GET", "POST"])
-def details_edit(request: HttpRequest, public_id: str) -> HttpResponse:
+def details_edit(request: ManufacturerRequest, public_id: str) -> HttpResponse:
     partnership = _access(request, public_id)
     reseller = partnership.reseller
     form = ResellerDetailsForm(request.POST or None, instance=reseller)
@@ -239,7 +249,9 @@ def details_edit(request: HttpRequest, public_id: str) -> HttpResponse:
     )
 
 
-def _form_page(request, form, *, partnership, title: str) -> HttpResponse:
+def _form_page(
+    request: ManufacturerRequest, form: forms.BaseForm, *, partnership: Partnership, title: str
+) -> HttpResponse:
     return render(
         request,
         "resellers/manufacturer/profile_form.html",
@@ -254,7 +266,7 @@ def _form_page(request, form, *, partnership, title: str) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def status_change(request: HttpRequest, public_id: str) -> HttpResponse:
+def status_change(request: ManufacturerRequest, public_id: str) -> HttpResponse:
     partnership = _access(request, public_id)
     form = PartnershipStatusForm(request.POST)
     if not form.is_valid():

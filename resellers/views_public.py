@@ -12,6 +12,7 @@ from django_scopes import scope
 
 from resellers import services
 from resellers.forms import AffiliateSignupForm
+from resellers.models import AffiliateLink
 from resellers.selectors.affiliate_links import (
     affiliate_link_by_token_unscoped,
     affiliate_link_usable,
@@ -22,7 +23,7 @@ def _invalid(request: HttpRequest) -> HttpResponse:
     return render(request, "resellers/public/invalid.html", status=404)
 
 
-def _retired(request: HttpRequest, link) -> HttpResponse:
+def _retired(request: HttpRequest, link: AffiliateLink) -> HttpResponse:
     return render(request, "resellers/public/retired.html", {"link": link}, status=410)
 
 

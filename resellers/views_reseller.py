@@ -1,13 +1,19 @@
 """Reseller dashboard pages of the resellers app: end customers and affiliate links."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.tenancy import reseller_partner_view, reseller_view
+from accounts.tenancy import (
+    ResellerPartnerRequest,
+    ResellerRequest,
+    reseller_partner_view,
+    reseller_view,
+)
+from channel.models import EndCustomer
 from core.listing import apply_sort, csv_response, paginate
 from resellers import services
 from resellers.forms import EndCustomerForm, InteractionForm
@@ -29,7 +35,7 @@ from resellers.selectors.end_customers import (
 
 @reseller_view
 @require_GET
-def customer_list(request: HttpRequest) -> HttpResponse:
+def customer_list(request: ResellerRequest) -> HttpResponseBase:
     query = request.GET.get("q", "").strip()
     customers = end_customer_list(reseller=request.reseller, query=query)
     customers, sort = apply_sort(request, customers, END_CUSTOMER_SORTS, "name")
@@ -76,7 +82,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 @reseller_view
 @require_http_methods(["GET", "POST"])
-def customer_create(request: HttpRequest) -> HttpResponse:
+def customer_create(request: ResellerRequest) -> HttpResponse:
     form = EndCustomerForm(request.POST or None, reseller=request.reseller)
     if request.method == "POST" and form.is_valid():
         try:
@@ -95,12 +101,14 @@ def customer_create(request: HttpRequest) -> HttpResponse:
 
 @reseller_view
 @require_GET
-def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_detail(request: ResellerRequest, customer_id: int) -> HttpResponse:
     customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     return _render_detail(request, customer, InteractionForm())
 
 
-def _render_detail(request, customer, interaction_form) -> HttpResponse:
+def _render_detail(
+    request: ResellerRequest, customer: EndCustomer, interaction_form: InteractionForm
+) -> HttpResponse:
     context = {
         "customer": customer,
         "orders": end_customer_orders(customer=customer)[:100],
@@ -112,7 +120,7 @@ def _render_detail(request, customer, interaction_form) -> HttpResponse:
 
 @reseller_view
 @require_http_methods(["GET", "POST"])
-def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_edit(request: ResellerRequest, customer_id: int) -> HttpResponse:
     customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     form = EndCustomerForm(request.POST or None, instance=customer, reseller=request.reseller)
     if request.method == "POST" and form.is_valid():
@@ -137,7 +145,7 @@ def customer_edit(request: HttpRequest, customer_id: int) -> HttpResponse:
 
 @reseller_view
 @require_POST
-def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResponse:
+def customer_interaction_add(request: ResellerRequest, customer_id: int) -> HttpResponse:
     customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     form = InteractionForm(request.POST)
     if not form.is_valid():
@@ -156,7 +164,7 @@ def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResp
 # --- affiliate link (one manufacturer) -----------------------------------------------------
 
 
-def _affiliate_redirect(request: HttpRequest) -> HttpResponse:
+def _affiliate_redirect(request: ResellerPartnerRequest) -> HttpResponse:
     return redirect(
         "resellers_reseller:affiliate_detail",
         reseller_public_id=request.reseller.public_id,
@@ -166,7 +174,7 @@ def _affiliate_redirect(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_GET
-def affiliate_detail(request: HttpRequest) -> HttpResponse:
+def affiliate_detail(request: ResellerPartnerRequest) -> HttpResponse:
     partnership = request.partnership
     link = affiliate_link_active(partnership=partnership)
     join_url = (
@@ -186,7 +194,7 @@ def affiliate_detail(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def affiliate_create(request: HttpRequest) -> HttpResponse:
+def affiliate_create(request: ResellerPartnerRequest) -> HttpResponse:
     try:
         services.affiliate_link_get_or_create(partnership=request.partnership)
     except services.AffiliateLinkRefused as refusal:
@@ -198,7 +206,7 @@ def affiliate_create(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def affiliate_rotate(request: HttpRequest) -> HttpResponse:
+def affiliate_rotate(request: ResellerPartnerRequest) -> HttpResponse:
     """Retire the current link (it will say so when opened) and make a new one."""
     replace = request.partnership.is_active
     services.affiliate_link_retire(partnership=request.partnership, replace=replace)

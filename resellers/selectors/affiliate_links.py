@@ -39,9 +39,11 @@ def affiliate_link_by_token_unscoped(*, token: str) -> AffiliateLink | None:
     """
     if not token or len(token) > 64:
         return None
-    return (
+    # `with_scopes_disabled` is typed Any (see [tool.mypy]); the annotation restores the type.
+    link: AffiliateLink | None = (
         AffiliateLink.objects.with_scopes_disabled()
         .select_related("manufacturer", "partnership", "partnership__reseller")
         .filter(token=token)
         .first()
     )
+    return link

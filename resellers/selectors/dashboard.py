@@ -24,9 +24,10 @@ Every figure is a Sum/Count in the database; Python only fills empty months.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
+    Aggregate,
     Count,
     Field,
     IntegerField,
@@ -49,7 +50,7 @@ from channel.visibility import partnership_visibility_q
 from orders.models import Order, OrderReturn, OrderStatus
 from orders.selectors.orders import orders_for_manufacturer, orders_for_reseller
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
-from resellers.directory import DirectoryFilters, directory_rows
+from resellers.directory import DirectoryFigures, DirectoryFilters, directory_rows
 from resellers.selectors.end_customers import end_customer_count
 from resellers.statistics import (
     MONEY,
@@ -61,6 +62,9 @@ from resellers.statistics import (
     grouped_by_bucket,
     money_sum,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 KPI_DAYS = 30
 TOP_RESELLER_DAYS = 90
@@ -98,9 +102,24 @@ class SalesChart:
     has_sales: bool
 
 
+class TopResellerFigures(DirectoryFigures):
+    share: int  # percent of the best reseller's sales, 0-100
+
+
+class PartnershipOrderFigures(TypedDict):
+    recent_orders: int
+    recent_value: Decimal
+    open_orders: int
+
+
+if TYPE_CHECKING:
+    TopReseller = WithAnnotations[Partnership, TopResellerFigures]
+    PartnershipWithOrders = WithAnnotations[Partnership, PartnershipOrderFigures]
+
+
 @dataclass(frozen=True)
 class ResellerOverview:
-    partnerships: list[Partnership]
+    partnerships: "list[PartnershipWithOrders]"
     active_count: int
     recent_orders: int
     open_orders: int
@@ -284,27 +303,32 @@ def orders_awaiting_acceptance_count(
 
 def top_resellers(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership
-) -> list[Partnership]:
-    """The directory's rows for the last 90 days, best five by net sales. One query."""
+) -> "list[TopReseller]":
+    """The directory's rows for the last 90 days, best five by net sales, each with its
+    `share` of the best one's sales. One query."""
     rows = list(
         directory_rows(
             manufacturer=manufacturer,
             membership=membership,
             filters=DirectoryFilters(days=TOP_RESELLER_DAYS),
         )
-        .filter(sales__gt=0)
+        .filter(sales__gt=ZERO)
         .order_by("-sales", "reseller__name")[:TOP_RESELLERS]
     )
     best = rows[0].sales if rows else ZERO
-    for row in rows:
+    # `share` needs the best row, so it is set here rather than annotated: every row gets it.
+    ranked = cast("list[TopReseller]", rows)
+    for row in ranked:
         row.share = int(row.sales * 100 / best) if best else 0
-    return rows
+    return ranked
 
 
 # --- reseller dashboard --------------------------------------------------------------------
 
 
-def reseller_partnerships(*, reseller: Reseller, today: date | None = None) -> list[Partnership]:
+def reseller_partnerships(
+    *, reseller: Reseller, today: date | None = None
+) -> "list[PartnershipWithOrders]":
     """The reseller's partnerships with, per manufacturer, the sales orders and their value
     in the last 30 days and the open orders (correlated subqueries on the indexed
     (manufacturer, reseller) pair). One query."""
@@ -314,7 +338,12 @@ def reseller_partnerships(*, reseller: Reseller, today: date | None = None) -> l
     ).order_by()
     recent = orders.filter(period.q("created_at"), status__in=SALES_STATUSES)
 
-    def aggregate(queryset: QuerySet, expression, output_field: Field, default) -> Coalesce:
+    def aggregate(
+        queryset: QuerySet[Order],
+        expression: Aggregate,
+        output_field: "Field[Any, Any]",
+        default: int | Decimal,
+    ) -> Coalesce:
         return Coalesce(
             Subquery(
                 queryset.values("manufacturer_id").annotate(value=expression).values("value"),

@@ -1,12 +1,19 @@
 """Reads of the reseller's own end customers: every function takes the reseller it serves."""
 
+from datetime import datetime
+from typing import TYPE_CHECKING, TypedDict
+
 from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Reseller
 from channel.models import EndCustomer
+from orders.models import Order
 from resellers.models import CustomerInteraction
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Columns the customer list may be sorted by: ?sort=<key> -> ORM field.
 END_CUSTOMER_SORTS = {
@@ -20,7 +27,14 @@ END_CUSTOMER_SORTS = {
 }
 
 
-def end_customer_list(*, reseller: Reseller, query: str = "") -> QuerySet[EndCustomer]:
+class CustomerOrderFigures(TypedDict):
+    order_count: int
+    last_order_at: datetime | None
+
+
+def end_customer_list(
+    *, reseller: Reseller, query: str = ""
+) -> "QuerySet[WithAnnotations[EndCustomer, CustomerOrderFigures]]":
     """The reseller's customers with their order count and last order date (one query)."""
     customers = EndCustomer.objects.filter(reseller=reseller).annotate(
         order_count=Count("orders", distinct=True),
@@ -55,7 +69,7 @@ def access_end_customer(*, reseller: Reseller, customer_id: int) -> EndCustomer:
     return customer
 
 
-def end_customer_orders(*, customer: EndCustomer):
+def end_customer_orders(*, customer: EndCustomer) -> QuerySet[Order]:
     """The customer's orders across manufacturers, newest first (Order via the relation)."""
     return (
         customer.orders.filter(reseller_id=customer.reseller_id)
