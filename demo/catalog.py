@@ -218,13 +218,14 @@ def build_demo_catalog(manufacturer: Manufacturer, rng: random.Random, report) -
         qualifications[code] = qualification
 
     categories = {c.name: c for c in Category.objects.filter(manufacturer=manufacturer)}
-    for name, description, code in spec.categories:
+    for name, description, required_code in spec.categories:
         if name not in categories:
+            required = qualifications.get(required_code) if required_code else None
             categories[name] = category_create(
                 manufacturer=manufacturer,
                 name=name,
                 description=description,
-                required_qualification=qualifications.get(code),
+                required_qualification=required,
             )
             report.count("categories")
 

@@ -8,6 +8,7 @@ names and figures the same on every machine.
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -29,6 +30,9 @@ from demo.communications import build_demo_communications
 from demo.orders import build_demo_orders
 from demo.qualifications import build_demo_qualifications
 from demo.salesreps import assign_demo_portfolios
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DEMO_PASSWORD = "channel-demo"  # noqa: S105 - published demo logins, never a real account
 FLAGSHIP_RESELLER_ID = "36G8J2Z"
@@ -180,7 +184,8 @@ RESELLER_LAST_NAMES = [
 
 @dataclass
 class DemoReport:
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
+    # (email, role, organisation); a role is its translatable label.
+    logins: "list[tuple[str, StrOrPromise, str]]" = field(default_factory=list)
     created: dict[str, int] = field(default_factory=dict)
 
     def count(self, what: str, n: int = 1) -> None:

@@ -24,7 +24,7 @@ from decimal import Decimal
 from itertools import pairwise
 
 from django.db import connection, transaction
-from django.db.models import Min, OuterRef, Subquery
+from django.db.models import Min, Model, OuterRef, Subquery
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -145,8 +145,10 @@ def _analyze() -> None:
     the trigram index. Measuring right after the load would measure the wrong plans."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
-    models = (Partnership, EndCustomer, QualificationGrant, Conversation, Message, StaffComment)
-    models += (Order, OrderLine, OrderStatusChange)
+    models: tuple[type[Model], ...] = (
+        Partnership, EndCustomer, QualificationGrant, Conversation, Message, StaffComment,
+        Order, OrderLine, OrderStatusChange,
+    )  # fmt: skip
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:
         cursor.execute(f"VACUUM (ANALYZE) {tables}")
@@ -557,7 +559,8 @@ def _orders(
             )
             details.append((lines, final, placed_at))
         Order.objects.bulk_create(orders, batch_size=BATCH)
-        order_lines, changes = [], []
+        order_lines: list[OrderLine] = []
+        changes: list[OrderStatusChange] = []
         for order, (lines, final, placed_at) in zip(orders, details, strict=True):
             order_lines.extend(
                 OrderLine(

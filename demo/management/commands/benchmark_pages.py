@@ -12,8 +12,9 @@ Figures, not assertions: tests hold the query budgets; this shows what a user wa
 import logging
 import statistics
 import time
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
@@ -31,7 +32,7 @@ from demo.scale import build_scale_channel
 MIDDLE = "{middle}"  # replaced by the keyset cursor of the conversation halfway down the inbox
 
 # (url name, URL kwargs (None: the role's busiest reseller), query string)
-PAGES = [
+PAGES: list[tuple[str, dict[str, str | None], str]] = [
     ("resellers_manufacturer:directory", {}, "?days=365"),
     ("resellers_manufacturer:profile", {"public_id": None}, "?days=365"),
     ("orders_manufacturer:list", {}, ""),
@@ -50,7 +51,7 @@ PAGES = [
 class Command(BaseCommand):
     help = "Measure query counts and response times of the main pages for a manager and a rep."
 
-    def add_arguments(self, parser) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--manufacturer",
             default=None,
@@ -66,7 +67,9 @@ class Command(BaseCommand):
             "(idempotent; a larger N tops it up), then measure it",
         )
 
-    def handle(self, *args, manufacturer: str | None, repeat: int, scale: int, **options) -> None:
+    def handle(
+        self, *args: Any, manufacturer: str | None, repeat: int, scale: int, **options: Any
+    ) -> None:
         if scale:
             if manufacturer not in (None, SCALE_SLUG):
                 raise CommandError(
@@ -111,7 +114,13 @@ class Command(BaseCommand):
         finally:
             request_logger.setLevel(level)
 
-    def _measure(self, tenant, role: str, membership, repeat: int) -> None:
+    def _measure(
+        self,
+        tenant: Manufacturer,
+        role: str,
+        membership: ManufacturerMembership,
+        repeat: int,
+    ) -> None:
         with scopes_disabled():
             busiest = (
                 Partnership.objects.filter(manufacturer=tenant)
@@ -127,10 +136,12 @@ class Command(BaseCommand):
         client = Client()
         client.force_login(membership.user)
         for url_name, extra, query in PAGES:
-            if extra and busiest is None:
-                continue
             kwargs = {"manufacturer_slug": tenant.slug}
-            kwargs.update({k: v or busiest.reseller.public_id for k, v in extra.items()})
+            if extra:
+                if busiest is None:
+                    continue
+                public_id = busiest.reseller.public_id
+                kwargs.update({k: v or public_id for k, v in extra.items()})
             try:
                 url = reverse(url_name, kwargs=kwargs) + query.replace(MIDDLE, middle)
             except NoReverseMatch:
