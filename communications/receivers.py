@@ -4,15 +4,17 @@ qualification conversation, in the same transaction as the change."""
 
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from channel.models import QualifyingStatus
 from communications.services.conversations import conversation_log_event
+from qualifications.models import QualificationGrant, QualificationRequest, QualifyingStatusChange
 
 
-def _who(user) -> str:
+def _who(user: User | None) -> str:
     return user.display_name if user is not None else _("the system")
 
 
-def on_qualification_requested(*, request) -> None:
+def on_qualification_requested(*, request: QualificationRequest) -> None:
     text = _("%(reseller)s requested the qualification %(code)s – %(name)s.") % {
         "reseller": request.partnership.reseller.name,
         "code": request.qualification.code,
@@ -29,7 +31,7 @@ def on_qualification_requested(*, request) -> None:
     )
 
 
-def on_qualification_granted(*, grant, granted_by) -> None:
+def on_qualification_granted(*, grant: QualificationGrant, granted_by: User | None) -> None:
     conversation_log_event(
         partnership=grant.partnership,
         event="qualification_granted",
@@ -40,7 +42,7 @@ def on_qualification_granted(*, grant, granted_by) -> None:
     )  # fmt: skip
 
 
-def on_qualification_revoked(*, grant, revoked_by) -> None:
+def on_qualification_revoked(*, grant: QualificationGrant, revoked_by: User | None) -> None:
     text = _("Qualification %(code)s – %(name)s revoked by %(who)s.") % {
         "code": grant.qualification.code,
         "name": grant.qualification.name,
@@ -63,7 +65,7 @@ def _status_label(value: str) -> str:
         return value
 
 
-def on_qualifying_status_changed(*, change) -> None:
+def on_qualifying_status_changed(*, change: QualifyingStatusChange) -> None:
     conversation_log_event(
         partnership=change.partnership,
         event="qualifying_status_changed",

@@ -7,6 +7,7 @@ already a customer, and interactions are logged only for customers that have non
 
 import random
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
@@ -14,6 +15,9 @@ from accounts.models import Reseller
 from channel.models import EndCustomer, PartnershipStatus
 from resellers.models import AffiliateLink, CustomerInteraction, InteractionKind
 from resellers.services import affiliate_link_get_or_create, affiliate_signup, interaction_add
+
+if TYPE_CHECKING:
+    from demo.channel import DemoReport
 
 SIGNUPS = [  # (name, company, email local part)
     ("Katrin Vogel", "Vogel Eventtechnik", "katrin.vogel"),
@@ -45,7 +49,7 @@ NOTES = {
 }
 
 
-def build_demo_affiliate(resellers: list[Reseller], report) -> None:
+def build_demo_affiliate(resellers: list[Reseller], report: "DemoReport") -> None:
     now = timezone.now()
     for index, reseller in enumerate(resellers[:12]):
         partnerships = reseller.partnerships.filter(status=PartnershipStatus.ACTIVE)

@@ -8,12 +8,16 @@ is missing. Prices drawn from `rng` are drawn on every run, so the sequence stay
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from accounts.models import Manufacturer
 from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind, Qualification
 from catalog.pricing import quantize_money
 from catalog.services import category_create, price_list_create, price_list_item_set, product_create
 from channel.models import Partnership
+
+if TYPE_CHECKING:
+    from demo.channel import DemoReport
 
 P, S = ProductKind.PHYSICAL, ProductKind.SERVICE
 
@@ -203,7 +207,9 @@ CATALOGS = {"northwind": NORTHWIND, "helios": HELIOS}
 LEGACY_SKUS = {"NW-SPK-B50", "HL-PNL-6060-OLD"}
 
 
-def build_demo_catalog(manufacturer: Manufacturer, rng: random.Random, report) -> None:
+def build_demo_catalog(
+    manufacturer: Manufacturer, rng: random.Random, report: "DemoReport"
+) -> None:
     spec = CATALOGS.get(manufacturer.slug)
     if spec is None:
         return
@@ -268,7 +274,9 @@ def build_demo_catalog(manufacturer: Manufacturer, rng: random.Random, report) -
     _put_partnerships_on_conditions(manufacturer, price_lists, report)
 
 
-def _put_partnerships_on_conditions(manufacturer, price_lists, report) -> None:
+def _put_partnerships_on_conditions(
+    manufacturer: Manufacturer, price_lists: list[PriceList], report: "DemoReport"
+) -> None:
     """Some partners buy from a price list, some get a discount, most pay list prices.
 
     Skipped once any partnership has conditions, so edits made in the portal survive."""
@@ -280,7 +288,7 @@ def _put_partnerships_on_conditions(manufacturer, price_lists, report) -> None:
         return
     ids = list(partnerships.order_by("reseller__name").values_list("pk", "reseller__public_id"))
     for index, (pk, public_id) in enumerate(ids):
-        conditions = {}
+        conditions: dict[str, PriceList | Decimal] = {}
         if public_id == "36G8J2Z" or index % 5 == 1:
             conditions = {"price_list": price_lists[0], "discount_percent": Decimal("3.00")}
         elif len(price_lists) > 1 and index % 5 == 3:

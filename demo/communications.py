@@ -8,11 +8,18 @@ is left alone. A few recent messages leave unread in-app notifications for the s
 
 import random
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, ResellerMembership
+from accounts.models import (
+    STAFF_ROLES,
+    Manufacturer,
+    ManufacturerMembership,
+    ResellerMembership,
+    User,
+)
 from channel.models import Partnership, PartnershipStatus
 from communications.models import (
     DONE_EMOJI,
@@ -24,6 +31,9 @@ from communications.models import (
     StaffComment,
 )
 from notifications.models import Notification, NotificationChannel, NotificationKind
+
+if TYPE_CHECKING:
+    from demo.channel import DemoReport
 
 PER_MANUFACTURER = 150
 FLAGSHIP_RESELLER_ID = "36G8J2Z"
@@ -104,7 +114,9 @@ COMMENTS = [
 ]
 
 
-def build_demo_communications(manufacturer: Manufacturer, rng: random.Random, report) -> None:
+def build_demo_communications(
+    manufacturer: Manufacturer, rng: random.Random, report: "DemoReport"
+) -> None:
     if Message.objects.filter(manufacturer=manufacturer, kind=MessageKind.RESELLER).exists():
         return
     partnerships = list(
@@ -120,7 +132,7 @@ def build_demo_communications(manufacturer: Manufacturer, rng: random.Random, re
             manufacturer=manufacturer, role__in=STAFF_ROLES
         ).select_related("user")
     ]
-    reseller_users: dict[int, list] = {}
+    reseller_users: dict[int, list[User]] = {}
     for membership in ResellerMembership.objects.filter(
         reseller__in=[p.reseller for p in partnerships]
     ).select_related("user"):
@@ -136,7 +148,8 @@ def build_demo_communications(manufacturer: Manufacturer, rng: random.Random, re
         kind = kinds[n % len(kinds)] if n < 12 else rng.choices(kinds, weights)[0]
         subject, opener = rng.choice(OPENERS[kind])
         started = now - timedelta(days=rng.uniform(0.05, 120), minutes=n)
-        authors = reseller_users.get(partnership.reseller_id) or [None]
+        # A reseller without users still writes: its messages have no author.
+        authors: list[User | None] = list(reseller_users.get(partnership.reseller_id, [])) or [None]
         conversation = Conversation.objects.create(
             manufacturer=manufacturer,
             partnership=partnership,

@@ -12,13 +12,16 @@ Idempotent: a partnership that already has orders is skipped.
 """
 
 import random
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from accounts.models import Manufacturer, Role
+from accounts.models import Manufacturer, Reseller, Role, User
 from catalog.gate import orderable_products
-from catalog.models import ProductKind
+from catalog.models import Product, ProductKind
 from channel.models import EndCustomer, Partnership, PartnershipStatus
 from orders.models import NoteSide, Order, OrderNote, OrderStatus, PaymentLink
 from orders.services.orders import (
@@ -32,7 +35,12 @@ from orders.services.orders import (
 from orders.services.payment_links import payment_link_create
 from orders.workflow import MANUFACTURER, RESELLER, SYSTEM
 
+if TYPE_CHECKING:
+    from demo.channel import DemoReport
+
 S = OrderStatus
+# (when an order is placed, what places it): planned per partnership, placed in date order.
+OrderPlan = tuple[datetime, Callable[[datetime], None]]
 
 PERSON_FIRST = [
     "Julia", "Lukas", "Sophie", "Maximilian", "Hannah", "Elias", "Laura", "Leon", "Clara",
@@ -78,7 +86,9 @@ CANCEL_REASONS = [
 ]
 
 
-def _ensure_end_customers(reseller, rng: random.Random, report) -> list:
+def _ensure_end_customers(
+    reseller: Reseller, rng: random.Random, report: "DemoReport"
+) -> list[EndCustomer]:
     customers = list(EndCustomer.objects.filter(reseller=reseller))
     if customers:
         return customers
@@ -107,7 +117,7 @@ def _ensure_end_customers(reseller, rng: random.Random, report) -> list:
     return customers
 
 
-def _lines(rng: random.Random, products: list) -> list[LineRequest]:
+def _lines(rng: random.Random, products: list[Product]) -> list[LineRequest]:
     chosen = rng.sample(products, k=min(len(products), rng.choice([1, 1, 2, 2, 3, 4])))
     return [
         LineRequest(
@@ -121,15 +131,24 @@ def _lines(rng: random.Random, products: list) -> list[LineRequest]:
 
 
 def _plan_orders(
-    *, partnership, rng: random.Random, products, customers, reps, staff, buyer, now, report
-) -> list:
+    *,
+    partnership: Partnership,
+    rng: random.Random,
+    products: list[Product],
+    customers: list[EndCustomer],
+    reps: list[User],
+    staff: list[User],
+    buyer: User | None,
+    now: datetime,
+    report: "DemoReport",
+) -> list[OrderPlan]:
     """(placed_at, create) for a year of this partnership's orders; `create()` places one
     and walks it along the workflow. Planned first so a tenant's numbers follow the dates."""
     # Orders a month, small … large reseller: most resellers order now and then.
     monthly = rng.choices([(0, 1), (1, 2), (1, 3), (2, 4)], weights=[35, 35, 20, 10])[0]
-    plans = []
+    plans: list[OrderPlan] = []
 
-    def create(placed_at):
+    def create(placed_at: datetime) -> None:
         own_use = rng.random() < 0.15
         manual = rng.random() < 0.1 and bool(reps)
         awaiting = not manual and rng.random() < 0.15
@@ -153,12 +172,22 @@ def _plan_orders(
     return plans
 
 
-def _advance(order: Order, *, rng: random.Random, staff, buyer, now, report) -> None:
+def _advance(
+    order: Order,
+    *,
+    rng: random.Random,
+    staff: list[User],
+    buyer: User | None,
+    now: datetime,
+    report: "DemoReport",
+) -> None:
     """Walk the order along the workflow while each step's time is in the past."""
     at = order.created_at
     fate = rng.random()
 
-    def step(to_status, side, who, delay_days, reason="") -> bool:
+    def step(
+        to_status: str, side: str, who: User | None, delay_days: float, reason: str = ""
+    ) -> bool:
         nonlocal at
         when = at + timedelta(days=delay_days)
         if when >= now:
@@ -218,15 +247,18 @@ def _advance(order: Order, *, rng: random.Random, staff, buyer, now, report) -> 
             report.count("returns")
 
 
-def _send_payment_link(order: Order, at) -> None:
+def _send_payment_link(order: Order, at: datetime) -> None:
     """The link the customer got by email (the demo sends no mail for the past)."""
     recipient = order.end_customer.email if order.end_customer else order.reseller.public_email
     link, _token = payment_link_create(order=order, recipient=recipient, now=at)
     PaymentLink.objects.filter(pk=link.pk).update(created_at=at)
 
 
-def _note(order, rng, manager, buyer, at) -> None:
+def _note(
+    order: Order, rng: random.Random, manager: User, buyer: User | None, at: datetime
+) -> None:
     roll = rng.random()
+    author: User | None  # a reseller's note may have no buyer behind it
     if roll < 0.5:
         author, side, body, internal = manager, NoteSide.MANUFACTURER, MANUFACTURER_NOTES, False
     elif roll < 0.75:
@@ -240,7 +272,7 @@ def _note(order, rng, manager, buyer, at) -> None:
     OrderNote.objects.filter(pk=note.pk).update(created_at=at)
 
 
-def build_demo_orders(rng: random.Random, report) -> None:
+def build_demo_orders(rng: random.Random, report: "DemoReport") -> None:
     now = timezone.now()
     base_seed = rng.randint(0, 10**9)
     for manufacturer in Manufacturer.objects.order_by("slug"):
@@ -257,7 +289,7 @@ def build_demo_orders(rng: random.Random, report) -> None:
         with_orders = set(
             Order.objects.filter(manufacturer=manufacturer).values_list("partnership_id", flat=True)
         )
-        plans = []
+        plans: list[OrderPlan] = []
         for partnership in partnerships:
             if partnership.pk in with_orders:
                 continue
@@ -287,7 +319,12 @@ def build_demo_orders(rng: random.Random, report) -> None:
         _fresh_orders(manufacturer, partnerships, now, report)
 
 
-def _fresh_orders(manufacturer, partnerships, now, report) -> None:
+def _fresh_orders(
+    manufacturer: Manufacturer,
+    partnerships: QuerySet[Partnership],
+    now: datetime,
+    report: "DemoReport",
+) -> None:
     """Today's orders, awaiting payment and awaiting acceptance, so that those statuses have
     rows to look at whatever the random history left open."""
     for status, hours_ago in ((S.AWAITING_PAYMENT, 3), (S.PLACED, 6)):

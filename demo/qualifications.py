@@ -7,11 +7,12 @@ manufacturer that already has grants is left alone.
 """
 
 import random
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from accounts.models import Manufacturer, Role
+from accounts.models import Manufacturer, Role, User
 from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from qualifications.models import (
@@ -20,6 +21,9 @@ from qualifications.models import (
     QualifyingStatusChange,
     RequestStatus,
 )
+
+if TYPE_CHECKING:
+    from demo.channel import DemoReport
 
 REQUEST_MESSAGES = (
     "Two of our installers finished the certification course last month; certificates attached.",
@@ -35,7 +39,7 @@ REVOKE_REASONS = (
 
 
 def build_demo_qualifications(
-    manufacturer: Manufacturer, report, *, qualified_ids: frozenset[str] = frozenset()
+    manufacturer: Manufacturer, report: "DemoReport", *, qualified_ids: frozenset[str] = frozenset()
 ) -> None:
     """`qualified_ids`: reseller IDs that must come out qualified (the demo logins' own)."""
     if QualificationGrant.objects.filter(manufacturer=manufacturer).exists():
@@ -58,7 +62,7 @@ def build_demo_qualifications(
         .select_related("reseller")
         .order_by("pk")
     )
-    pending = []
+    pending: list[Partnership] = []
     for partnership in partnerships:
         roll = rng.random()
         if partnership.reseller.public_id in qualified_ids:
@@ -94,7 +98,14 @@ def build_demo_qualifications(
     _requests(pending, default, deciders, rng, now, report)
 
 
-def _requests(pending, qualification, deciders, rng, now, report) -> None:
+def _requests(
+    pending: list[Partnership],
+    qualification: Qualification,
+    deciders: list[User],
+    rng: random.Random,
+    now: datetime,
+    report: "DemoReport",
+) -> None:
     """A few open requests for staff to answer, and one declined earlier."""
     for index, partnership in enumerate(rng.sample(pending, min(4, len(pending)))):
         requester = partnership.reseller.memberships.select_related("user").first()
@@ -114,7 +125,9 @@ def _requests(pending, qualification, deciders, rng, now, report) -> None:
         report.count("qualification requests")
 
 
-def _grant(partnership, qualification, user, at, reason) -> QualificationGrant:
+def _grant(
+    partnership: Partnership, qualification: Qualification, user: User, at: datetime, reason: str
+) -> QualificationGrant:
     return QualificationGrant.objects.create(
         manufacturer=partnership.manufacturer,
         partnership=partnership,
@@ -125,7 +138,7 @@ def _grant(partnership, qualification, user, at, reason) -> QualificationGrant:
     )
 
 
-def _status(partnership, status, user, at, reason) -> None:
+def _status(partnership: Partnership, status: str, user: User, at: datetime, reason: str) -> None:
     QualifyingStatusChange.objects.create(
         manufacturer=partnership.manufacturer,
         partnership=partnership,

@@ -6,14 +6,20 @@ already has (or once had) a rep is left alone.
 """
 
 import random
+from typing import TYPE_CHECKING
 
 from accounts.models import Manufacturer, Role
 from channel.models import Partnership
 from salesreps.models import PortfolioAssignment
 from salesreps.services import portfolio_assign, rep_permissions
 
+if TYPE_CHECKING:
+    from demo.channel import DemoReport
 
-def assign_demo_portfolios(manufacturer: Manufacturer, *, report=None) -> int:
+
+def assign_demo_portfolios(
+    manufacturer: Manufacturer, *, report: "DemoReport | None" = None
+) -> int:
     """Assign the manufacturer's not-yet-assigned customers; returns how many were assigned."""
     reps = [
         membership.user

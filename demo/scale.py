@@ -165,7 +165,9 @@ def _manufacturer(report: ScaleReport) -> Manufacturer:
     return manufacturer
 
 
-def _member(manufacturer: Manufacturer, email: str, first: str, role: str, report) -> User:
+def _member(
+    manufacturer: Manufacturer, email: str, first: str, role: str, report: ScaleReport
+) -> User:
     user = User.objects.filter(email=email).first()
     if user is None:
         user = user_create(email=email, password=DEMO_PASSWORD, first_name=first, last_name="Scale")

@@ -8,11 +8,14 @@ Month; Python only fills empty buckets and computes the deltas. A statistics pag
 the same handful of queries whether the reseller has ten orders or ten thousand.
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import (
+    Aggregate,
     BooleanField,
     Case,
     Count,
@@ -138,7 +141,7 @@ class PartnershipStatistics:
     top_products: list[Ranked] = field(default_factory=list)
     top_categories: list[Ranked] = field(default_factory=list)
 
-    def chart_data(self, *, labels: dict[str, str]) -> dict:
+    def chart_data(self, *, labels: dict[str, str]) -> dict[str, Any]:
         """The series as plain JSON for static/js/charts.js (amounts as strings of Decimals)."""
         return {
             "type": "bar",
@@ -221,15 +224,19 @@ def bucket_starts(period: Period, granularity: str) -> list[date]:
     return starts
 
 
-def _as_date(value) -> date:
+def _as_date(value: date | datetime) -> date:
     if isinstance(value, datetime):
         return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     return value
 
 
 def grouped_by_bucket(
-    queryset: QuerySet, date_field: str, granularity: str, period: Period, **aggregates
-) -> dict[tuple[bool, date], dict]:
+    queryset: QuerySet[Order] | QuerySet[OrderReturn],
+    date_field: str,
+    granularity: str,
+    period: Period,
+    **aggregates: Aggregate,
+) -> dict[tuple[bool, date], dict[str, Any]]:
     """{(in the current period?, bucket start): aggregates}: a bucket that straddles the two
     periods (a month, a week) is split, so each period's buckets add up to its totals."""
     trunc = _TRUNC[granularity](date_field, tzinfo=timezone.get_current_timezone())
@@ -356,7 +363,7 @@ def _best_sellers(
             revenue=item.revenue + (known.revenue if known else ZERO),
         )
 
-    def best(items) -> list[Ranked]:
+    def best(items: Iterable[Ranked]) -> list[Ranked]:
         return sorted(items, key=lambda item: (-item.revenue, item.name))[:TOP_LIMIT]
 
     return best(ranked), best(categories.values())

@@ -15,15 +15,17 @@ Reseller dashboard (`request.reseller`):
 """
 
 from django import template
+from django.template import Context
 from django.utils.translation import gettext as _
 
+from accounts.tenancy import ManufacturerRequest, ResellerRequest
 from resellers.selectors import dashboard
 
 register = template.Library()
 
 
-def _staff_context(context) -> dict:
-    request = context["request"]
+def _staff_context(context: Context) -> dict[str, object]:
+    request: ManufacturerRequest = context["request"]
     return {
         "request": request,
         "is_seller": not request.membership.is_staff_role,
@@ -31,8 +33,8 @@ def _staff_context(context) -> dict:
 
 
 @register.inclusion_tag("dashboard/kpis.html", takes_context=True)
-def channel_kpis(context) -> dict:
-    request = context["request"]
+def channel_kpis(context: Context) -> dict[str, object]:
+    request: ManufacturerRequest = context["request"]
     return {
         **_staff_context(context),
         "figures": dashboard.channel_figures(
@@ -42,8 +44,8 @@ def channel_kpis(context) -> dict:
 
 
 @register.inclusion_tag("dashboard/sales_chart.html", takes_context=True)
-def channel_sales_chart(context) -> dict:
-    request = context["request"]
+def channel_sales_chart(context: Context) -> dict[str, object]:
+    request: ManufacturerRequest = context["request"]
     chart = dashboard.sales_chart(manufacturer=request.tenant, membership=request.membership)
     return {
         **_staff_context(context),
@@ -56,8 +58,8 @@ def channel_sales_chart(context) -> dict:
 
 
 @register.inclusion_tag("dashboard/recent_orders.html", takes_context=True)
-def channel_recent_orders(context) -> dict:
-    request = context["request"]
+def channel_recent_orders(context: Context) -> dict[str, object]:
+    request: ManufacturerRequest = context["request"]
     return {
         **_staff_context(context),
         "orders": dashboard.recent_orders(
@@ -67,8 +69,8 @@ def channel_recent_orders(context) -> dict:
 
 
 @register.inclusion_tag("dashboard/top_resellers.html", takes_context=True)
-def channel_top_resellers(context) -> dict:
-    request = context["request"]
+def channel_top_resellers(context: Context) -> dict[str, object]:
+    request: ManufacturerRequest = context["request"]
     return {
         **_staff_context(context),
         "rows": dashboard.top_resellers(manufacturer=request.tenant, membership=request.membership),
@@ -77,8 +79,8 @@ def channel_top_resellers(context) -> dict:
 
 
 @register.inclusion_tag("dashboard/attention_item.html", takes_context=True)
-def channel_attention_orders(context) -> dict:
-    request = context["request"]
+def channel_attention_orders(context: Context) -> dict[str, object]:
+    request: ManufacturerRequest = context["request"]
     return {
         "show": True,
         "count": dashboard.orders_awaiting_acceptance_count(
@@ -93,8 +95,8 @@ def channel_attention_orders(context) -> dict:
 
 
 @register.inclusion_tag("dashboard/reseller_overview.html", takes_context=True)
-def reseller_overview(context) -> dict:
-    request = context["request"]
+def reseller_overview(context: Context) -> dict[str, object]:
+    request: ResellerRequest = context["request"]
     overview = dashboard.reseller_overview(reseller=request.reseller)
     return {
         "request": request,
@@ -108,8 +110,8 @@ def reseller_overview(context) -> dict:
 
 
 @register.inclusion_tag("dashboard/reseller_recent_orders.html", takes_context=True)
-def reseller_recent_orders(context) -> dict:
-    request = context["request"]
+def reseller_recent_orders(context: Context) -> dict[str, object]:
+    request: ResellerRequest = context["request"]
     return {
         "request": request,
         "orders": dashboard.reseller_recent_orders(reseller=request.reseller),

@@ -8,18 +8,19 @@ Both read only fields already loaded (select_related("reseller") on the partners
 """
 
 from django import template
+from django.template import Context
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from channel.models import QualifyingStatus
+from channel.models import Partnership, QualifyingStatus
 
 register = template.Library()
 
 
 @register.simple_tag
-def qualified_badge(partnership) -> SafeString:
+def qualified_badge(partnership: Partnership | None) -> SafeString:
     if partnership is None or partnership.qualifying_status != QualifyingStatus.QUALIFIED:
         return mark_safe("")
     label = _("Qualified")
@@ -32,7 +33,9 @@ def qualified_badge(partnership) -> SafeString:
 
 
 @register.simple_tag(takes_context=True)
-def reseller_name(context, partnership, link: bool = True, show_id: bool = False) -> SafeString:
+def reseller_name(
+    context: Context, partnership: Partnership, link: bool = True, show_id: bool = False
+) -> SafeString:
     reseller = partnership.reseller
     badge = qualified_badge(partnership)
     suffix = format_html(' <span class="text-secondary small font-monospace">{}</span>',

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from demo.channel import DEMO_PASSWORD, build_demo_channel
@@ -6,7 +8,7 @@ from demo.channel import DEMO_PASSWORD, build_demo_channel
 class Command(BaseCommand):
     help = "Load the demo channel (idempotent) and print the demo logins."
 
-    def handle(self, *args, **options) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:
         report = build_demo_channel()
         if report.created:
             made = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
