@@ -55,13 +55,13 @@ class Partnership(models.Model):
     status = models.CharField(
         _("status"),
         max_length=20,
-        choices=PartnershipStatus.choices,
+        choices=PartnershipStatus,
         default=PartnershipStatus.ACTIVE,
     )
     qualifying_status = models.CharField(
         _("qualifying status"),
         max_length=20,
-        choices=QualifyingStatus.choices,
+        choices=QualifyingStatus,
         default=QualifyingStatus.PENDING,
     )
     # Commercial conditions
@@ -83,13 +83,13 @@ class Partnership(models.Model):
     payment_method = models.CharField(
         _("payment method"),
         max_length=20,
-        choices=PaymentMethod.choices,
+        choices=PaymentMethod,
         default=PaymentMethod.INVOICE,
     )
     shipping_method = models.CharField(
         _("shipping method"),
         max_length=20,
-        choices=ShippingMethod.choices,
+        choices=ShippingMethod,
         default=ShippingMethod.STANDARD,
     )
     created_at = models.DateTimeField(auto_now_add=True)

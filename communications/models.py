@@ -50,7 +50,7 @@ class Conversation(models.Model):
         Partnership, on_delete=models.CASCADE, related_name="conversations"
     )
     kind = models.CharField(
-        _("type"), max_length=20, choices=ConversationType.choices, default=ConversationType.GENERAL
+        _("type"), max_length=20, choices=ConversationType, default=ConversationType.GENERAL
     )
     subject = models.CharField(_("subject"), max_length=200, blank=True)
     mark = models.CharField(_("mark"), max_length=8, blank=True)
@@ -93,7 +93,7 @@ class Message(models.Model):
     conversation = models.ForeignKey(
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
-    kind = models.CharField(_("from"), max_length=10, choices=MessageKind.choices)
+    kind = models.CharField(_("from"), max_length=10, choices=MessageKind)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -23,7 +23,7 @@ class CustomerInteraction(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     kind = models.CharField(
-        _("kind"), max_length=20, choices=InteractionKind.choices, default=InteractionKind.NOTE
+        _("kind"), max_length=20, choices=InteractionKind, default=InteractionKind.NOTE
     )
     body = models.TextField(_("what happened"))
     occurred_at = models.DateTimeField(_("when"))
