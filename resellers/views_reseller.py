@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.tenancy import reseller_partner_view, reseller_view
-from core.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, paginate, search_query
 from resellers import services
 from resellers.forms import EndCustomerForm, InteractionForm
 from resellers.selectors.affiliate_links import (
@@ -30,7 +30,7 @@ from resellers.selectors.end_customers import (
 @reseller_view
 @require_GET
 def customer_list(request: HttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     customers = end_customer_list(reseller=request.reseller, query=query)
     customers, sort = apply_sort(request, customers, END_CUSTOMER_SORTS, "name")
     if request.GET.get("format") == "csv":
