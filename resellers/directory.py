@@ -13,7 +13,6 @@ from datetime import timedelta
 from django.db.models import (
     Count,
     DateTimeField,
-    DecimalField,
     F,
     FilteredRelation,
     IntegerField,
@@ -31,11 +30,12 @@ from django.utils import timezone
 from accounts.models import Manufacturer, ManufacturerMembership, Role
 from channel.models import Partnership
 from channel.selectors import partnerships_visible_to
+from core.bounds import SUM_FIELD
 from orders.models import Order, OrderReturn, OrderStatus
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
 from resellers.statistics import DEFAULT_PERIOD_DAYS, PERIOD_CHOICES, ZERO
 
-MONEY = DecimalField(max_digits=16, decimal_places=2)
+MONEY = SUM_FIELD  # sums over many orders (core.bounds)
 # The date of the latest order that reached fulfilment stands for the last invoice.
 INVOICED_STATUSES = frozenset({OrderStatus.FULFILLED, OrderStatus.COMPLETED})
 
