@@ -100,14 +100,14 @@ def customer_detail(request: HttpRequest, customer_id: int) -> HttpResponse:
     return _render_detail(request, customer, InteractionForm())
 
 
-def _render_detail(request, customer, interaction_form) -> HttpResponse:
+def _render_detail(request, customer, interaction_form, *, status: int = 200) -> HttpResponse:
     context = {
         "customer": customer,
         "orders": end_customer_orders(customer=customer)[:100],
         "interactions": end_customer_interactions(customer=customer),
         "interaction_form": interaction_form,
     }
-    return render(request, "resellers/customers/detail.html", context)
+    return render(request, "resellers/customers/detail.html", context, status=status)
 
 
 @reseller_view
@@ -141,8 +141,12 @@ def customer_interaction_add(request: HttpRequest, customer_id: int) -> HttpResp
     customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     form = InteractionForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, customer, form)
-    services.interaction_add(customer=customer, author=request.user, **form.cleaned_data)
+        return _render_detail(request, customer, form, status=400)
+    try:
+        services.interaction_add(customer=customer, author=request.user, **form.cleaned_data)
+    except services.InteractionRefused as refusal:
+        form.add_error("body", refusal.user_message)
+        return _render_detail(request, customer, form, status=400)
     messages.success(request, _("Interaction logged."))
     return redirect(
         reverse(
