@@ -4,10 +4,12 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
+
+from core.bounds import MAX_PERCENT, MAX_WEEKS, between, percent_validators
 
 PUBLIC_ID_ALPHABET = string.ascii_uppercase + string.digits
 PUBLIC_ID_LENGTH = 7
@@ -80,18 +82,27 @@ class Manufacturer(models.Model):
         max_digits=5,
         decimal_places=2,
         default=Decimal("10.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=percent_validators(),
     )
     commission_holding_weeks = models.PositiveSmallIntegerField(
-        _("commission holding period (weeks)"), default=4
+        _("commission holding period (weeks)"),
+        default=4,
+        validators=[MaxValueValidator(MAX_WEEKS)],
     )
     payout_deadline_weeks = models.PositiveSmallIntegerField(
-        _("payout deadline (weeks)"), default=10
+        _("payout deadline (weeks)"), default=10, validators=[MaxValueValidator(MAX_WEEKS)]
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            between(
+                "default_commission_rate", 0, MAX_PERCENT, name="manufacturer_commission_bounded"
+            ),
+            between("commission_holding_weeks", 0, MAX_WEEKS, name="manufacturer_holding_bounded"),
+            between("payout_deadline_weeks", 0, MAX_WEEKS, name="manufacturer_payout_bounded"),
+        ]
         verbose_name = _("manufacturer")
         verbose_name_plural = _("manufacturers")
 

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Manufacturer
 from catalog.models import Category, PriceList, Product, ProductKind
+from core.bounds import MAX_PRICE, MONEY_PLACES, PRICE_DIGITS
+from core.listing import MAX_SEARCH_LENGTH
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -114,7 +116,13 @@ class PriceListItemForm(forms.Form):
     product: "forms.ModelChoiceField[Product]" = forms.ModelChoiceField(
         label=_("Product"), queryset=Product.objects.none()
     )
-    price = forms.DecimalField(label=_("Price"), max_digits=12, decimal_places=2, min_value=0)
+    price = forms.DecimalField(
+        label=_("Price"),
+        max_digits=PRICE_DIGITS,
+        decimal_places=MONEY_PLACES,
+        min_value=0,
+        max_value=MAX_PRICE,
+    )
 
     def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -125,7 +133,7 @@ class PriceListItemForm(forms.Form):
 class ProductFilterForm(forms.Form):
     """The product list's search and filters; invalid values are ignored, never a 500."""
 
-    q = forms.CharField(label=_("Search"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=MAX_SEARCH_LENGTH)
     category: "forms.ModelChoiceField[Category]" = forms.ModelChoiceField(
         label=_("Category"), queryset=Category.objects.none(), required=False
     )

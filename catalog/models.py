@@ -1,11 +1,17 @@
-from decimal import Decimal
-
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer
+from core.bounds import (
+    MAX_PRICE,
+    MAX_TEXT_LENGTH,
+    MONEY_PLACES,
+    PRICE_DIGITS,
+    between,
+    price_validators,
+)
 
 qualification_code_validator = RegexValidator(
     regex=r"^[A-Z0-9][A-Z0-9_-]{1,49}$",
@@ -27,7 +33,7 @@ class Qualification(models.Model):
         _("qualification ID"), max_length=50, validators=[qualification_code_validator]
     )
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT_LENGTH)
     is_default = models.BooleanField(
         _("default qualifying code"),
         default=False,
@@ -63,7 +69,7 @@ class Category(models.Model):
         Manufacturer, on_delete=models.CASCADE, related_name="categories"
     )
     name = models.CharField(_("name"), max_length=120)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT_LENGTH)
     required_qualification = models.ForeignKey(
         Qualification,
         on_delete=models.PROTECT,
@@ -107,12 +113,12 @@ class Product(models.Model):
     )
     sku = models.CharField(_("SKU"), max_length=60)
     name = models.CharField(_("name"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, max_length=MAX_TEXT_LENGTH)
     price = models.DecimalField(
         _("list price"),
-        max_digits=12,
-        decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.00"))],
+        max_digits=PRICE_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=price_validators(),
     )
     kind = models.CharField(
         _("kind"), max_length=20, choices=ProductKind, default=ProductKind.PHYSICAL
@@ -126,7 +132,8 @@ class Product(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["manufacturer", "sku"], name="unique_product_sku")
+            models.UniqueConstraint(fields=["manufacturer", "sku"], name="unique_product_sku"),
+            between("price", 0, MAX_PRICE, name="product_price_bounded"),
         ]
         verbose_name = _("product")
         verbose_name_plural = _("products")
@@ -163,7 +170,10 @@ class PriceListItem(models.Model):
     price_list = models.ForeignKey(PriceList, on_delete=models.CASCADE, related_name="items")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="price_list_items")
     price = models.DecimalField(
-        _("price"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0.00"))]
+        _("price"),
+        max_digits=PRICE_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=price_validators(),
     )
 
     objects = ScopedManager(manufacturer="manufacturer")
@@ -172,7 +182,8 @@ class PriceListItem(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["price_list", "product"], name="unique_price_list_product"
-            )
+            ),
+            between("price", 0, MAX_PRICE, name="price_list_item_price_bounded"),
         ]
 
     def __str__(self) -> str:

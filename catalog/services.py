@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from django.db import transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer
 from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind
+from core.bounds import MAX_PRICE
 from core.exceptions import DomainRefused
 
 
@@ -30,8 +32,15 @@ def _same_tenant(manufacturer_id: int, *objects: _TenantOwned | None) -> None:
 
 
 def _valid_price(price: Decimal) -> None:
+    if not price.is_finite():
+        raise CatalogRefused(_("Enter the price as a number."))
     if price < 0:
         raise CatalogRefused(_("A price cannot be negative."))
+    if price > MAX_PRICE:
+        raise CatalogRefused(
+            _("A price can be at most %(max)s.")
+            % {"max": number_format(MAX_PRICE, decimal_pos=2, force_grouping=True)}
+        )
 
 
 @transaction.atomic

@@ -14,7 +14,7 @@ from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from catalog import selectors
 from catalog.models import Category, Product
 from catalog.pricing import reseller_unit_prices
-from core.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, paginate, search_query
 
 
 def _unit_prices(request: ResellerPartnerRequest, products: list[Product]) -> dict[int, Decimal]:
@@ -30,7 +30,7 @@ def _catalog_page(
     request: ResellerPartnerRequest, category: Category | None = None
 ) -> HttpResponseBase:
     manufacturer, reseller = request.tenant, request.reseller
-    q = request.GET.get("q", "")
+    q = search_query(request)
     rows = selectors.reseller_product_list(
         manufacturer=manufacturer, reseller=reseller, q=q, category=category
     )

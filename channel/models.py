@@ -9,7 +9,6 @@ filter by it without reaching upwards; `salesreps` grants and withdraws it.
 
 from decimal import Decimal
 
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -17,6 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Manufacturer, Reseller
 from catalog.models import PriceList
+from core.bounds import MAX_PERCENT, MAX_TEXT_LENGTH, between, percent_validators
 
 
 class PartnershipStatus(models.TextChoices):
@@ -78,7 +78,7 @@ class Partnership(models.Model):
         max_digits=5,
         decimal_places=2,
         default=Decimal("0.00"),
-        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+        validators=percent_validators(),
     )
     payment_method = models.CharField(
         _("payment method"),
@@ -99,7 +99,8 @@ class Partnership(models.Model):
     class Meta:
         ordering = ["reseller__name"]
         constraints = [
-            models.UniqueConstraint(fields=["manufacturer", "reseller"], name="unique_partnership")
+            models.UniqueConstraint(fields=["manufacturer", "reseller"], name="unique_partnership"),
+            between("discount_percent", 0, MAX_PERCENT, name="partnership_discount_bounded"),
         ]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")
@@ -133,7 +134,7 @@ class EndCustomer(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, max_length=MAX_TEXT_LENGTH)
     # Set when the customer signed up through an affiliate link.
     source_manufacturer = models.ForeignKey(
         Manufacturer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

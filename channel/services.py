@@ -14,6 +14,7 @@ from accounts.models import Manufacturer, Reseller
 from accounts.services import reseller_create
 from catalog.models import PriceList
 from channel.models import Partnership, PartnershipStatus, PaymentMethod, ShippingMethod
+from core.bounds import MAX_PERCENT
 from core.exceptions import DomainRefused
 
 # The reseller company fields a manufacturer may fill in or correct.
@@ -102,7 +103,7 @@ def partnership_update_conditions(
     """Set the commercial conditions that new orders of this reseller are priced with."""
     if price_list is not None and price_list.manufacturer_id != partnership.manufacturer_id:
         raise PartnershipRefused(_("That price list belongs to another manufacturer."))
-    if not Decimal("0") <= discount_percent <= Decimal("100"):
+    if not discount_percent.is_finite() or not 0 <= discount_percent <= MAX_PERCENT:
         raise PartnershipRefused(_("The discount must be between 0 and 100%."))
     if payment_method not in PaymentMethod.values:
         raise PartnershipRefused(_("Unknown payment method."))

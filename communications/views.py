@@ -40,6 +40,7 @@ from communications.services.marks import (
 from communications.services.qualifying import conversation_qualify, qualifying_update
 from core.exceptions import DomainRefused
 from core.http import safe_next
+from core.listing import search_query
 from qualifications.selectors import default_qualification
 from qualifications.services import QualificationRefused
 
@@ -152,7 +153,7 @@ def inbox(request: ManufacturerRequest) -> HttpResponse:
     tab_key = request.GET.get("tab", selectors.DEFAULT_TAB)
     if tab_key not in selectors.TABS_BY_KEY:
         tab_key = selectors.DEFAULT_TAB
-    query = request.GET.get("q", "").strip()[:200]
+    query = search_query(request)
     rows = selectors.conversation_search(
         selectors.visible_conversations(membership=request.membership), query
     )

@@ -1,6 +1,8 @@
 """What every list page shares: search, sorting on whitelisted columns, pages and CSV."""
 
 import csv
+import logging
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -9,10 +11,20 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_scopes import get_scope
 from django_scopes.state import state as scope_state
 
 PAGE_SIZE = 25
+MAX_SEARCH_LENGTH = 200
+# The last row of an export that failed while it streamed.
+EXPORT_FAILED = _("Export failed: the file is incomplete. Try again or contact support.")
+
+logger = logging.getLogger(__name__)
+
+# Control characters, the null byte among them: PostgreSQL refuses a NUL in any text
+# parameter (a 500), and none of the others is ever part of a real search.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 
 _M = TypeVar("_M", bound=Model)
 _QS = TypeVar("_QS", bound=QuerySet[Any, Any])
@@ -23,6 +35,20 @@ def paginate(
 ) -> Page[_M]:
     """The requested page; a page number out of range shows the last page, junk the first."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def clean_search(value: str | None, *, max_length: int = MAX_SEARCH_LENGTH) -> str:
+    """Search text as a query may use it: control characters (a null byte, say) become
+    spaces, runs of white space one space, trimmed, and cut to `max_length` characters."""
+    return " ".join(_CONTROL_CHARACTERS.sub(" ", value or "").split())[:max_length]
+
+
+def search_query(request: HttpRequest, name: str = "q") -> str:
+    """The search box of a list page (`?q=`), cleaned by `clean_search`.
+
+    Every list that reads its search text straight from `request.GET` (not through a form,
+    whose CharField refuses a null byte) reads it here."""
+    return clean_search(request.GET.get(name))
 
 
 def apply_sort(
@@ -46,7 +72,12 @@ class _Echo:
 def csv_response(
     *, filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:
-    """Stream a CSV download; the filename gets today's date."""
+    """Stream a CSV download; the filename gets today's date.
+
+    The rows are read while the response streams, long after the view answered 200. If one
+    fails, the error is logged and the file ends with a row that says it is incomplete
+    (`EXPORT_FAILED`), instead of stopping early as if it were whole.
+    """
     writer = csv.writer(_Echo())
     # The rows are produced while the response streams, after the view (and the tenant
     # scope it ran in) has returned: each row is made inside that same scope again.
@@ -56,15 +87,22 @@ def csv_response(
         yield "\ufeff"  # lets spreadsheet programs read UTF-8 names correctly
         yield writer.writerow(header)
         remaining = iter(rows)
+        written = 0
         while True:
             token = scope_state.set(request_scope)
             try:
                 row = next(remaining, None)
+                line = None if row is None else writer.writerow([_csv_safe(v) for v in row])
+            except Exception:
+                logger.exception("CSV export %s failed after %d rows", filename, written)
+                yield writer.writerow([str(EXPORT_FAILED)])
+                return
             finally:
                 scope_state.reset(token)
-            if row is None:
+            if line is None:
                 return
-            yield writer.writerow([_csv_safe(value) for value in row])
+            written += 1
+            yield line
 
     stamp = timezone.localdate().isoformat()
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

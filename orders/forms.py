@@ -10,14 +10,18 @@ from datetime import date
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from core.bounds import MAX_QUANTITY
 from orders.models import OrderStatus
 from orders.selectors.orders import OrderFilters
-from orders.services.orders import LineRequest, ReturnLineRequest
+from orders.services.orders import LineRequest, ReturnLineRequest, quantity_refusal
 from orders.workflow import ACTION_LABELS
 
 QUANTITY_ERROR = _("Quantities must be at least 1.")
+# "Quantities must be between 1 and 9,999.", in the language of the request.
+QUANTITY_MAX_ERROR = lazy(quantity_refusal, str)()
 
 
 class DateInput(forms.DateInput):
@@ -179,7 +183,11 @@ class SkuLineForm(forms.Form):
         widget=forms.TextInput(attrs={"list": "product-skus", "autocomplete": "off"}),
     )
     quantity = forms.IntegerField(
-        label=_("Quantity"), required=False, widget=forms.NumberInput(attrs={"min": 1})
+        label=_("Quantity"),
+        required=False,
+        max_value=MAX_QUANTITY,
+        error_messages={"max_value": QUANTITY_MAX_ERROR},
+        widget=forms.NumberInput(attrs={"min": 1}),
     )
 
     def clean(self):
@@ -258,6 +266,8 @@ class ProductQuantitiesForm(forms.Form):
             self.fields[f"qty_{product.pk}"] = forms.IntegerField(
                 label=product.name,
                 required=False,
+                max_value=MAX_QUANTITY,
+                error_messages={"max_value": QUANTITY_MAX_ERROR},
                 widget=forms.NumberInput(
                     attrs={
                         "class": "form-control form-control-sm",

@@ -1,7 +1,6 @@
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -9,6 +8,19 @@ from django_scopes import ScopedManager
 from accounts.models import Manufacturer, Reseller
 from catalog.models import Product
 from channel.models import EndCustomer, Partnership
+from core.bounds import (
+    AMOUNT_DIGITS,
+    MAX_AMOUNT,
+    MAX_PRICE,
+    MAX_QUANTITY,
+    MAX_TEXT_LENGTH,
+    MONEY_PLACES,
+    PRICE_DIGITS,
+    amount_validators,
+    between,
+    price_validators,
+    quantity_validators,
+)
 
 
 class OrderStatus(models.TextChoices):
@@ -50,11 +62,25 @@ class Order(models.Model):
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED
     )
     currency = models.CharField(max_length=3)
-    subtotal = models.DecimalField(_("subtotal"), max_digits=14, decimal_places=2)
-    discount_total = models.DecimalField(
-        _("discount"), max_digits=14, decimal_places=2, default=Decimal("0.00")
+    subtotal = models.DecimalField(
+        _("subtotal"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=amount_validators(),
     )
-    total = models.DecimalField(_("total"), max_digits=14, decimal_places=2)
+    discount_total = models.DecimalField(
+        _("discount"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=MONEY_PLACES,
+        default=Decimal("0.00"),
+        validators=amount_validators(),
+    )
+    total = models.DecimalField(
+        _("total"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=amount_validators(),
+    )
     payment_method = models.CharField(_("payment method"), max_length=20, blank=True)
     shipping_method = models.CharField(_("shipping method"), max_length=20, blank=True)
     created_by = models.ForeignKey(
@@ -83,6 +109,9 @@ class Order(models.Model):
                 condition=~(models.Q(own_use=True) & models.Q(end_customer__isnull=False)),
                 name="own_use_order_has_no_end_customer",
             ),
+            between("subtotal", 0, MAX_AMOUNT, name="order_subtotal_bounded"),
+            between("discount_total", 0, MAX_AMOUNT, name="order_discount_bounded"),
+            between("total", 0, MAX_AMOUNT, name="order_total_bounded"),
         ]
         indexes = [
             models.Index(fields=["manufacturer", "created_at"], name="order_tenant_date_idx"),
@@ -120,18 +149,28 @@ class OrderLine(models.Model):
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_lines")
     sku = models.CharField(_("SKU"), max_length=60)
     name = models.CharField(_("product"), max_length=200)
-    quantity = models.PositiveIntegerField(_("quantity"), validators=[MinValueValidator(1)])
-    unit_price = models.DecimalField(_("unit price"), max_digits=12, decimal_places=2)
-    line_total = models.DecimalField(_("line total"), max_digits=14, decimal_places=2)
+    quantity = models.PositiveIntegerField(_("quantity"), validators=quantity_validators())
+    unit_price = models.DecimalField(
+        _("unit price"),
+        max_digits=PRICE_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=price_validators(),
+    )
+    line_total = models.DecimalField(
+        _("line total"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=amount_validators(),
+    )
 
     objects = ScopedManager(manufacturer="manufacturer")
 
     class Meta:
         ordering = ["pk"]
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(quantity__gt=0), name="order_line_quantity_positive"
-            )
+            between("quantity", 1, MAX_QUANTITY, name="order_line_quantity_bounded"),
+            between("unit_price", 0, MAX_PRICE, name="order_line_unit_price_bounded"),
+            between("line_total", 0, MAX_AMOUNT, name="order_line_total_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -181,7 +220,7 @@ class OrderNote(models.Model):
             "Internal notes are seen only by your organisation; others are customer-facing."
         ),
     )
-    body = models.TextField(_("note"), max_length=4000)
+    body = models.TextField(_("note"), max_length=MAX_TEXT_LENGTH)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")
@@ -200,7 +239,12 @@ class OrderReturn(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="returns")
     returned_at = models.DateTimeField(_("returned at"), db_index=True)
     reason = models.CharField(_("reason"), max_length=500, blank=True)
-    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    amount = models.DecimalField(
+        _("amount"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=amount_validators(),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -210,6 +254,7 @@ class OrderReturn(models.Model):
 
     class Meta:
         ordering = ["returned_at", "pk"]
+        constraints = [between("amount", 0, MAX_AMOUNT, name="order_return_amount_bounded")]
 
     def __str__(self) -> str:
         return f"{self.order_id} returned {self.returned_at:%Y-%m-%d}"
@@ -219,16 +264,17 @@ class OrderReturnLine(models.Model):
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     order_return = models.ForeignKey(OrderReturn, on_delete=models.CASCADE, related_name="lines")
     order_line = models.ForeignKey(OrderLine, on_delete=models.PROTECT, related_name="returned")
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.PositiveIntegerField(validators=quantity_validators())
+    amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=MONEY_PLACES, validators=amount_validators()
+    )
 
     objects = ScopedManager(manufacturer="manufacturer")
 
     class Meta:
         constraints = [
-            models.CheckConstraint(
-                condition=models.Q(quantity__gt=0), name="return_line_quantity_positive"
-            )
+            between("quantity", 1, MAX_QUANTITY, name="return_line_quantity_bounded"),
+            between("amount", 0, MAX_AMOUNT, name="return_line_amount_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -259,13 +305,14 @@ class CartLine(models.Model):
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     cart = models.ForeignKey(Cart, on_delete=models.CASCADE, related_name="lines")
     product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
-    quantity = models.PositiveIntegerField(validators=[MinValueValidator(1)])
+    quantity = models.PositiveIntegerField(validators=quantity_validators())
 
     objects = ScopedManager(manufacturer="manufacturer")
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["cart", "product"], name="unique_cart_product")
+            models.UniqueConstraint(fields=["cart", "product"], name="unique_cart_product"),
+            between("quantity", 1, MAX_QUANTITY, name="cart_line_quantity_bounded"),
         ]
 
     def __str__(self) -> str:
@@ -305,7 +352,9 @@ class Payment(models.Model):
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
     provider = models.CharField(max_length=40)
     provider_reference = models.CharField(max_length=120)
-    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=MONEY_PLACES, validators=amount_validators()
+    )
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=20, choices=PaymentStatus.choices)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -319,7 +368,8 @@ class Payment(models.Model):
                 fields=["order"],
                 condition=models.Q(status="succeeded"),
                 name="one_successful_payment_per_order",
-            )
+            ),
+            between("amount", 0, MAX_AMOUNT, name="payment_amount_bounded"),
         ]
 
     def __str__(self) -> str:

@@ -23,7 +23,7 @@ from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from channel import selectors as channel_selectors
 from channel.models import Partnership, QualifyingStatus
 from core.http import safe_next
-from core.listing import apply_sort, csv_datetime, csv_response, paginate
+from core.listing import apply_sort, csv_datetime, csv_response, paginate, search_query
 from qualifications import selectors, services
 from qualifications.forms import (
     DeclineForm,
@@ -53,7 +53,7 @@ def _url(request: ManufacturerRequest, name: str, **kwargs: object) -> str:
 @manufacturer_view
 @require_GET
 def qualification_list(request: ManufacturerRequest) -> HttpResponseBase:
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     rows = selectors.qualification_list(
         manufacturer=request.tenant, membership=request.membership, query=query
     )
@@ -93,7 +93,7 @@ def qualification_detail(request: ManufacturerRequest, qualification_id: int) ->
         manufacturer=request.tenant, qualification_id=qualification_id
     )
     tab = "history" if request.GET.get("tab") == "history" else "holders"
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     if tab == "history":
         rows = selectors.qualification_history(
             qualification=qualification, membership=request.membership
@@ -382,7 +382,7 @@ def request_list(request: ManufacturerRequest) -> HttpResponseBase:
     status = request.GET.get("status", RequestStatus.OPEN)
     if status not in REQUEST_TABS:
         status = RequestStatus.OPEN
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     rows = selectors.request_list(manufacturer=request.tenant, status=status, query=query)
     if request.GET.get("format") == "csv":
         return csv_response(

@@ -16,7 +16,6 @@ from django.db.models import (
     Aggregate,
     Count,
     DateTimeField,
-    DecimalField,
     F,
     Field,
     FilteredRelation,
@@ -35,6 +34,7 @@ from django.utils import timezone
 from accounts.models import Manufacturer, ManufacturerMembership, Role
 from channel.models import Partnership
 from channel.selectors import partnerships_visible_to
+from core.bounds import SUM_FIELD
 from orders.models import Order, OrderReturn, OrderStatus
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
 from resellers.statistics import DEFAULT_PERIOD_DAYS, PERIOD_CHOICES, ZERO
@@ -42,7 +42,7 @@ from resellers.statistics import DEFAULT_PERIOD_DAYS, PERIOD_CHOICES, ZERO
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=16, decimal_places=2)
+MONEY = SUM_FIELD  # sums over many orders (core.bounds)
 # The date of the latest order that reached fulfilment stands for the last invoice.
 INVOICED_STATUSES = frozenset({OrderStatus.FULFILLED, OrderStatus.COMPLETED})
 

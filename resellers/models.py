@@ -5,6 +5,7 @@ from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer, Reseller
 from channel.models import EndCustomer, Partnership
+from core.bounds import MAX_TEXT_LENGTH
 
 
 class InteractionKind(models.TextChoices):
@@ -25,7 +26,7 @@ class CustomerInteraction(models.Model):
     kind = models.CharField(
         _("kind"), max_length=20, choices=InteractionKind, default=InteractionKind.NOTE
     )
-    body = models.TextField(_("what happened"))
+    body = models.TextField(_("what happened"), max_length=MAX_TEXT_LENGTH)
     occurred_at = models.DateTimeField(_("when"))
     created_at = models.DateTimeField(auto_now_add=True)
 

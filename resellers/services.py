@@ -7,14 +7,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, Reseller, User
 from channel.models import EndCustomer, Partnership, PartnershipStatus
+from core.bounds import MAX_TEXT_LENGTH
 from core.exceptions import DomainRefused
-from resellers.models import AffiliateLink, CustomerInteraction
+from resellers.models import AffiliateLink, CustomerInteraction, InteractionKind
 from resellers.selectors.affiliate_links import affiliate_link_usable
 from resellers.selectors.end_customers import end_customer_email_taken
 
 
 class EndCustomerRefused(DomainRefused):
     """The change breaks a rule (e.g. a duplicate email); the message is user-facing."""
+
+
+class InteractionRefused(DomainRefused):
+    """The interaction cannot be logged as given; the message is user-facing."""
 
 
 class AffiliateLinkRefused(DomainRefused):
@@ -113,12 +118,24 @@ def interaction_add(
     body: str,
     occurred_at: datetime | None = None,
 ) -> CustomerInteraction:
+    """Log a call, email, meeting or note in the reseller's book, of at most
+    MAX_TEXT_LENGTH characters (a page of text; the form says so first)."""
+    body = body.strip()
+    if not body:
+        raise InteractionRefused(_("Write what happened."))
+    if len(body) > MAX_TEXT_LENGTH:
+        raise InteractionRefused(
+            _("Keep it to %(max)s characters; this has %(length)s.")
+            % {"max": MAX_TEXT_LENGTH, "length": len(body)}
+        )
+    if kind not in InteractionKind.values:
+        raise InteractionRefused(_("Unknown kind of interaction."))
     return CustomerInteraction.objects.create(
         reseller_id=customer.reseller_id,
         end_customer=customer,
         author=author,
         kind=kind,
-        body=body.strip(),
+        body=body,
         occurred_at=occurred_at or timezone.now(),
     )
 

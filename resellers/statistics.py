@@ -19,7 +19,6 @@ from django.db.models import (
     BooleanField,
     Case,
     Count,
-    DecimalField,
     Q,
     QuerySet,
     Sum,
@@ -32,6 +31,7 @@ from django.utils import timezone
 from catalog.models import Product
 from catalog.pricing import quantize_money
 from channel.models import Partnership
+from core.bounds import MAX_DELTA_PERCENT, SUM_FIELD
 from orders.models import Order, OrderLine, OrderReturn
 from orders.workflow import SALES_STATUSES
 
@@ -41,7 +41,8 @@ DEFAULT_PERIOD_DAYS = 30
 GRANULARITIES = ("day", "week", "month")
 TOP_LIMIT = 5
 
-MONEY: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=16, decimal_places=2)
+# Sums over many orders: wide enough for a tenant's whole life (core.bounds).
+MONEY = SUM_FIELD
 _TRUNC = {"day": TruncDay, "week": TruncWeek, "month": TruncMonth}
 
 
@@ -88,10 +89,17 @@ def auto_granularity(period: Period) -> str:
 
 
 def delta_percent(current: Decimal | int, previous: Decimal | int) -> Decimal | None:
-    """Change against the previous period in %, one decimal; None when it had nothing."""
+    """Change against the previous period in %, one decimal; None when it had nothing.
+
+    Measured against the size of the previous figure, so net sales that went from -100 to
+    -50 (fewer returns) rose by 50%. Held to ±MAX_DELTA_PERCENT: growth from almost
+    nothing says nothing a reader can use, and `Figure.delta_capped` tells the page to
+    write "> +999.9%" instead of a seven-digit percentage.
+    """
     if not previous:
         return None
-    change = (Decimal(current) - Decimal(previous)) * 100 / Decimal(previous)
+    change = (Decimal(current) - Decimal(previous)) * 100 / abs(Decimal(previous))
+    change = max(-MAX_DELTA_PERCENT, min(change, MAX_DELTA_PERCENT))
     return change.quantize(Decimal("0.1"))
 
 
@@ -103,6 +111,12 @@ class Figure:
     @property
     def delta(self) -> Decimal | None:
         return delta_percent(self.current, self.previous)
+
+    @property
+    def delta_capped(self) -> bool:
+        """The change is beyond what `delta` shows (±MAX_DELTA_PERCENT)."""
+        delta = self.delta
+        return delta is not None and abs(delta) >= MAX_DELTA_PERCENT
 
 
 @dataclass(frozen=True)
@@ -332,7 +346,7 @@ def _best_sellers(
             manufacturer_id=partnership.manufacturer_id, order__in=orders.values("pk")
         )
         .values("product_id")
-        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total"))
+        .annotate(quantity=Sum("quantity"), revenue=Sum("line_total", output_field=MONEY))
         .order_by()
     )
     products = (
@@ -384,7 +398,7 @@ def _series(
         "created_at",
         granularity,
         period,
-        gross=Sum("total"),
+        gross=Sum("total", output_field=MONEY),
         orders=Count("pk"),
     )
     by_return = grouped_by_bucket(
@@ -392,7 +406,7 @@ def _series(
         "returned_at",
         granularity,
         period,
-        amount=Sum("amount"),
+        amount=Sum("amount", output_field=MONEY),
     )
 
     def figures(key: tuple[bool, date]) -> tuple[Decimal, Decimal, int]:

@@ -14,7 +14,7 @@ from accounts.tenancy import (
     reseller_view,
 )
 from channel.models import EndCustomer
-from core.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, paginate, search_query
 from resellers import services
 from resellers.forms import EndCustomerForm, InteractionForm
 from resellers.selectors.affiliate_links import (
@@ -36,7 +36,7 @@ from resellers.selectors.end_customers import (
 @reseller_view
 @require_GET
 def customer_list(request: ResellerRequest) -> HttpResponseBase:
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     customers = end_customer_list(reseller=request.reseller, query=query)
     customers, sort = apply_sort(request, customers, END_CUSTOMER_SORTS, "name")
     if request.GET.get("format") == "csv":
@@ -107,7 +107,11 @@ def customer_detail(request: ResellerRequest, customer_id: int) -> HttpResponse:
 
 
 def _render_detail(
-    request: ResellerRequest, customer: EndCustomer, interaction_form: InteractionForm
+    request: ResellerRequest,
+    customer: EndCustomer,
+    interaction_form: InteractionForm,
+    *,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "customer": customer,
@@ -115,7 +119,7 @@ def _render_detail(
         "interactions": end_customer_interactions(customer=customer),
         "interaction_form": interaction_form,
     }
-    return render(request, "resellers/customers/detail.html", context)
+    return render(request, "resellers/customers/detail.html", context, status=status)
 
 
 @reseller_view
@@ -149,8 +153,12 @@ def customer_interaction_add(request: ResellerRequest, customer_id: int) -> Http
     customer = access_end_customer(reseller=request.reseller, customer_id=customer_id)
     form = InteractionForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, customer, form)
-    services.interaction_add(customer=customer, author=request.user, **form.cleaned_data)
+        return _render_detail(request, customer, form, status=400)
+    try:
+        services.interaction_add(customer=customer, author=request.user, **form.cleaned_data)
+    except services.InteractionRefused as refusal:
+        form.add_error("body", refusal.user_message)
+        return _render_detail(request, customer, form, status=400)
     messages.success(request, _("Interaction logged."))
     return redirect(
         reverse(

@@ -15,9 +15,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
+from catalog.pricing import quantize_money
 from channel.models import Partnership, PartnershipStatus, PartnershipUserObjectPermission
 from channel.selectors import dangerously_all_partnerships
 from channel.visibility import partnership_visibility_q
+from core.bounds import SUM_FIELD
 from orders.models import Order
 from orders.workflow import SALES_STATUSES
 from salesreps.models import PortfolioAssignment
@@ -125,7 +127,7 @@ class RepRow:
 
     @property
     def average_order(self) -> Decimal:
-        return (self.sales / self.orders).quantize(Decimal("0.01")) if self.orders else ZERO
+        return quantize_money(self.sales / self.orders) if self.orders else ZERO
 
 
 def _sales_orders(*, manufacturer: Manufacturer, date_from: date, date_to: date):
@@ -174,7 +176,7 @@ def rep_overview(*, manufacturer: Manufacturer, date_from: date, date_to: date) 
             partnership__rep_assignments__isnull=False,
         )
         .values("partnership__rep_assignments__rep_id")
-        .annotate(n=Count("pk"), total=Sum("total"))
+        .annotate(n=Count("pk"), total=Sum("total", output_field=SUM_FIELD))
     )
     assigned_orders, assigned_sales = 0, ZERO
     for item in by_rep:
@@ -183,7 +185,7 @@ def rep_overview(*, manufacturer: Manufacturer, date_from: date, date_to: date) 
         row = rows.get(item["partnership__rep_assignments__rep_id"])
         if row is not None:
             row.orders, row.sales = item["n"], item["total"] or ZERO
-    overall = orders.aggregate(n=Count("pk"), total=Sum("total"))
+    overall = orders.aggregate(n=Count("pk"), total=Sum("total", output_field=SUM_FIELD))
     unassigned.orders = overall["n"] - assigned_orders
     unassigned.sales = (overall["total"] or ZERO) - assigned_sales
     return [*rows.values(), unassigned]
@@ -241,13 +243,13 @@ def sales_report(
     )
     per_customer = list(
         orders.values("partnership_id", "reseller__name", "reseller__public_id")
-        .annotate(n=Count("pk"), total=Sum("total"))
+        .annotate(n=Count("pk"), total=Sum("total", output_field=SUM_FIELD))
         .order_by("-total", "reseller__name")
     )
     per_month = list(
         orders.annotate(month=TruncMonth("created_at"))
         .values("month")
-        .annotate(n=Count("pk"), total=Sum("total"))
+        .annotate(n=Count("pk"), total=Sum("total", output_field=SUM_FIELD))
         .order_by("month")
     )
     count = sum(row["n"] for row in per_customer)

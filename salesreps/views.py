@@ -22,7 +22,7 @@ from accounts.tenancy import manufacturer_view
 from catalog.pricing import quantize_money
 from channel import selectors as channel_selectors
 from core.http import safe_next
-from core.listing import csv_date, csv_datetime, csv_response, paginate
+from core.listing import csv_date, csv_datetime, csv_response, paginate, search_query
 from salesreps import selectors
 from salesreps.forms import (
     AssignForm,
@@ -174,7 +174,7 @@ def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_GET
 def coverage(request: HttpRequest) -> HttpResponse:
     gaps = selectors.coverage_gaps(manufacturer=request.tenant)
-    query = request.GET.get("q", "").strip()
+    query = search_query(request)
     if query:
         gaps = gaps.filter(
             Q(reseller__name__icontains=query) | Q(reseller__public_id__iexact=query)

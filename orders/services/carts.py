@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from catalog.gate import orderable_products
 from channel.models import Partnership
+from core.bounds import MAX_QUANTITY
 from orders.models import Cart, CartLine
 from orders.selectors.carts import cart_find
-from orders.services.orders import OrderRefused
+from orders.services.orders import OrderRefused, quantity_refusal
 
-MAX_LINE_QUANTITY = 9999
+MAX_LINE_QUANTITY = MAX_QUANTITY  # the domain's bound (core.bounds), by the cart's old name
 
 
 class CheckoutRefused(OrderRefused):
@@ -44,9 +45,7 @@ def cart_set_end_customer(*, cart: Cart, end_customer) -> Cart:
 
 def _check_quantity(quantity: int) -> None:
     if not 1 <= quantity <= MAX_LINE_QUANTITY:
-        raise CheckoutRefused(
-            _("Quantities must be between 1 and %(max)s.") % {"max": MAX_LINE_QUANTITY}
-        )
+        raise CheckoutRefused(quantity_refusal())
 
 
 @transaction.atomic

@@ -4,12 +4,14 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, User
 from catalog.gate import orderable_products
 from catalog.pricing import quantize_money, reseller_unit_prices
 from channel.models import EndCustomer, Partnership
+from core.bounds import MAX_AMOUNT, MAX_QUANTITY
 from core.exceptions import DomainRefused
 from orders import hooks
 from orders.models import (
@@ -35,6 +37,20 @@ class OrderRefused(DomainRefused):
 class LineRequest:
     product_id: int
     quantity: int
+
+
+def quantity_refusal() -> str:
+    """What a user reads when a quantity is out of bounds (forms say the same)."""
+    return _("Quantities must be between 1 and %(max)s.") % {
+        "max": number_format(MAX_QUANTITY, force_grouping=True)
+    }
+
+
+def amount_refusal() -> str:
+    return _(
+        "This order would come to more than %(max)s, the most one order can be. "
+        "Split it into several orders."
+    ) % {"max": number_format(MAX_AMOUNT, decimal_pos=2, force_grouping=True)}
 
 
 @transaction.atomic
@@ -76,8 +92,8 @@ def order_create(
         raise OrderRefused(_("This partnership is not active, so it cannot place orders."))
     if not lines:
         raise OrderRefused(_("An order needs at least one product."))
-    if any(line.quantity <= 0 for line in lines):
-        raise OrderRefused(_("Quantities must be at least 1."))
+    if any(not 1 <= line.quantity <= MAX_QUANTITY for line in lines):
+        raise OrderRefused(quantity_refusal())
     if own_use and end_customer is not None:
         raise OrderRefused(_("An order for the reseller's own use has no end customer."))
     if not own_use and end_customer is None:
@@ -90,6 +106,8 @@ def order_create(
     quantities: dict[int, int] = {}
     for line in lines:
         quantities[line.product_id] = quantities.get(line.product_id, 0) + line.quantity
+    if any(quantity > MAX_QUANTITY for quantity in quantities.values()):
+        raise OrderRefused(quantity_refusal())  # one product on several lines
     products = list(
         orderable_products(manufacturer=manufacturer, reseller=reseller).filter(pk__in=quantities)
     )
@@ -106,6 +124,8 @@ def order_create(
         (quantize_money(p.price * quantities[p.pk]) for p in products), Decimal("0.00")
     )
     total = sum((prices[p.pk] * quantities[p.pk] for p in products), Decimal("0.00"))
+    if list_subtotal > MAX_AMOUNT or total > MAX_AMOUNT:
+        raise OrderRefused(amount_refusal())
 
     now = created_at or timezone.now()
     order = Order.objects.create(

@@ -211,7 +211,7 @@ def monthly_sales(
         "created_at",
         "month",
         period,
-        gross=Sum("total"),
+        gross=Sum("total", output_field=MONEY),
         orders=Count("pk"),
     )
     returns = grouped_by_bucket(
@@ -221,7 +221,7 @@ def monthly_sales(
         "returned_at",
         "month",
         period,
-        amount=Sum("amount"),
+        amount=Sum("amount", output_field=MONEY),
     )
     months: list[MonthSales] = []
     for start in bucket_starts(period, "month"):
@@ -358,7 +358,7 @@ def reseller_partnerships(
         .select_related("manufacturer")
         .annotate(
             recent_orders=aggregate(recent, Count("pk"), IntegerField(), 0),
-            recent_value=aggregate(recent, Sum("total"), MONEY, ZERO),
+            recent_value=aggregate(recent, Sum("total", output_field=MONEY), MONEY, ZERO),
             open_orders=aggregate(
                 orders.filter(status__in=OPEN_STATUSES), Count("pk"), IntegerField(), 0
             ),

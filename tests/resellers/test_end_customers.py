@@ -278,7 +278,7 @@ def test_log_interaction_with_bad_input_shows_errors(client, reseller):
         url("interaction_add", reseller, customer_id=customer.pk),
         {"kind": "telepathy", "occurred_at": "yesterday-ish", "body": ""},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert set(response.context["interaction_form"].errors) == {"kind", "occurred_at", "body"}
     assert not CustomerInteraction.objects.exists()
 

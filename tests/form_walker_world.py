@@ -1,0 +1,221 @@
+"""Two complete tenants for the form walker (tests/test_form_walker.py), built through services.
+
+Each `TenantWorld` holds one row of every kind a URL of the project names by id, so the
+walker can fill every URL keyword with a real value of tenant A, or of tenant B to check
+that it answers 404 under tenant A's prefix.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import Manufacturer, Reseller, Role, User
+from catalog.models import Category, PriceList, Product
+from catalog.services import price_list_item_set
+from channel.models import EndCustomer, Partnership
+from channel.services import partnership_update_conditions
+from communications.models import Conversation, ConversationType, Message
+from communications.services.conversations import conversation_start
+from notifications.models import Notification, NotificationKind
+from notifications.services import notify
+from orders.models import Order, OrderStatus
+from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_end_customer
+from orders.services.orders import LineRequest, order_create, order_transition
+from orders.services.payment_links import checkout_with_payment_link
+from orders.workflow import MANUFACTURER
+from qualifications.models import QualificationRequest
+from qualifications.services import qualification_create, qualification_request_create
+from resellers.services import affiliate_link_get_or_create, interaction_add
+from salesreps.services import portfolio_assign, rep_invite
+from tests.accounts.factories import (
+    ManufacturerFactory,
+    MembershipFactory,
+    ResellerFactory,
+    ResellerUserFactory,
+    UserFactory,
+)
+from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
+from tests.orders.factories import make_end_customer
+from tests.resellers.factories import PartnershipFactory
+
+
+@dataclass
+class TenantWorld:
+    manufacturer: Manufacturer
+    owner: User
+    seller: User
+    reseller: Reseller
+    reseller_user: User
+    partnership: Partnership
+    category: Category
+    product: Product
+    price_list: PriceList
+    order: Order  # fulfilled: it can take a return and be completed
+    checkout_order: Order  # awaiting payment, made from a cart
+    pay_token: str
+    qualification_id: int
+    request: QualificationRequest
+    conversation: Conversation
+    message: Message
+    customer: EndCustomer
+    affiliate_token: str
+    notification: Notification
+    invite_uidb64: str
+    invite_token: str
+
+    def url_kwargs(self) -> dict[str, object]:
+        """A value for every URL keyword of the project (`token` depends on the route)."""
+        return {
+            "manufacturer_slug": self.manufacturer.slug,
+            "reseller_public_id": self.reseller.public_id,
+            "public_id": self.reseller.public_id,
+            "user_id": self.seller.pk,
+            "product_id": self.product.pk,
+            "category_id": self.category.pk,
+            "price_list_id": self.price_list.pk,
+            "pk": self.order.pk,
+            "order_id": self.checkout_order.pk,
+            "qualification_id": self.qualification_id,
+            "request_id": self.request.pk,
+            "conversation_id": self.conversation.pk,
+            "message_id": self.message.pk,
+            "partnership_id": self.partnership.pk,
+            "customer_id": self.customer.pk,
+            "notification_id": self.notification.pk,
+            "uidb64": self.invite_uidb64,
+        }
+
+    def token_for(self, route: str) -> str:
+        if route.startswith("pay/"):
+            return self.pay_token
+        if route.startswith("join/"):
+            return self.affiliate_token
+        return self.invite_token  # invitations and password resets: the same generator
+
+    def choice_ids(self) -> dict[str, object]:
+        """Ids a form's choice field may name, by field name (the walker posts B's to A)."""
+        return {
+            "end_customer": self.customer.pk,
+            "customer": self.customer.pk,
+            "product": self.product.pk,
+            "category": self.category.pk,
+            "price_list": self.price_list.pk,
+            "rep": self.seller.pk,
+            "to_rep": self.seller.pk,
+            "customers": self.partnership.pk,
+            "partnership": self.partnership.pk,
+            "reseller": self.reseller.pk,
+            "manufacturer": self.manufacturer.pk,
+            "qualification": self.qualification_id,
+            "required_qualification": self.qualification_id,
+        }
+
+
+def build_world(slug: str, name: str) -> TenantWorld:
+    manufacturer = ManufacturerFactory(name=name, slug=slug)
+    owner = MembershipFactory(manufacturer=manufacturer, role=Role.OWNER).user
+    seller = MembershipFactory(manufacturer=manufacturer, role=Role.SELLER).user
+    reseller = ResellerFactory(name=f"{name} Reseller")
+    partnership = PartnershipFactory(manufacturer=manufacturer, reseller=reseller)
+    reseller_user = ResellerUserFactory(reseller=reseller).user
+    portfolio_assign(manufacturer=manufacturer, partnership=partnership, rep=seller, by=owner)
+
+    category = CategoryFactory(manufacturer=manufacturer, name=f"{name} speakers")
+    product = ProductFactory(
+        manufacturer=manufacturer, category=category, sku=f"{slug.upper()}-1",
+        price=Decimal("100.00"),
+    )  # fmt: skip
+    ProductFactory(manufacturer=manufacturer, category=category, sku=f"{slug.upper()}-2")
+    price_list = PriceListFactory(manufacturer=manufacturer, name=f"{name} dealers")
+    price_list_item_set(price_list=price_list, product=product, price=Decimal("90.00"))
+    partnership_update_conditions(
+        partnership=partnership,
+        price_list=price_list,
+        discount_percent=Decimal("5.00"),
+        payment_method=partnership.payment_method,
+        shipping_method=partnership.shipping_method,
+    )
+    partnership.refresh_from_db()
+
+    customer = make_end_customer(reseller, name=f"{name} customer")
+    interaction_add(customer=customer, author=reseller_user, kind="note", body="Called.")
+    order = order_create(
+        partnership=partnership,
+        lines=[LineRequest(product_id=product.pk, quantity=3)],
+        created_by=reseller_user,
+        end_customer=customer,
+    )
+    for step in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED):
+        order = order_transition(order=order, to_status=step, side=MANUFACTURER, changed_by=owner)
+
+    cart = cart_get_or_create(partnership=partnership, user=reseller_user)
+    cart_set_end_customer(cart=cart, end_customer=customer)
+    cart_add_line(cart=cart, product_id=product.pk, quantity=2)
+    checkout = checkout_with_payment_link(
+        cart=cart,
+        recipient=customer.email,
+        created_by=reseller_user,
+        pay_url=lambda token: f"http://testserver/pay/{token}/",
+    )
+    cart_add_line(cart=cart, product_id=product.pk, quantity=1)  # a cart to walk, too
+
+    qualification = qualification_create(
+        manufacturer=manufacturer, code=f"{slug.upper()}-PRO", name="Pro installer"
+    )
+    request = qualification_request_create(
+        partnership=partnership, qualification=qualification, requested_by=reseller_user
+    )
+    conversation = conversation_start(
+        partnership=partnership,
+        kind=ConversationType.GENERAL,
+        subject="Stock question",
+        body="Do you have the speakers in stock?",
+        author=reseller_user,
+    )
+    message = conversation.messages.order_by("pk").first()
+    assert message is not None
+    affiliate = affiliate_link_get_or_create(partnership=partnership)
+    notification = notify(
+        users=[owner],
+        manufacturer=manufacturer,
+        kind=NotificationKind.ORDER_CREATED,
+        title="A new order",
+        url=f"/m/{slug}/orders/{order.pk}/",
+    )[0]
+    invited = rep_invite(
+        manufacturer=manufacturer,
+        email=f"invited@{slug}.example",
+        invited_by=owner,
+        base_url="http://testserver/",
+    ).user
+    from django.contrib.auth.tokens import default_token_generator
+
+    return TenantWorld(
+        manufacturer=manufacturer,
+        owner=owner,
+        seller=seller,
+        reseller=reseller,
+        reseller_user=reseller_user,
+        partnership=partnership,
+        category=category,
+        product=product,
+        price_list=price_list,
+        order=order,
+        checkout_order=checkout.order,
+        pay_token=checkout.url.rstrip("/").rsplit("/", 1)[-1],
+        qualification_id=qualification.pk,
+        request=request,
+        conversation=conversation,
+        message=message,
+        customer=customer,
+        affiliate_token=affiliate.token,
+        notification=notification,
+        invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
+        invite_token=default_token_generator.make_token(invited),
+    )
+
+
+def build_worlds() -> tuple[TenantWorld, TenantWorld]:
+    UserFactory()  # user ids of the two tenants differ from their other ids
+    return build_world("acme", "Acme Audio"), build_world("borealis", "Borealis Lighting")
