@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test install install-dev lint format migrate demo worker beat check-deploy clean
+.PHONY: run test chaos install install-dev lint format migrate demo worker beat check-deploy clean
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required.")'
@@ -48,6 +48,12 @@ lint: install-dev
 format: install-dev
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# Fault scenarios against a production-shaped stack this run starts itself (PostgreSQL, Redis,
+# gunicorn, a Celery worker): prints actions, lost, duplicated, errors and time to recover, and
+# fails when a user's action is lost, duplicated or answered with an error. SCENARIOS=… picks.
+chaos: install
+	$(BIN)/python -m ops.chaos $(SCENARIOS)
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO
