@@ -169,6 +169,16 @@ def _celery_eager() -> Iterator[None]:
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture(autouse=True)
+def _no_cooldown_carried_over() -> Iterator[None]:
+    """A broker failure in one test must not make the next one skip its broker."""
+    from core.enqueue import broker_cooldown
+
+    broker_cooldown.reset()
+    yield
+    broker_cooldown.reset()
+
+
 # --- people and organisations -------------------------------------------------------------
 
 
