@@ -20,6 +20,10 @@ REDIS_UNAVAILABLE = (RedisConnectionError, RedisTimeoutError, OSError)
 
 Method = TypeVar("Method", bound=Callable[..., Any])
 
+# One cooldown per Redis location and process: Django gives each thread its own cache
+# object, and a hung Redis should cost a process one timeout, not one per thread.
+cooldowns: dict[str, Cooldown] = {}
+
 
 def _miss(answer: Callable[[], Any]) -> Callable[[Method], Method]:
     """Run the cache call; when Redis is unavailable, log it and return `answer()` (a miss)."""
@@ -57,8 +61,9 @@ class TolerantRedisCache(RedisCache):
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         params = dict(params)
-        self.cooldown = Cooldown(float(params.pop("FAILURE_COOLDOWN", 5)))
+        seconds = float(params.pop("FAILURE_COOLDOWN", 5))
         super().__init__(server, params)
+        self.cooldown = cooldowns.setdefault(f"{server}|{seconds}", Cooldown(seconds))
 
     def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
         if self.cooldown.active():
