@@ -35,3 +35,9 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info:
             entry["exception"] = self.formatException(record.exc_info)
         return json.dumps(entry, default=str)
+
+
+def forget_request_context(**kwargs: object) -> None:
+    """On request_finished: what is logged between two requests belongs to neither."""
+    request_id_var.set(NO_VALUE)
+    tenant_var.set(NO_VALUE)

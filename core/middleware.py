@@ -30,13 +30,11 @@ class RequestContextMiddleware:
         offered = request.headers.get(REQUEST_ID_HEADER, "")
         request_id = offered if ACCEPTED_REQUEST_ID.fullmatch(offered) else uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
-        id_token = request_id_var.set(request_id)
-        tenant_token = tenant_var.set(NO_VALUE)
-        try:
-            response = self.get_response(request)
-        finally:
-            tenant_var.reset(tenant_token)
-            request_id_var.reset(id_token)
+        request_id_var.set(request_id)
+        tenant_var.set(NO_VALUE)
+        # Not reset on the way out: Django logs a 4xx response ("Not Found: …") after the
+        # middleware has returned. core.logging.forget_request_context does it when it finishes.
+        response = self.get_response(request)
         response[REQUEST_ID_HEADER] = request_id
         return response
 
