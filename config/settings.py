@@ -209,7 +209,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON lines with the request id of the task's request).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 # Publishing from a request: one attempt, bounded by the timeouts above, no retry loop.
+# broker_connection_max_retries stays Celery's: it is the worker's reconnect loop, and a
+# worker should outlast a broker restart, not exit at its first refused connection.
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
 CELERY_TASK_PUBLISH_RETRY = False
 CELERY_BROKER_TRANSPORT_OPTIONS = {

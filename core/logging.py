@@ -2,8 +2,9 @@
 
 import json
 import logging
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
+from typing import Any
 
 NO_VALUE = "-"
 
@@ -41,3 +42,33 @@ def forget_request_context(**kwargs: object) -> None:
     """On request_finished: what is logged between two requests belongs to neither."""
     request_id_var.set(NO_VALUE)
     tenant_var.set(NO_VALUE)
+
+
+# A task enqueued during a request logs under that request's id and tenant: the ids travel
+# as message headers (before_task_publish) and the worker adopts them while the task runs.
+# A task run inline (no broker) has no such headers and keeps its caller's context.
+_adopted: dict[str, tuple[Token[str], Token[str]]] = {}
+
+
+def carry_request_context(headers: dict[str, object] | None = None, **kwargs: object) -> None:
+    if headers is not None:
+        headers.setdefault("request_id", request_id_var.get())
+        headers.setdefault("tenant", tenant_var.get())
+
+
+def adopt_request_context(task_id: str = "", task: Any = None, **kwargs: object) -> None:
+    request = getattr(task, "request", None)
+    request_id = getattr(request, "request_id", None)
+    if not request_id:
+        return
+    _adopted[task_id] = (
+        request_id_var.set(str(request_id)),
+        tenant_var.set(str(getattr(request, "tenant", None) or NO_VALUE)),
+    )
+
+
+def release_request_context(task_id: str = "", **kwargs: object) -> None:
+    tokens = _adopted.pop(task_id, None)
+    if tokens is not None:
+        request_id_var.reset(tokens[0])
+        tenant_var.reset(tokens[1])

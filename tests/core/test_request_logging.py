@@ -5,10 +5,18 @@ import logging
 import re
 
 import pytest
+from celery.app.task import Context
+from celery.signals import before_task_publish, task_postrun, task_prerun
 from django.test import Client
 from django.urls import reverse
 
-from core.logging import JsonFormatter, RequestContextFilter
+from core.logging import (
+    JsonFormatter,
+    RequestContextFilter,
+    forget_request_context,
+    request_id_var,
+    tenant_var,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +108,47 @@ def test_the_json_format_is_one_object_per_line_with_the_context():
     assert entry["level"] == "ERROR"
     assert entry["logger"] == "portal"
     assert (entry["request_id"], entry["tenant"]) == ("-", "-")
+
+
+# --- into Celery tasks ----------------------------------------------------------------------
+
+
+class FakeTask:
+    def __init__(self, **headers) -> None:
+        self.request = Context(headers)
+
+
+def test_a_published_task_carries_the_request_id_and_tenant():
+    headers: dict = {}
+    request_id_var.set("req-9")
+    tenant_var.set("acme")
+    try:
+        before_task_publish.send(sender="notifications.tasks.x", headers=headers, body=())
+    finally:
+        forget_request_context()
+
+    assert (headers["request_id"], headers["tenant"]) == ("req-9", "acme")
+
+
+def test_a_worker_logs_a_task_under_the_id_of_the_request_that_enqueued_it(collected):
+    task = FakeTask(request_id="req-9", tenant="acme")
+
+    task_prerun.send(sender=task, task_id="t1", task=task)
+    logging.getLogger("django.request").warning("in the task")
+    task_postrun.send(sender=task, task_id="t1", task=task)
+    logging.getLogger("django.request").warning("after the task")
+
+    assert [(r.request_id, r.tenant) for r in collected] == [("req-9", "acme"), ("-", "-")]
+
+
+def test_a_task_run_inline_keeps_the_context_of_its_request(collected):
+    task = FakeTask()
+    request_id_var.set("req-inline")
+    try:
+        task_prerun.send(sender=task, task_id="t2", task=task)
+        task_postrun.send(sender=task, task_id="t2", task=task)
+        logging.getLogger("django.request").warning("still in the request")
+    finally:
+        forget_request_context()
+
+    assert [r.request_id for r in collected] == ["req-inline"]
