@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "template_partials",
+    "health_check",
     "guardian",
     "axes",
     "core",
@@ -62,6 +63,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every response carries its request id, the health probe skips the rest.
+    "core.middleware.RequestContextMiddleware",
+    "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,7 +106,11 @@ FORM_RENDERER = "config.forms.PortalFormRenderer"
 
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    # Health checks: a connection the database closed (a restart, a failover) is replaced
+    # before the request uses it, instead of answering that request with a 500.
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -110,6 +118,7 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "portal.sqlite3"),
             "OPTIONS": {"timeout": 20},
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -166,13 +175,30 @@ STORAGES = {
     },
 }
 
+# Redis is a cache and a broker, never a dependency a page waits on: every call gives up
+# within these timeouts (seconds), a failed cache call is a logged miss (core.cache), a failed
+# enqueue is logged and left to the outbox's periodic flush (core.enqueue), and after a
+# failure each process leaves Redis alone for a cooldown. Sessions live in the database.
 REDIS_URL = env_str("REDIS_URL")
+REDIS_CONNECT_TIMEOUT = float(env_str("REDIS_CONNECT_TIMEOUT", "0.3"))
+REDIS_SOCKET_TIMEOUT = float(env_str("REDIS_SOCKET_TIMEOUT", "0.3"))
+CACHE_FAILURE_COOLDOWN = float(env_str("CACHE_FAILURE_COOLDOWN", "5"))
+BROKER_FAILURE_COOLDOWN = float(env_str("BROKER_FAILURE_COOLDOWN", "10"))
 if REDIS_URL:
     CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        "default": {
+            "BACKEND": "core.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "FAILURE_COOLDOWN": CACHE_FAILURE_COOLDOWN,
+            "OPTIONS": {
+                "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+            },
+        }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Celery: inline by default, a real broker when REDIS_URL is set.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -183,6 +209,18 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Workers log through LOGGING below (JSON lines with the request id of the task's request).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Publishing from a request: one attempt, bounded by the timeouts above, no retry loop.
+# broker_connection_max_retries stays Celery's: it is the worker's reconnect loop, and a
+# worker should outlast a broker restart, not exit at its first refused connection.
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT
+CELERY_TASK_PUBLISH_RETRY = False
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT,
+    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    "max_retries": 0,
+}
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush_task", "schedule": 60.0},
     "notifications-digest": {
@@ -213,13 +251,49 @@ PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
+# The load balancer's probe (core.middleware.HealthCheckMiddleware): database, cache, broker.
+HEALTH_CHECK_PATH = env_str("HEALTH_CHECK_PATH", "/health/")
+
+# Every line carries the request id and the tenant (core.logging); JSON in production, for
+# the log shipper, text elsewhere unless LOG_FORMAT says otherwise.
+LOG_FORMAT = env_str("LOG_FORMAT", "json" if PRODUCTION else "text")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_context": {"()": "core.logging.RequestContextFilter"}},
+    "formatters": {
+        "json": {"()": "core.logging.JsonFormatter"},
+        "text": {
+            "format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s %(tenant)s] %(message)s"
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_context"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Error reporting, only where SENTRY_DSN is set. No personal data: no user, no address, no
+# request body or cookies leave the portal.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.celery import CeleryIntegration
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env_str("SENTRY_ENVIRONMENT", "production" if PRODUCTION else "development"),
+        release=env_str("SENTRY_RELEASE") or None,
+        integrations=[DjangoIntegration(), CeleryIntegration()],
+        send_default_pii=False,
+        traces_sample_rate=float(env_str("SENTRY_TRACES_SAMPLE_RATE", "0")),
+    )
 
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -232,4 +306,3 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REFERRER_POLICY = "same-origin"
     X_FRAME_OPTIONS = "DENY"
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"

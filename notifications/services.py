@@ -1,7 +1,6 @@
 import logging
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -10,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 
 from accounts.models import Manufacturer, User
+from core.enqueue import enqueue_after_commit
 from notifications.models import (
     Notification,
     NotificationChannel,
@@ -18,9 +18,6 @@ from notifications.models import (
     OutboxStatus,
     default_channel,
 )
-
-if TYPE_CHECKING:
-    from celery import Task
 
 logger = logging.getLogger(__name__)
 
@@ -41,16 +38,9 @@ def email_enqueue(
     email = OutboxEmail.objects.create(
         manufacturer=manufacturer, recipient=recipient, subject=subject, body=body, kind=kind
     )
-    transaction.on_commit(lambda: _enqueue_delivery(email_deliver_task, email.pk))
+    # When the broker is down the row stays pending and the periodic flush sends it later.
+    enqueue_after_commit(email_deliver_task, email.pk)
     return email
-
-
-def _enqueue_delivery(task: "Task[[int], Any]", email_id: int) -> None:
-    try:
-        task.delay(email_id)
-    except Exception:
-        # The broker is down: the row stays pending and the periodic flush sends it later.
-        logger.warning("Could not enqueue delivery of outbox email %s", email_id, exc_info=True)
 
 
 def email_deliver(*, email_id: int) -> bool:

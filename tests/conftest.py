@@ -169,6 +169,19 @@ def _celery_eager() -> Iterator[None]:
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture(autouse=True)
+def _no_cooldown_carried_over() -> Iterator[None]:
+    """A Redis failure in one test must not make the next one skip its broker or cache."""
+    from core.cache import cooldowns
+    from core.enqueue import broker_cooldown
+
+    for cooldown in [broker_cooldown, *cooldowns.values()]:
+        cooldown.reset()
+    yield
+    for cooldown in [broker_cooldown, *cooldowns.values()]:
+        cooldown.reset()
+
+
 # --- people and organisations -------------------------------------------------------------
 
 
@@ -256,52 +269,68 @@ def require_program(program: str, why: str) -> str:
     return path
 
 
+class RedisServer:
+    """A redis-server on a free loopback port, with no persistence; `stop()` ends it."""
+
+    def __init__(self, workdir: Path) -> None:
+        import redis
+
+        program = require_program("redis-server", "needed for the Redis integration tests")
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process = subprocess.Popen(  # noqa: S603 - fixed arguments
+            [
+                program,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(workdir),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        client = redis.Redis.from_url(self.url)
+        deadline = time.monotonic() + 10
+        try:
+            while True:
+                try:
+                    client.ping()
+                    break
+                except redis.ConnectionError:
+                    if self.process.poll() is not None or time.monotonic() > deadline:
+                        self.stop()
+                        pytest.fail(
+                            f"redis-server did not start on port {self.port}", pytrace=False
+                        )
+                    time.sleep(0.05)
+        finally:
+            client.close()
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory) -> Iterator[str]:
     """A real redis-server on a free loopback port, for this test session only."""
-    import redis
-
-    program = require_program("redis-server", "needed for the Celery integration test")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    process = subprocess.Popen(  # noqa: S603 - fixed arguments
-        [
-            program,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(workdir),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"redis://127.0.0.1:{port}/0"
-    client = redis.Redis.from_url(url)
-    deadline = time.monotonic() + 10
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
     try:
-        while True:
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail(f"redis-server did not start on port {port}", pytrace=False)
-                time.sleep(0.05)
-        yield url
+        yield server.url
     finally:
-        client.close()
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        server.stop()
 
 
 def reset_broker_connections(app) -> None:

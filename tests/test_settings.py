@@ -87,4 +87,72 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_redis(tmp_path):
     assert shown["name"] == "portal"
     assert shown["eager"] is False
     assert shown["broker"] == "redis://cache.example:6379/0"
-    assert shown["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert shown["cache"] == "core.cache.TolerantRedisCache"
+
+
+def evaluate(tmp_path, expression: str, **env: str):
+    """The JSON value of `expression` in a fresh process with these environment variables."""
+    code = f"import json; from django.conf import settings as s; print(json.dumps({expression}))"
+    result = manage(tmp_path, "shell", "-c", code, **env)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+PRODUCTION = {
+    "DJANGO_ENV": "production",
+    "DJANGO_SECRET_KEY": "x" * 60,
+    "DJANGO_ALLOWED_HOSTS": "portal.example.com",
+    "DATABASE_URL": "postgres://portal:secret@db.example:5432/portal",
+    "REDIS_URL": "redis://cache.example:6379/0",
+}
+
+
+def test_production_sessions_live_in_the_database_not_in_redis(tmp_path):
+    engine = evaluate(tmp_path, "s.SESSION_ENGINE", **PRODUCTION)
+
+    assert engine == "django.contrib.sessions.backends.db"
+
+
+def test_database_connections_are_health_checked_before_reuse(tmp_path):
+    database = evaluate(tmp_path, "s.DATABASES['default']", **PRODUCTION)
+
+    assert database["CONN_MAX_AGE"] > 0
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_every_redis_call_gives_up_within_a_fraction_of_a_second(tmp_path):
+    shown = evaluate(
+        tmp_path,
+        "{'cache': s.CACHES['default']['OPTIONS'], 'broker': s.CELERY_BROKER_TRANSPORT_OPTIONS,"
+        " 'connect': s.CELERY_BROKER_CONNECTION_TIMEOUT, 'retry': s.CELERY_TASK_PUBLISH_RETRY}",
+        **PRODUCTION,
+    )
+
+    for options in (shown["cache"], shown["broker"]):
+        assert 0 < options["socket_connect_timeout"] < 1
+        assert 0 < options["socket_timeout"] < 1
+    assert 0 < shown["connect"] < 1
+    assert shown["broker"]["max_retries"] == 0, "one connection attempt when publishing"
+    assert shown["retry"] is False
+
+
+SENTRY_STATE = (
+    "(lambda c: {'active': c.is_active(), 'pii': c.options['send_default_pii'],"
+    " 'integrations': sorted(c.integrations)})(__import__('sentry_sdk').get_client())"
+)
+
+
+def test_sentry_reports_errors_with_django_and_celery_and_no_personal_data(tmp_path):
+    shown = evaluate(
+        tmp_path, SENTRY_STATE, SENTRY_DSN="https://key@sentry.example.invalid/1", **PRODUCTION
+    )
+
+    assert shown["active"] is True
+    assert {"django", "celery"} <= set(shown["integrations"])
+    assert shown["pii"] is False
+
+
+def test_sentry_stays_off_without_a_dsn(tmp_path):
+    shown = evaluate(tmp_path, SENTRY_STATE, **PRODUCTION)
+
+    assert shown["active"] is False
