@@ -197,6 +197,9 @@ EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server counts as down: without it a hung server holds a
+# worker forever. The outbox retries what failed (notifications.services.outbox).
+EMAIL_TIMEOUT = float(env_str("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Channel Portal <no-reply@channel-portal.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

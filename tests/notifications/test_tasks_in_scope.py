@@ -40,7 +40,7 @@ def run_in_worker(task, *args):
 def pending(manufacturer, other_manufacturer):
     """One pending email per tenant, old enough for the periodic flush."""
     emails = [OutboxEmailFactory(manufacturer=m) for m in (manufacturer, other_manufacturer)]
-    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    OutboxEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
     return emails
 
 
