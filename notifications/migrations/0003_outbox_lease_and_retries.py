@@ -11,14 +11,13 @@ def fill_outbox_columns(apps, schema_editor):
     from datetime import timedelta
 
     from django.core.mail import DNS_NAME, make_msgid
-    from django.db.models import F
 
     OutboxEmail = apps.get_model("notifications", "OutboxEmail")
-    OutboxEmail.objects.update(retry_until=F("created_at") + timedelta(days=1))
-    rows = list(OutboxEmail.objects.filter(message_id="").only("pk"))
+    rows = list(OutboxEmail.objects.only("pk", "created_at"))
     for row in rows:
         row.message_id = make_msgid(domain=DNS_NAME)
-    OutboxEmail.objects.bulk_update(rows, ["message_id"], batch_size=1000)
+        row.retry_until = row.created_at + timedelta(days=1)
+    OutboxEmail.objects.bulk_update(rows, ["message_id", "retry_until"], batch_size=1000)
 
 
 class Migration(migrations.Migration):
