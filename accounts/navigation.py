@@ -38,6 +38,7 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(
         _("My sales"), "salesreps_manufacturer:my_sales", "graph-up", frozenset({Role.SELLER})
     ),
+    NavEntry(_("Failed emails"), "notifications_manufacturer:failed_emails", "envelope-x", STAFF),
     NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
 ]
 

@@ -237,6 +237,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # Where EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend writes (`make chaos`).
 EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(DATA_DIR / "sent-mail"))
+# Seconds before a silent mail server counts as down: without it a hung server holds a
+# worker forever. The outbox retries what failed (notifications.services.outbox).
+EMAIL_TIMEOUT = float(env_str("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Channel Portal <no-reply@channel-portal.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

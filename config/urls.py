@@ -24,6 +24,7 @@ MANUFACTURER_APPS = [
     "qualifications",
     "communications",
     "salesreps",
+    "notifications",
 ]
 
 # The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one

@@ -1,5 +1,9 @@
+from datetime import datetime, timedelta
+
 from django.conf import settings
+from django.core.mail import DNS_NAME, make_msgid
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Manufacturer
@@ -9,13 +13,37 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+# The first attempt is the email's own task's, right after commit; the periodic sweep takes
+# over what is still pending this long after. A failed email is retried for RETRY_FOR.
+FIRST_ATTEMPT_GRACE = timedelta(seconds=30)
+RETRY_FOR = timedelta(days=1)
+
+
+def first_sweep_at() -> datetime:
+    return timezone.now() + FIRST_ATTEMPT_GRACE
+
+
+def retry_deadline() -> datetime:
+    return timezone.now() + RETRY_FOR
+
+
+def new_message_id() -> str:
+    """A Message-ID for a new outbox email, generated once and kept with the row."""
+    return make_msgid(domain=DNS_NAME)
 
 
 class OutboxEmail(models.Model):
     """An email written in the same transaction as the change that causes it.
 
-    Celery delivers it after commit; a periodic job re-sends what is still pending, so
-    nothing is lost when the broker is down. Delivery locks the row, so it happens once.
+    Its own Celery task makes the first attempt after commit; the periodic sweep takes over
+    what is still pending at `next_attempt_at` (a lost task, a retry), so nothing is lost
+    when the broker is down. A worker claims rows for `claimed_until` in a short transaction
+    and sends outside it, so no row lock is held while the mail server is slow, and nobody
+    else sends the row while the claim holds. `message_id` is generated once: a copy sent
+    again after a crash carries the same Message-ID, which mail systems recognise.
     """
 
     manufacturer = models.ForeignKey(
@@ -30,17 +58,49 @@ class OutboxEmail(models.Model):
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("body"))
     kind = models.CharField(_("kind"), max_length=60, blank=True)
+    # What the email is about ("conversation:12"), so deleting that thing cancels it.
+    topic = models.CharField(_("topic"), max_length=60, blank=True)
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, unique=True, default=new_message_id, editable=False
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=OutboxStatus, default=OutboxStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=first_sweep_at)
+    retry_until = models.DateTimeField(_("retried until"), default=retry_deadline)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="outbox_pending_idx")]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="outbox_due_idx",
+            ),
+            models.Index(
+                fields=["manufacturer", "status", "created_at"], name="outbox_tenant_status_idx"
+            ),
+            models.Index(
+                fields=["manufacturer", "topic"],
+                condition=~models.Q(topic=""),
+                name="outbox_topic_idx",
+            ),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=OutboxStatus.values), name="outbox_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="sent") | models.Q(sent_at__isnull=False),
+                name="outbox_sent_has_sent_at",
+            ),
+        ]
         verbose_name = _("outbox email")
         verbose_name_plural = _("outbox emails")
 
@@ -57,6 +117,7 @@ class NotificationKind(models.TextChoices):
     PAYOUT = "payout", _("Payouts")
     TIER_CHANGED = "tier_changed", _("Partner tier changes")
     PAYMENT_LINK = "payment_link", _("Payment links")
+    EMAIL_FAILED = "email_failed", _("Emails that could not be delivered")
 
 
 class NotificationChannel(models.TextChoices):
@@ -124,6 +185,8 @@ class Notification(models.Model):
     title = models.CharField(_("title"), max_length=250)
     body = models.TextField(_("text"), blank=True)
     url = models.CharField(_("link"), max_length=500, blank=True)
+    # What it is about ("conversation:12"), so deleting that thing withdraws it.
+    topic = models.CharField(_("topic"), max_length=60, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
     email = models.ForeignKey(
         OutboxEmail, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -138,6 +201,11 @@ class Notification(models.Model):
                 fields=["channel", "email"],
                 condition=models.Q(channel="digest", email__isnull=True),
                 name="notification_digest_idx",
+            ),
+            models.Index(
+                fields=["manufacturer", "topic"],
+                condition=~models.Q(topic=""),
+                name="notification_topic_idx",
             ),
         ]
         verbose_name = _("notification")

@@ -1,10 +1,14 @@
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, User
 from notifications.models import (
     Notification,
     NotificationKind,
     NotificationPreference,
+    OutboxEmail,
+    OutboxStatus,
     default_channel,
 )
 
@@ -28,3 +32,18 @@ def preference_choices(*, user: User, manufacturer: Manufacturer) -> dict[str, s
         )
     )
     return {kind: saved.get(kind, default_channel(kind)) for kind in NotificationKind.values}
+
+
+def failed_email_list(*, manufacturer: Manufacturer) -> QuerySet[OutboxEmail]:
+    """The tenant's emails the outbox gave up on, the latest first."""
+    return OutboxEmail.objects.filter(
+        manufacturer=manufacturer, status=OutboxStatus.FAILED
+    ).order_by(F("last_attempt_at").desc(nulls_last=True), "-pk")
+
+
+def access_outbox_email(*, manufacturer: Manufacturer, email_id: int) -> OutboxEmail:
+    """One of the tenant's emails; one Http404 for a missing or another tenant's id."""
+    email = OutboxEmail.objects.filter(manufacturer=manufacturer, pk=email_id).first()
+    if email is None:
+        raise Http404(_("No such email."))
+    return email

@@ -1,27 +1,51 @@
 import logging
+import smtplib
+import time
+from collections import defaultdict
 from collections.abc import Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
+from django_scopes import scope
 
-from accounts.models import Manufacturer, User
+from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from core.enqueue import enqueue_after_commit
 from notifications.models import (
     Notification,
     NotificationChannel,
+    NotificationKind,
     NotificationPreference,
     OutboxEmail,
     OutboxStatus,
     default_channel,
+    first_sweep_at,
+    retry_deadline,
 )
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 8
+# A claim lasts this long: nobody else sends the batch meanwhile, and a crashed worker's
+# batch is retried after it. A batch stops short of the lease's end (LEASE_MARGIN) and hands
+# back what it did not send, so a slow mail server cannot make two workers send one email.
+OUTBOX_BATCH_SIZE = 500
+OUTBOX_LEASE = timedelta(minutes=5)
+LEASE_MARGIN = timedelta(seconds=30)
+# Backoff of a failed email: 1, 2, 4 … minutes, at most 2 hours apart, until retry_until.
+RETRY_BASE = timedelta(minutes=1)
+RETRY_CAP = timedelta(hours=2)
+# The periodic sweep runs every minute; one run stops claiming after this long.
+SWEEP_BUDGET = timedelta(seconds=50)
+
+# Refusals of one message: the connection still serves the next one. Any other error (a
+# timeout, a dropped connection) ends the batch, and its rest waits for the next attempt.
+_MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
 
 
 def email_enqueue(
@@ -31,51 +55,242 @@ def email_enqueue(
     body: str,
     kind: str = "",
     manufacturer: Manufacturer | None = None,
+    topic: str = "",
 ) -> OutboxEmail:
     """Write an email to the outbox in the caller's transaction; deliver it after commit."""
     from notifications.tasks import email_deliver_task
 
     email = OutboxEmail.objects.create(
-        manufacturer=manufacturer, recipient=recipient, subject=subject, body=body, kind=kind
+        manufacturer=manufacturer,
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        kind=kind,
+        topic=topic,
     )
     # When the broker is down the row stays pending and the periodic flush sends it later.
     enqueue_after_commit(email_deliver_task, email.pk)
     return email
 
 
-def email_deliver(*, email_id: int) -> bool:
-    """Send one pending email exactly once; True when this call sent it."""
-    with transaction.atomic():
-        email = (
-            OutboxEmail.objects.select_for_update(skip_locked=True)
-            .filter(pk=email_id, status=OutboxStatus.PENDING)
-            .first()
-        )
-        if email is None:
-            return False
-        email.attempts += 1
-        try:
-            send_mail(email.subject, email.body, settings.DEFAULT_FROM_EMAIL, [email.recipient])
-        except Exception as error:  # any transport failure: retry later, keep the row
-            email.last_error = str(error)[:2000]
-            if email.attempts >= MAX_ATTEMPTS:
-                email.status = OutboxStatus.FAILED
-            email.save(update_fields=["attempts", "last_error", "status"])
-            return False
-        email.status = OutboxStatus.SENT
-        email.sent_at = timezone.now()
-        email.save(update_fields=["attempts", "status", "sent_at"])
-        return True
+def outbox_claim(
+    *, limit: int = OUTBOX_BATCH_SIZE, email_id: int | None = None
+) -> list[OutboxEmail]:
+    """Claim up to `limit` due emails for OUTBOX_LEASE, in a short transaction of its own.
 
-
-def outbox_pending_ids(*, older_than: timedelta = timedelta(seconds=30)) -> list[int]:
-    """Pending emails that had time to be delivered by their own task and were not."""
-    cutoff = timezone.now() - older_than
-    return list(
-        OutboxEmail.objects.filter(status=OutboxStatus.PENDING, created_at__lte=cutoff)
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:500]
+    Rows another worker holds locked or claimed are skipped, not waited for. With `email_id`,
+    only that email: its own task's first attempt does not wait for the sweep's time.
+    """
+    now = timezone.now()
+    lease = now + OUTBOX_LEASE
+    rows = OutboxEmail.objects.filter(
+        Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), status=OutboxStatus.PENDING
     )
+    if email_id is None:
+        rows = rows.filter(next_attempt_at__lte=now)
+    else:
+        rows = rows.filter(Q(attempts=0) | Q(next_attempt_at__lte=now), pk=email_id)
+    with transaction.atomic():
+        ids = list(
+            rows.select_for_update(skip_locked=True)
+            .order_by("next_attempt_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not ids:
+            return []
+        OutboxEmail.objects.filter(pk__in=ids).update(claimed_until=lease, last_attempt_at=now)
+    return list(
+        OutboxEmail.objects.filter(pk__in=ids, claimed_until=lease).order_by(
+            "next_attempt_at", "pk"
+        )
+    )
+
+
+def outbox_send(*, emails: list[OutboxEmail]) -> int:
+    """Send claimed emails over one connection, outside any transaction; record each outcome.
+
+    Returns how many were sent. Each message carries the row's Message-ID.
+    """
+    if not emails:
+        return 0
+    sent: list[OutboxEmail] = []
+    failed: dict[int, Exception] = {}
+    released: list[OutboxEmail] = []
+    connection = get_connection(fail_silently=False)
+    try:
+        connection.open()
+    except Exception as error:
+        failed = dict.fromkeys((email.pk for email in emails), error)
+    else:
+        try:
+            for index, email in enumerate(emails):
+                if email.claimed_until and timezone.now() >= email.claimed_until - LEASE_MARGIN:
+                    released = emails[index:]
+                    break
+                try:
+                    if connection.send_messages([_message(email, connection)]) != 1:
+                        raise smtplib.SMTPException("The mail backend sent nothing.")
+                except _MESSAGE_ERRORS as error:
+                    failed[email.pk] = error
+                except Exception as error:
+                    failed.update(dict.fromkeys((rest.pk for rest in emails[index:]), error))
+                    break
+                else:
+                    sent.append(email)
+        finally:
+            try:
+                connection.close()
+            except Exception:
+                logger.warning("Closing the mail connection failed", exc_info=True)
+    _record_outcomes(sent=sent, failed=failed, released=released)
+    return len(sent)
+
+
+def _message(email: OutboxEmail, connection: Any) -> EmailMessage:
+    return EmailMessage(
+        email.subject,
+        email.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [email.recipient],
+        connection=connection,
+        headers={"Message-ID": email.message_id},
+    )
+
+
+def _record_outcomes(
+    *, sent: list[OutboxEmail], failed: dict[int, Exception], released: list[OutboxEmail]
+) -> None:
+    now = timezone.now()
+    if sent:
+        # Sent is the truth even for a row cancelled meanwhile: the message is out.
+        OutboxEmail.objects.filter(pk__in=[email.pk for email in sent]).update(
+            status=OutboxStatus.SENT,
+            sent_at=now,
+            claimed_until=None,
+            attempts=F("attempts") + 1,
+            last_error="",
+        )
+    if released:
+        OutboxEmail.objects.filter(pk__in=[email.pk for email in released]).update(
+            claimed_until=None
+        )
+    if failed:
+        _record_failures(failed=failed, now=now)
+
+
+@transaction.atomic
+def _record_failures(*, failed: dict[int, Exception], now: datetime) -> None:
+    """Schedule the next attempt with backoff, or give up after retry_until and tell owners."""
+    rows = list(
+        OutboxEmail.objects.select_for_update()
+        .filter(pk__in=failed, status=OutboxStatus.PENDING)
+        .order_by("pk")
+    )
+    gave_up = []
+    for email in rows:
+        email.attempts += 1
+        email.last_error = str(failed[email.pk])[:2000] or type(failed[email.pk]).__name__
+        email.claimed_until = None
+        if now >= email.retry_until:
+            email.status = OutboxStatus.FAILED
+            gave_up.append(email)
+        else:
+            email.next_attempt_at = min(now + retry_delay(email.attempts), email.retry_until)
+    OutboxEmail.objects.bulk_update(
+        rows, ["attempts", "last_error", "claimed_until", "status", "next_attempt_at"]
+    )
+    for email in gave_up:
+        logger.warning("Gave up on outbox email %s: %s", email.pk, email.last_error)
+    _tell_owners_of_failures(gave_up)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """How long after its `attempts`-th failed attempt an email is tried again."""
+    delay: timedelta = RETRY_BASE * 2 ** min(max(attempts - 1, 0), 16)
+    return min(delay, RETRY_CAP)
+
+
+def _tell_owners_of_failures(emails: list[OutboxEmail]) -> None:
+    """One in-app notification per tenant and batch to its owners (never about a notice)."""
+    by_tenant: dict[int, list[OutboxEmail]] = defaultdict(list)
+    for email in emails:
+        if email.manufacturer_id is not None and email.kind != NotificationKind.EMAIL_FAILED:
+            by_tenant[email.manufacturer_id].append(email)
+    for manufacturer in Manufacturer.objects.filter(pk__in=by_tenant):
+        failures = by_tenant[manufacturer.pk]
+        with scope(manufacturer=manufacturer):
+            owners = [
+                membership.user
+                for membership in ManufacturerMembership.objects.filter(
+                    manufacturer=manufacturer, role=Role.OWNER
+                ).select_related("user")
+            ]
+        if len(failures) == 1:
+            title = gettext("An email to %(recipient)s could not be delivered: %(subject)s") % {
+                "recipient": failures[0].recipient,
+                "subject": failures[0].subject,
+            }
+        else:
+            title = gettext("%(count)d emails could not be delivered") % {"count": len(failures)}
+        notify(
+            users=owners,
+            manufacturer=manufacturer,
+            kind=NotificationKind.EMAIL_FAILED,
+            title=title,
+            body=gettext("Last error: %(error)s") % {"error": failures[0].last_error[:300]},
+            url=reverse(
+                "notifications_manufacturer:failed_emails",
+                kwargs={"manufacturer_slug": manufacturer.slug},
+            ),
+        )
+
+
+def email_deliver(*, email_id: int) -> bool:
+    """Send one pending email, unless another worker holds it; True when this call sent it."""
+    return outbox_send(emails=outbox_claim(email_id=email_id, limit=1)) == 1
+
+
+def outbox_flush(*, budget: timedelta = SWEEP_BUDGET, batch_size: int = OUTBOX_BATCH_SIZE) -> int:
+    """Deliver due emails batch by batch until none is due or `budget` is spent; how many sent."""
+    deadline = time.monotonic() + budget.total_seconds()
+    sent = 0
+    while time.monotonic() < deadline:
+        batch = outbox_claim(limit=batch_size)
+        if not batch:
+            break
+        sent += outbox_send(emails=batch)
+    return sent
+
+
+def email_resend(*, email: OutboxEmail) -> bool:
+    """Queue a failed email again, with a new day of retries; False when it is not failed."""
+    from notifications.tasks import email_deliver_task
+
+    with transaction.atomic():
+        queued = OutboxEmail.objects.filter(pk=email.pk, status=OutboxStatus.FAILED).update(
+            status=OutboxStatus.PENDING,
+            attempts=0,
+            next_attempt_at=first_sweep_at(),
+            retry_until=retry_deadline(),
+            claimed_until=None,
+        )
+        if queued:
+            enqueue_after_commit(email_deliver_task, email.pk)
+    return bool(queued)
+
+
+@transaction.atomic
+def notifications_withdraw(*, manufacturer_id: int, topic: str) -> int:
+    """The thing `topic` names is gone: cancel its pending emails, delete its notifications.
+
+    Returns how many emails were cancelled. An email a worker is sending at this moment may
+    still go out; every later attempt sees it cancelled.
+    """
+    cancelled = OutboxEmail.objects.filter(
+        manufacturer_id=manufacturer_id, topic=topic, status=OutboxStatus.PENDING
+    ).update(status=OutboxStatus.CANCELLED, claimed_until=None)
+    Notification.objects.filter(manufacturer_id=manufacturer_id, topic=topic).delete()
+    return cancelled
 
 
 # --- in-app notifications and preferences ---------------------------------------------------
@@ -105,11 +320,13 @@ def notify(
     title: str,
     body: str = "",
     url: str = "",
+    topic: str = "",
 ) -> list[Notification]:
     """Tell these users about an event, each the way they chose (in-app, email, digest, off).
 
     Runs in the caller's transaction: the notification and its outbox email exist only if the
     change that caused them commits, and the email is sent by Celery after the commit.
+    `topic` names what they are about, for `notifications_withdraw` when it is deleted.
     """
     by_id = {user.pk: user for user in users}
     channels = preference_channels(user_ids=by_id, manufacturer=manufacturer, kind=kind)
@@ -126,6 +343,7 @@ def notify(
                 body=_email_body(body, url),
                 kind=kind,
                 manufacturer=manufacturer,
+                topic=topic,
             )
         created.append(
             Notification(
@@ -136,6 +354,7 @@ def notify(
                 title=title[:250],
                 body=body,
                 url=url[:500],
+                topic=topic,
                 email=email,
             )
         )

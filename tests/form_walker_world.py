@@ -17,7 +17,7 @@ from channel.models import EndCustomer, Partnership
 from channel.services import partnership_update_conditions
 from communications.models import Conversation, ConversationType, Message
 from communications.services.conversations import conversation_start
-from notifications.models import Notification, NotificationKind
+from notifications.models import Notification, NotificationKind, OutboxEmail
 from notifications.services import notify
 from orders.models import Order, OrderStatus
 from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_end_customer
@@ -61,6 +61,7 @@ class TenantWorld:
     customer: EndCustomer
     affiliate_token: str
     notification: Notification
+    email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
 
@@ -83,6 +84,7 @@ class TenantWorld:
             "partnership_id": self.partnership.pk,
             "customer_id": self.customer.pk,
             "notification_id": self.notification.pk,
+            "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
         }
 
@@ -211,6 +213,7 @@ def build_world(slug: str, name: str) -> TenantWorld:
         customer=customer,
         affiliate_token=affiliate.token,
         notification=notification,
+        email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
     )

@@ -4,15 +4,19 @@ consistent, a second run adds nothing, a larger N tops it up. Functional, never 
 from decimal import Decimal
 from io import StringIO
 
+from django.core import mail
 from django.core.management import call_command
 from django.db.models import F, Max, Min
+from django.utils import timezone
 
 from accounts.models import ManufacturerMembership, Role
 from channel.models import Partnership, PartnershipUserObjectPermission
 from communications.models import DONE_EMOJI, Conversation, Message, MessageKind
 from demo.scale import SLUG, build_scale_channel
+from notifications.models import OutboxEmail, OutboxStatus
 from orders.models import Order, OrderLine
 from salesreps.models import PortfolioAssignment
+from tests.notifications.factories import OutboxEmailFactory
 
 
 def test_scale_tenant_is_consistent_and_idempotent(db):
@@ -83,3 +87,18 @@ def test_benchmark_command_builds_and_measures_the_scale_tenant(db):
         if line.startswith("communications_manufacturer:inbox")
     ]
     assert rows and all(row[-4] == "200" for row in rows)
+
+
+def test_benchmark_command_measures_the_outbox_and_leaves_no_row(db):
+    waiting = OutboxEmailFactory(next_attempt_at=timezone.now())
+    out = StringIO()
+
+    call_command("benchmark_pages", outbox=1200, stdout=out)
+
+    text = out.getvalue()
+    assert "Outbox: 1201 of 1200 emails sent" in text, "the waiting email was swept along"
+    assert "emails/minute" in text
+    assert list(OutboxEmail.objects.all()) == [waiting]
+    waiting.refresh_from_db()
+    assert waiting.status == OutboxStatus.PENDING, "rolled back: still to be sent for real"
+    assert mail.outbox == []

@@ -8,6 +8,11 @@ from communications.selectors import staff_recipients
 from notifications.services import notify
 
 
+def conversation_topic(conversation_id: int) -> str:
+    """What the notifications and emails about a conversation name it by, to withdraw them."""
+    return f"conversation:{conversation_id}"
+
+
 def notify_staff(*, conversation: Conversation, message: Message, kind: str, title: str) -> None:
     """Notify the owners, managers and the customer's sales rep of `message`."""
     partnership = conversation.partnership
@@ -25,4 +30,5 @@ def notify_staff(*, conversation: Conversation, message: Message, kind: str, tit
         title=title,
         body=message.body[:1000],
         url=url,
+        topic=conversation_topic(conversation.pk),
     )

@@ -3,12 +3,17 @@
 import uuid
 
 import pytest
+from django.core import mail
+from django.utils import timezone
 
 from channel.models import QualifyingStatus
 from communications.models import Conversation, Message, MessageKind, StaffComment
 from communications.services.comments import comment_add
-from communications.services.conversations import staff_reply
+from communications.services.conversations import reseller_reply, staff_reply
 from communications.services.marks import conversation_mark_done
+from notifications.models import Notification, OutboxEmail, OutboxStatus
+from notifications.services import outbox_flush
+from notifications.tasks import email_deliver_task
 from qualifications.models import QualificationGrant
 from tests.communications.conftest import start
 from tests.qualifications.factories import QualificationFactory
@@ -290,3 +295,41 @@ def test_actions_are_post_only(inbox, client_for, conversation):
     client = client_for(inbox.manager)
     assert client.get(inbox.url("mark_done", conversation_id=conversation.pk)).status_code == 405
     assert client.get(inbox.url("delete", conversation_id=conversation.pk)).status_code == 405
+
+
+def test_deleting_a_conversation_withdraws_its_notifications_and_pending_emails(
+    inbox, client_for, monkeypatch
+):
+    # The broker is down: the emails stay pending in the outbox, as after a slow commit.
+    monkeypatch.setattr(email_deliver_task, "delay", lambda *args, **kwargs: None)
+    doomed = start(inbox.partnership, author=inbox.reseller_user)
+    reseller_reply(conversation=doomed, author=inbox.reseller_user, body="Any news?")
+    kept = start(inbox.partnership, body="And the AX-300?", author=inbox.reseller_user)
+    elsewhere = start(inbox.foreign_partnership, author=inbox.reseller_user)
+    topic = f"conversation:{doomed.pk}"
+    assert Notification.objects.filter(topic=topic).count() == 4  # 2 messages x 2 staff
+    assert OutboxEmail.objects.filter(topic=topic, status=OutboxStatus.PENDING).count() == 4
+    already_sent = OutboxEmail.objects.filter(topic=topic).order_by("pk").first()
+    OutboxEmail.objects.filter(pk=already_sent.pk).update(
+        status=OutboxStatus.SENT, sent_at=timezone.now()
+    )
+
+    response = client_for(inbox.owner).post(inbox.url("delete", conversation_id=doomed.pk))
+
+    assert response.status_code == 302
+    assert not Notification.objects.filter(topic=topic).exists()
+    statuses = list(OutboxEmail.objects.filter(topic=topic).values_list("status", flat=True))
+    assert sorted(statuses) == [OutboxStatus.CANCELLED] * 3 + [OutboxStatus.SENT]
+    for other in (kept, elsewhere):
+        other_topic = f"conversation:{other.pk}"
+        assert Notification.objects.filter(topic=other_topic).exists()
+        assert (
+            not OutboxEmail.objects.filter(topic=other_topic)
+            .exclude(status=OutboxStatus.PENDING)
+            .exists()
+        )
+
+    OutboxEmail.objects.update(next_attempt_at=timezone.now())
+    outbox_flush()
+    assert not any(f"/communications/{doomed.pk}/" in m.body for m in mail.outbox)
+    assert any(f"/communications/{kept.pk}/" in m.body for m in mail.outbox)

@@ -31,6 +31,7 @@ from tests.accounts.factories import (
     ResellerUserFactory,
     UserFactory,
 )
+from tests.notifications.mail_backends import state
 from tests.resellers.factories import PartnershipFactory
 
 
@@ -131,7 +132,7 @@ def test_broker_down_then_restart_delivers_each_email_exactly_once(channel, monk
     assert pending.count() == 9  # 3 messages x (owner, manager, rep)
 
     monkeypatch.undo()  # the broker is back; the periodic job picks up what was left
-    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    OutboxEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
     assert outbox_flush_task.delay().get() == 9
     assert outbox_flush_task.delay().get() == 0
     for email in OutboxEmail.objects.all():
@@ -144,46 +145,36 @@ def test_broker_down_then_restart_delivers_each_email_exactly_once(channel, monk
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_task_and_the_job_racing_deliver_once(monkeypatch):
-    """Thread A holds the row lock while sending; thread B (the job) skips it."""
+def test_the_task_and_the_job_racing_deliver_once(monkeypatch, settings):
+    """The task's claim holds while it sends; the job, running meanwhile, skips the email."""
     assert connection.vendor == "postgresql"
     from notifications.services import email_enqueue
 
+    state.reset()
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.Blocking"
     monkeypatch.setattr(email_deliver_task, "delay", lambda *a, **k: None)
     with transaction.atomic():
         email = email_enqueue(recipient="a@example.test", subject="s", body="b")
-
-    sending = threading.Event()
-    release = threading.Event()
-    sent_count = {"n": 0}
-    import notifications.services as notification_services
-
-    def slow_send(*args, **kwargs):
-        sent_count["n"] += 1
-        sending.set()
-        assert release.wait(10)
-        return 1
-
-    monkeypatch.setattr(notification_services, "send_mail", slow_send)
+    OutboxEmail.objects.update(next_attempt_at=timezone.now())
     results = {}
 
-    def run(name):
+    def job():
         try:
-            results[name] = email_deliver(email_id=email.pk)
+            results["job"] = email_deliver(email_id=email.pk) or outbox_flush_task.delay().get()
         finally:
             connection.close()
 
-    first = threading.Thread(target=run, args=("task",))
-    first.start()
-    assert sending.wait(10)
-    second = threading.Thread(target=run, args=("job",))
-    second.start()
-    second.join(10)
-    release.set()
-    first.join(10)
+    def run_job_meanwhile():
+        other = threading.Thread(target=job)
+        other.start()
+        other.join(10)
+        state.release.set()
 
-    assert results == {"task": True, "job": False}
-    assert sent_count["n"] == 1
+    state.during_send.append(run_job_meanwhile)
+    results["task"] = email_deliver(email_id=email.pk)
+
+    assert results == {"task": True, "job": 0}
+    assert state.attempted == 1
     email.refresh_from_db()
     assert email.status == OutboxStatus.SENT
     assert email_deliver(email_id=email.pk) is False

@@ -17,7 +17,13 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from config.celery_app import app as celery_app
-from notifications.models import NotificationChannel, OutboxEmail, OutboxStatus
+from notifications.models import (
+    Notification,
+    NotificationChannel,
+    NotificationKind,
+    OutboxEmail,
+    OutboxStatus,
+)
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
 from tests.scoping import worker_scope
@@ -40,7 +46,7 @@ def run_in_worker(task, *args):
 def pending(manufacturer, other_manufacturer):
     """One pending email per tenant, old enough for the periodic flush."""
     emails = [OutboxEmailFactory(manufacturer=m) for m in (manufacturer, other_manufacturer)]
-    OutboxEmail.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+    OutboxEmail.objects.update(next_attempt_at=timezone.now() - timedelta(minutes=5))
     return emails
 
 
@@ -72,6 +78,24 @@ def test_outbox_flush_task_in_a_worker(pending):
         young.refresh_from_db()
     assert young.status == OutboxStatus.PENDING
     assert sorted(m.to[0] for m in mail.outbox) == sorted(email.recipient for email in pending)
+
+
+def test_outbox_flush_task_gives_up_and_tells_the_owners_in_a_worker(manufacturer, owner, settings):
+    settings.EMAIL_BACKEND = "tests.notifications.mail_backends.Refusing"
+    with scopes_disabled():
+        email = OutboxEmailFactory(
+            manufacturer=manufacturer,
+            next_attempt_at=timezone.now(),
+            retry_until=timezone.now() - timedelta(seconds=1),
+        )
+
+    assert run_in_worker(outbox_flush_task) == 0
+
+    with scopes_disabled():
+        email.refresh_from_db()
+        notices = list(Notification.objects.filter(kind=NotificationKind.EMAIL_FAILED))
+    assert email.status == OutboxStatus.FAILED
+    assert [notice.user for notice in notices] == [owner]
 
 
 def test_notifications_digest_task_in_a_worker(manufacturer, other_manufacturer):

@@ -4,6 +4,9 @@ Run it on the demo channel (or any database): `manage.py benchmark_pages --repea
 `--scale 20000` first builds (or tops up) the throwaway tenant `scale-test` with about
 20,000 conversations and orders (demo/scale.py) and measures that one; run it on
 PostgreSQL (DATABASE_URL) to see what production would.
+`--outbox N` instead measures email delivery: N due emails drained by one worker (the
+periodic sweep) with the locmem backend, printed as emails per minute; the rows are removed
+afterwards.
 Figures, not assertions: tests hold the query budgets; this shows what a user waits.
 `ms` is the whole request in the test client, `sql ms` the part spent in the database
 (both medians); the rest is Python, mostly template rendering.
@@ -12,14 +15,17 @@ Figures, not assertions: tests hold the query budgets; this shows what a user wa
 import logging
 import statistics
 import time
+from datetime import timedelta
 from typing import Any
 
+from django.core import mail
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django_scopes import scopes_disabled
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role
@@ -28,7 +34,10 @@ from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
 from demo.scale import SLUG as SCALE_SLUG
 from demo.scale import build_scale_channel
+from notifications.models import OutboxEmail
+from notifications.services import OUTBOX_BATCH_SIZE, outbox_flush
 
+BENCHMARK_KIND = "benchmark"
 MIDDLE = "{middle}"  # replaced by the keyset cursor of the conversation halfway down the inbox
 
 # (url name, URL kwargs (None: the role's busiest reseller), query string)
@@ -59,6 +68,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--repeat", type=int, default=5)
         parser.add_argument(
+            "--outbox",
+            type=int,
+            default=0,
+            metavar="N",
+            help="measure the outbox instead: N emails delivered by one worker, per minute",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             default=0,
@@ -68,8 +84,17 @@ class Command(BaseCommand):
         )
 
     def handle(
-        self, *args: Any, manufacturer: str | None, repeat: int, scale: int, **options: Any
+        self,
+        *args: Any,
+        manufacturer: str | None,
+        repeat: int,
+        scale: int,
+        outbox: int = 0,
+        **options: Any,
     ) -> None:
+        if outbox:
+            self._measure_outbox(outbox)
+            return
         if scale:
             if manufacturer not in (None, SCALE_SLUG):
                 raise CommandError(
@@ -113,6 +138,42 @@ class Command(BaseCommand):
                     self._measure(tenant, role, membership, repeat)
         finally:
             request_logger.setLevel(level)
+
+    def _measure_outbox(self, count: int) -> None:
+        """Write `count` due emails, drain them as the sweep does, print the rate.
+
+        It all runs in one transaction that is rolled back: the benchmark's rows disappear, and
+        a real email the sweep took along meanwhile is pending again, not lost to locmem.
+        """
+        past = timezone.now() - timedelta(seconds=1)
+        with transaction.atomic():
+            OutboxEmail.objects.bulk_create(
+                (
+                    OutboxEmail(
+                        recipient=f"benchmark{n}@example.test",
+                        subject=f"Benchmark email {n}",
+                        body="An email of the outbox benchmark.\n\nhttp://127.0.0.1:8000/",
+                        kind=BENCHMARK_KIND,
+                        next_attempt_at=past,
+                    )
+                    for n in range(count)
+                ),
+                batch_size=1000,
+            )
+            with (
+                override_settings(EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"),
+                CaptureQueriesContext(connection) as captured,
+            ):
+                started = time.perf_counter()
+                sent = outbox_flush(budget=timedelta(hours=1))
+                seconds = time.perf_counter() - started
+                mail.outbox = []
+            transaction.set_rollback(True)
+        self.stdout.write(
+            f"Outbox: {sent} of {count} emails sent in {seconds:.2f} s by one worker, "
+            f"batches of {OUTBOX_BATCH_SIZE}, {len(captured)} queries (locmem backend)"
+        )
+        self.stdout.write(f"{sent / seconds * 60:,.0f} emails/minute")
 
     def _measure(
         self,
