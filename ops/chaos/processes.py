@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import psycopg
+
 PROJECT = Path(__file__).resolve().parents[2]
 PG_CTL = PROJECT / "tests" / "pg_ctl_wrapper.sh"
 VENV_BIN = Path(sys.executable).parent
@@ -58,21 +60,10 @@ class Postgres:
     def init(self) -> None:
         self._pg_ctl("initdb", "-o", "--auth=trust --username=postgres")
         self.start()
-        subprocess.run(
-            [
-                "psql",
-                "-h",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "-U",
-                "postgres",
-                "-q",
-                "-c",
-                "CREATE DATABASE chaos",
-            ],
-            check=True,
-        )
+        with psycopg.connect(
+            host="127.0.0.1", port=self.port, user="postgres", dbname="postgres", autocommit=True
+        ) as connection:
+            connection.execute("CREATE DATABASE chaos")
 
     def start(self) -> None:
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k /tmp -c fsync=off"
