@@ -1,7 +1,7 @@
 """Reads for sales-rep portfolios. Every function takes the tenant it serves.
 
 Lists filter through joins (open PortfolioAssignment rows, or the guardian permission
-table via orders.visibility.partnership_visibility_q); nothing checks has_perm per row.
+table via channel.visibility and orders.visibility); nothing checks has_perm per row.
 """
 
 from collections import defaultdict
@@ -18,9 +18,9 @@ from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from catalog.pricing import quantize_money
 from channel.models import Partnership, PartnershipStatus, PartnershipUserObjectPermission
 from channel.selectors import dangerously_all_partnerships
-from channel.visibility import partnership_visibility_q
 from core.bounds import SUM_FIELD
 from orders.models import Order
+from orders.visibility import order_visibility_q
 from orders.workflow import SALES_STATUSES
 from salesreps.models import PortfolioAssignment
 from salesreps.services import REP_PERMISSIONS
@@ -216,7 +216,7 @@ def sales_orders(
     A seller gets their portfolio's orders; staff get the tenant's, or one rep's customers'.
     """
     orders = _sales_orders(manufacturer=manufacturer, date_from=date_from, date_to=date_to).filter(
-        partnership_visibility_q(membership, prefix="partnership__")
+        order_visibility_q(membership)
     )
     if rep is not None:
         orders = orders.filter(
