@@ -5,6 +5,7 @@ django-guardian object permissions on the partnership (same transaction, row loc
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -21,6 +22,7 @@ from channel.services import partnership_update_conditions, reseller_onboard
 from channel.visibility import VIEW_PARTNERSHIP
 from core.exceptions import DomainRefused
 from notifications.services import email_enqueue
+from orders.models import Order, OrderStatus
 from salesreps.models import PortfolioAssignment
 
 CHANGE_PARTNERSHIP = "change_partnership"
@@ -198,7 +200,16 @@ def _onboard(
 # --- the new-order email (orders.hooks.order_created) --------------------------------------
 
 
-def order_created_notify_rep(*, order) -> None:
+def order_link(order: Order) -> str:
+    """The order's page in the manufacturer portal, as an absolute address for an email."""
+    path = reverse(
+        "orders_manufacturer:detail",
+        kwargs={"manufacturer_slug": order.manufacturer.slug, "pk": order.pk},
+    )
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def order_created_notify_rep(*, order: Order) -> None:
     """Email the customer's current rep about a new order, unless they placed it themselves."""
     assignment = (
         PortfolioAssignment.objects.filter(
@@ -212,21 +223,36 @@ def order_created_notify_rep(*, order) -> None:
     if assignment is None or assignment.rep_id == order.created_by_id:
         return
     rep = assignment.rep
-    subject = _("New order %(number)s from %(reseller)s") % {
-        "number": order.number,
-        "reseller": order.reseller.name,
-    }
-    body = _(
-        "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
-        "(%(currency)s %(total)s) with %(manufacturer)s.\n"
-    ) % {
+    values = {
         "name": rep.display_name,
         "reseller": order.reseller.name,
         "number": order.number,
         "currency": order.currency,
         "total": order.total,
         "manufacturer": order.manufacturer.name,
+        "link": order_link(order),
     }
+    # An order waiting for the end customer's payment is not placed yet: it may never be.
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        subject = _("New order %(number)s from %(reseller)s, awaiting payment") % values
+        body = (
+            _(
+                "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
+                "%(number)s (%(currency)s %(total)s) with %(manufacturer)s. It is awaiting "
+                "payment: it becomes a placed order once the end customer pays.\n\n"
+                "Open the order: %(link)s\n"
+            )
+            % values
+        )
+    else:
+        subject = _("New order %(number)s from %(reseller)s") % values
+        body = (
+            _(
+                "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
+                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order: %(link)s\n"
+            )
+            % values
+        )
     email_enqueue(
         recipient=rep.email,
         subject=subject,
