@@ -21,7 +21,7 @@ from channel.selectors import dangerously_all_partnerships
 from core.bounds import SUM_FIELD
 from orders.models import Order
 from orders.visibility import order_visibility_q
-from orders.workflow import SALES_STATUSES
+from orders.workflow import OPEN_STATUSES, SALES_STATUSES
 from salesreps.models import PortfolioAssignment
 from salesreps.services import REP_PERMISSIONS
 
@@ -112,6 +112,31 @@ def coverage_gaps(*, manufacturer: Manufacturer) -> QuerySet[Partnership]:
         .select_related("reseller")
         .order_by("reseller__name", "pk")
     )
+
+
+@dataclass
+class RemovalPreview:
+    """What moves when a member leaves: their customers and those customers' open orders."""
+
+    customers: list[Partnership]
+    open_orders: int
+
+
+def member_removal_preview(*, manufacturer: Manufacturer, user: User) -> RemovalPreview:
+    """The member's current customers (reseller loaded) and their open orders: two queries."""
+    customers = list(
+        partnerships_of_rep(manufacturer=manufacturer, rep=user)
+        .select_related("reseller")
+        .order_by("reseller__name", "pk")
+    )
+    open_orders = (
+        Order.objects.filter(
+            manufacturer=manufacturer, partnership__in=customers, status__in=OPEN_STATUSES
+        ).count()
+        if customers
+        else 0
+    )
+    return RemovalPreview(customers=customers, open_orders=open_orders)
 
 
 # --- portfolio overview (staff) ------------------------------------------------------------
