@@ -2,14 +2,19 @@
 (after a preview), the member's access ends at once, the receiving rep is told; only staff
 reach it, never for themselves or the last owner."""
 
+import threading
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django_scopes import scope
 
 from accounts.models import ManufacturerMembership, Role
 from notifications.models import Notification, NotificationKind, OutboxEmail
 from salesreps.models import PortfolioAssignment
 from salesreps.services import RemovalRefused, member_remove
+from tests.accounts.factories import ManufacturerFactory
 from tests.salesreps.conftest import member
 
 
@@ -178,3 +183,42 @@ def test_team_page_links_to_removal_except_for_oneself(world, login):
     page = login(world.manager).get(world.url("accounts_manufacturer:team"))
     assert remove_url(world, world.rep_a) in page.text
     assert remove_url(world, world.manager) not in page.text
+
+
+# --- two owners removing each other at the same moment (real PostgreSQL) --------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_owners_removing_each_other_at_once_leave_one_owner():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    tenant = ManufacturerFactory(slug="duo")
+    first, second = member(tenant, Role.OWNER), member(tenant, Role.OWNER)
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def remove(target, by):
+        try:
+            barrier.wait(timeout=10)
+            with scope(manufacturer=tenant):
+                membership = ManufacturerMembership.objects.get(manufacturer=tenant, user=target)
+                member_remove(manufacturer=tenant, membership=membership, to_rep=None, by=by)
+            outcomes.append("removed")
+        except RemovalRefused as refused:
+            outcomes.append(refused)
+        except BaseException as error:  # reported below, whatever it is
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=remove, args=(first, second)),
+        threading.Thread(target=remove, args=(second, first)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a thread hung"
+    assert sorted(map(type, outcomes), key=str) == sorted([str, RemovalRefused], key=str)
+    assert ManufacturerMembership.objects.filter(manufacturer=tenant, role=Role.OWNER).count() == 1
