@@ -308,7 +308,13 @@ def customer_new(request: HttpRequest) -> HttpResponse:
     """Create a customer; a seller's new customer goes into their own portfolio."""
     is_staff = request.membership.is_staff_role
     sellers = selectors.sellers(manufacturer=request.tenant) if is_staff else None
-    form = CustomerCreateForm(request.POST or None, sellers=sellers)
+    initial = {}
+    if is_staff and request.method == "GET" and "rep" in request.GET:
+        # From a rep's portfolio page: that rep is proposed; anyone else's id is ignored.
+        proposed = selectors.seller_choice(manufacturer=request.tenant, user_id=request.GET["rep"])
+        if proposed is not None:
+            initial["rep"] = proposed.pk
+    form = CustomerCreateForm(request.POST or None, sellers=sellers, initial=initial)
     if request.method == "POST" and form.is_valid():
         if is_staff:
             chosen = form.cleaned_data.get("rep")
