@@ -40,6 +40,17 @@ def test_htmx_add_a_line_returns_one_more_line_and_the_new_count(world, login):
     assert response.status_code == 200
     assert 'name="lines-7-sku"' in response.text and 'name="lines-6-sku"' not in response.text
     assert 'name="lines-TOTAL_FORMS" value="8"' in response.text
+    assert "#add-line-slot" not in response.text  # the button stays: room for more
+
+
+def test_htmx_the_last_line_allowed_removes_the_button(world, login):
+    response = login(world.rep_a).get(
+        world.url("orders_manufacturer:create_manual"),
+        {"partnership": world.a1.pk, "add_line": "1", "lines-TOTAL_FORMS": MAX_ORDER_LINES - 1},
+        **HTMX,
+    )
+    assert f'name="lines-{MAX_ORDER_LINES - 1}-sku"' in response.text
+    assert 'hx-swap-oob="innerHTML:#add-line-slot"' in response.text
     assert "<html" not in response.text
 
 
