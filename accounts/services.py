@@ -1,7 +1,10 @@
 from decimal import Decimal
 
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import (
@@ -106,3 +109,33 @@ def manufacturer_settings_update(
     manufacturer.full_clean()
     manufacturer.save()
     return manufacturer
+
+
+@transaction.atomic
+def user_sessions_end(*, user: User) -> int:
+    """Log the user out everywhere now: delete their database sessions; returns how many.
+
+    A session row does not name its user outside its encoded data, so every live session is
+    decoded once. Removing a member is rare; the scan is the price of ending it at once.
+    """
+    user_key = str(user.pk)
+    mine = [
+        session.session_key
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator(
+            chunk_size=500
+        )
+        if str(session.get_decoded().get(SESSION_KEY)) == user_key
+    ]
+    Session.objects.filter(session_key__in=mine).delete()
+    return len(mine)
+
+
+@transaction.atomic
+def user_deactivate(*, user: User) -> User:
+    """The user may no longer log in; their next request is anonymous (ModelBackend refuses
+    an inactive user) and their sessions end now."""
+    if user.is_active:
+        user.is_active = False
+        user.save(update_fields=["is_active"])
+    user_sessions_end(user=user)
+    return user

@@ -26,6 +26,9 @@ from django.db import models
 MAX_QUANTITY = 9_999
 # A unit price: a product's list price, a price list's price, an order line's price.
 MAX_PRICE = Decimal("999999.99")
+# Lines of one manual order: far more than any real order, few enough that one form post
+# (and the order it creates) stays small.
+MAX_ORDER_LINES = 200
 # Discounts and commission rates, in %.
 MAX_PERCENT = Decimal("100.00")
 # One order's subtotal or total, a line total, a return, a payment. A full line at the

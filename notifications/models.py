@@ -118,6 +118,7 @@ class NotificationKind(models.TextChoices):
     TIER_CHANGED = "tier_changed", _("Partner tier changes")
     PAYMENT_LINK = "payment_link", _("Payment links")
     EMAIL_FAILED = "email_failed", _("Emails that could not be delivered")
+    PORTFOLIO_RECEIVED = "portfolio_received", _("Customers moved into your portfolio")
 
 
 class NotificationChannel(models.TextChoices):
@@ -131,6 +132,8 @@ class NotificationChannel(models.TextChoices):
 # (qualifications.services already emails staff about a request, so in-app only here.)
 DEFAULT_CHANNELS: dict[str, str] = {
     NotificationKind.MESSAGE_RECEIVED: NotificationChannel.EMAIL,
+    # A rep who takes over a departed colleague's customers should hear it the same day.
+    NotificationKind.PORTFOLIO_RECEIVED: NotificationChannel.EMAIL,
 }
 FALLBACK_CHANNEL = NotificationChannel.IN_APP
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
-from core.bounds import MAX_QUANTITY
+from core.bounds import MAX_ORDER_LINES, MAX_QUANTITY
 from orders.models import OrderStatus
 from orders.selectors.orders import OrderFilters
 from orders.services.orders import LineRequest, ReturnLineRequest, quantity_refusal
@@ -206,11 +206,24 @@ class SkuLineForm(forms.Form):
         return cleaned
 
 
+LINES_LIMIT_ERROR = lazy(
+    lambda: (
+        _("An order has at most %(max)d lines; split it into several orders.")
+        % {"max": MAX_ORDER_LINES}
+    ),
+    str,
+)()
+
+
 class BaseSkuLineFormSet(forms.BaseFormSet):
     """SKU + quantity rows, resolved against the products this reseller may order."""
 
-    def __init__(self, *args, products: QuerySet, **kwargs):
+    default_error_messages = {"too_many_forms": LINES_LIMIT_ERROR}
+
+    def __init__(self, *args, products: QuerySet, extra: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if extra is not None:  # how many empty lines an unbound form shows
+            self.extra = extra
         self.products = products
         self.line_requests: list[LineRequest] = []
 
@@ -244,9 +257,38 @@ class BaseSkuLineFormSet(forms.BaseFormSet):
         ]
 
 
+LINES_LIMIT_ERROR = lazy(
+    lambda: (
+        _("An order has at most %(max)d lines; split it into several orders.")
+        % {"max": MAX_ORDER_LINES}
+    ),
+    str,
+)()
+
+# Any number of lines up to MAX_ORDER_LINES: the page adds empty ones on demand.
 SkuLineFormSet = forms.formset_factory(
-    SkuLineForm, formset=BaseSkuLineFormSet, extra=5, max_num=30, validate_max=True
+    SkuLineForm,
+    formset=BaseSkuLineFormSet,
+    extra=3,
+    max_num=MAX_ORDER_LINES,
+    absolute_max=MAX_ORDER_LINES,
+    validate_max=True,
 )
+
+
+def posted_lines(data, *, prefix: str) -> list[dict]:
+    """The SKU and quantity of each posted line, raw, to show them again in a longer form."""
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except (TypeError, ValueError):
+        total = 0
+    return [
+        {
+            "sku": data.get(f"{prefix}-{index}-sku", ""),
+            "quantity": data.get(f"{prefix}-{index}-quantity", ""),
+        }
+        for index in range(min(max(total, 0), MAX_ORDER_LINES))
+    ]
 
 
 class ProductQuantitiesForm(forms.Form):

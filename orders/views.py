@@ -18,14 +18,18 @@ from accounts.models import STAFF_ROLES
 from accounts.tenancy import manufacturer_view
 from catalog.gate import orderable_products
 from channel import selectors as channel_selectors
+from core.bounds import MAX_ORDER_LINES
 from core.listing import apply_sort, csv_response, paginate
 from orders.forms import (
+    LINES_LIMIT_ERROR,
     ManufacturerOrderFilterForm,
     NoteForm,
     OrderRecipientForm,
     ReturnForm,
+    SkuLineForm,
     SkuLineFormSet,
     TransitionForm,
+    posted_lines,
 )
 from orders.models import NoteSide, Order
 from orders.selectors.orders import (
@@ -292,17 +296,33 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
         manufacturer=request.tenant, membership=request.membership, pk=partnership_pk
     )
     reseller = partnership.reseller
-    data = request.POST if request.method == "POST" else None
+    products = orderable_products(manufacturer=request.tenant, reseller=reseller)
+    if request.htmx and "add_line" in request.GET:
+        return _manual_order_new_line(request, partnership)
+    adding_line = request.method == "POST" and "add_line" in request.POST
+    data = request.POST if request.method == "POST" and not adding_line else None
     recipient_form = OrderRecipientForm(
         data, end_customers=channel_selectors.end_customers_of(reseller)
     )
-    line_formset = SkuLineFormSet(
-        data,
-        products=orderable_products(manufacturer=request.tenant, reseller=reseller),
-        prefix="lines",
-    )
+    line_formset = SkuLineFormSet(data, products=products, prefix="lines")
+    if adding_line:
+        # Without JavaScript "Add a line" posts the form: show it again, one line longer.
+        recipient_form = OrderRecipientForm(
+            initial={
+                "end_customer": request.POST.get("end_customer"),
+                "own_use": bool(request.POST.get("own_use")),
+            },
+            end_customers=channel_selectors.end_customers_of(reseller),
+        )
+        lines = posted_lines(request.POST, prefix="lines")
+        room = len(lines) < MAX_ORDER_LINES
+        line_formset = SkuLineFormSet(
+            initial=lines, products=products, prefix="lines", extra=1 if room else 0
+        )
+        if not room:
+            messages.error(request, str(LINES_LIMIT_ERROR))
     status = 200
-    if request.method == "POST":
+    if data is not None:
         if recipient_form.is_valid() and line_formset.is_valid():
             try:
                 order = order_create(
@@ -330,8 +350,28 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
         "partnership": partnership,
         "recipient_form": recipient_form,
         "line_formset": line_formset,
-        "products": orderable_products(manufacturer=request.tenant, reseller=reseller).only(
-            "sku", "name", "price"
-        )[:200],
+        "max_lines": MAX_ORDER_LINES,
+        "products": products.only("sku", "name", "price")[:200],
     }
     return render(request, "orders/order_manual.html", context, status=status)
+
+
+def _manual_order_new_line(request: HttpRequest, partnership) -> HttpResponse:
+    """htmx: one more empty line for the manual order form, and its new line count."""
+    try:
+        index = int(request.GET.get("lines-TOTAL_FORMS", ""))
+    except ValueError:
+        index = -1
+    if not 0 <= index < MAX_ORDER_LINES:
+        return render(
+            request,
+            "orders/order_manual.html#line-limit",
+            {"line_limit_error": LINES_LIMIT_ERROR if index >= MAX_ORDER_LINES else ""},
+        )
+    context = {
+        "partnership": partnership,
+        "line_form": SkuLineForm(prefix=f"lines-{index}"),
+        "total_forms": index + 1,
+        "max_lines": MAX_ORDER_LINES,
+    }
+    return render(request, "orders/order_manual.html#new-line", context)

@@ -88,6 +88,20 @@ class ReassignForm(forms.Form):
         return chosen or list(all_customers)
 
 
+class MemberRemoveForm(forms.Form):
+    """Who takes over a leaving member's customers; asked only when they have some."""
+
+    def __init__(self, *args, sellers: QuerySet, needs_rep: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if needs_rep:
+            self.fields["to_rep"] = seller_field(sellers)
+            self.fields["to_rep"].label = _("Their customers move to")
+
+    def to_rep(self):
+        chosen = self.cleaned_data.get("to_rep")
+        return chosen.user if chosen else None
+
+
 class CustomerCreateForm(forms.Form):
     name = forms.CharField(label=_("Company name"), max_length=200)
     reseller_type = forms.ChoiceField(label=_("Reseller type"), choices=ResellerType.choices)

@@ -1,7 +1,7 @@
 """Reads for sales-rep portfolios. Every function takes the tenant it serves.
 
 Lists filter through joins (open PortfolioAssignment rows, or the guardian permission
-table via orders.visibility.partnership_visibility_q); nothing checks has_perm per row.
+table via channel.visibility and orders.visibility); nothing checks has_perm per row.
 """
 
 from collections import defaultdict
@@ -18,10 +18,10 @@ from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from catalog.pricing import quantize_money
 from channel.models import Partnership, PartnershipStatus, PartnershipUserObjectPermission
 from channel.selectors import dangerously_all_partnerships
-from channel.visibility import partnership_visibility_q
 from core.bounds import SUM_FIELD
 from orders.models import Order
-from orders.workflow import SALES_STATUSES
+from orders.visibility import order_visibility_q
+from orders.workflow import OPEN_STATUSES, SALES_STATUSES
 from salesreps.models import PortfolioAssignment
 from salesreps.services import REP_PERMISSIONS
 
@@ -112,6 +112,31 @@ def coverage_gaps(*, manufacturer: Manufacturer) -> QuerySet[Partnership]:
         .select_related("reseller")
         .order_by("reseller__name", "pk")
     )
+
+
+@dataclass
+class RemovalPreview:
+    """What moves when a member leaves: their customers and those customers' open orders."""
+
+    customers: list[Partnership]
+    open_orders: int
+
+
+def member_removal_preview(*, manufacturer: Manufacturer, user: User) -> RemovalPreview:
+    """The member's current customers (reseller loaded) and their open orders: two queries."""
+    customers = list(
+        partnerships_of_rep(manufacturer=manufacturer, rep=user)
+        .select_related("reseller")
+        .order_by("reseller__name", "pk")
+    )
+    open_orders = (
+        Order.objects.filter(
+            manufacturer=manufacturer, partnership__in=customers, status__in=OPEN_STATUSES
+        ).count()
+        if customers
+        else 0
+    )
+    return RemovalPreview(customers=customers, open_orders=open_orders)
 
 
 # --- portfolio overview (staff) ------------------------------------------------------------
@@ -216,7 +241,7 @@ def sales_orders(
     A seller gets their portfolio's orders; staff get the tenant's, or one rep's customers'.
     """
     orders = _sales_orders(manufacturer=manufacturer, date_from=date_from, date_to=date_to).filter(
-        partnership_visibility_q(membership, prefix="partnership__")
+        order_visibility_q(membership)
     )
     if rep is not None:
         orders = orders.filter(

@@ -5,6 +5,7 @@ django-guardian object permissions on the partnership (same transaction, row loc
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
@@ -13,14 +14,19 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
-from accounts.services import membership_add, user_create
+from accounts.services import membership_add, user_create, user_deactivate, user_sessions_end
+from accounts.tenancy import user_manufacturer_memberships
 from channel.models import Partnership, PartnershipUserObjectPermission
 from channel.services import partnership_update_conditions, reseller_onboard
 from channel.visibility import VIEW_PARTNERSHIP
 from core.exceptions import DomainRefused
-from notifications.services import email_enqueue
+from notifications.models import NotificationKind
+from notifications.services import email_enqueue, notify
+from orders.models import Order, OrderStatus
+from orders.workflow import OPEN_STATUSES
 from salesreps.models import PortfolioAssignment
 
 CHANGE_PARTNERSHIP = "change_partnership"
@@ -29,6 +35,10 @@ REP_PERMISSIONS = (VIEW_PARTNERSHIP, CHANGE_PARTNERSHIP)
 
 class AssignmentRefused(DomainRefused):
     """The assignment breaks a rule; the message is user-facing and nothing was changed."""
+
+
+class RemovalRefused(DomainRefused):
+    """The member cannot be removed (yet); the message is user-facing, nothing was changed."""
 
 
 class InvitationRefused(DomainRefused):
@@ -198,7 +208,16 @@ def _onboard(
 # --- the new-order email (orders.hooks.order_created) --------------------------------------
 
 
-def order_created_notify_rep(*, order) -> None:
+def order_link(order: Order) -> str:
+    """The order's page in the manufacturer portal, as an absolute address for an email."""
+    path = reverse(
+        "orders_manufacturer:detail",
+        kwargs={"manufacturer_slug": order.manufacturer.slug, "pk": order.pk},
+    )
+    return settings.PORTAL_BASE_URL.rstrip("/") + path
+
+
+def order_created_notify_rep(*, order: Order) -> None:
     """Email the customer's current rep about a new order, unless they placed it themselves."""
     assignment = (
         PortfolioAssignment.objects.filter(
@@ -212,21 +231,36 @@ def order_created_notify_rep(*, order) -> None:
     if assignment is None or assignment.rep_id == order.created_by_id:
         return
     rep = assignment.rep
-    subject = _("New order %(number)s from %(reseller)s") % {
-        "number": order.number,
-        "reseller": order.reseller.name,
-    }
-    body = _(
-        "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
-        "(%(currency)s %(total)s) with %(manufacturer)s.\n"
-    ) % {
+    values = {
         "name": rep.display_name,
         "reseller": order.reseller.name,
         "number": order.number,
         "currency": order.currency,
         "total": order.total,
         "manufacturer": order.manufacturer.name,
+        "link": order_link(order),
     }
+    # An order waiting for the end customer's payment is not placed yet: it may never be.
+    if order.status == OrderStatus.AWAITING_PAYMENT:
+        subject = _("New order %(number)s from %(reseller)s, awaiting payment") % values
+        body = (
+            _(
+                "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
+                "%(number)s (%(currency)s %(total)s) with %(manufacturer)s. It is awaiting "
+                "payment: it becomes a placed order once the end customer pays.\n\n"
+                "Open the order: %(link)s\n"
+            )
+            % values
+        )
+    else:
+        subject = _("New order %(number)s from %(reseller)s") % values
+        body = (
+            _(
+                "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
+                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order: %(link)s\n"
+            )
+            % values
+        )
     email_enqueue(
         recipient=rep.email,
         subject=subject,
@@ -303,3 +337,157 @@ def rep_invite(
         manufacturer=manufacturer,
     )
     return InvitationResult(user=user, new_user=new_user)
+
+
+# --- removing a member -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRemoval:
+    customers: int
+    open_orders: int
+    to_rep: User | None
+    deactivated: bool
+
+
+def member_removal_refusal(
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership, by: User
+) -> str:
+    """Why `by` may not remove this member, or "" when they may (read only).
+
+    Nobody removes themselves; only an owner removes an owner; the tenant keeps at least one
+    owner and one owner or manager.
+    """
+    if membership.user_id == by.pk:
+        return _("You cannot remove yourself from the team.")
+    roles = list(
+        ManufacturerMembership.objects.filter(manufacturer=manufacturer).values_list(
+            "user_id", "role"
+        )
+    )
+    by_role = next((role for user_id, role in roles if user_id == by.pk), None)
+    if membership.role == Role.OWNER and by_role != Role.OWNER:
+        return _("Only an owner can remove an owner.")
+    owners = sum(1 for _user, role in roles if role == Role.OWNER)
+    staff = sum(1 for _user, role in roles if role in (Role.OWNER, Role.MANAGER))
+    if membership.role == Role.OWNER and owners <= 1:
+        return _("%(name)s is the last owner of %(manufacturer)s and cannot be removed.") % {
+            "name": membership.user.display_name,
+            "manufacturer": manufacturer.name,
+        }
+    if membership.is_staff_role and staff <= 1:
+        return _(
+            "%(name)s is the last owner or manager of %(manufacturer)s and cannot be removed."
+        ) % {"name": membership.user.display_name, "manufacturer": manufacturer.name}
+    return ""
+
+
+def _portfolio_of(*, manufacturer: Manufacturer, user: User) -> list[Partnership]:
+    return list(
+        Partnership.objects.filter(
+            manufacturer=manufacturer,
+            rep_assignments__rep=user,
+            rep_assignments__ended_at__isnull=True,
+        ).order_by("pk")
+    )
+
+
+@transaction.atomic
+def member_remove(
+    *,
+    manufacturer: Manufacturer,
+    membership: ManufacturerMembership,
+    to_rep: User | None,
+    by: User,
+) -> MemberRemoval:
+    """Take a member off the team: their customers move to `to_rep` in the same transaction,
+    their membership goes, their sessions end at once, and a user left with no other access
+    is deactivated. The receiving rep is notified. All or nothing.
+    """
+    # Serialise removals in one tenant: two managers removing each other at once must not
+    # leave it without any.
+    Manufacturer.objects.select_for_update().filter(pk=manufacturer.pk).first()
+    current = (
+        ManufacturerMembership.objects.filter(manufacturer=manufacturer, pk=membership.pk)
+        .select_related("user")
+        .first()
+    )
+    if current is None:
+        raise RemovalRefused(_("This member is no longer on the team; nothing was changed."))
+    refusal = member_removal_refusal(manufacturer=manufacturer, membership=current, by=by)
+    if refusal:
+        raise RemovalRefused(refusal)
+    user = current.user
+    portfolio = _portfolio_of(manufacturer=manufacturer, user=user)
+    if portfolio and (to_rep is None or to_rep.pk == user.pk):
+        raise RemovalRefused(
+            _("Choose the sales rep who takes over %(name)s's customers; nothing was changed.")
+            % {"name": user.display_name}
+        )
+    open_orders = 0
+    if portfolio and to_rep is not None:
+        open_orders = Order.objects.filter(
+            manufacturer=manufacturer, partnership__in=portfolio, status__in=OPEN_STATUSES
+        ).count()
+        portfolio_reassign(manufacturer=manufacturer, partnerships=portfolio, to_rep=to_rep, by=by)
+    current.delete()
+    keeps_access = (
+        user_manufacturer_memberships(user).exists() or user.reseller_memberships.exists()
+    )
+    if keeps_access:
+        user_sessions_end(user=user)
+    else:
+        user_deactivate(user=user)
+    if portfolio and to_rep is not None:
+        _notify_receiving_rep(
+            manufacturer=manufacturer,
+            to_rep=to_rep,
+            from_user=user,
+            customers=len(portfolio),
+            open_orders=open_orders,
+        )
+    return MemberRemoval(
+        customers=len(portfolio),
+        open_orders=open_orders,
+        to_rep=to_rep if portfolio else None,
+        deactivated=not keeps_access,
+    )
+
+
+def _notify_receiving_rep(
+    *,
+    manufacturer: Manufacturer,
+    to_rep: User,
+    from_user: User,
+    customers: int,
+    open_orders: int,
+) -> None:
+    values = {"count": customers, "name": from_user.display_name, "orders": open_orders}
+    title = (
+        ngettext(
+            "%(count)d customer of %(name)s moved into your portfolio",
+            "%(count)d customers of %(name)s moved into your portfolio",
+            customers,
+        )
+        % values
+    )
+    body = (
+        ngettext(
+            "%(name)s left the team. You now look after their customers and their "
+            "%(orders)d open order.",
+            "%(name)s left the team. You now look after their customers and their "
+            "%(orders)d open orders.",
+            open_orders,
+        )
+        % values
+    )
+    notify(
+        users=[to_rep],
+        manufacturer=manufacturer,
+        kind=NotificationKind.PORTFOLIO_RECEIVED,
+        title=title,
+        body=body,
+        url=reverse(
+            "resellers_manufacturer:directory", kwargs={"manufacturer_slug": manufacturer.slug}
+        ),
+    )

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES
+from accounts.selectors import access_member
 from accounts.tenancy import manufacturer_view
 from catalog.pricing import quantize_money
 from channel import selectors as channel_selectors
@@ -28,6 +29,7 @@ from salesreps.forms import (
     AssignForm,
     CustomerCreateForm,
     InviteForm,
+    MemberRemoveForm,
     PeriodForm,
     ReassignForm,
     SalesReportForm,
@@ -35,7 +37,10 @@ from salesreps.forms import (
 from salesreps.services import (
     AssignmentRefused,
     InvitationRefused,
+    RemovalRefused,
     customer_create,
+    member_removal_refusal,
+    member_remove,
     portfolio_assign,
     portfolio_reassign,
     rep_invite,
@@ -303,7 +308,13 @@ def customer_new(request: HttpRequest) -> HttpResponse:
     """Create a customer; a seller's new customer goes into their own portfolio."""
     is_staff = request.membership.is_staff_role
     sellers = selectors.sellers(manufacturer=request.tenant) if is_staff else None
-    form = CustomerCreateForm(request.POST or None, sellers=sellers)
+    initial = {}
+    if is_staff and request.method == "GET" and "rep" in request.GET:
+        # From a rep's portfolio page: that rep is proposed; anyone else's id is ignored.
+        proposed = selectors.seller_choice(manufacturer=request.tenant, user_id=request.GET["rep"])
+        if proposed is not None:
+            initial["rep"] = proposed.pk
+    form = CustomerCreateForm(request.POST or None, sellers=sellers, initial=initial)
     if request.method == "POST" and form.is_valid():
         if is_staff:
             chosen = form.cleaned_data.get("rep")
@@ -424,3 +435,63 @@ def invite(request: HttpRequest) -> HttpResponse:
     return render(
         request, "salesreps/invite.html", {"form": form}, status=400 if form.errors else 200
     )
+
+
+# --- removing a member -----------------------------------------------------------------------
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def member_remove_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    """GET: choose who takes over, then preview what moves; POST: remove (all or nothing)."""
+    member = access_member(manufacturer=request.tenant, user_id=user_id)
+    preview = selectors.member_removal_preview(manufacturer=request.tenant, user=member.user)
+    refusal = member_removal_refusal(
+        manufacturer=request.tenant, membership=member, by=request.user
+    )
+    needs_rep = bool(preview.customers)
+    if request.method == "POST":
+        data = request.POST
+    else:
+        data = request.GET if "to_rep" in request.GET else None
+    form = MemberRemoveForm(
+        data,
+        sellers=selectors.sellers(manufacturer=request.tenant).exclude(user_id=member.user_id),
+        needs_rep=needs_rep,
+    )
+    ready = not refusal and (form.is_valid() if data is not None else not needs_rep)
+    status = 200
+    if request.method == "POST":
+        if ready:
+            try:
+                result = member_remove(
+                    manufacturer=request.tenant,
+                    membership=member,
+                    to_rep=form.to_rep(),
+                    by=request.user,
+                )
+            except RemovalRefused as error:
+                refusal = error.user_message
+            else:
+                text = _("%(name)s was removed from the team; their sessions have ended.") % {
+                    "name": member.user.display_name
+                }
+                if result.to_rep is not None:
+                    text += " " + _("%(count)d customer(s) moved to %(to)s.") % {
+                        "count": result.customers,
+                        "to": result.to_rep.display_name,
+                    }
+                messages.success(request, text)
+                return redirect("accounts_manufacturer:team", **_slug(request))
+        status = 400
+    elif form.errors:
+        status = 400
+    context = {
+        "member": member,
+        "preview": preview,
+        "form": form,
+        "refusal": refusal,
+        "ready": ready and not refusal,
+        "to_rep": form.to_rep() if ready and needs_rep else None,
+    }
+    return render(request, "salesreps/member_remove.html", context, status=status)

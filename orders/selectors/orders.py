@@ -1,7 +1,7 @@
 """Reads of orders for both sides. Every query names its tenant (and reseller) explicitly.
 
 A list of the manufacturer side takes the viewer (`membership`, required) and narrows to a
-sales rep's portfolio through `channel.visibility.partnership_visibility_q`.
+sales rep's orders through `orders.visibility.order_visibility_q`.
 """
 
 from dataclasses import dataclass
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
 from channel.models import Partnership, PaymentMethod, ShippingMethod
-from channel.visibility import partnership_visibility_q
 from orders.models import (
     NoteSide,
     Order,
@@ -25,6 +24,7 @@ from orders.models import (
     Payment,
     PaymentStatus,
 )
+from orders.visibility import order_visibility_q
 
 LIST_RELATED = ("reseller", "end_customer", "manufacturer", "created_by")
 
@@ -90,7 +90,7 @@ def orders_for_manufacturer(
     """The tenant's orders a member may see, filtered; constant queries per page."""
     queryset = (
         Order.objects.filter(manufacturer=manufacturer)
-        .filter(partnership_visibility_q(membership, prefix="partnership__"))
+        .filter(order_visibility_q(membership))
         # partnership: its qualifying status draws the blue check next to the reseller.
         .select_related(*LIST_RELATED, "partnership")
     )
@@ -138,7 +138,7 @@ def access_order_for_manufacturer(
     order = (
         _detail_queryset()
         .filter(manufacturer=manufacturer)
-        .filter(partnership_visibility_q(membership, prefix="partnership__"))
+        .filter(order_visibility_q(membership))
         .filter(_lookup(number, pk))
         .first()
     )

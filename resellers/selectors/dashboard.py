@@ -3,7 +3,7 @@
 accounts owns the dashboard views but sits below the apps whose figures they show, so the
 panels are template tags (resellers.templatetags.channel_dashboard) and the tags call these
 selectors. Each starts from the same scoping entry points as the list pages
-(`partnerships_visible_to`, `orders.visibility.partnership_visibility_q`): a seller gets
+(`partnerships_visible_to`, `orders.visibility.order_visibility_q`): a seller gets
 their portfolio, never tenant totals.
 
 Manufacturer portal (a tenant and the member looking at it):
@@ -46,9 +46,9 @@ from django.utils.translation import gettext as _
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
 from channel.models import Partnership, PartnershipStatus
 from channel.selectors import partnerships_visible_to
-from channel.visibility import partnership_visibility_q
 from orders.models import Order, OrderReturn, OrderStatus
 from orders.selectors.orders import orders_for_manufacturer, orders_for_reseller
+from orders.visibility import order_visibility_q
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
 from resellers.directory import DirectoryFigures, DirectoryFilters, directory_rows
 from resellers.selectors.end_customers import end_customer_count
@@ -133,9 +133,7 @@ def visible_orders(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership
 ) -> QuerySet[Order]:
     """The tenant's orders this member may see (a seller: their portfolio's)."""
-    return Order.objects.filter(manufacturer=manufacturer).filter(
-        partnership_visibility_q(membership, prefix="partnership__")
-    )
+    return Order.objects.filter(manufacturer=manufacturer).filter(order_visibility_q(membership))
 
 
 def visible_sales_returns(
@@ -144,7 +142,7 @@ def visible_sales_returns(
     """Returns of sales-status orders this member may see (subtracted from net sales)."""
     return OrderReturn.objects.filter(
         manufacturer=manufacturer, order__status__in=SALES_STATUSES
-    ).filter(partnership_visibility_q(membership, prefix="order__partnership__"))
+    ).filter(order_visibility_q(membership, prefix="order__"))
 
 
 def channel_figures(

@@ -15,6 +15,7 @@ salesrep_patterns = [
     path("customers/<int:partnership_id>/history/", views.history, name="history"),
     path("<int:user_id>/", views.rep_detail, name="rep_detail"),
     path("<int:user_id>/reassign/", views.reassign, name="reassign"),
+    path("members/<int:user_id>/remove/", views.member_remove_view, name="member_remove"),
 ]
 
 urlpatterns = [path("salesreps/", include(salesrep_patterns))]
