@@ -88,6 +88,7 @@ def checkout_with_payment_link(
         lines=lines,
         created_by=created_by,
         end_customer=end_customer,
+        customer_pays=True,
         status=OrderStatus.AWAITING_PAYMENT,
     )
     link, url = _send_payment_link(order=order, recipient=recipient, pay_url=pay_url)
