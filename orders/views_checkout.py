@@ -29,7 +29,7 @@ from orders.forms_checkout import (
 )
 from orders.payments import get_payment_provider
 from orders.selectors.carts import cart_find, cart_priced
-from orders.selectors.orders import access_checkout_order
+from orders.selectors.orders import access_checkout_order, order_notes_for_customer
 from orders.selectors.payment_links import (
     LinkState,
     PaymentLinkInvalid,
@@ -301,6 +301,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
             "link": link,
             "order": order,
             "lines": list(order.lines.all()),
+            "customer_notes": order_notes_for_customer(order),
             "form": form,
             "provider": provider,
         }
@@ -321,6 +322,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
             "link": link,
             "order": link.order,
             "lines": list(link.order.lines.all()),
+            "customer_notes": order_notes_for_customer(link.order),
             "payment": payment_for_link(link),
             "provider": get_payment_provider(),
         }

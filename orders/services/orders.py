@@ -27,7 +27,7 @@ from orders.models import (
 )
 from orders.pricing import order_prices, sale_kind_for
 from orders.selectors.orders import returned_quantities
-from orders.workflow import REASON_REQUIRED, can_transition
+from orders.workflow import REASON_REQUIRED, RESELLER, can_transition
 
 
 class OrderRefused(DomainRefused):
@@ -219,7 +219,13 @@ def order_transition(
 ) -> Order:
     """Move an order along the workflow; an illegal move is refused and changes nothing."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not can_transition(from_status=locked.status, to_status=to_status, side=side):
+    reseller_fulfils = side == RESELLER and locked.manufacturer.resellers_fulfil_orders
+    if not can_transition(
+        from_status=locked.status,
+        to_status=to_status,
+        side=side,
+        reseller_fulfils=reseller_fulfils,
+    ):
         raise OrderRefused(
             _("An order that is “%(current)s” cannot become “%(target)s”.")
             % {

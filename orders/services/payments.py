@@ -17,6 +17,7 @@ from orders.payments import get_payment_provider
 from orders.pricing import amount_due
 from orders.selectors.payment_links import LinkState, payment_link_resolve, payment_link_state
 from orders.services.orders import order_transition
+from orders.services.payment_links import payment_receipt_send
 
 
 class PaymentLinkUnavailable(DomainRefused):
@@ -81,4 +82,5 @@ def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
         )
         locked.used_at = now
         locked.save(update_fields=["used_at"])
+        payment_receipt_send(payment=payment, link=locked)
         return payment

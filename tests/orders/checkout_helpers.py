@@ -6,8 +6,8 @@ from decimal import Decimal
 
 from accounts.models import Manufacturer, Reseller, User
 from catalog.models import Product
-from channel.models import EndCustomer, Partnership
 from catalog.services import retail_price_set
+from channel.models import EndCustomer, Partnership
 from orders.models import Cart
 from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_end_customer
 from resellers.services import end_customer_create

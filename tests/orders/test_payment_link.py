@@ -176,7 +176,11 @@ def test_paying_places_the_order_once(order, token):
     payment = Payment.objects.get(order=order)
     link = PaymentLink.objects.get(order=order)
     assert order.status == OrderStatus.PLACED
-    assert (payment.status, payment.amount, payment.currency) == ("succeeded", order.retail_total, "EUR")
+    assert (payment.status, payment.amount, payment.currency) == (
+        "succeeded",
+        order.retail_total,
+        "EUR",
+    )
     assert link.used_at is not None
     change = OrderStatusChange.objects.filter(order=order).order_by("pk").last()
     assert (change.from_status, change.to_status, change.changed_by) == (
