@@ -28,6 +28,7 @@ from orders.forms_checkout import (
     PaymentLinkResendForm,
 )
 from orders.payments import get_payment_provider
+from orders.pricing import order_commission_estimate
 from orders.selectors.carts import cart_find, cart_priced
 from orders.selectors.orders import access_checkout_order, order_notes_for_customer
 from orders.selectors.payment_links import (
@@ -240,7 +241,11 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cart_sent(request: HttpRequest, order_id: int) -> HttpResponse:
     order = access_checkout_order(partnership=request.partnership, order_id=order_id)
-    context = {"order": order, "link": order.payment_links.first()}
+    context = {
+        "order": order,
+        "link": order.payment_links.first(),
+        "commission_estimate": order_commission_estimate(order),
+    }
     return render(request, "orders/cart/sent.html", context)
 
 

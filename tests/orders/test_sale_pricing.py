@@ -236,3 +236,22 @@ def test_a_customer_price_beyond_the_bound_is_refused_by_the_database(sale):
     order, _token = sale
     with pytest.raises(IntegrityError), transaction.atomic():
         OrderLine.objects.filter(order=order).update(retail_unit_price=Decimal("-1.00"))
+
+
+def test_the_cart_shows_what_the_customer_will_pay_and_the_commission(
+    client_for, gold, reseller, reseller_user, customer, products
+):
+    cart = cart_get_or_create(partnership=gold, user=reseller_user)
+    cart_set_end_customer(cart=cart, end_customer=customer)
+    cart_add_line(cart=cart, product_id=products[0].pk, quantity=2)
+    cart_url = f"/r/{reseller.public_id}/m/{gold.manufacturer.slug}/cart/"
+
+    page = client_for(reseller_user).get(cart_url).content.decode()
+    assert 'id="cart-customer-total">EUR 298.00' in page
+    assert 'id="cart-commission">EUR 29.80' in page
+
+    french = make_end_customer(reseller, name="Jean Dupont", country="France")
+    cart_set_end_customer(cart=cart, end_customer=french)
+    page = client_for(reseller_user).get(cart_url).content.decode()
+    assert 'id="cart-missing-retail"' in page and "SPK-1" in page
+    assert 'id="cart-customer-total"' not in page
