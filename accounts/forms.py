@@ -32,6 +32,7 @@ class ChannelSettingsForm(forms.ModelForm):
             "default_commission_rate",
             "commission_holding_weeks",
             "payout_deadline_weeks",
+            "resellers_fulfil_orders",
         ]
 
     def clean_currency(self) -> str:

@@ -92,6 +92,14 @@ class Manufacturer(models.Model):
     payout_deadline_weeks = models.PositiveSmallIntegerField(
         _("payout deadline (weeks)"), default=10, validators=[MaxValueValidator(MAX_WEEKS)]
     )
+    resellers_fulfil_orders = models.BooleanField(
+        _("resellers fulfil their own orders"),
+        default=False,
+        help_text=_(
+            "Resellers mark their accepted orders fulfilled and completed themselves, "
+            "for example when they deliver and install. Otherwise your team does."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -86,6 +86,7 @@ def manufacturer_settings_update(
     default_commission_rate: Decimal,
     commission_holding_weeks: int,
     payout_deadline_weeks: int,
+    resellers_fulfil_orders: bool | None = None,
 ) -> Manufacturer:
     """Save the channel settings. The currency is fixed once prices or orders exist: they
     are amounts in it, and nothing converts them."""
@@ -106,6 +107,8 @@ def manufacturer_settings_update(
     manufacturer.default_commission_rate = default_commission_rate
     manufacturer.commission_holding_weeks = commission_holding_weeks
     manufacturer.payout_deadline_weeks = payout_deadline_weeks
+    if resellers_fulfil_orders is not None:  # None: the caller does not set it
+        manufacturer.resellers_fulfil_orders = resellers_fulfil_orders
     manufacturer.full_clean()
     manufacturer.save()
     return manufacturer

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from catalog.models import Category, PriceList, PriceListItem, Product
+from catalog.models import Category, PriceList, PriceListItem, Product, RetailPrice
 
 
 @admin.register(Category)
@@ -11,8 +11,15 @@ class CategoryAdmin(admin.ModelAdmin):
     raw_id_fields = ["required_qualification"]
 
 
+class RetailPriceInline(admin.TabularInline):
+    model = RetailPrice
+    extra = 0
+    fields = ["manufacturer", "market", "price"]
+
+
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
+    inlines = [RetailPriceInline]
     list_display = ["sku", "name", "manufacturer", "category", "kind", "price", "is_active"]
     list_filter = ["manufacturer", "kind", "is_active"]
     list_select_related = ["manufacturer", "category"]

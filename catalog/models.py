@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
@@ -188,3 +189,38 @@ class PriceListItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.price_list}: {self.product.sku} {self.price}"
+
+
+class RetailPrice(models.Model):
+    """What an end customer in one market pays for a product, set by the manufacturer.
+
+    A market is a country as the reseller writes it on its end customer (matched without
+    regard to case); a product with no price for a customer's market cannot be sold to that
+    customer through a payment link.
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="retail_prices")
+    market = models.CharField(_("market (country)"), max_length=100)
+    price = models.DecimalField(
+        _("retail price"),
+        max_digits=PRICE_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=price_validators(),
+    )
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["market", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("market"), "product", name="unique_retail_price_market_product"
+            ),
+            between("price", 0, MAX_PRICE, name="retail_price_bounded"),
+        ]
+        verbose_name = _("retail price")
+        verbose_name_plural = _("retail prices")
+
+    def __str__(self) -> str:
+        return f"{self.product_id} in {self.market}: {self.price}"

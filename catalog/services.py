@@ -12,7 +12,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer
-from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind
+from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind, RetailPrice
 from core.bounds import MAX_PRICE
 from core.exceptions import DomainRefused
 
@@ -166,3 +166,20 @@ def price_list_item_set(
 def price_list_item_remove(*, price_list: PriceList, product: Product) -> None:
     """Take the product off the price list: resellers on it pay the list price again."""
     PriceListItem.objects.filter(price_list=price_list, product=product).delete()
+
+
+@transaction.atomic
+def retail_price_set(*, product: Product, market: str, price: Decimal) -> RetailPrice:
+    """Set what end customers in `market` (a country) pay for the product."""
+    market = market.strip()
+    if not market:
+        raise CatalogRefused(_("Name the market (the customer's country)."))
+    _valid_price(price)
+    item = RetailPrice.objects.filter(product=product, market__iexact=market).first()
+    if item is None:
+        return RetailPrice.objects.create(
+            manufacturer_id=product.manufacturer_id, product=product, market=market, price=price
+        )
+    item.price = price
+    item.save(update_fields=["price"])
+    return item

@@ -6,9 +6,9 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import Manufacturer, ManufacturerMembership, Reseller
+from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, Reseller, User
 from channel.models import EndCustomer, Partnership, PartnershipStatus
-from channel.visibility import partnership_visibility_q
+from channel.visibility import VIEW_PARTNERSHIP, partnership_visibility_q
 
 
 def partnerships_visible_to(
@@ -108,3 +108,22 @@ def end_customers_of(reseller: Reseller) -> QuerySet[EndCustomer]:
         EndCustomer.objects.with_scope(reseller=reseller).filter(reseller=reseller).order_by("name")
     )
     return customers
+
+
+def partnership_staff(partnership: Partnership) -> list[User]:
+    """Who hears about what a reseller does: the tenant's owners and managers, and the sales
+    rep whose portfolio holds this customer (active users only)."""
+    members = Q(manufacturer_memberships__manufacturer_id=partnership.manufacturer_id)
+    return list(
+        User.objects.filter(
+            members & Q(manufacturer_memberships__role__in=STAFF_ROLES)
+            | members
+            & Q(
+                partnershipuserobjectpermission__content_object_id=partnership.pk,
+                partnershipuserobjectpermission__permission__codename=VIEW_PARTNERSHIP,
+            ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )

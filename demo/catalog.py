@@ -13,13 +13,22 @@ from typing import TYPE_CHECKING
 from accounts.models import Manufacturer
 from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind, Qualification
 from catalog.pricing import quantize_money
-from catalog.services import category_create, price_list_create, price_list_item_set, product_create
+from catalog.services import (
+    category_create,
+    price_list_create,
+    price_list_item_set,
+    product_create,
+    retail_price_set,
+)
 from channel.models import Partnership
 
 if TYPE_CHECKING:
     from demo.channel import DemoReport
 
 P, S = ProductKind.PHYSICAL, ProductKind.SERVICE
+
+# The demo customers' markets (their countries) and the retail markup on the list price.
+DEMO_MARKETS = (("Germany", Decimal("1.35")), ("Europe", Decimal("1.40")))
 
 
 @dataclass(frozen=True)
@@ -249,6 +258,13 @@ def build_demo_catalog(
                 is_active=sku not in LEGACY_SKUS,
             )
             report.count("products")
+    # Retail prices in the demo customers' markets; the payment link charges these.
+    for product in products.values():
+        if not product.retail_prices.exists():
+            for market, markup in DEMO_MARKETS:
+                retail_price_set(
+                    product=product, market=market, price=quantize_money(product.price * markup)
+                )
 
     price_lists = []
     for name, every, max_off in spec.price_lists:

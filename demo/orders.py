@@ -158,6 +158,7 @@ def _plan_orders(
             created_by=rng.choice(reps) if manual else buyer,
             end_customer=None if own_use else rng.choice(customers),
             own_use=own_use,
+            customer_pays=awaiting and not own_use,
             is_manual=manual,
             status=S.AWAITING_PAYMENT if awaiting else S.PLACED,
             created_at=placed_at,
@@ -345,6 +346,7 @@ def _fresh_orders(
                 lines=[LineRequest(product_id=product.pk, quantity=2) for product in products],
                 created_by=buyer.user if buyer else None,
                 end_customer=customer,
+                customer_pays=status == S.AWAITING_PAYMENT,
                 status=status,
                 created_at=at,
             )

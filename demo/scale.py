@@ -53,7 +53,7 @@ from communications.models import (
 )
 from demo.channel import DEMO_PASSWORD
 from demo.communications import COMMENTS, FOLLOW_UPS, OPENERS, STAFF_REPLIES
-from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange
+from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, SaleKind
 from orders.services.orders import order_numbers_draw
 from qualifications.models import QualificationGrant
 from qualifications.services import qualification_create
@@ -544,6 +544,7 @@ def _orders(
                     if own_use
                     else rng.choice(customers[partnership.reseller_id]),
                     own_use=own_use,
+                    sale_kind=SaleKind.OWN_USE if own_use else SaleKind.WHOLESALE,
                     number=numbers[offset],
                     status=final,
                     currency=manufacturer.currency,

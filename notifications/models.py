@@ -114,6 +114,7 @@ class NotificationKind(models.TextChoices):
     MESSAGE_RECEIVED = "message_received", _("A reseller wrote a message")
     QUALIFICATION_REQUESTED = "qualification_requested", _("A reseller requested a qualification")
     ORDER_CREATED = "order_created", _("A new order")
+    ORDER_MOVED = "order_moved", _("A reseller moved an order on")
     PAYOUT = "payout", _("Payouts")
     TIER_CHANGED = "tier_changed", _("Partner tier changes")
     PAYMENT_LINK = "payment_link", _("Payment links")

@@ -19,7 +19,15 @@ from orders.models import (
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = ["sku", "name", "quantity", "unit_price", "line_total"]
+    fields = [
+        "sku",
+        "name",
+        "quantity",
+        "unit_price",
+        "line_total",
+        "retail_unit_price",
+        "retail_line_total",
+    ]
     readonly_fields = fields
     can_delete = False
 
@@ -46,12 +54,13 @@ class OrderAdmin(admin.ModelAdmin):
         "manufacturer",
         "reseller",
         "status",
-        "own_use",
+        "sale_kind",
         "is_manual",
         "total",
+        "retail_total",
         "created_at",
     ]
-    list_filter = ["manufacturer", "status", "own_use", "is_manual"]
+    list_filter = ["manufacturer", "status", "sale_kind", "is_manual"]
     list_select_related = ["manufacturer", "reseller"]
     search_fields = ["number", "reseller__name", "reseller__public_id"]
     date_hierarchy = "created_at"
@@ -64,6 +73,8 @@ class OrderAdmin(admin.ModelAdmin):
         "subtotal",
         "discount_total",
         "total",
+        "sale_kind",
+        "retail_total",
         "created_at",
         "updated_at",
     ]

@@ -33,6 +33,14 @@ class OrderStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class SaleKind(models.TextChoices):
+    """Who the order is priced for (orders.pricing holds the rule)."""
+
+    CUSTOMER_PAYS = "customer_pays", _("End customer pays through a payment link")
+    WHOLESALE = "wholesale", _("Wholesale, for resale")
+    OWN_USE = "own_use", _("Own use")
+
+
 class Order(models.Model):
     """An order of one reseller from one manufacturer, through their partnership.
 
@@ -57,6 +65,9 @@ class Order(models.Model):
         default=False,
         help_text=_("Own-use orders earn no commission."),
     )
+    sale_kind = models.CharField(
+        _("kind of sale"), max_length=20, choices=SaleKind.choices, default=SaleKind.WHOLESALE
+    )
     number = models.CharField(_("order number"), max_length=30)
     status = models.CharField(
         _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED
@@ -79,6 +90,17 @@ class Order(models.Model):
         _("total"),
         max_digits=AMOUNT_DIGITS,
         decimal_places=MONEY_PLACES,
+        validators=amount_validators(),
+        help_text=_("At the reseller's prices."),
+    )
+    # What the end customer pays, at the manufacturer's retail prices for their market;
+    # set only on orders the end customer pays (SaleKind.CUSTOMER_PAYS).
+    retail_total = models.DecimalField(
+        _("customer total"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=MONEY_PLACES,
+        null=True,
+        blank=True,
         validators=amount_validators(),
     )
     payment_method = models.CharField(_("payment method"), max_length=20, blank=True)
@@ -112,6 +134,17 @@ class Order(models.Model):
             between("subtotal", 0, MAX_AMOUNT, name="order_subtotal_bounded"),
             between("discount_total", 0, MAX_AMOUNT, name="order_discount_bounded"),
             between("total", 0, MAX_AMOUNT, name="order_total_bounded"),
+            between("retail_total", 0, MAX_AMOUNT, name="order_retail_total_bounded"),
+            models.CheckConstraint(
+                condition=models.Q(own_use=True, sale_kind=SaleKind.OWN_USE)
+                | (models.Q(own_use=False) & ~models.Q(sale_kind=SaleKind.OWN_USE)),
+                name="order_own_use_is_its_sale_kind",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(sale_kind=SaleKind.CUSTOMER_PAYS)
+                | models.Q(retail_total__isnull=False, end_customer__isnull=False),
+                name="customer_sale_has_customer_and_retail_total",
+            ),
         ]
         indexes = [
             models.Index(fields=["manufacturer", "created_at"], name="order_tenant_date_idx"),
@@ -162,12 +195,36 @@ class OrderLine(models.Model):
         decimal_places=MONEY_PLACES,
         validators=amount_validators(),
     )
+    # The end customer's price, captured with the reseller's (unit_price) when ordered.
+    retail_unit_price = models.DecimalField(
+        _("customer unit price"),
+        max_digits=PRICE_DIGITS,
+        decimal_places=MONEY_PLACES,
+        null=True,
+        blank=True,
+        validators=price_validators(),
+    )
+    retail_line_total = models.DecimalField(
+        _("customer line total"),
+        max_digits=AMOUNT_DIGITS,
+        decimal_places=MONEY_PLACES,
+        null=True,
+        blank=True,
+        validators=amount_validators(),
+    )
 
     objects = ScopedManager(manufacturer="manufacturer")
 
     class Meta:
         ordering = ["pk"]
         constraints = [
+            between("retail_unit_price", 0, MAX_PRICE, name="order_line_retail_price_bounded"),
+            between("retail_line_total", 0, MAX_AMOUNT, name="order_line_retail_total_bounded"),
+            models.CheckConstraint(
+                condition=models.Q(retail_unit_price__isnull=True, retail_line_total__isnull=True)
+                | models.Q(retail_unit_price__isnull=False, retail_line_total__isnull=False),
+                name="order_line_retail_price_and_total_together",
+            ),
             between("quantity", 1, MAX_QUANTITY, name="order_line_quantity_bounded"),
             between("unit_price", 0, MAX_PRICE, name="order_line_unit_price_bounded"),
             between("line_total", 0, MAX_AMOUNT, name="order_line_total_bounded"),

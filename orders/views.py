@@ -32,6 +32,7 @@ from orders.forms import (
     posted_lines,
 )
 from orders.models import NoteSide, Order
+from orders.pricing import order_commission_estimate
 from orders.selectors.orders import (
     MANUFACTURER_SORTS,
     access_order_for_manufacturer,
@@ -141,6 +142,8 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         "note_form": NoteForm(),
         "method_labels": order_method_labels(order),
         "customer_payment": order_customer_payment(order),
+        "viewer": "manufacturer",
+        "commission_estimate": order_commission_estimate(order),
         **extra,
     }
 

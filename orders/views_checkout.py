@@ -28,8 +28,9 @@ from orders.forms_checkout import (
     PaymentLinkResendForm,
 )
 from orders.payments import get_payment_provider
+from orders.pricing import order_commission_estimate
 from orders.selectors.carts import cart_find, cart_priced
-from orders.selectors.orders import access_checkout_order
+from orders.selectors.orders import access_checkout_order, order_notes_for_customer
 from orders.selectors.payment_links import (
     LinkState,
     PaymentLinkInvalid,
@@ -240,7 +241,11 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
 @require_GET
 def cart_sent(request: HttpRequest, order_id: int) -> HttpResponse:
     order = access_checkout_order(partnership=request.partnership, order_id=order_id)
-    context = {"order": order, "link": order.payment_links.first()}
+    context = {
+        "order": order,
+        "link": order.payment_links.first(),
+        "commission_estimate": order_commission_estimate(order),
+    }
     return render(request, "orders/cart/sent.html", context)
 
 
@@ -301,6 +306,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
             "link": link,
             "order": order,
             "lines": list(order.lines.all()),
+            "customer_notes": order_notes_for_customer(order),
             "form": form,
             "provider": provider,
         }
@@ -321,6 +327,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
             "link": link,
             "order": link.order,
             "lines": list(link.order.lines.all()),
+            "customer_notes": order_notes_for_customer(link.order),
             "payment": payment_for_link(link),
             "provider": get_payment_provider(),
         }

@@ -2,6 +2,7 @@
 and all its orders across manufacturers, /r/<id>/orders/."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from orders.forms import (
     ResellerAllOrdersFilterForm,
 )
 from orders.models import NoteSide, Order, OrderStatus
+from orders.pricing import order_commission_estimate
 from orders.selectors.orders import (
     RESELLER_SORTS,
     access_order_for_reseller,
@@ -33,9 +35,17 @@ from orders.selectors.orders import (
     orders_for_reseller_partnership,
 )
 from orders.selectors.payment_links import LinkState, payment_link_state, pending_payment_link
-from orders.services.orders import OrderRefused, order_create, order_note_add, order_transition
+from orders.services.orders import OrderRefused, order_create, order_note_add
+from orders.services.reseller_moves import order_reseller_move
 from orders.views import ORDER_CSV_HEADER, order_csv_rows
-from orders.workflow import RESELLER, can_transition
+from orders.workflow import (
+    ACTION_LABELS,
+    RESELLER,
+    RESELLER_FULFILMENT,
+    available_transitions,
+    can_transition,
+    next_mover,
+)
 
 
 def _detail_url_kwargs(request: HttpRequest, order: Order) -> dict:
@@ -88,6 +98,7 @@ def all_orders(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
+    reseller_fulfils = request.tenant.resellers_fulfil_orders
     return {
         "order": order,
         "lines": order_lines_with_returns(order),
@@ -97,9 +108,19 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
         "can_cancel": can_transition(
             from_status=order.status, to_status=OrderStatus.CANCELLED, side=RESELLER
         ),
+        "moves": [
+            (status, ACTION_LABELS[status])
+            for status in available_transitions(
+                from_status=order.status, side=RESELLER, reseller_fulfils=reseller_fulfils
+            )
+            if status in RESELLER_FULFILMENT
+        ],
+        "next_mover": next_mover(status=order.status, reseller_fulfils=reseller_fulfils),
         "note_form": NoteForm(),
         "method_labels": order_method_labels(order),
         "customer_payment": order_customer_payment(order),
+        "viewer": "reseller",
+        "commission_estimate": order_commission_estimate(order),
         **_payment_link_context(order),
         **extra,
     }
@@ -126,17 +147,37 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     reason = request.POST.get("reason", "").strip()[:500]
     try:
-        order_transition(
-            order=order,
-            to_status=OrderStatus.CANCELLED,
-            side=RESELLER,
-            changed_by=request.user,
-            reason=reason,
+        order_reseller_move(
+            order=order, to_status=OrderStatus.CANCELLED, user=request.user, reason=reason
         )
     except OrderRefused as refused:
         messages.error(request, " ".join(refused.messages))
     else:
         messages.success(request, _("Order %(number)s cancelled.") % {"number": order.number})
+    return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
+
+
+@reseller_partner_view
+@require_POST
+def order_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Mark the order fulfilled or completed, where the manufacturer lets resellers do so."""
+    order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
+    if not request.tenant.resellers_fulfil_orders:
+        raise PermissionDenied
+    to_status = request.POST.get("to_status", "")
+    if to_status not in RESELLER_FULFILMENT:
+        messages.error(request, _("Choose what happened to the order."))
+        return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
+    try:
+        order_reseller_move(order=order, to_status=to_status, user=request.user)
+    except OrderRefused as refused:
+        messages.error(request, " ".join(refused.messages))
+    else:
+        messages.success(
+            request,
+            _("Order %(number)s is now “%(status)s”.")
+            % {"number": order.number, "status": OrderStatus(to_status).label},
+        )
     return redirect("orders_reseller:detail", **_detail_url_kwargs(request, order))
 
 

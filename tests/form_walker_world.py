@@ -12,7 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Manufacturer, Reseller, Role, User
 from catalog.models import Category, PriceList, Product
-from catalog.services import price_list_item_set
+from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
 from channel.services import partnership_update_conditions
 from communications.models import Conversation, ConversationType, Message
@@ -140,7 +140,8 @@ def build_world(slug: str, name: str) -> TenantWorld:
     )
     partnership.refresh_from_db()
 
-    customer = make_end_customer(reseller, name=f"{name} customer")
+    retail_price_set(product=product, market="Germany", price=Decimal("129.00"))
+    customer = make_end_customer(reseller, name=f"{name} customer", country="Germany")
     interaction_add(customer=customer, author=reseller_user, kind="note", body="Called.")
     order = order_create(
         partnership=partnership,

@@ -22,6 +22,7 @@ from tests.catalog.factories import (
     PriceListFactory,
     PriceListItemFactory,
     ProductFactory,
+    RetailPriceFactory,
 )
 from tests.communications.factories import (
     ConversationFactory,
@@ -77,6 +78,7 @@ FACTORIES = {
     "catalog.Product": ProductFactory,
     "catalog.PriceList": PriceListFactory,
     "catalog.PriceListItem": PriceListItemFactory,
+    "catalog.RetailPrice": RetailPriceFactory,
     "orders.Order": OrderFactory,
     "orders.OrderLine": OrderLineFactory,
     "orders.OrderStatusChange": OrderStatusChangeFactory,

@@ -8,7 +8,8 @@ from catalog.gate import orderable_products
 from catalog.models import Product
 from catalog.pricing import quantize_money, reseller_unit_prices
 from channel.models import Partnership
-from orders.models import Cart, CartLine
+from orders.models import Cart, CartLine, SaleKind
+from orders.pricing import commission_estimate, order_prices
 
 
 def cart_find(*, partnership: Partnership, user: User) -> Cart | None:
@@ -41,7 +42,13 @@ class CartSummary:
     lines: list[PricedLine] = field(default_factory=list)
     subtotal: Decimal = Decimal("0.00")  # at list prices
     discount: Decimal = Decimal("0.00")
-    total: Decimal = Decimal("0.00")
+    total: Decimal = Decimal("0.00")  # at the reseller's prices
+    # What the chosen customer will pay through the payment link, at the retail prices of
+    # their market, and the reseller's estimated commission; None until a customer is chosen
+    # or while a product has no retail price there (missing_retail).
+    customer_total: Decimal | None = None
+    commission: Decimal | None = None
+    missing_retail: list[Product] = field(default_factory=list)
 
     @property
     def has_unavailable(self) -> bool:
@@ -83,4 +90,20 @@ def cart_priced(*, cart: Cart | None, partnership: Partnership) -> CartSummary:
             summary.subtotal += quantize_money(line.product.price * line.quantity)
             summary.total += total
     summary.discount = max(summary.subtotal - summary.total, Decimal("0.00"))
+    if cart.end_customer is not None and available:
+        retail = order_prices(
+            partnership=partnership,
+            products=available,
+            sale_kind=SaleKind.CUSTOMER_PAYS,
+            end_customer=cart.end_customer,
+        )
+        summary.missing_retail = retail.missing_retail
+        if not retail.missing_retail and retail.retail is not None:
+            quantities = {line.product_id: line.quantity for line in lines}
+            summary.customer_total = sum(
+                (retail.retail[p.pk] * quantities[p.pk] for p in available), Decimal("0.00")
+            )
+            summary.commission = commission_estimate(
+                manufacturer=partnership.manufacturer, amount=summary.customer_total
+            )
     return summary

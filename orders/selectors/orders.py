@@ -213,6 +213,21 @@ def order_notes_for_reseller(order: Order) -> QuerySet[OrderNote]:
     return order_notes_visible_to(order, NoteSide.RESELLER)
 
 
+def order_notes_for_customer(order: Order) -> list[OrderNote]:
+    """What the end customer reads on the pay page and in its emails: the reseller's notes
+    that are not internal (the manufacturer's are addressed to the reseller)."""
+    if order.end_customer_id is None:
+        return []
+    return list(
+        OrderNote.objects.filter(
+            manufacturer_id=order.manufacturer_id,
+            order=order,
+            side=NoteSide.RESELLER,
+            is_internal=False,
+        ).order_by("created_at", "pk")
+    )
+
+
 def order_returns(order: Order) -> QuerySet[OrderReturn]:
     return (
         OrderReturn.objects.filter(manufacturer_id=order.manufacturer_id, order=order)

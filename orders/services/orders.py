@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, User
 from catalog.gate import orderable_products
-from catalog.pricing import quantize_money, reseller_unit_prices
+from catalog.pricing import quantize_money
 from channel.models import EndCustomer, Partnership
 from core.bounds import MAX_AMOUNT, MAX_QUANTITY
 from core.exceptions import DomainRefused
@@ -25,8 +25,9 @@ from orders.models import (
     OrderStatus,
     OrderStatusChange,
 )
+from orders.pricing import order_prices, sale_kind_for
 from orders.selectors.orders import returned_quantities
-from orders.workflow import REASON_REQUIRED, can_transition
+from orders.workflow import REASON_REQUIRED, RESELLER, can_transition
 
 
 class OrderRefused(DomainRefused):
@@ -51,6 +52,20 @@ def amount_refusal() -> str:
         "This order would come to more than %(max)s, the most one order can be. "
         "Split it into several orders."
     ) % {"max": number_format(MAX_AMOUNT, decimal_pos=2, force_grouping=True)}
+
+
+def missing_retail_refusal(products: list, end_customer: EndCustomer | None) -> str:
+    market = end_customer.country.strip() if end_customer is not None else ""
+    skus = ", ".join(sorted(p.sku for p in products))
+    if not market:
+        return _(
+            "The customer's country is not set, so there is no retail price to charge them. "
+            "Add the country to the customer, or order at your own price instead."
+        )
+    return _(
+        "%(manufacturer)s has no retail price in %(market)s for %(skus)s, so the customer "
+        "cannot pay for it through a payment link. Remove it, or order at your own price."
+    ) % {"manufacturer": products[0].manufacturer.name, "market": market, "skus": skus}
 
 
 @transaction.atomic
@@ -81,11 +96,17 @@ def order_create(
     created_by: User | None,
     end_customer: EndCustomer | None = None,
     own_use: bool = False,
+    customer_pays: bool = False,
     is_manual: bool = False,
     status: str = OrderStatus.PLACED,
     created_at: datetime | None = None,
 ) -> Order:
-    """Create an order at the reseller's prices, captured now; refuse anything not allowed."""
+    """Create an order at the prices of its kind of sale (orders.pricing), captured now;
+    refuse anything not allowed.
+
+    `customer_pays`: the end customer pays through a payment link, at the manufacturer's
+    retail prices for their market; refused when a product has none there.
+    """
     manufacturer = partnership.manufacturer
     reseller = partnership.reseller
     if not partnership.is_active:
@@ -100,6 +121,8 @@ def order_create(
         raise OrderRefused(_("Choose the end customer, or mark the order for own use."))
     if end_customer is not None and end_customer.reseller_id != reseller.pk:
         raise OrderRefused(_("That customer does not belong to this reseller."))
+    if customer_pays and (own_use or end_customer is None):
+        raise OrderRefused(_("Only an end customer pays through a payment link."))
     if status not in {OrderStatus.PLACED, OrderStatus.AWAITING_PAYMENT}:
         raise OrderRefused(_("A new order is either placed or awaiting payment."))
 
@@ -115,16 +138,23 @@ def order_create(
         raise OrderRefused(
             _("One or more products are not available to this reseller, or do not exist.")
         )
-    prices = reseller_unit_prices(
-        products=products,
-        price_list=partnership.price_list,
-        discount_percent=partnership.discount_percent,
+    sale_kind = sale_kind_for(own_use=own_use, customer_pays=customer_pays)
+    priced = order_prices(
+        partnership=partnership, products=products, sale_kind=sale_kind, end_customer=end_customer
     )
+    if priced.missing_retail:
+        raise OrderRefused(missing_retail_refusal(priced.missing_retail, end_customer))
+    prices, retail = priced.reseller, priced.retail
     list_subtotal = sum(
         (quantize_money(p.price * quantities[p.pk]) for p in products), Decimal("0.00")
     )
     total = sum((prices[p.pk] * quantities[p.pk] for p in products), Decimal("0.00"))
-    if list_subtotal > MAX_AMOUNT or total > MAX_AMOUNT:
+    retail_total = (
+        None
+        if retail is None
+        else sum((retail[p.pk] * quantities[p.pk] for p in products), Decimal("0.00"))
+    )
+    if list_subtotal > MAX_AMOUNT or total > MAX_AMOUNT or (retail_total or 0) > MAX_AMOUNT:
         raise OrderRefused(amount_refusal())
 
     now = created_at or timezone.now()
@@ -134,12 +164,14 @@ def order_create(
         reseller=reseller,
         end_customer=end_customer,
         own_use=own_use,
+        sale_kind=sale_kind,
         number=order_numbers_draw(manufacturer=manufacturer)[0],
         status=status,
         currency=manufacturer.currency,
         subtotal=list_subtotal,
         discount_total=max(list_subtotal - total, Decimal("0.00")),
         total=total,
+        retail_total=retail_total,
         payment_method=partnership.payment_method,
         shipping_method=partnership.shipping_method,
         created_by=created_by,
@@ -156,6 +188,10 @@ def order_create(
             quantity=quantities[product.pk],
             unit_price=prices[product.pk],
             line_total=prices[product.pk] * quantities[product.pk],
+            retail_unit_price=None if retail is None else retail[product.pk],
+            retail_line_total=None
+            if retail is None
+            else retail[product.pk] * quantities[product.pk],
         )
         for product in sorted(products, key=lambda p: p.name)
     )
@@ -183,7 +219,13 @@ def order_transition(
 ) -> Order:
     """Move an order along the workflow; an illegal move is refused and changes nothing."""
     locked = Order.objects.select_for_update().get(pk=order.pk)
-    if not can_transition(from_status=locked.status, to_status=to_status, side=side):
+    reseller_fulfils = side == RESELLER and locked.manufacturer.resellers_fulfil_orders
+    if not can_transition(
+        from_status=locked.status,
+        to_status=to_status,
+        side=side,
+        reseller_fulfils=reseller_fulfils,
+    ):
         raise OrderRefused(
             _("An order that is “%(current)s” cannot become “%(target)s”.")
             % {

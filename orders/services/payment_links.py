@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from notifications.services import email_enqueue
-from orders.models import Cart, CartLine, Order, OrderStatus, PaymentLink
+from orders.models import Cart, CartLine, Order, OrderStatus, Payment, PaymentLink
+from orders.selectors.orders import order_notes_for_customer
 from orders.selectors.payment_links import hash_token
 from orders.services.carts import CheckoutRefused, cart_clear
 from orders.services.orders import LineRequest, order_create
@@ -88,6 +89,7 @@ def checkout_with_payment_link(
         lines=lines,
         created_by=created_by,
         end_customer=end_customer,
+        customer_pays=True,
         status=OrderStatus.AWAITING_PAYMENT,
     )
     link, url = _send_payment_link(order=order, recipient=recipient, pay_url=pay_url)
@@ -110,6 +112,7 @@ def _send_payment_link(
         "manufacturer": partnership.manufacturer,
         "reseller": partnership.reseller,
         "customer": order.end_customer,
+        "customer_notes": order_notes_for_customer(order),
     }
     email_enqueue(
         recipient=recipient,
@@ -147,3 +150,27 @@ def payment_link_resend(
     )
     link, url = _send_payment_link(order=locked, recipient=recipient, pay_url=pay_url)
     return CheckoutResult(order=locked, link=link, url=url)
+
+
+@transaction.atomic
+def payment_receipt_send(*, payment: Payment, link: PaymentLink) -> None:
+    """Write the customer's receipt to the outbox (sent after commit), to the link's address:
+    the amount paid at the customer's prices, the lines and the reseller's notes for them."""
+    order = payment.order
+    partnership = order.partnership
+    context = {
+        "order": order,
+        "order_lines": list(order.lines.all()),
+        "payment": payment,
+        "reseller": partnership.reseller,
+        "customer": order.end_customer,
+        "customer_notes": order_notes_for_customer(order),
+    }
+    email_enqueue(
+        recipient=link.recipient,
+        subject=_("Receipt for your order %(number)s from %(reseller)s")
+        % {"number": order.number, "reseller": partnership.reseller.name},
+        body=render_to_string("orders/pay/receipt_email.txt", context),
+        kind="payment_receipt",
+        manufacturer=partnership.manufacturer,
+    )

@@ -14,8 +14,10 @@ from core.exceptions import DomainRefused
 from orders import workflow
 from orders.models import Order, OrderStatus, Payment, PaymentLink, PaymentStatus
 from orders.payments import get_payment_provider
+from orders.pricing import amount_due
 from orders.selectors.payment_links import LinkState, payment_link_resolve, payment_link_state
 from orders.services.orders import order_transition
+from orders.services.payment_links import payment_receipt_send
 
 
 class PaymentLinkUnavailable(DomainRefused):
@@ -50,8 +52,9 @@ def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
         state = payment_link_state(locked, order=order)
         if state != LinkState.VALID:
             raise PaymentLinkUnavailable(state)
+        amount = amount_due(order)  # orders.pricing: the customer's price, never the reseller's
         result = provider.charge(
-            order=order, amount=order.total, currency=order.currency, form_data=dict(form_data)
+            order=order, amount=amount, currency=order.currency, form_data=dict(form_data)
         )
         if not result.succeeded:
             raise PaymentDeclined(result.error or _("The payment did not go through."))
@@ -62,7 +65,7 @@ def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
                     order=order,
                     provider=provider.name,
                     provider_reference=result.reference,
-                    amount=order.total,
+                    amount=amount,
                     currency=order.currency,
                     status=PaymentStatus.SUCCEEDED,
                 )
@@ -79,4 +82,5 @@ def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
         )
         locked.used_at = now
         locked.save(update_fields=["used_at"])
+        payment_receipt_send(payment=payment, link=locked)
         return payment

@@ -11,6 +11,7 @@ order_patterns = [
     path("<int:pk>/", views_reseller.order_detail, name="detail"),
     path("<int:pk>/payment-link/", views_checkout.payment_link_resend, name="resend_link"),
     path("<int:pk>/cancel/", views_reseller.order_cancel, name="cancel"),
+    path("<int:pk>/status/", views_reseller.order_move, name="move"),
     path("<int:pk>/notes/", views_reseller.order_note, name="note"),
 ]
 

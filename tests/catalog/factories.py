@@ -5,8 +5,8 @@ from decimal import Decimal
 import factory
 
 from catalog import services
-from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind
-from catalog.services import price_list_item_set
+from catalog.models import Category, PriceList, PriceListItem, Product, ProductKind, RetailPrice
+from catalog.services import price_list_item_set, retail_price_set
 from tests.accounts.factories import ManufacturerFactory
 
 
@@ -71,3 +71,21 @@ class PriceListItemFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, manufacturer, **kwargs) -> PriceListItem:
         return price_list_item_set(**kwargs)
+
+
+class RetailPriceFactory(factory.Factory):
+    """What end customers in one market pay for a product, set through the service."""
+
+    class Meta:
+        model = RetailPrice
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    product = factory.SubFactory(
+        ProductFactory, manufacturer=factory.SelfAttribute("..manufacturer")
+    )
+    market = "Germany"
+    price = Decimal("129.00")
+
+    @classmethod
+    def _create(cls, model_class, manufacturer, **kwargs) -> RetailPrice:
+        return retail_price_set(**kwargs)

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from accounts.models import Manufacturer, Reseller, User
 from catalog.models import Product
+from catalog.services import retail_price_set
 from channel.models import EndCustomer, Partnership
 from orders.models import Cart
 from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_end_customer
@@ -34,13 +35,32 @@ def make_channel(manufacturer: Manufacturer, *, discount: str = "10.00") -> Chan
     partnership.refresh_from_db()
     user = ResellerUserFactory(reseller=reseller).user
     customer = end_customer_create(
-        reseller=reseller, name="Jane Doe", email="jane@example.com", company="Doe AV"
+        reseller=reseller,
+        name="Jane Doe",
+        email="jane@example.com",
+        company="Doe AV",
+        country="Germany",
     )
     products = [
         ProductFactory(manufacturer=manufacturer, name="Aria", price=Decimal("100.00")),
         ProductFactory(manufacturer=manufacturer, name="Bolero", price=Decimal("19.99")),
     ]
+    set_retail_prices(products)
     return Channel(manufacturer, partnership, reseller, user, customer, products)
+
+
+# Two markets with their own retail prices; a customer in Germany pays RETAIL_DE.
+RETAIL_DE = (Decimal("129.00"), Decimal("24.90"))
+RETAIL_AT = (Decimal("135.00"), Decimal("26.50"))
+# 2 × Aria + 3 × Bolero: at the reseller's prices (10 % off) and at German retail prices.
+RESELLER_TOTAL = Decimal("233.97")
+CUSTOMER_TOTAL_DE = Decimal("332.70")
+
+
+def set_retail_prices(products: list[Product]) -> None:
+    for product, de, at in zip(products, RETAIL_DE, RETAIL_AT, strict=False):
+        retail_price_set(product=product, market="Germany", price=de)
+        retail_price_set(product=product, market="Austria", price=at)
 
 
 def filled_cart(channel: Channel, quantities=(2, 3)) -> Cart:

@@ -2,6 +2,7 @@ from decimal import Decimal
 
 import pytest
 
+from catalog.services import retail_price_set
 from channel.models import PartnershipStatus
 from tests.accounts.factories import ResellerFactory, ResellerUserFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory
@@ -16,7 +17,7 @@ def category(manufacturer):
 
 @pytest.fixture
 def products(manufacturer, category):
-    return [
+    products = [
         ProductFactory(
             manufacturer=manufacturer, category=category, sku="SPK-1", price=Decimal("100.00")
         ),
@@ -27,6 +28,15 @@ def products(manufacturer, category):
             manufacturer=manufacturer, category=category, sku="CLP-3", price=Decimal("0.35")
         ),
     ]
+    # Retail prices in two markets (customers in Germany and in Austria).
+    for product, de, at in zip(products, RETAIL_DE, RETAIL_AT, strict=True):
+        retail_price_set(product=product, market="Germany", price=de)
+        retail_price_set(product=product, market="Austria", price=at)
+    return products
+
+
+RETAIL_DE = (Decimal("149.00"), Decimal("29.90"), Decimal("0.60"))
+RETAIL_AT = (Decimal("155.00"), Decimal("31.50"), Decimal("0.65"))
 
 
 @pytest.fixture
@@ -36,7 +46,9 @@ def foreign_product(other_manufacturer):
 
 @pytest.fixture
 def customer(reseller):
-    return make_end_customer(reseller, name="Julia Weber", company="Hotel Seeblick")
+    return make_end_customer(
+        reseller, name="Julia Weber", company="Hotel Seeblick", country="Germany"
+    )
 
 
 @pytest.fixture
@@ -56,7 +68,7 @@ def other_reseller_user(other_partnership):
 
 @pytest.fixture
 def other_customer(other_reseller):
-    return make_end_customer(other_reseller, name="Lukas Braun")
+    return make_end_customer(other_reseller, name="Lukas Braun", country="Austria")
 
 
 @pytest.fixture

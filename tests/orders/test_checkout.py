@@ -215,7 +215,8 @@ def test_checkout_creates_order_link_and_email_after_commit(
     order = result.order
     assert order.status == OrderStatus.AWAITING_PAYMENT
     assert order.end_customer == channel.customer
-    assert order.total == Decimal("233.97")
+    assert order.total == Decimal("233.97")  # the reseller's prices
+    assert order.retail_total == Decimal("332.70")  # what the customer pays
     link = PaymentLink.objects.get(order=order)
     token = PAY_URL_RE.search(result.url).group(1)
     assert link.token_hash == hash_token(token) and token not in link.token_hash
@@ -226,7 +227,8 @@ def test_checkout_creates_order_link_and_email_after_commit(
     message = mail.outbox[0]
     assert message.to == ["jane@example.com"]
     assert order.number in message.subject
-    assert result.url in message.body and "233.97" in message.body
+    assert result.url in message.body and "332.70" in message.body
+    assert "233.97" not in message.body
     assert cart_lines(channel) == {}
     cart.refresh_from_db()
     assert cart.end_customer is None

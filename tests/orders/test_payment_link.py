@@ -118,7 +118,7 @@ def test_a_configured_provider_is_used(settings, order, token):
 
     payment = payment_link_pay(token=token, form_data=GOOD_CARD)
 
-    assert RecordingProvider.calls == [(order.pk, order.total, order.currency)]
+    assert RecordingProvider.calls == [(order.pk, order.retail_total, order.currency)]
     assert (payment.provider, payment.provider_reference) == ("recording", "rec-1")
     page = Client().get(reverse("orders_public:receipt", kwargs={"token": token})).content.decode()
     assert "TEST MODE" not in page
@@ -160,7 +160,8 @@ def test_pay_page_shows_the_order_and_a_test_form(sent):
     assert response.status_code == 200
     for text in (channel.manufacturer.name, channel.reseller.name, order.number, "Aria", "Bolero"):
         assert text in body
-    assert "EUR 233.97" in body
+    assert "EUR 332.70" in body  # the customer's retail prices
+    assert "EUR 233.97" not in body  # never the reseller's
     assert "TEST MODE" in body and "4242 4242 4242 4242" in body
     assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
@@ -176,7 +177,11 @@ def test_paying_places_the_order_once(order, token):
     payment = Payment.objects.get(order=order)
     link = PaymentLink.objects.get(order=order)
     assert order.status == OrderStatus.PLACED
-    assert (payment.status, payment.amount, payment.currency) == ("succeeded", order.total, "EUR")
+    assert (payment.status, payment.amount, payment.currency) == (
+        "succeeded",
+        order.retail_total,
+        "EUR",
+    )
     assert link.used_at is not None
     change = OrderStatusChange.objects.filter(order=order).order_by("pk").last()
     assert (change.from_status, change.to_status, change.changed_by) == (
@@ -258,7 +263,7 @@ def test_a_changed_amount_in_the_form_is_ignored(order, token):
         pay_page(token), {**GOOD_CARD, "amount": "0.01", "total": "0.01", "currency": "XXX"}
     )
     payment = Payment.objects.get(order=order)
-    assert payment.amount == Decimal("233.97") == order.total
+    assert payment.amount == Decimal("332.70") == order.retail_total
     assert payment.currency == "EUR"
 
 

@@ -245,7 +245,7 @@ def test_cart_checkout_and_payment_in_the_scopes_of_their_pages(
         assert order.manufacturer == manufacturer
         assert order.status == OrderStatus.PLACED
         assert payment.order == order
-        assert payment.amount == order.total == Decimal("219.99")
+        assert payment.amount == order.retail_total == Decimal("327.90")  # 2 × 149 + 29.90
         assert PaymentLink.objects.get(pk=result.link.pk).used_at is not None
         assert not CartLine.objects.filter(cart=cart).exists()
         email = OutboxEmail.objects.get(kind="payment_link")
