@@ -20,6 +20,7 @@ from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer
 from channel.models import Partnership
+from core.constraints import one_of
 
 MAX_BODY_LENGTH = 5000
 
@@ -73,6 +74,10 @@ class Conversation(models.Model):
             ),
             models.Index(fields=["partnership", "kind"], name="conversation_partner_idx"),
         ]
+        constraints = [
+            one_of("kind", ConversationType, name="conversation_kind_valid"),
+            one_of("mark", EMOJI_PALETTE, name="conversation_mark_valid", blank=True),
+        ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
 
@@ -114,7 +119,9 @@ class Message(models.Model):
                 fields=["conversation", "submission_key"],
                 condition=Q(submission_key__isnull=False),
                 name="unique_message_submission",
-            )
+            ),
+            one_of("kind", MessageKind, name="message_kind_valid"),
+            one_of("emoji", EMOJI_PALETTE, name="message_emoji_valid", blank=True),
         ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")

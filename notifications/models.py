@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Manufacturer
+from core.constraints import one_of
 
 
 class OutboxStatus(models.TextChoices):
@@ -41,6 +42,7 @@ class OutboxEmail(models.Model):
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "created_at"], name="outbox_pending_idx")]
+        constraints = [one_of("status", OutboxStatus, name="outbox_status_valid")]
         verbose_name = _("outbox email")
         verbose_name_plural = _("outbox emails")
 
@@ -92,7 +94,9 @@ class NotificationPreference(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "manufacturer", "kind"], name="unique_notification_preference"
-            )
+            ),
+            one_of("kind", NotificationKind, name="notification_preference_kind_valid"),
+            one_of("channel", NotificationChannel, name="notification_preference_channel_valid"),
         ]
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
@@ -139,6 +143,10 @@ class Notification(models.Model):
                 condition=models.Q(channel="digest", email__isnull=True),
                 name="notification_digest_idx",
             ),
+        ]
+        constraints = [
+            one_of("kind", NotificationKind, name="notification_kind_valid"),
+            one_of("channel", NotificationChannel, name="notification_channel_valid"),
         ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

@@ -7,7 +7,7 @@ from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer, Reseller
 from catalog.models import Product
-from channel.models import EndCustomer, Partnership
+from channel.models import EndCustomer, Partnership, PaymentMethod, ShippingMethod
 from core.bounds import (
     AMOUNT_DIGITS,
     MAX_AMOUNT,
@@ -21,6 +21,7 @@ from core.bounds import (
     price_validators,
     quantity_validators,
 )
+from core.constraints import currency_code, one_of
 
 
 class OrderStatus(models.TextChoices):
@@ -112,6 +113,13 @@ class Order(models.Model):
             between("subtotal", 0, MAX_AMOUNT, name="order_subtotal_bounded"),
             between("discount_total", 0, MAX_AMOUNT, name="order_discount_bounded"),
             between("total", 0, MAX_AMOUNT, name="order_total_bounded"),
+            one_of("status", OrderStatus, name="order_status_valid"),
+            currency_code("currency", name="order_currency_valid"),
+            # Copied from the partnership's conditions when the order is placed.
+            one_of("payment_method", PaymentMethod, name="order_payment_method_valid", blank=True),
+            one_of(
+                "shipping_method", ShippingMethod, name="order_shipping_method_valid", blank=True
+            ),
         ]
         indexes = [
             models.Index(fields=["manufacturer", "created_at"], name="order_tenant_date_idx"),
@@ -194,6 +202,10 @@ class OrderStatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            one_of("from_status", OrderStatus, name="order_change_from_valid", blank=True),
+            one_of("to_status", OrderStatus, name="order_change_to_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
@@ -227,6 +239,7 @@ class OrderNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [one_of("side", NoteSide, name="order_note_side_valid")]
 
     def __str__(self) -> str:
         return self.body[:60]
@@ -370,6 +383,8 @@ class Payment(models.Model):
                 name="one_successful_payment_per_order",
             ),
             between("amount", 0, MAX_AMOUNT, name="payment_amount_bounded"),
+            one_of("status", PaymentStatus, name="payment_status_valid"),
+            currency_code("currency", name="payment_currency_valid"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from django_scopes import ScopedManager
 from accounts.models import Manufacturer
 from catalog.models import Qualification
 from channel.models import Partnership, QualifyingStatus
+from core.constraints import one_of
 
 
 class QualificationGrant(models.Model):
@@ -77,6 +78,10 @@ class QualifyingStatusChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+        constraints = [
+            one_of("from_status", QualifyingStatus, name="qualifying_change_from_valid"),
+            one_of("to_status", QualifyingStatus, name="qualifying_change_to_valid"),
+        ]
         verbose_name = _("qualifying status change")
         verbose_name_plural = _("qualifying status changes")
 
@@ -138,7 +143,8 @@ class QualificationRequest(models.Model):
                 fields=["partnership", "qualification"],
                 condition=models.Q(status="open"),
                 name="one_open_qualification_request_per_pair",
-            )
+            ),
+            one_of("status", RequestStatus, name="qualification_request_status_valid"),
         ]
         verbose_name = _("qualification request")
         verbose_name_plural = _("qualification requests")
