@@ -47,8 +47,9 @@ class Conversation(models.Model):
     manufacturer = models.ForeignKey(
         Manufacturer, on_delete=models.CASCADE, related_name="conversations"
     )
+    # History: a partnership (and so a reseller) with conversations cannot be deleted.
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="conversations"
+        Partnership, on_delete=models.PROTECT, related_name="conversations"
     )
     kind = models.CharField(
         _("type"), max_length=20, choices=ConversationType, default=ConversationType.GENERAL
@@ -99,8 +100,9 @@ class Message(models.Model):
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
     kind = models.CharField(_("from"), max_length=10, choices=MessageKind)
+    # Who wrote what stays known: a user who wrote messages is deactivated, not deleted.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     event = models.CharField(_("event"), max_length=40, blank=True)
     body = models.TextField(_("message"), max_length=MAX_BODY_LENGTH)

@@ -84,9 +84,10 @@ class Order(models.Model):
     )
     payment_method = models.CharField(_("payment method"), max_length=20, blank=True)
     shipping_method = models.CharField(_("shipping method"), max_length=20, blank=True)
+    # A user who placed orders is deactivated, not deleted: the order keeps who placed it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
