@@ -311,6 +311,14 @@ class Cart(models.Model):
 
     objects = ScopedManager(manufacturer="manufacturer")
 
+    class Meta:
+        constraints = [
+            # One cart per reseller user and partnership: checkout empties it, never a second.
+            models.UniqueConstraint(
+                fields=["partnership", "created_by"], name="one_cart_per_partnership_user"
+            )
+        ]
+
     def __str__(self) -> str:
         return f"Cart {self.pk}"
 
@@ -382,6 +390,10 @@ class Payment(models.Model):
                 fields=["order"],
                 condition=models.Q(status="succeeded"),
                 name="one_successful_payment_per_order",
+            ),
+            # A provider's reference names one payment: a replayed callback records nothing.
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"], name="unique_payment_reference"
             ),
             between("amount", 0, MAX_AMOUNT, name="payment_amount_bounded"),
             one_of("status", PaymentStatus, name="payment_status_valid"),
