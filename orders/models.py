@@ -177,6 +177,8 @@ class OrderLine(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [
+            # order_create adds up a product named on several lines into one line.
+            models.UniqueConstraint(fields=["order", "product"], name="one_line_per_order_product"),
             between("quantity", 1, MAX_QUANTITY, name="order_line_quantity_bounded"),
             between("unit_price", 0, MAX_PRICE, name="order_line_unit_price_bounded"),
             between("line_total", 0, MAX_AMOUNT, name="order_line_total_bounded"),
@@ -287,6 +289,9 @@ class OrderReturnLine(models.Model):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["order_return", "order_line"], name="one_return_line_per_order_line"
+            ),
             between("quantity", 1, MAX_QUANTITY, name="return_line_quantity_bounded"),
             between("amount", 0, MAX_AMOUNT, name="return_line_amount_bounded"),
         ]

@@ -1,5 +1,6 @@
 """Where the business says "one", the database holds it: one cart per reseller user and
-partnership, one payment per provider reference."""
+partnership, one payment per provider reference, one line per product in an order and one
+per order line in a return."""
 
 import threading
 
@@ -10,7 +11,8 @@ from django_scopes import scope
 from orders.models import Cart, Payment
 from orders.services.carts import cart_get_or_create
 from tests.accounts.factories import ResellerUserFactory
-from tests.orders.factories import PaymentFactory
+from tests.catalog.factories import ProductFactory
+from tests.orders.factories import OrderLineFactory, OrderReturnLineFactory, PaymentFactory
 
 
 def test_a_second_cart_for_the_same_user_and_partnership_is_refused(partnership, reseller_user):
@@ -74,3 +76,32 @@ def test_two_tabs_opening_the_cart_at_once_share_one_cart(partnership, reseller_
     assert len(carts) == 2
     assert len(set(carts)) == 1
     assert Cart.objects.filter(partnership=partnership, created_by=reseller_user).count() == 1
+
+
+def copy_of(row, **changes):
+    """A new, unsaved row with `row`'s column values and `changes`."""
+    values = {
+        field.attname: getattr(row, field.attname)
+        for field in row._meta.concrete_fields
+        if not field.primary_key
+    }
+    return type(row)(**{**values, **changes})
+
+
+@pytest.mark.django_db
+def test_an_order_has_one_line_per_product():
+    line = OrderLineFactory()
+    other_product = ProductFactory(manufacturer=line.manufacturer)
+
+    copy_of(line, product_id=other_product.pk).save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_of(line).save()
+
+
+@pytest.mark.django_db
+def test_a_return_has_one_line_per_order_line():
+    line = OrderReturnLineFactory()
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        copy_of(line).save()
+    assert type(line).objects.filter(order_return=line.order_return).count() == 1
