@@ -136,9 +136,10 @@ def test_a_new_row_of_the_same_tenant_is_stored_and_a_foreign_one_is_not():
     line = FACTORIES["orders.OrderLine"]()
     foreign_order = FACTORIES["orders.Order"]()
     model = type(line)
+    product = FACTORIES["catalog.Product"](manufacturer=line.manufacturer)
     fields = {
         "manufacturer_id": line.manufacturer_id,
-        "product_id": line.product_id,
+        "product_id": product.pk,
         "sku": line.sku,
         "name": line.name,
         "quantity": 1,
