@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from core.bounds import MAX_PERCENT, MAX_WEEKS, between, percent_validators
+from core.constraints import currency_code, one_of
 
 PUBLIC_ID_ALPHABET = string.ascii_uppercase + string.digits
 PUBLIC_ID_LENGTH = 7
@@ -110,6 +111,7 @@ class Manufacturer(models.Model):
             ),
             between("commission_holding_weeks", 0, MAX_WEEKS, name="manufacturer_holding_bounded"),
             between("payout_deadline_weeks", 0, MAX_WEEKS, name="manufacturer_payout_bounded"),
+            currency_code("currency", name="manufacturer_currency_valid"),
         ]
         verbose_name = _("manufacturer")
         verbose_name_plural = _("manufacturers")
@@ -171,6 +173,10 @@ class Reseller(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            one_of("reseller_type", ResellerType, name="reseller_type_valid"),
+            one_of("region", Region, name="reseller_region_valid", blank=True),
+        ]
         verbose_name = _("reseller")
         verbose_name_plural = _("resellers")
 
@@ -211,7 +217,8 @@ class ManufacturerMembership(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["manufacturer", "user"], name="unique_membership_per_manufacturer"
-            )
+            ),
+            one_of("role", Role, name="membership_role_valid"),
         ]
 
     def __str__(self) -> str:

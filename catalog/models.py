@@ -13,6 +13,7 @@ from core.bounds import (
     between,
     price_validators,
 )
+from core.constraints import one_of
 
 qualification_code_validator = RegexValidator(
     regex=r"^[A-Z0-9][A-Z0-9_-]{1,49}$",
@@ -135,6 +136,7 @@ class Product(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["manufacturer", "sku"], name="unique_product_sku"),
             between("price", 0, MAX_PRICE, name="product_price_bounded"),
+            one_of("kind", ProductKind, name="product_kind_valid"),
         ]
         verbose_name = _("product")
         verbose_name_plural = _("products")

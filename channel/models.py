@@ -17,6 +17,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from accounts.models import Manufacturer, Reseller
 from catalog.models import PriceList
 from core.bounds import MAX_PERCENT, MAX_TEXT_LENGTH, between, percent_validators
+from core.constraints import one_of
 
 
 class PartnershipStatus(models.TextChoices):
@@ -101,6 +102,10 @@ class Partnership(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["manufacturer", "reseller"], name="unique_partnership"),
             between("discount_percent", 0, MAX_PERCENT, name="partnership_discount_bounded"),
+            one_of("status", PartnershipStatus, name="partnership_status_valid"),
+            one_of("qualifying_status", QualifyingStatus, name="partnership_qualifying_valid"),
+            one_of("payment_method", PaymentMethod, name="partnership_payment_method_valid"),
+            one_of("shipping_method", ShippingMethod, name="partnership_shipping_method_valid"),
         ]
         verbose_name = _("partnership")
         verbose_name_plural = _("partnerships")

@@ -20,6 +20,7 @@ from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer
 from channel.models import Partnership
+from core.constraints import one_of
 
 MAX_BODY_LENGTH = 5000
 
@@ -46,8 +47,9 @@ class Conversation(models.Model):
     manufacturer = models.ForeignKey(
         Manufacturer, on_delete=models.CASCADE, related_name="conversations"
     )
+    # History: a partnership (and so a reseller) with conversations cannot be deleted.
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="conversations"
+        Partnership, on_delete=models.PROTECT, related_name="conversations"
     )
     kind = models.CharField(
         _("type"), max_length=20, choices=ConversationType, default=ConversationType.GENERAL
@@ -73,6 +75,10 @@ class Conversation(models.Model):
             ),
             models.Index(fields=["partnership", "kind"], name="conversation_partner_idx"),
         ]
+        constraints = [
+            one_of("kind", ConversationType, name="conversation_kind_valid"),
+            one_of("mark", EMOJI_PALETTE, name="conversation_mark_valid", blank=True),
+        ]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
 
@@ -94,8 +100,9 @@ class Message(models.Model):
         Conversation, on_delete=models.CASCADE, related_name="messages"
     )
     kind = models.CharField(_("from"), max_length=10, choices=MessageKind)
+    # Who wrote what stays known: a user who wrote messages is deactivated, not deleted.
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     event = models.CharField(_("event"), max_length=40, blank=True)
     body = models.TextField(_("message"), max_length=MAX_BODY_LENGTH)
@@ -114,7 +121,9 @@ class Message(models.Model):
                 fields=["conversation", "submission_key"],
                 condition=Q(submission_key__isnull=False),
                 name="unique_message_submission",
-            )
+            ),
+            one_of("kind", MessageKind, name="message_kind_valid"),
+            one_of("emoji", EMOJI_PALETTE, name="message_emoji_valid", blank=True),
         ]
         verbose_name = _("message")
         verbose_name_plural = _("messages")

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -306,9 +306,27 @@ def build_manufacturer(
 QUALIFIED_LOGINS = {"northwind": frozenset({FLAGSHIP_RESELLER_ID})}
 
 
+# The key of the PostgreSQL advisory lock one demo load holds at a time (any fixed number).
+DEMO_LOCK_KEY = 20261123
+
+
+def _one_load_at_a_time() -> None:
+    """Wait for a load that is already running; it ends when its transaction does.
+
+    Two `make run` at once on an empty database would both find nothing and both create,
+    and the loser would crash on a unique email or slug. Behind the lock the second one
+    starts after the first committed, finds everything, and changes nothing. (SQLite,
+    for one developer's `make run`, has no such lock and needs none.)
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEMO_LOCK_KEY])
+
+
 @scopes_disabled()
 @transaction.atomic
 def build_demo_channel() -> DemoReport:
+    _one_load_at_a_time()
     rng = random.Random(20261123)  # noqa: S311 - demo data, not security
     report = DemoReport()
     resellers = build_resellers(rng, report)

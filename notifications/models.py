@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Manufacturer
+from core.constraints import one_of
 
 
 class OutboxStatus(models.TextChoices):
@@ -157,7 +158,9 @@ class NotificationPreference(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "manufacturer", "kind"], name="unique_notification_preference"
-            )
+            ),
+            one_of("kind", NotificationKind, name="notification_preference_kind_valid"),
+            one_of("channel", NotificationChannel, name="notification_preference_channel_valid"),
         ]
         verbose_name = _("notification preference")
         verbose_name_plural = _("notification preferences")
@@ -211,6 +214,10 @@ class Notification(models.Model):
                 condition=~models.Q(topic=""),
                 name="notification_topic_idx",
             ),
+        ]
+        constraints = [
+            one_of("kind", NotificationKind, name="notification_kind_valid"),
+            one_of("channel", NotificationChannel, name="notification_channel_valid"),
         ]
         verbose_name = _("notification")
         verbose_name_plural = _("notifications")

@@ -7,7 +7,7 @@ from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer, Reseller
 from catalog.models import Product
-from channel.models import EndCustomer, Partnership
+from channel.models import EndCustomer, Partnership, PaymentMethod, ShippingMethod
 from core.bounds import (
     AMOUNT_DIGITS,
     MAX_AMOUNT,
@@ -21,6 +21,7 @@ from core.bounds import (
     price_validators,
     quantity_validators,
 )
+from core.constraints import currency_code, one_of
 
 
 class OrderStatus(models.TextChoices):
@@ -105,9 +106,10 @@ class Order(models.Model):
     )
     payment_method = models.CharField(_("payment method"), max_length=20, blank=True)
     shipping_method = models.CharField(_("shipping method"), max_length=20, blank=True)
+    # A user who placed orders is deactivated, not deleted: the order keeps who placed it.
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="+",
@@ -144,6 +146,14 @@ class Order(models.Model):
                 condition=~models.Q(sale_kind=SaleKind.CUSTOMER_PAYS)
                 | models.Q(retail_total__isnull=False, end_customer__isnull=False),
                 name="customer_sale_has_customer_and_retail_total",
+            ),
+            one_of("sale_kind", SaleKind, name="order_sale_kind_valid"),
+            one_of("status", OrderStatus, name="order_status_valid"),
+            currency_code("currency", name="order_currency_valid"),
+            # Copied from the partnership's conditions when the order is placed.
+            one_of("payment_method", PaymentMethod, name="order_payment_method_valid", blank=True),
+            one_of(
+                "shipping_method", ShippingMethod, name="order_shipping_method_valid", blank=True
             ),
         ]
         indexes = [
@@ -225,6 +235,8 @@ class OrderLine(models.Model):
                 | models.Q(retail_unit_price__isnull=False, retail_line_total__isnull=False),
                 name="order_line_retail_price_and_total_together",
             ),
+            # order_create adds up a product named on several lines into one line.
+            models.UniqueConstraint(fields=["order", "product"], name="one_line_per_order_product"),
             between("quantity", 1, MAX_QUANTITY, name="order_line_quantity_bounded"),
             between("unit_price", 0, MAX_PRICE, name="order_line_unit_price_bounded"),
             between("line_total", 0, MAX_AMOUNT, name="order_line_total_bounded"),
@@ -251,6 +263,10 @@ class OrderStatusChange(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [
+            one_of("from_status", OrderStatus, name="order_change_from_valid", blank=True),
+            one_of("to_status", OrderStatus, name="order_change_to_valid"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order_id}: {self.from_status} → {self.to_status}"
@@ -284,6 +300,7 @@ class OrderNote(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [one_of("side", NoteSide, name="order_note_side_valid")]
 
     def __str__(self) -> str:
         return self.body[:60]
@@ -330,6 +347,9 @@ class OrderReturnLine(models.Model):
 
     class Meta:
         constraints = [
+            models.UniqueConstraint(
+                fields=["order_return", "order_line"], name="one_return_line_per_order_line"
+            ),
             between("quantity", 1, MAX_QUANTITY, name="return_line_quantity_bounded"),
             between("amount", 0, MAX_AMOUNT, name="return_line_amount_bounded"),
         ]
@@ -353,6 +373,14 @@ class Cart(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            # One cart per reseller user and partnership: checkout empties it, never a second.
+            models.UniqueConstraint(
+                fields=["partnership", "created_by"], name="one_cart_per_partnership_user"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Cart {self.pk}"
@@ -426,7 +454,13 @@ class Payment(models.Model):
                 condition=models.Q(status="succeeded"),
                 name="one_successful_payment_per_order",
             ),
+            # A provider's reference names one payment: a replayed callback records nothing.
+            models.UniqueConstraint(
+                fields=["provider", "provider_reference"], name="unique_payment_reference"
+            ),
             between("amount", 0, MAX_AMOUNT, name="payment_amount_bounded"),
+            one_of("status", PaymentStatus, name="payment_status_valid"),
+            currency_code("currency", name="payment_currency_valid"),
         ]
 
     def __str__(self) -> str:

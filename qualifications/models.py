@@ -6,6 +6,7 @@ from django_scopes import ScopedManager
 from accounts.models import Manufacturer
 from catalog.models import Qualification
 from channel.models import Partnership, QualifyingStatus
+from core.constraints import one_of
 
 
 class QualificationGrant(models.Model):
@@ -16,20 +17,22 @@ class QualificationGrant(models.Model):
     """
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    # The grant history outlives nothing it describes: partnerships and users with grants
+    # cannot be deleted (a user who leaves is deactivated).
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="qualification_grants"
+        Partnership, on_delete=models.PROTECT, related_name="qualification_grants"
     )
     qualification = models.ForeignKey(
         Qualification, on_delete=models.PROTECT, related_name="grants"
     )
     granted_at = models.DateTimeField(_("granted at"))
     granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     grant_reason = models.CharField(_("reason for granting"), max_length=500, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     revoke_reason = models.CharField(_("reason for revoking"), max_length=500, blank=True)
 
@@ -62,7 +65,7 @@ class QualifyingStatusChange(models.Model):
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(
         Partnership,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="qualifying_status_changes",
     )
     from_status = models.CharField(_("from"), max_length=20)
@@ -77,6 +80,10 @@ class QualifyingStatusChange(models.Model):
 
     class Meta:
         ordering = ["-changed_at", "-pk"]
+        constraints = [
+            one_of("from_status", QualifyingStatus, name="qualifying_change_from_valid"),
+            one_of("to_status", QualifyingStatus, name="qualifying_change_to_valid"),
+        ]
         verbose_name = _("qualifying status change")
         verbose_name_plural = _("qualifying status changes")
 
@@ -107,7 +114,7 @@ class QualificationRequest(models.Model):
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="qualification_requests"
+        Partnership, on_delete=models.PROTECT, related_name="qualification_requests"
     )
     qualification = models.ForeignKey(
         Qualification,
@@ -138,7 +145,8 @@ class QualificationRequest(models.Model):
                 fields=["partnership", "qualification"],
                 condition=models.Q(status="open"),
                 name="one_open_qualification_request_per_pair",
-            )
+            ),
+            one_of("status", RequestStatus, name="qualification_request_status_valid"),
         ]
         verbose_name = _("qualification request")
         verbose_name_plural = _("qualification requests")

@@ -6,6 +6,7 @@ from django_scopes import ScopedManager
 from accounts.models import Manufacturer, Reseller
 from channel.models import EndCustomer, Partnership
 from core.bounds import MAX_TEXT_LENGTH
+from core.constraints import one_of
 
 
 class InteractionKind(models.TextChoices):
@@ -34,6 +35,7 @@ class CustomerInteraction(models.Model):
 
     class Meta:
         ordering = ["-occurred_at"]
+        constraints = [one_of("kind", InteractionKind, name="interaction_kind_valid")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.occurred_at:%Y-%m-%d}"

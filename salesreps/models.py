@@ -14,8 +14,9 @@ class PortfolioAssignment(models.Model):
     """
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    # The assignment history: partnerships and users in it cannot be deleted.
     partnership = models.ForeignKey(
-        Partnership, on_delete=models.CASCADE, related_name="rep_assignments"
+        Partnership, on_delete=models.PROTECT, related_name="rep_assignments"
     )
     rep = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -26,7 +27,7 @@ class PortfolioAssignment(models.Model):
     started_at = models.DateTimeField(_("from"))
     ended_at = models.DateTimeField(_("to"), null=True, blank=True)
     assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     ended_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

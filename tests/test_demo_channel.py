@@ -1,16 +1,29 @@
 """The demo channel: complete on the first run, untouched on the second."""
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 from io import StringIO
+from pathlib import Path
 
+import pytest
 from django.apps import apps
+from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 from django.utils import timezone
 
-from accounts.models import Manufacturer, ManufacturerMembership, ResellerMembership, Role
+from accounts.models import (
+    Manufacturer,
+    ManufacturerMembership,
+    Reseller,
+    ResellerMembership,
+    Role,
+)
 from catalog.models import Category
 from channel.models import Partnership, QualifyingStatus
-from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID
+from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID, NAME_STEMS
 from orders.models import Order, OrderReturn, OrderStatus
 from qualifications.models import QualificationRequest, RequestStatus
 
@@ -85,3 +98,39 @@ def test_demo_channel_is_complete_and_idempotent(client, db):
     )
     assert response.status_code == 302
     assert client.get("/")["Location"] == "/m/northwind/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_demo_loads_started_at_once_on_an_empty_database_both_succeed():
+    """Two `manage.py demo_channel` processes against the same empty PostgreSQL database."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent loads need PostgreSQL")
+    assert not Manufacturer.objects.exists()
+    db = connection.settings_dict
+    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+    url = f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {**os.environ, "DATABASE_URL": url}
+    manage = Path(settings.BASE_DIR) / "manage.py"
+
+    loads = [
+        subprocess.Popen(  # noqa: S603 - our own manage.py with a fixed argument list
+            [sys.executable, str(manage), "demo_channel"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    results = [load.communicate(timeout=600) for load in loads]
+
+    for load, (_out, err) in zip(loads, results, strict=True):
+        assert load.returncode == 0, err
+        assert "Traceback" not in err
+    # One load built the channel; the other waited for it and found it complete.
+    outputs = [out for out, _ in results]
+    assert sum("Demo channel loaded" in out for out in outputs) == 1
+    assert sum("nothing changed" in out for out in outputs) == 1
+    assert Manufacturer.objects.count() == 2
+    assert Reseller.objects.count() == len(NAME_STEMS)
+    assert Partnership.objects.filter(reseller__public_id=FLAGSHIP_RESELLER_ID).count() == 2

@@ -5,7 +5,7 @@ at the reseller's prices now. Each service changes state in one transaction.
 
 from collections.abc import Mapping
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -27,9 +27,17 @@ class CheckoutRefused(OrderRefused):
 def cart_get_or_create(*, partnership: Partnership, user: User) -> Cart:
     cart = cart_find(partnership=partnership, user=user)
     if cart is None:
-        cart = Cart.objects.create(
-            manufacturer_id=partnership.manufacturer_id, partnership=partnership, created_by=user
-        )
+        try:
+            with transaction.atomic():
+                cart = Cart.objects.create(
+                    manufacturer_id=partnership.manufacturer_id,
+                    partnership=partnership,
+                    created_by=user,
+                )
+        except IntegrityError:  # the user's other tab created it a moment ago
+            cart = cart_find(partnership=partnership, user=user)
+            if cart is None:
+                raise
     return cart
 
 
