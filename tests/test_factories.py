@@ -43,8 +43,10 @@ from tests.orders.factories import (
     OrderReturnFactory,
     OrderReturnLineFactory,
     OrderStatusChangeFactory,
+    PaymentAttemptFactory,
     PaymentFactory,
     PaymentLinkFactory,
+    TestProviderChargeFactory,
 )
 from tests.qualifications.factories import (
     QualificationFactory,
@@ -88,6 +90,8 @@ FACTORIES = {
     "orders.CartLine": CartLineFactory,
     "orders.PaymentLink": PaymentLinkFactory,
     "orders.Payment": PaymentFactory,
+    "orders.PaymentAttempt": PaymentAttemptFactory,
+    "orders.TestProviderCharge": TestProviderChargeFactory,
     "channel.Partnership": PartnershipFactory,
     "channel.EndCustomer": EndCustomerFactory,
     "resellers.CustomerInteraction": CustomerInteractionFactory,

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from orders.models import (
+    AttemptStatus,
     Cart,
     CartLine,
     NoteSide,
@@ -19,8 +20,10 @@ from orders.models import (
     OrderStatus,
     OrderStatusChange,
     Payment,
+    PaymentAttempt,
     PaymentLink,
     PaymentStatus,
+    TestProviderCharge,
 )
 from orders.selectors.payment_links import hash_token
 from orders.services.orders import LineRequest, order_create
@@ -257,3 +260,36 @@ class PaymentFactory(ScopedModelFactory):
     amount = factory.SelfAttribute("order.total")
     currency = factory.SelfAttribute("order.currency")
     status = PaymentStatus.SUCCEEDED
+
+
+class PaymentAttemptFactory(ScopedModelFactory):
+    """A pending attempt to charge an order through its link (the key is the link's first)."""
+
+    class Meta:
+        model = PaymentAttempt
+
+    link = factory.SubFactory(PaymentLinkFactory)
+    order = factory.SelfAttribute("link.order")
+    manufacturer = factory.SelfAttribute("link.manufacturer")
+    number = 1
+    idempotency_key = factory.LazyAttribute(lambda o: f"paylink-{o.link.pk}-{o.number}")
+    provider = "test"
+    amount = factory.SelfAttribute("order.total")
+    currency = factory.SelfAttribute("order.currency")
+    status = AttemptStatus.PENDING
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class TestProviderChargeFactory(factory.django.DjangoModelFactory):
+    """A charge in the test provider's own ledger."""
+
+    __test__ = False  # not a pytest test class
+
+    class Meta:
+        model = TestProviderCharge
+
+    idempotency_key = factory.Sequence(lambda n: f"paylink-0-{n}")
+    succeeded = True
+    reference = factory.Sequence(lambda n: f"test_{n:016x}")
+    amount = Decimal("10.00")
+    currency = "EUR"
