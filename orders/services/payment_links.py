@@ -130,6 +130,8 @@ def payment_link_resend(
 
     For the customer who lost the email, or a wrong address: the old links are expired, not
     deleted, so a customer who opens one is told it expired rather than that it never existed.
+    Locks the order, then its links: the lock order of every payment-link service
+    (orders.services.payments), so paying and resending at once never deadlock.
     """
     locked = (
         Order.objects.select_for_update(of=("self",))
