@@ -56,12 +56,21 @@ class Conversation(models.Model):
     mark = models.CharField(_("mark"), max_length=8, blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(_("last message at"))
+    # The "new conversation" form's one-time key: a double submit opens one conversation.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")
 
     class Meta:
         ordering = ["-last_message_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="unique_conversation_submission",
+            )
+        ]
         indexes = [
             # Keyset paging: newest first on (last_message_at, id) within a tenant.
             models.Index(

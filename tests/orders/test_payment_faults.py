@@ -6,7 +6,6 @@ the order has one payment. Runs on the suite's real PostgreSQL.
 """
 
 import contextlib
-import threading
 from datetime import timedelta
 from decimal import Decimal
 from io import StringIO
@@ -38,6 +37,7 @@ from orders.services.payments import (
     payment_link_pay,
 )
 from orders.tasks import payment_attempts_reconcile_task
+from tests.concurrency import run_at_once
 from tests.orders.checkout_helpers import pay_url
 from tests.orders.test_payment_link import DECLINED_CARD, GOOD_CARD, send_link
 
@@ -236,28 +236,6 @@ def order_with_pending_attempt(db, manufacturer):
 ROUNDS = 30
 
 
-def run_at_once(jobs) -> list[BaseException]:
-    barrier = threading.Barrier(len(jobs))
-    errors: list[BaseException] = []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=10)
-            job()
-        except BaseException as error:  # the test reports every failure, whatever it is
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert not any(thread.is_alive() for thread in threads), "a thread hung"
-    return errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_paying_while_a_new_link_is_sent_never_deadlocks(manufacturer):
     for _ in range(ROUNDS):
@@ -274,5 +252,6 @@ def test_paying_while_a_new_link_is_sent_never_deadlocks(manufacturer):
             with scope(manufacturer=manufacturer), contextlib.suppress(CheckoutRefused):
                 payment_link_resend(order=order, recipient="ap@doe.example", pay_url=pay_url)
 
-        assert run_at_once([pay, resend]) == []
+        _results, errors = run_at_once([pay, resend])
+        assert errors == []
         assert Payment.objects.filter(order=order).count() <= 1
