@@ -64,6 +64,7 @@ from tests.salesreps.factories import (
     PartnershipGroupObjectPermissionFactory,
     PartnershipUserObjectPermissionFactory,
     PortfolioAssignmentFactory,
+    RepInvitationFactory,
 )
 
 FACTORIES = {
@@ -103,6 +104,7 @@ FACTORIES = {
     "channel.PartnershipUserObjectPermission": PartnershipUserObjectPermissionFactory,
     "channel.PartnershipGroupObjectPermission": PartnershipGroupObjectPermissionFactory,
     "salesreps.PortfolioAssignment": PortfolioAssignmentFactory,
+    "salesreps.RepInvitation": RepInvitationFactory,
     "communications.Conversation": ConversationFactory,
     "communications.Message": MessageFactory,
     "communications.StaffComment": StaffCommentFactory,
