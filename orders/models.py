@@ -127,6 +127,31 @@ class Order(models.Model):
         return self.number
 
 
+class OrderSubmission(models.Model):
+    """The one-time key of an order form (checkout, manual order, the reseller's order
+    page), claimed before the order is created: a double submit finds the key taken, waits
+    for the first to commit and answers its order instead of creating a second one."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    submission_key = models.UUIDField()
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, null=True, blank=True, related_name="submission"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "submission_key"], name="unique_order_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_key} → {self.order_id}"
+
+
 class OrderNumberCounter(models.Model):
     """The last order number a manufacturer has given out (orders.services draws the next).
 

@@ -19,6 +19,7 @@ from orders.models import (
     OrderReturnLine,
     OrderStatus,
     OrderStatusChange,
+    OrderSubmission,
     Payment,
     PaymentAttempt,
     PaymentLink,
@@ -293,3 +294,14 @@ class TestProviderChargeFactory(factory.django.DjangoModelFactory):
     reference = factory.Sequence(lambda n: f"test_{n:016x}")
     amount = Decimal("10.00")
     currency = "EUR"
+
+
+class OrderSubmissionFactory(ScopedModelFactory):
+    """The claimed key of the form that created an order."""
+
+    class Meta:
+        model = OrderSubmission
+
+    order = factory.SubFactory(OrderFactory)
+    manufacturer = factory.SelfAttribute("order.manufacturer")
+    submission_key = factory.Faker("uuid4", cast_to=None)
