@@ -1,4 +1,3 @@
-import uuid
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -8,6 +7,7 @@ from accounts.models import Manufacturer
 from catalog.models import Qualification
 from channel.models import QualifyingStatus
 from communications.models import EMOJI_PALETTE, MAX_BODY_LENGTH, ConversationType
+from core.forms import OnceForm
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -26,17 +26,6 @@ def body_field(label: "StrOrPromise", rows: int = 4) -> forms.CharField:
         error_messages=BODY_ERRORS,
         widget=forms.Textarea(attrs={"rows": rows, "maxlength": MAX_BODY_LENGTH}),
     )
-
-
-class OnceForm(forms.Form):
-    """A form with a one-time key: submitting it twice changes nothing the second time."""
-
-    submission_key = forms.UUIDField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial.setdefault("submission_key", uuid.uuid4())
 
 
 class NewConversationForm(OnceForm):

@@ -58,6 +58,8 @@ class Conversation(models.Model):
     mark = models.CharField(_("mark"), max_length=8, blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(_("last message at"))
+    # The "new conversation" form's one-time key: a double submit opens one conversation.
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")
@@ -76,6 +78,11 @@ class Conversation(models.Model):
             models.Index(fields=["partnership", "kind"], name="conversation_partner_idx"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "submission_key"],
+                condition=Q(submission_key__isnull=False),
+                name="unique_conversation_submission",
+            ),
             one_of("kind", ConversationType, name="conversation_kind_valid"),
             one_of("mark", EMOJI_PALETTE, name="conversation_mark_valid", blank=True),
         ]

@@ -223,6 +223,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_BEAT_SCHEDULE = {
     "outbox-flush": {"task": "notifications.tasks.outbox_flush_task", "schedule": 60.0},
+    "payments-reconcile": {
+        "task": "orders.tasks.payment_attempts_reconcile_task",
+        "schedule": 60.0,
+    },
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),
@@ -244,7 +248,8 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Channel Portal <no-reply@cha
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Payment links (orders.services.payment_links): the provider is a dotted path to a class with
-# `charge(order, amount, currency, form_data) -> PaymentResult`; the built-in one is a test stub.
+# `charge(order, amount, currency, form_data, idempotency_key)` and `find_charge(key)`
+# (orders.payments); the built-in one is a test stub.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
 PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 

@@ -14,6 +14,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from core.bounds import MAX_ORDER_LINES, MAX_QUANTITY
+from core.forms import OnceForm
 from orders.models import OrderStatus
 from orders.selectors.orders import OrderFilters
 from orders.services.orders import LineRequest, ReturnLineRequest, quantity_refusal
@@ -144,7 +145,7 @@ class ReturnForm(forms.Form):
         ]
 
 
-class OrderRecipientForm(forms.Form):
+class OrderRecipientForm(OnceForm):
     """For whom: one of the reseller's own end customers, or the reseller's own use."""
 
     end_customer = forms.ModelChoiceField(

@@ -4,6 +4,7 @@ and manufacturer, so a form can never offer another tenant's customer or product
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import OnceForm
 from orders.services.carts import MAX_LINE_QUANTITY
 
 PAYMENT_LINK = "payment_link"
@@ -30,7 +31,7 @@ class CartAddForm(forms.Form):
         self.fields["product"].choices = [("", _("Choose a product…")), *product_choices]
 
 
-class CheckoutForm(forms.Form):
+class CheckoutForm(OnceForm):
     payment_method = forms.ChoiceField(
         label=_("Payment method"),
         choices=[(PAYMENT_LINK, _("Payment link: the customer pays online by card"))],

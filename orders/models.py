@@ -170,6 +170,31 @@ class Order(models.Model):
         return self.number
 
 
+class OrderSubmission(models.Model):
+    """The one-time key of an order form (checkout, manual order, the reseller's order
+    page), claimed before the order is created: a double submit finds the key taken, waits
+    for the first to commit and answers its order instead of creating a second one."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    submission_key = models.UUIDField()
+    order = models.OneToOneField(
+        Order, on_delete=models.CASCADE, null=True, blank=True, related_name="submission"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "submission_key"], name="unique_order_submission"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission_key} → {self.order_id}"
+
+
 class OrderNumberCounter(models.Model):
     """The last order number a manufacturer has given out (orders.services draws the next).
 
@@ -432,6 +457,88 @@ class PaymentStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
+class AttemptStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    SUCCEEDED = "succeeded", _("Succeeded")
+    FAILED = "failed", _("Failed")
+
+
+class PaymentAttempt(models.Model):
+    """One try at charging an order through its payment link, written and committed before
+    the provider is called and confirmed in a new transaction after it answers.
+
+    The idempotency key is what the provider sees: a retry of the same attempt (the
+    customer pays again after a crash, or the reconciliation job asks) reuses it, so the
+    provider never charges twice for it. A pending attempt that nobody confirms is finished
+    by `orders.services.payments.payment_attempts_reconcile`.
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payment_attempts")
+    link = models.ForeignKey(PaymentLink, on_delete=models.PROTECT, related_name="attempts")
+    number = models.PositiveIntegerField()
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    provider = models.CharField(max_length=40)
+    amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=MONEY_PLACES, validators=amount_validators()
+    )
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.PENDING
+    )
+    provider_reference = models.CharField(max_length=120, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "number"], name="unique_attempt_number"),
+            # At most one attempt of an order is in flight, whichever link it came through:
+            # a retry reuses it, so an order is never charged by two attempts at once.
+            models.UniqueConstraint(
+                fields=["order"],
+                condition=models.Q(status="pending"),
+                name="one_pending_attempt_per_order",
+            ),
+            between("amount", 0, MAX_AMOUNT, name="payment_attempt_amount_bounded"),
+            one_of("status", AttemptStatus, name="payment_attempt_status_valid"),
+            currency_code("currency", name="payment_attempt_currency_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key} {self.status}"
+
+
+class TestProviderCharge(models.Model):
+    """The built-in test provider's own ledger (orders.payments.TestPaymentProvider): one row
+    per idempotency key, so a key is never charged twice and tests can count charges. It
+    stands for the provider's side of the world, so it carries no tenant."""
+
+    __test__ = False  # not a pytest test class
+
+    idempotency_key = models.CharField(max_length=80, unique=True)
+    succeeded = models.BooleanField()
+    reference = models.CharField(max_length=120, blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    amount = models.DecimalField(
+        max_digits=AMOUNT_DIGITS, decimal_places=MONEY_PLACES, validators=amount_validators()
+    )
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            between("amount", 0, MAX_AMOUNT, name="test_provider_charge_amount_bounded"),
+            currency_code("currency", name="test_provider_charge_currency_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key} {self.reference or self.error}"
+
+
 class Payment(models.Model):
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.PROTECT, related_name="payments")
@@ -442,6 +549,10 @@ class Payment(models.Model):
     )
     currency = models.CharField(max_length=3)
     status = models.CharField(max_length=20, choices=PaymentStatus.choices)
+    # The attempt this payment confirms: one payment per attempt, however often it is confirmed.
+    attempt = models.OneToOneField(
+        PaymentAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="payment"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")

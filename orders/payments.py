@@ -6,8 +6,11 @@ moves no money: it accepts the well-known test card numbers so the payment-link 
 used end to end, and the pay page says clearly that it is a test.
 
 A real provider plugs in by implementing `charge` (and `form_class`, the fields its pay page
-collects). `charge` is called once per attempt while the payment link and the order are
-locked (orders.services.payments.payment_link_pay), so it never runs twice for one order at once.
+collects) and `find_charge`. `charge` is called outside any database transaction with an
+idempotency key (orders.models.PaymentAttempt): the provider must charge a key at most once
+and answer a repeated key with the first outcome (every real provider's API takes such a
+key). `find_charge(key)` tells the reconciliation job what became of a key whose answer was
+lost: the outcome, or None when the provider never saw it.
 """
 
 import re
@@ -21,6 +24,8 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from orders.models import TestProviderCharge
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,11 @@ class PaymentProvider(Protocol):
     form_class: type[forms.Form]
 
     def charge(
-        self, order, amount: Decimal, currency: str, form_data: dict
+        self, order, amount: Decimal, currency: str, form_data: dict, idempotency_key: str
     ) -> PaymentResult:  # pragma: no cover - protocol
+        ...
+
+    def find_charge(self, idempotency_key: str) -> PaymentResult | None:  # pragma: no cover
         ...
 
 
@@ -82,16 +90,41 @@ class TestPaymentProvider:
     ACCEPTED_CARD = "4242424242424242"
     DECLINED_CARD = "4000000000000002"
 
-    def charge(self, order, amount: Decimal, currency: str, form_data: dict) -> PaymentResult:
+    def charge(
+        self, order, amount: Decimal, currency: str, form_data: dict, idempotency_key: str
+    ) -> PaymentResult:
         card = re.sub(r"[\s-]", "", str(form_data.get("card_number", "")))
         if card == self.ACCEPTED_CARD:
-            return PaymentResult(succeeded=True, reference=f"test_{secrets.token_hex(8)}")
-        if card == self.DECLINED_CARD:
-            return PaymentResult(succeeded=False, error=gettext("The card was declined."))
-        return PaymentResult(
-            succeeded=False,
-            error=gettext("This is a test payment page: use the test card 4242 4242 4242 4242."),
+            outcome = PaymentResult(succeeded=True, reference=f"test_{secrets.token_hex(8)}")
+        elif card == self.DECLINED_CARD:
+            outcome = PaymentResult(succeeded=False, error=gettext("The card was declined."))
+        else:
+            outcome = PaymentResult(
+                succeeded=False,
+                error=gettext(
+                    "This is a test payment page: use the test card 4242 4242 4242 4242."
+                ),
+            )
+        # A key already seen answers its first outcome: the same key never charges twice.
+        charge, _created = TestProviderCharge.objects.get_or_create(
+            idempotency_key=idempotency_key,
+            defaults={
+                "succeeded": outcome.succeeded,
+                "reference": outcome.reference,
+                "error": outcome.error,
+                "amount": amount,
+                "currency": currency,
+            },
         )
+        return _result_of(charge)
+
+    def find_charge(self, idempotency_key: str) -> PaymentResult | None:
+        charge = TestProviderCharge.objects.filter(idempotency_key=idempotency_key).first()
+        return None if charge is None else _result_of(charge)
+
+
+def _result_of(charge: TestProviderCharge) -> PaymentResult:
+    return PaymentResult(succeeded=charge.succeeded, reference=charge.reference, error=charge.error)
 
 
 def get_payment_provider() -> PaymentProvider:

@@ -47,11 +47,11 @@ from orders.selectors.orders import (
 from orders.services.orders import (
     RETURNABLE_STATUSES,
     OrderRefused,
-    order_create,
     order_note_add,
     order_return_create,
     order_transition,
 )
+from orders.services.submissions import order_create_once
 from orders.workflow import (
     ACTION_LABELS,
     MANUFACTURER,
@@ -328,7 +328,8 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
     if data is not None:
         if recipient_form.is_valid() and line_formset.is_valid():
             try:
-                order = order_create(
+                order, _created = order_create_once(
+                    submission_key=recipient_form.cleaned_data["submission_key"],
                     partnership=partnership,
                     lines=line_formset.line_requests,
                     created_by=request.user,

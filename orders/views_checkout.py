@@ -220,6 +220,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
             recipient=form.cleaned_data["recipient"],
             created_by=request.user,
             pay_url=_pay_url_builder(request),
+            submission_key=form.cleaned_data["submission_key"],
         )
     except OrderRefused as refusal:  # CheckoutRefused too
         form.add_error(None, refusal.user_message)

@@ -35,8 +35,9 @@ from orders.selectors.orders import (
     orders_for_reseller_partnership,
 )
 from orders.selectors.payment_links import LinkState, payment_link_state, pending_payment_link
-from orders.services.orders import OrderRefused, order_create, order_note_add
+from orders.services.orders import OrderRefused, order_note_add
 from orders.services.reseller_moves import order_reseller_move
+from orders.services.submissions import order_create_once
 from orders.views import ORDER_CSV_HEADER, order_csv_rows
 from orders.workflow import (
     ACTION_LABELS,
@@ -230,7 +231,8 @@ def order_place(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         if recipient_form.is_valid() and quantities_form.is_valid():
             try:
-                order = order_create(
+                order, _created = order_create_once(
+                    submission_key=recipient_form.cleaned_data["submission_key"],
                     partnership=partnership,
                     lines=quantities_form.line_requests,
                     created_by=request.user,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Region, ResellerType
 from channel.models import PaymentMethod, ShippingMethod
+from core.forms import OnceForm
 
 DEFAULT_PERIOD_DAYS = 90
 
@@ -146,7 +147,7 @@ class CustomerCreateForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.PARTNERSHIP_FIELDS}
 
 
-class InviteForm(forms.Form):
+class InviteForm(OnceForm):
     email = forms.EmailField(label=_("Email"))
     first_name = forms.CharField(label=_("First name"), max_length=150, required=False)
     last_name = forms.CharField(label=_("Last name"), max_length=150, required=False)

@@ -50,3 +50,33 @@ class PortfolioAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rep} → {self.partnership}"
+
+
+class RepInvitation(models.Model):
+    """Who invited whom as a sales rep, and with which form: the form's one-time key is
+    unique per tenant, so a double-submitted invitation invites (and emails) once."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rep_invitations"
+    )
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    new_user = models.BooleanField()
+    submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "submission_key"],
+                condition=models.Q(submission_key__isnull=False),
+                name="unique_rep_invitation_submission",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.user_id} to {self.manufacturer_id}"

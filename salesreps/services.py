@@ -3,12 +3,13 @@ reassigns or unassigns a rep, and the only code that grants or withdraws the rep
 django-guardian object permissions on the partnership (same transaction, row lock).
 """
 
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
@@ -27,7 +28,7 @@ from notifications.models import NotificationKind
 from notifications.services import email_enqueue, notify
 from orders.models import Order, OrderStatus
 from orders.workflow import OPEN_STATUSES
-from salesreps.models import PortfolioAssignment
+from salesreps.models import PortfolioAssignment, RepInvitation
 
 CHANGE_PARTNERSHIP = "change_partnership"
 REP_PERMISSIONS = (VIEW_PARTNERSHIP, CHANGE_PARTNERSHIP)
@@ -285,7 +286,6 @@ def invitation_path(user: User) -> str:
     return reverse("salesreps_public:accept", kwargs={"uidb64": uidb64, "token": token})
 
 
-@transaction.atomic
 def rep_invite(
     *,
     manufacturer: Manufacturer,
@@ -294,27 +294,95 @@ def rep_invite(
     base_url: str,
     first_name: str = "",
     last_name: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> InvitationResult:
     """Make `email` a sales rep of the tenant and tell them by email (through the outbox).
 
     A new person gets a user without a password and a single-use link to set one (the
     token stops working once the password changes); someone who already has a login gets
     the membership and a notice. Someone who is already a member is refused.
+
+    The invitation form's `submission_key` makes it idempotent: the same form submitted
+    again, even at the same moment, answers what the first submission did and sends
+    nothing. Two different invitations of one person at once: one wins, the other is
+    refused as "already a member" (the unique email and membership decide, not a check).
     """
     email = email.strip().lower()
+    earlier = _invitation_of(manufacturer=manufacturer, submission_key=submission_key)
+    if earlier is not None:
+        return earlier
+    try:
+        with transaction.atomic():
+            return _rep_invite(
+                manufacturer=manufacturer,
+                email=email,
+                invited_by=invited_by,
+                base_url=base_url,
+                first_name=first_name,
+                last_name=last_name,
+                submission_key=submission_key,
+            )
+    except IntegrityError as error:
+        # A concurrent invitation of this person committed first (we waited on its rows).
+        twin = _invitation_of(manufacturer=manufacturer, submission_key=submission_key)
+        if twin is not None:
+            return twin
+        raise _already_member(email=email, manufacturer=manufacturer) from error
+
+
+def _invitation_of(
+    *, manufacturer: Manufacturer, submission_key: uuid.UUID | None
+) -> InvitationResult | None:
+    if submission_key is None:
+        return None
+    invitation = (
+        RepInvitation.objects.filter(manufacturer=manufacturer, submission_key=submission_key)
+        .select_related("user")
+        .first()
+    )
+    if invitation is None:
+        return None
+    return InvitationResult(user=invitation.user, new_user=invitation.new_user)
+
+
+def _already_member(*, email: str, manufacturer: Manufacturer) -> InvitationRefused:
+    return InvitationRefused(
+        _("%(email)s is already a member of %(manufacturer)s.")
+        % {"email": email, "manufacturer": manufacturer.name}
+    )
+
+
+def _rep_invite(
+    *,
+    manufacturer: Manufacturer,
+    email: str,
+    invited_by: User,
+    base_url: str,
+    first_name: str,
+    last_name: str,
+    submission_key: uuid.UUID | None,
+) -> InvitationResult:
     user = User.objects.filter(email__iexact=email).first()
     if (
         user is not None
         and ManufacturerMembership.objects.filter(manufacturer=manufacturer, user=user).exists()
     ):
-        raise InvitationRefused(
-            _("%(email)s is already a member of %(manufacturer)s.")
-            % {"email": email, "manufacturer": manufacturer.name}
-        )
+        # A twin of this form may have committed since rep_invite looked.
+        twin = _invitation_of(manufacturer=manufacturer, submission_key=submission_key)
+        if twin is not None:
+            return twin
+        raise _already_member(email=email, manufacturer=manufacturer)
     new_user = user is None
-    if new_user:
+    if user is None:
         user = user_create(email=email, password=None, first_name=first_name, last_name=last_name)
     membership_add(manufacturer=manufacturer, user=user, role=Role.SELLER)
+    RepInvitation.objects.create(
+        manufacturer=manufacturer,
+        user=user,
+        invited_by=invited_by,
+        new_user=new_user,
+        submission_key=submission_key,
+    )
     values = {"manufacturer": manufacturer.name, "inviter": invited_by.display_name}
     if new_user:
         link = base_url.rstrip("/") + invitation_path(user)

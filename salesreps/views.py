@@ -422,6 +422,7 @@ def invite(request: HttpRequest) -> HttpResponse:
                 last_name=form.cleaned_data["last_name"],
                 invited_by=request.user,
                 base_url=request.build_absolute_uri("/"),
+                submission_key=form.cleaned_data["submission_key"],
             )
         except InvitationRefused as error:
             form.add_error("email", error.user_message)

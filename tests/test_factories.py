@@ -44,8 +44,11 @@ from tests.orders.factories import (
     OrderReturnFactory,
     OrderReturnLineFactory,
     OrderStatusChangeFactory,
+    OrderSubmissionFactory,
+    PaymentAttemptFactory,
     PaymentFactory,
     PaymentLinkFactory,
+    TestProviderChargeFactory,
 )
 from tests.qualifications.factories import (
     QualificationFactory,
@@ -63,6 +66,7 @@ from tests.salesreps.factories import (
     PartnershipGroupObjectPermissionFactory,
     PartnershipUserObjectPermissionFactory,
     PortfolioAssignmentFactory,
+    RepInvitationFactory,
 )
 
 FACTORIES = {
@@ -86,10 +90,13 @@ FACTORIES = {
     "orders.OrderNumberCounter": OrderNumberCounterFactory,
     "orders.OrderReturn": OrderReturnFactory,
     "orders.OrderReturnLine": OrderReturnLineFactory,
+    "orders.OrderSubmission": OrderSubmissionFactory,
     "orders.Cart": CartFactory,
     "orders.CartLine": CartLineFactory,
     "orders.PaymentLink": PaymentLinkFactory,
     "orders.Payment": PaymentFactory,
+    "orders.PaymentAttempt": PaymentAttemptFactory,
+    "orders.TestProviderCharge": TestProviderChargeFactory,
     "channel.Partnership": PartnershipFactory,
     "channel.EndCustomer": EndCustomerFactory,
     "resellers.CustomerInteraction": CustomerInteractionFactory,
@@ -101,6 +108,7 @@ FACTORIES = {
     "channel.PartnershipUserObjectPermission": PartnershipUserObjectPermissionFactory,
     "channel.PartnershipGroupObjectPermission": PartnershipGroupObjectPermissionFactory,
     "salesreps.PortfolioAssignment": PortfolioAssignmentFactory,
+    "salesreps.RepInvitation": RepInvitationFactory,
     "communications.Conversation": ConversationFactory,
     "communications.Message": MessageFactory,
     "communications.StaffComment": StaffCommentFactory,

@@ -14,6 +14,7 @@ notifications.py (who hears about a reseller's message).
 import uuid
 
 from django.db import IntegrityError, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -61,9 +62,18 @@ def clean_emoji(emoji: str) -> str:
     return emoji
 
 
+class ConversationGone(Http404):
+    """The conversation was deleted after the page read it (a reply racing a delete): the
+    same 404 as a conversation that never existed."""
+
+
 def lock_conversation(conversation: Conversation) -> Conversation:
-    """The conversation row, locked until the transaction ends (call inside one)."""
-    return Conversation.objects.select_for_update().get(pk=conversation.pk)
+    """The conversation row, locked until the transaction ends (call inside one); raises
+    ConversationGone when it was deleted meanwhile."""
+    locked = Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
+    if locked is None:
+        raise ConversationGone
+    return locked
 
 
 def refuse_duplicate(
@@ -142,23 +152,28 @@ def conversation_start(
     body = clean_body(body)
     if kind not in ConversationType.values:
         raise CommunicationRefused(_("Unknown conversation type."))
-    if submission_key is not None:
-        existing = (
-            Message.objects.filter(
-                conversation__partnership=partnership, submission_key=submission_key
+    duplicate = DuplicateSubmission(_("This was already sent; it was not sent twice."))
+    if (
+        submission_key is not None
+        and Conversation.objects.filter(
+            manufacturer_id=partnership.manufacturer_id, submission_key=submission_key
+        ).exists()
+    ):
+        raise duplicate
+    try:
+        # A twin submitted at the same moment waits here on the unique key until the first
+        # commits, then fails: one conversation, one notification.
+        with transaction.atomic():
+            conversation = Conversation.objects.create(
+                manufacturer_id=partnership.manufacturer_id,
+                partnership=partnership,
+                kind=kind,
+                subject=(subject or "").strip()[:200],
+                last_message_at=timezone.now(),
+                submission_key=submission_key,
             )
-            .select_related("conversation")
-            .first()
-        )
-        if existing is not None:
-            raise DuplicateSubmission(_("This was already sent; it was not sent twice."))
-    conversation = Conversation.objects.create(
-        manufacturer_id=partnership.manufacturer_id,
-        partnership=partnership,
-        kind=kind,
-        subject=(subject or "").strip()[:200],
-        last_message_at=timezone.now(),
-    )
+    except IntegrityError as error:
+        raise duplicate from error
     message = _add_message(
         conversation=conversation,
         kind=MessageKind.RESELLER,

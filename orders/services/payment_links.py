@@ -9,6 +9,7 @@ never stored; the database keeps only their SHA-256 (PaymentLink.token_hash, see
 """
 
 import secrets
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -26,13 +27,15 @@ from orders.selectors.orders import order_notes_for_customer
 from orders.selectors.payment_links import hash_token
 from orders.services.carts import CheckoutRefused, cart_clear
 from orders.services.orders import LineRequest, order_create
+from orders.services.submissions import order_submission_claim, order_submission_record
 
 
 @dataclass(frozen=True)
 class CheckoutResult:
     order: Order
     link: PaymentLink
-    url: str  # the only place the token exists besides the email
+    url: str  # the only place the token exists besides the email ("" for a repeated form)
+    created: bool = True  # False: the same checkout form was submitted before
 
 
 def payment_link_create(
@@ -58,12 +61,23 @@ def checkout_with_payment_link(
     recipient: str,
     created_by: User,
     pay_url: Callable[[str], str],
+    submission_key: uuid.UUID | None = None,
 ) -> CheckoutResult:
     """Turn the cart into an order awaiting payment, make its payment link, write the email
     to the outbox (sent after commit) and empty the cart: all or nothing.
 
-    `pay_url(token)` builds the absolute /pay/<token>/ URL (the view knows the host).
+    `pay_url(token)` builds the absolute /pay/<token>/ URL (the view knows the host). The
+    checkout form's `submission_key` makes a double submit answer the first one's order
+    (orders.services.submissions), with no second link or email.
     """
+    earlier = order_submission_claim(
+        manufacturer_id=cart.manufacturer_id, submission_key=submission_key
+    )
+    if earlier is not None:
+        link = earlier.payment_links.order_by("-created_at", "-pk").first()
+        if link is None:
+            raise CheckoutRefused(_("This order form was already sent; it was not sent twice."))
+        return CheckoutResult(order=earlier, link=link, url="", created=False)
     cart = (
         Cart.objects.select_for_update(of=("self",))
         .select_related("partnership__manufacturer", "partnership__reseller", "end_customer")
@@ -92,6 +106,7 @@ def checkout_with_payment_link(
         customer_pays=True,
         status=OrderStatus.AWAITING_PAYMENT,
     )
+    order_submission_record(order=order, submission_key=submission_key)
     link, url = _send_payment_link(order=order, recipient=recipient, pay_url=pay_url)
     cart_clear(cart=cart)
     return CheckoutResult(order=order, link=link, url=url)
@@ -133,6 +148,8 @@ def payment_link_resend(
 
     For the customer who lost the email, or a wrong address: the old links are expired, not
     deleted, so a customer who opens one is told it expired rather than that it never existed.
+    Locks the order, then its links: the lock order of every payment-link service
+    (orders.services.payments), so paying and resending at once never deadlock.
     """
     locked = (
         Order.objects.select_for_update(of=("self",))

@@ -1,23 +1,54 @@
 """Paying an order through its payment link: the public pay page, no account, no tenant
-until the link is resolved. The charge goes through the configured provider
-(orders.payments) once per order, with the link and the order locked.
+until the link is resolved.
+
+A payment is made exactly once, whatever dies when (the database connection, the worker,
+the provider's answer on its way back), in three steps:
+
+1. record: a short transaction locks the order, then the link (the one lock order of every
+   payment-link service, see payment_links.payment_link_resend), checks the link and writes
+   a pending `PaymentAttempt` whose idempotency key is `paylink-<link>-<attempt number>`;
+   a pending attempt of the order is reused, key and all, so a retry is the same attempt;
+2. charge: the provider is called outside any transaction with that key (orders.payments:
+   the same key never charges twice);
+3. confirm: a new short transaction (`payment_attempt_confirm`) locks the order, the link
+   and the attempt and records the outcome: the payment, the order placed, the link used.
+
+If step 3 never happens, the customer paying again repeats steps 2 and 3 with the same key,
+or `payment_attempts_reconcile` (a Celery beat task and `manage.py payments_reconcile`)
+asks the provider what became of the key and confirms or fails the attempt.
 """
 
+import logging
 from collections.abc import Mapping
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from core.exceptions import DomainRefused
 from orders import workflow
-from orders.models import Order, OrderStatus, Payment, PaymentLink, PaymentStatus
-from orders.payments import get_payment_provider
+from orders.models import (
+    AttemptStatus,
+    Order,
+    OrderStatus,
+    Payment,
+    PaymentAttempt,
+    PaymentLink,
+    PaymentStatus,
+)
+from orders.payments import PaymentProvider, PaymentResult, get_payment_provider
 from orders.pricing import amount_due
 from orders.selectors.payment_links import LinkState, payment_link_resolve, payment_link_state
 from orders.services.orders import order_transition
 from orders.services.payment_links import payment_receipt_send
+
+logger = logging.getLogger(__name__)
+
+# A pending attempt younger than this may still be waiting for the provider's answer.
+RECONCILE_AFTER = timedelta(minutes=1)
 
 
 class PaymentLinkUnavailable(DomainRefused):
@@ -32,46 +63,118 @@ class PaymentLinkUnavailable(DomainRefused):
 
 
 class PaymentDeclined(DomainRefused):
-    """The provider declined the payment; the message is user-facing; nothing changed."""
+    """The provider declined the payment; the message is user-facing; nothing was charged."""
+
+
+def payment_key(*, link: PaymentLink, number: int) -> str:
+    return f"paylink-{link.pk}-{number}"
 
 
 def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
     """Charge the order's total once and place the order; idempotent per link and order.
 
-    The amount is the order's stored total: whatever the form says is ignored. The link and
-    the order are locked (select_for_update) for the whole attempt, so a double submit waits
-    and then finds the link used (PaymentLinkUnavailable(PAID)); the partial unique
-    constraint "one succeeded payment per order" is the last line of defence.
-    A declined card raises PaymentDeclined and changes nothing.
+    The amount is the order's stored total: whatever the form says is ignored. A double
+    submit or a retry after a crash reuses the pending attempt and its key, so the provider
+    charges once; a link already paid raises PaymentLinkUnavailable(PAID). A declined card
+    fails the attempt, raises PaymentDeclined and changes nothing else.
     """
     link = payment_link_resolve(token=token)
     provider = get_payment_provider()
-    with scope(manufacturer=link.manufacturer), transaction.atomic():
-        locked = PaymentLink.objects.select_for_update().get(pk=link.pk)
-        order = Order.objects.select_for_update().get(pk=locked.order_id)
-        state = payment_link_state(locked, order=order)
-        if state != LinkState.VALID:
-            raise PaymentLinkUnavailable(state)
-        amount = amount_due(order)  # orders.pricing: the customer's price, never the reseller's
+    with scope(manufacturer=link.manufacturer):
+        attempt = _attempt_record(link=link, provider=provider)
         result = provider.charge(
-            order=order, amount=amount, currency=order.currency, form_data=dict(form_data)
+            order=attempt.order,
+            amount=attempt.amount,
+            currency=attempt.currency,
+            form_data=dict(form_data),
+            idempotency_key=attempt.idempotency_key,
         )
-        if not result.succeeded:
-            raise PaymentDeclined(result.error or _("The payment did not go through."))
-        try:
-            with transaction.atomic():
-                payment = Payment.objects.create(
-                    manufacturer_id=order.manufacturer_id,
-                    order=order,
-                    provider=provider.name,
-                    provider_reference=result.reference,
-                    amount=amount,
-                    currency=order.currency,
-                    status=PaymentStatus.SUCCEEDED,
-                )
-        except IntegrityError as error:  # another payment for this order succeeded first
-            raise PaymentLinkUnavailable(LinkState.PAID) from error
-        now = timezone.now()
+        payment = payment_attempt_confirm(attempt_id=attempt.pk, result=result)
+    if payment is None:
+        raise PaymentDeclined(result.error or _("The payment did not go through."))
+    return payment
+
+
+@transaction.atomic
+def _attempt_record(*, link: PaymentLink, provider: PaymentProvider) -> PaymentAttempt:
+    """Step 1: the pending attempt to charge, committed before the provider is called."""
+    order = Order.objects.select_for_update().get(pk=link.order_id)
+    locked = PaymentLink.objects.select_for_update().get(pk=link.pk)
+    state = payment_link_state(locked, order=order)
+    if state != LinkState.VALID:
+        raise PaymentLinkUnavailable(state)
+    if Payment.objects.filter(order=order, status=PaymentStatus.SUCCEEDED).exists():
+        raise PaymentLinkUnavailable(LinkState.PAID)  # paid some other way: never charge again
+    pending = PaymentAttempt.objects.filter(order=order, status=AttemptStatus.PENDING).first()
+    if pending is not None:
+        pending.order = order
+        return pending
+    last = PaymentAttempt.objects.filter(link=locked).aggregate(last=Max("number"))["last"]
+    number = (last or 0) + 1
+    return PaymentAttempt.objects.create(
+        manufacturer_id=order.manufacturer_id,
+        order=order,
+        link=locked,
+        number=number,
+        idempotency_key=payment_key(link=locked, number=number),
+        provider=provider.name,
+        amount=amount_due(order),  # orders.pricing: the customer's price, never the reseller's
+        currency=order.currency,
+        status=AttemptStatus.PENDING,
+        created_at=timezone.now(),
+    )
+
+
+@transaction.atomic
+def payment_attempt_confirm(*, attempt_id: int, result: PaymentResult) -> Payment | None:
+    """Step 3: record the provider's outcome of an attempt; idempotent.
+
+    Returns the attempt's payment, or None when it failed. An attempt already confirmed
+    answers as it was confirmed, except a failed one that the provider says succeeded after
+    all (its answer arrived after the reconciliation gave up): money moved, so it is recorded.
+    """
+    attempt = PaymentAttempt.objects.get(pk=attempt_id)
+    order = Order.objects.select_for_update().get(pk=attempt.order_id)
+    link = PaymentLink.objects.select_for_update().get(pk=attempt.link_id)
+    attempt = PaymentAttempt.objects.select_for_update().get(pk=attempt_id)
+    if attempt.status == AttemptStatus.SUCCEEDED:
+        return Payment.objects.filter(attempt=attempt).first()
+    now = timezone.now()
+    if not result.succeeded:
+        if attempt.status == AttemptStatus.PENDING:
+            attempt.status = AttemptStatus.FAILED
+            attempt.error = (result.error or "")[:300]
+            attempt.finished_at = now
+            attempt.save(update_fields=["status", "error", "finished_at"])
+        return None
+    attempt.status = AttemptStatus.SUCCEEDED
+    attempt.provider_reference = result.reference
+    attempt.error = ""
+    attempt.finished_at = now
+    attempt.save(update_fields=["status", "provider_reference", "error", "finished_at"])
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                manufacturer_id=attempt.manufacturer_id,
+                order=order,
+                attempt=attempt,
+                provider=attempt.provider,
+                provider_reference=result.reference,
+                amount=attempt.amount,
+                currency=attempt.currency,
+                status=PaymentStatus.SUCCEEDED,
+            )
+    except IntegrityError:
+        # The order was paid some other way while this charge ran: the charge stands in the
+        # attempt (and the log) for staff to refund; the customer sees the order paid.
+        logger.error(
+            "Order %s already paid; attempt %s charged %s as well",
+            order.pk,
+            attempt.idempotency_key,
+            result.reference,
+        )
+        return Payment.objects.filter(order=order, status=PaymentStatus.SUCCEEDED).first()
+    if order.status == OrderStatus.AWAITING_PAYMENT:
         order_transition(
             order=order,
             to_status=OrderStatus.PLACED,
@@ -80,7 +183,34 @@ def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
             reason=_("Paid by the customer through the payment link."),
             at=now,
         )
-        locked.used_at = now
-        locked.save(update_fields=["used_at"])
-        payment_receipt_send(payment=payment, link=locked)
-        return payment
+    if link.used_at is None:
+        link.used_at = now
+        link.save(update_fields=["used_at"])
+        payment_receipt_send(payment=payment, link=link)
+    return payment
+
+
+def payment_attempts_reconcile(
+    *, now: datetime | None = None, older_than: timedelta = RECONCILE_AFTER
+) -> int:
+    """Finish every attempt left pending for longer than `older_than`: ask the provider what
+    became of its key, then confirm it (charged) or fail it (the provider never saw it).
+    Returns how many attempts were finished; running it twice at once is harmless
+    (payment_attempt_confirm locks and is idempotent)."""
+    cutoff = (now or timezone.now()) - older_than
+    provider = get_payment_provider()
+    pending = (
+        PaymentAttempt.objects.with_scopes_disabled()
+        .filter(status=AttemptStatus.PENDING, created_at__lt=cutoff, provider=provider.name)
+        .select_related("manufacturer")
+        .order_by("pk")
+    )
+    finished = 0
+    for attempt in pending:
+        result = provider.find_charge(attempt.idempotency_key) or PaymentResult(
+            succeeded=False, error=_("The payment was interrupted before the card was charged.")
+        )
+        with scope(manufacturer=attempt.manufacturer):
+            payment_attempt_confirm(attempt_id=attempt.pk, result=result)
+        finished += 1
+    return finished

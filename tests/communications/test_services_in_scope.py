@@ -14,7 +14,12 @@ from django_scopes import ScopeError, scopes_disabled
 
 from channel.models import QualifyingStatus
 from communications.models import DONE_EMOJI, Conversation, ConversationType, Message, MessageKind
-from communications.services.conversations import conversation_start, reseller_reply, staff_reply
+from communications.services.conversations import (
+    ConversationGone,
+    conversation_start,
+    reseller_reply,
+    staff_reply,
+)
 from communications.services.marks import conversation_mark_done
 from communications.services.qualifying import conversation_qualify
 from notifications.models import Notification, NotificationKind, OutboxEmail
@@ -124,7 +129,7 @@ def test_staff_reply_and_mark_done_in_the_manufacturer_view_scope(
 def test_mark_done_in_one_tenants_scope_cannot_reach_another_tenants_conversation(
     inbox: Inbox, foreign_conversation
 ):
-    with manufacturer_view_scope(inbox.tenant), pytest.raises(Conversation.DoesNotExist):
+    with manufacturer_view_scope(inbox.tenant), pytest.raises(ConversationGone):
         conversation_mark_done(conversation=foreign_conversation)
     assert_other_tenant_untouched(inbox, foreign_conversation)
 

@@ -60,6 +60,12 @@ def test_every_tenant_relation_has_its_triggers():
 
 # What else a row needs when the test fills its optional relation.
 FILLING_NEEDS = {"orders.Order": {"own_use": False, "sale_kind": "wholesale"}}  # not own use
+# A parent that must itself agree with the child's other relations to be written at all.
+FILLING_PARENTS = {
+    "orders.Payment.attempt": lambda child: FACTORIES["orders.PaymentAttempt"](
+        link__order=child.order
+    ),
+}
 
 
 def refused(model, pk, *, only_trigger: tuple[str, str], **values) -> str:
@@ -111,7 +117,10 @@ def test_moving_a_parent_to_another_tenant_under_its_children_is_refused(relatio
     tenant_attname = relation.child._meta.get_field(relation.tenant).attname
     parent_pk = getattr(child, attname)
     if parent_pk is None:  # an optional relation the factory leaves empty: fill it
-        parent_pk = FACTORIES[relation.parent._meta.label]().pk
+        make_parent = FILLING_PARENTS.get(f"{relation.child._meta.label}.{relation.field}")
+        parent_pk = (
+            make_parent(child) if make_parent else FACTORIES[relation.parent._meta.label]()
+        ).pk
         relation.parent._base_manager.filter(pk=parent_pk).update(
             **{tenant_attname: getattr(child, tenant_attname)}
         )

@@ -25,7 +25,10 @@ from notifications.models import (
     OutboxStatus,
 )
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
+from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
+from orders.tasks import payment_attempts_reconcile_task
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
+from tests.orders.factories import PaymentAttemptFactory, TestProviderChargeFactory
 from tests.scoping import worker_scope
 
 pytestmark = [pytest.mark.django_db, pytest.mark.scoped]
@@ -34,6 +37,7 @@ TESTED_TASKS = {
     "notifications.tasks.email_deliver_task",
     "notifications.tasks.outbox_flush_task",
     "notifications.tasks.notifications_digest_task",
+    "orders.tasks.payment_attempts_reconcile_task",
 }
 
 
@@ -119,6 +123,26 @@ def test_notifications_digest_task_in_a_worker(manufacturer, other_manufacturer)
     assert "Theirs" not in digests[ours.user.email]
     assert "[Borealis Lighting] Theirs" in digests[theirs.user.email]
     assert "Ours" not in digests[theirs.user.email]
+
+
+def test_payment_attempts_reconcile_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's lost attempt is finished in that tenant's scope."""
+    with scopes_disabled():
+        charged = PaymentAttemptFactory(link__order__partnership__manufacturer=manufacturer)
+        lost = PaymentAttemptFactory(link__order__partnership__manufacturer=other_manufacturer)
+        TestProviderChargeFactory(idempotency_key=charged.idempotency_key, amount=charged.amount)
+        PaymentAttempt.objects.update(created_at=timezone.now() - timedelta(minutes=5))
+
+    assert run_in_worker(payment_attempts_reconcile_task) == 2
+    assert run_in_worker(payment_attempts_reconcile_task) == 0
+
+    with scopes_disabled():
+        charged.refresh_from_db()
+        lost.refresh_from_db()
+        assert (charged.status, lost.status) == (AttemptStatus.SUCCEEDED, AttemptStatus.FAILED)
+        assert Payment.objects.get().order == charged.order
+        charged.order.refresh_from_db()
+        assert charged.order.status == OrderStatus.PLACED
 
 
 def test_every_project_task_is_run_in_a_worker_here():

@@ -7,6 +7,7 @@ import factory
 from django.utils import timezone
 
 from orders.models import (
+    AttemptStatus,
     Cart,
     CartLine,
     NoteSide,
@@ -18,9 +19,12 @@ from orders.models import (
     OrderReturnLine,
     OrderStatus,
     OrderStatusChange,
+    OrderSubmission,
     Payment,
+    PaymentAttempt,
     PaymentLink,
     PaymentStatus,
+    TestProviderCharge,
 )
 from orders.selectors.payment_links import hash_token
 from orders.services.orders import LineRequest, order_create
@@ -257,3 +261,47 @@ class PaymentFactory(ScopedModelFactory):
     amount = factory.SelfAttribute("order.total")
     currency = factory.SelfAttribute("order.currency")
     status = PaymentStatus.SUCCEEDED
+
+
+class PaymentAttemptFactory(ScopedModelFactory):
+    """A pending attempt to charge an order through its link (the key is the link's first)."""
+
+    class Meta:
+        model = PaymentAttempt
+
+    link = factory.SubFactory(PaymentLinkFactory)
+    order = factory.SelfAttribute("link.order")
+    manufacturer = factory.SelfAttribute("link.manufacturer")
+    number = 1
+    idempotency_key = factory.LazyAttribute(lambda o: f"paylink-{o.link.pk}-{o.number}")
+    provider = "test"
+    amount = factory.SelfAttribute("order.total")
+    currency = factory.SelfAttribute("order.currency")
+    status = AttemptStatus.PENDING
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class TestProviderChargeFactory(factory.django.DjangoModelFactory):
+    """A charge in the test provider's own ledger."""
+
+    __test__ = False  # not a pytest test class
+
+    class Meta:
+        model = TestProviderCharge
+
+    idempotency_key = factory.Sequence(lambda n: f"paylink-0-{n}")
+    succeeded = True
+    reference = factory.Sequence(lambda n: f"test_{n:016x}")
+    amount = Decimal("10.00")
+    currency = "EUR"
+
+
+class OrderSubmissionFactory(ScopedModelFactory):
+    """The claimed key of the form that created an order."""
+
+    class Meta:
+        model = OrderSubmission
+
+    order = factory.SubFactory(OrderFactory)
+    manufacturer = factory.SelfAttribute("order.manufacturer")
+    submission_key = factory.Faker("uuid4", cast_to=None)

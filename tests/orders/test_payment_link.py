@@ -88,15 +88,17 @@ def test_the_default_provider_is_the_test_one(settings):
     assert provider.is_test
 
 
-def test_test_provider_accepts_and_declines_its_test_cards():
+def test_test_provider_accepts_and_declines_its_test_cards(db):
     provider = TestPaymentProvider()
-    ok = provider.charge(order=None, amount=Decimal("1"), currency="EUR", form_data=GOOD_CARD)
-    declined = provider.charge(
-        order=None, amount=Decimal("1"), currency="EUR", form_data=DECLINED_CARD
-    )
-    other = provider.charge(
-        order=None, amount=Decimal("1"), currency="EUR", form_data={"card_number": "5555"}
-    )
+
+    def charge(key, card):
+        return provider.charge(
+            order=None, amount=Decimal("1"), currency="EUR", form_data=card, idempotency_key=key
+        )
+
+    ok = charge("k-1", GOOD_CARD)
+    declined = charge("k-2", DECLINED_CARD)
+    other = charge("k-3", {"card_number": "5555"})
     assert ok.succeeded and ok.reference.startswith("test_")
     assert not declined.succeeded and declined.error
     assert not other.succeeded
@@ -107,8 +109,8 @@ class RecordingProvider(TestPaymentProvider):
     is_test = False
     calls: list = []
 
-    def charge(self, order, amount, currency, form_data):
-        RecordingProvider.calls.append((order.pk, amount, currency))
+    def charge(self, order, amount, currency, form_data, idempotency_key):
+        RecordingProvider.calls.append((order.pk, amount, currency, idempotency_key))
         return PaymentResult(succeeded=True, reference="rec-1")
 
 
@@ -118,7 +120,10 @@ def test_a_configured_provider_is_used(settings, order, token):
 
     payment = payment_link_pay(token=token, form_data=GOOD_CARD)
 
-    assert RecordingProvider.calls == [(order.pk, order.retail_total, order.currency)]
+    link = PaymentLink.objects.get(order=order)
+    assert RecordingProvider.calls == [
+        (order.pk, order.retail_total, order.currency, f"paylink-{link.pk}-1")
+    ]
     assert (payment.provider, payment.provider_reference) == ("recording", "rec-1")
     page = Client().get(reverse("orders_public:receipt", kwargs={"token": token})).content.decode()
     assert "TEST MODE" not in page

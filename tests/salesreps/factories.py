@@ -7,8 +7,8 @@ from django.utils import timezone
 from accounts.models import Role
 from channel.models import PartnershipGroupObjectPermission, PartnershipUserObjectPermission
 from channel.visibility import VIEW_PARTNERSHIP
-from salesreps.models import PortfolioAssignment
-from tests.accounts.factories import MembershipFactory
+from salesreps.models import PortfolioAssignment, RepInvitation
+from tests.accounts.factories import ManufacturerFactory, MembershipFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoped_factories import ScopedModelFactory
 
@@ -65,3 +65,16 @@ class PartnershipGroupObjectPermissionFactory(ScopedModelFactory):
     content_object = factory.SubFactory(PartnershipFactory)
     group = factory.SubFactory(GroupFactory)
     permission = factory.LazyFunction(_view_partnership_permission)
+
+
+class RepInvitationFactory(ScopedModelFactory):
+    """The record of a seller's invitation by a manager of the same tenant."""
+
+    class Meta:
+        model = RepInvitation
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    user = factory.LazyAttribute(lambda o: _member(o.manufacturer, Role.SELLER))
+    invited_by = factory.LazyAttribute(lambda o: _member(o.manufacturer, Role.MANAGER))
+    new_user = True
+    submission_key = factory.Faker("uuid4", cast_to=None)
