@@ -35,7 +35,7 @@ class PaymentDeclined(DomainRefused):
     """The provider declined the payment; the message is user-facing; nothing changed."""
 
 
-def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
+def payment_link_pay(*, token: str, form_data: Mapping[str, object]) -> Payment:
     """Charge the order's total once and place the order; idempotent per link and order.
 
     The amount is the order's stored total: whatever the form says is ignored. The link and
