@@ -4,6 +4,7 @@ django-guardian object permissions on the partnership (same transaction, row loc
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -67,7 +68,9 @@ def _check_rep(*, manufacturer: Manufacturer, rep: User) -> None:
         )
 
 
-def _sync_permissions(*, partnership: Partnership, rep: User | None, perms: list) -> None:
+def _sync_permissions(
+    *, partnership: Partnership, rep: User | None, perms: list[Permission]
+) -> None:
     """Make the partnership's rep permissions exactly {rep: view + change} (or none)."""
     stale = PartnershipUserObjectPermission.objects.filter(
         content_object=partnership, permission__in=perms
@@ -174,8 +177,8 @@ def customer_create(
     manufacturer: Manufacturer,
     created_by: User,
     rep: User | None,
-    reseller_fields: dict,
-    partnership_fields: dict | None = None,
+    reseller_fields: dict[str, str],
+    partnership_fields: dict[str, Any] | None = None,
 ) -> Partnership:
     """A new customer (reseller + partnership), given to `rep` in the same transaction."""
     partnership = _onboard(
@@ -189,7 +192,10 @@ def customer_create(
 
 
 def _onboard(
-    *, manufacturer: Manufacturer, reseller_fields: dict, partnership_fields: dict
+    *,
+    manufacturer: Manufacturer,
+    reseller_fields: dict[str, str],
+    partnership_fields: dict[str, Any],
 ) -> Partnership:
     partnership = reseller_onboard(manufacturer=manufacturer, **reseller_fields)
     if partnership_fields:
@@ -312,7 +318,7 @@ def rep_invite(
             % {"email": email, "manufacturer": manufacturer.name}
         )
     new_user = user is None
-    if new_user:
+    if user is None:
         user = user_create(email=email, password=None, first_name=first_name, last_name=last_name)
     membership_add(manufacturer=manufacturer, user=user, role=Role.SELLER)
     values = {"manufacturer": manufacturer.name, "inviter": invited_by.display_name}
