@@ -19,7 +19,7 @@ from orders.models import (
 class OrderLineInline(admin.TabularInline):
     model = OrderLine
     extra = 0
-    fields = [
+    fields = (
         "sku",
         "name",
         "quantity",
@@ -27,7 +27,7 @@ class OrderLineInline(admin.TabularInline):
         "line_total",
         "retail_unit_price",
         "retail_line_total",
-    ]
+    )
     readonly_fields = fields
     can_delete = False
 
@@ -35,7 +35,7 @@ class OrderLineInline(admin.TabularInline):
 class OrderStatusChangeInline(admin.TabularInline):
     model = OrderStatusChange
     extra = 0
-    fields = ["created_at", "from_status", "to_status", "changed_by", "reason"]
+    fields = ("created_at", "from_status", "to_status", "changed_by", "reason")
     readonly_fields = fields
     can_delete = False
 
@@ -84,7 +84,7 @@ class OrderAdmin(admin.ModelAdmin):
 class OrderReturnLineInline(admin.TabularInline):
     model = OrderReturnLine
     extra = 0
-    fields = ["order_line", "quantity", "amount"]
+    fields = ("order_line", "quantity", "amount")
     readonly_fields = fields
     can_delete = False
 

@@ -5,7 +5,9 @@ orders.services.orders.order_create prices them.
 """
 
 import re
+from collections.abc import Mapping
 from datetime import date
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -13,6 +15,9 @@ from django.utils import timezone
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import Manufacturer, Reseller
+from catalog.models import Product
+from channel.models import EndCustomer
 from core.bounds import MAX_ORDER_LINES, MAX_QUANTITY
 from core.forms import OnceForm
 from orders.models import OrderStatus
@@ -62,34 +67,37 @@ class OrderFilterForm(forms.Form):
 
 
 class ManufacturerOrderFilterForm(OrderFilterForm):
-    reseller = forms.ModelChoiceField(
+    reseller: "forms.ModelChoiceField[Reseller]" = forms.ModelChoiceField(
         label=_("Reseller"), required=False, queryset=None, empty_label=_("All resellers")
     )
     field_order = ["q", "status", "reseller", "customer", "date_from", "date_to"]
 
-    def __init__(self, *args, resellers: QuerySet, **kwargs):
+    def __init__(self, *args: Any, resellers: QuerySet[Reseller], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reseller"].queryset = resellers
+        cast("forms.ModelChoiceField[Reseller]", self.fields["reseller"]).queryset = resellers
 
 
 class ResellerAllOrdersFilterForm(OrderFilterForm):
-    manufacturer = forms.ModelChoiceField(
+    manufacturer: "forms.ModelChoiceField[Manufacturer]" = forms.ModelChoiceField(
         label=_("Manufacturer"), required=False, queryset=None, empty_label=_("All manufacturers")
     )
     field_order = ["q", "status", "manufacturer", "customer", "date_from", "date_to"]
 
-    def __init__(self, *args, manufacturers: QuerySet, **kwargs):
+    def __init__(self, *args: Any, manufacturers: QuerySet[Manufacturer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["manufacturer"].queryset = manufacturers
+        field = cast("forms.ModelChoiceField[Manufacturer]", self.fields["manufacturer"])
+        field.queryset = manufacturers
 
 
 class TransitionForm(forms.Form):
     to_status = forms.ChoiceField(choices=())
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
-    def __init__(self, *args, allowed: list[str], **kwargs):
+    def __init__(self, *args: Any, allowed: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_status"].choices = [(s, ACTION_LABELS[s]) for s in allowed]
+        cast(forms.ChoiceField, self.fields["to_status"]).choices = [
+            (s, ACTION_LABELS[s]) for s in allowed
+        ]
         self.fields["to_status"].error_messages["invalid_choice"] = _(
             "This order cannot make that change in its current status."
         )
@@ -110,7 +118,8 @@ class ReturnForm(forms.Form):
     returned_at = forms.DateField(label=_("Returned on"), widget=DateInput)
     reason = forms.CharField(label=_("Reason"), required=False, max_length=500)
 
-    def __init__(self, *args, lines: list, **kwargs):
+    # `lines` come from `order_lines_with_returns`: OrderLines that carry `returnable`.
+    def __init__(self, *args: Any, lines: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lines = lines
         self.fields["returned_at"].initial = timezone.localdate()
@@ -131,8 +140,9 @@ class ReturnForm(forms.Form):
             raise forms.ValidationError(_("A return cannot be in the future."))
         return value
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not any(cleaned.get(f"qty_{line.pk}") for line in self.lines):
             raise forms.ValidationError(_("Enter how many of at least one line came back."))
         return cleaned
@@ -148,20 +158,22 @@ class ReturnForm(forms.Form):
 class OrderRecipientForm(OnceForm):
     """For whom: one of the reseller's own end customers, or the reseller's own use."""
 
-    end_customer = forms.ModelChoiceField(
+    end_customer: "forms.ModelChoiceField[EndCustomer]" = forms.ModelChoiceField(
         label=_("End customer"), required=False, queryset=None, empty_label=_("— choose —")
     )
     own_use = forms.BooleanField(label=_("For our own use (earns no commission)"), required=False)
 
-    def __init__(self, *args, end_customers: QuerySet, **kwargs):
+    def __init__(self, *args: Any, end_customers: QuerySet[EndCustomer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["end_customer"].queryset = end_customers
-        self.fields["end_customer"].error_messages["invalid_choice"] = _(
+        field = cast("forms.ModelChoiceField[EndCustomer]", self.fields["end_customer"])
+        field.queryset = end_customers
+        field.error_messages["invalid_choice"] = _(
             "That customer does not belong to this reseller."
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if "end_customer" in self.errors:
             return cleaned
         customer, own_use = cleaned.get("end_customer"), cleaned.get("own_use")
@@ -191,8 +203,9 @@ class SkuLineForm(forms.Form):
         widget=forms.NumberInput(attrs={"min": 1}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         sku = (cleaned.get("sku") or "").strip()
         quantity = cleaned.get("quantity")
         if not sku and quantity is None:
@@ -221,14 +234,16 @@ class BaseSkuLineFormSet(forms.BaseFormSet):
 
     default_error_messages = {"too_many_forms": LINES_LIMIT_ERROR}
 
-    def __init__(self, *args, products: QuerySet, extra: int | None = None, **kwargs):
+    def __init__(
+        self, *args: Any, products: QuerySet[Product], extra: int | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         if extra is not None:  # how many empty lines an unbound form shows
             self.extra = extra
         self.products = products
         self.line_requests: list[LineRequest] = []
 
-    def clean(self):
+    def clean(self) -> None:
         if any(self.errors):
             return
         rows = [
@@ -267,17 +282,21 @@ LINES_LIMIT_ERROR = lazy(
 )()
 
 # Any number of lines up to MAX_ORDER_LINES: the page adds empty ones on demand.
-SkuLineFormSet = forms.formset_factory(
-    SkuLineForm,
-    formset=BaseSkuLineFormSet,
-    extra=3,
-    max_num=MAX_ORDER_LINES,
-    absolute_max=MAX_ORDER_LINES,
-    validate_max=True,
+# `formset_factory` is typed to return the base class; it returns a subclass of `formset`.
+SkuLineFormSet = cast(
+    "type[BaseSkuLineFormSet]",
+    forms.formset_factory(
+        SkuLineForm,
+        formset=BaseSkuLineFormSet,
+        extra=3,
+        max_num=MAX_ORDER_LINES,
+        absolute_max=MAX_ORDER_LINES,
+        validate_max=True,
+    ),
 )
 
 
-def posted_lines(data, *, prefix: str) -> list[dict]:
+def posted_lines(data: Mapping[str, Any], *, prefix: str) -> list[dict[str, Any]]:
     """The SKU and quantity of each posted line, raw, to show them again in a longer form."""
     try:
         total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
@@ -301,9 +320,10 @@ class ProductQuantitiesForm(forms.Form):
 
     QTY_KEY = re.compile(r"^qty_(\d+)$")
 
-    def __init__(self, *args, products: QuerySet, **kwargs):
+    def __init__(self, *args: Any, products: QuerySet[Product], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.products = list(products)
+        # Products that also carry, for the template, `qty_field` and the view's `your_price`.
+        self.products: list[Any] = list(products)
         self.line_requests: list[LineRequest] = []
         for product in self.products:
             self.fields[f"qty_{product.pk}"] = forms.IntegerField(
@@ -321,8 +341,9 @@ class ProductQuantitiesForm(forms.Form):
             )
             product.qty_field = self[f"qty_{product.pk}"]
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         allowed = {p.pk for p in self.products}

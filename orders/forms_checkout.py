@@ -1,9 +1,13 @@
 """Forms of the reseller's cart. Choices are built by the view from the request's reseller
 and manufacturer, so a form can never offer another tenant's customer or product."""
 
+from typing import Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from channel.models import EndCustomer
 from core.forms import OnceForm
 from orders.services.carts import MAX_LINE_QUANTITY
 
@@ -11,13 +15,14 @@ PAYMENT_LINK = "payment_link"
 
 
 class CartCustomerForm(forms.Form):
-    end_customer = forms.ModelChoiceField(
+    end_customer: "forms.ModelChoiceField[EndCustomer]" = forms.ModelChoiceField(
         label=_("Customer"), queryset=None, empty_label=_("Choose a customer…")
     )
 
-    def __init__(self, *args, customers, **kwargs) -> None:
+    def __init__(self, *args: Any, customers: QuerySet[EndCustomer], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["end_customer"].queryset = customers
+        field = cast("forms.ModelChoiceField[EndCustomer]", self.fields["end_customer"])
+        field.queryset = customers
 
 
 class CartAddForm(forms.Form):
@@ -26,9 +31,15 @@ class CartAddForm(forms.Form):
         label=_("Quantity"), min_value=1, max_value=MAX_LINE_QUANTITY, initial=1
     )
 
-    def __init__(self, *args, product_choices, **kwargs) -> None:
+    # Grouped by category: (category name, [(product id, label), ...]).
+    def __init__(
+        self, *args: Any, product_choices: list[tuple[str, list[tuple[int, str]]]], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["product"].choices = [("", _("Choose a product…")), *product_choices]
+        cast(forms.TypedChoiceField, self.fields["product"]).choices = [
+            ("", _("Choose a product…")),
+            *product_choices,
+        ]
 
 
 class CheckoutForm(OnceForm):

@@ -67,11 +67,11 @@ class Order(models.Model):
         help_text=_("Own-use orders earn no commission."),
     )
     sale_kind = models.CharField(
-        _("kind of sale"), max_length=20, choices=SaleKind.choices, default=SaleKind.WHOLESALE
+        _("kind of sale"), max_length=20, choices=SaleKind, default=SaleKind.WHOLESALE
     )
     number = models.CharField(_("order number"), max_length=30)
     status = models.CharField(
-        _("status"), max_length=20, choices=OrderStatus.choices, default=OrderStatus.PLACED
+        _("status"), max_length=20, choices=OrderStatus, default=OrderStatus.PLACED
     )
     currency = models.CharField(max_length=3)
     subtotal = models.DecimalField(
@@ -276,8 +276,8 @@ class OrderStatusChange(models.Model):
 
     manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes")
-    from_status = models.CharField(max_length=20, choices=OrderStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=OrderStatus.choices)
+    from_status = models.CharField(max_length=20, choices=OrderStatus, blank=True)
+    to_status = models.CharField(max_length=20, choices=OrderStatus)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -310,7 +310,7 @@ class OrderNote(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    side = models.CharField(max_length=20, choices=NoteSide.choices)
+    side = models.CharField(max_length=20, choices=NoteSide)
     is_internal = models.BooleanField(
         _("internal"),
         default=True,
@@ -548,7 +548,7 @@ class Payment(models.Model):
         max_digits=AMOUNT_DIGITS, decimal_places=MONEY_PLACES, validators=amount_validators()
     )
     currency = models.CharField(max_length=3)
-    status = models.CharField(max_length=20, choices=PaymentStatus.choices)
+    status = models.CharField(max_length=20, choices=PaymentStatus)
     # The attempt this payment confirms: one payment per attempt, however often it is confirmed.
     attempt = models.OneToOneField(
         PaymentAttempt, on_delete=models.PROTECT, null=True, blank=True, related_name="payment"

@@ -4,10 +4,13 @@ Owners and managers act on an order's status and record returns; sales reps (SEL
 orders, add notes and create manual orders, but get 403 on status actions.
 """
 
-from datetime import datetime, time
+from collections.abc import Iterator
+from datetime import date, datetime, time
+from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,9 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES
-from accounts.tenancy import manufacturer_view
+from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from catalog.gate import orderable_products
 from channel import selectors as channel_selectors
+from channel.models import Partnership
 from core.bounds import MAX_ORDER_LINES
 from core.listing import apply_sort, csv_response, paginate
 from orders.forms import (
@@ -62,7 +66,7 @@ from orders.workflow import (
 DANGER_TRANSITIONS = frozenset({"rejected", "cancelled"})
 
 
-def order_csv_rows(orders):
+def order_csv_rows(orders: QuerySet[Order]) -> Iterator[list[object]]:
     for order in orders.iterator(chunk_size=500):
         yield [
             order.number,
@@ -96,7 +100,7 @@ ORDER_CSV_HEADER = [
 
 @manufacturer_view
 @require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: ManufacturerRequest) -> HttpResponseBase:
     form = ManufacturerOrderFilterForm(
         request.GET or None,
         resellers=channel_selectors.resellers_visible_to(
@@ -116,7 +120,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
+def _detail_context(request: ManufacturerRequest, order: Order, **extra: Any) -> dict[str, Any]:
     can_act = request.membership.is_staff_role
     actions = [
         {
@@ -150,7 +154,7 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
 
 @manufacturer_view
 @require_GET
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def order_detail(request: ManufacturerRequest, pk: int) -> HttpResponse:
     order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
@@ -159,7 +163,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def order_status(request: HttpRequest, pk: int) -> HttpResponse:
+def order_status(request: ManufacturerRequest, pk: int) -> HttpResponse:
     """Accept, reject, fulfil, complete or cancel; htmx swaps the status panel."""
     order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
@@ -181,7 +185,9 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
         except OrderRefused as refused:
             error = refused.user_message
     else:
-        error = " ".join(message for messages_ in form.errors.values() for message in messages_)
+        error = " ".join(
+            str(message) for messages_ in form.errors.values() for message in messages_
+        )
     success = _("Order %(number)s is now “%(status)s”.") % {
         "number": order.number,
         "status": order.get_status_display(),
@@ -210,7 +216,7 @@ def order_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manufacturer_view
 @require_POST
-def order_note(request: HttpRequest, pk: int) -> HttpResponse:
+def order_note(request: ManufacturerRequest, pk: int) -> HttpResponse:
     order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
@@ -237,7 +243,7 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def order_return(request: HttpRequest, pk: int) -> HttpResponse:
+def order_return(request: ManufacturerRequest, pk: int) -> HttpResponse:
     order = access_order_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, pk=pk
     )
@@ -272,7 +278,7 @@ def order_return(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _day_start(day):
+def _day_start(day: date) -> datetime:
     """A returned-on date as an aware datetime: now if today, else noon of that day."""
     if day == timezone.localdate():
         return timezone.now()
@@ -281,7 +287,7 @@ def _day_start(day):
 
 @manufacturer_view
 @require_http_methods(["GET", "POST"])
-def order_create_manual(request: HttpRequest) -> HttpResponse:
+def order_create_manual(request: ManufacturerRequest) -> HttpResponse:
     """A manual order on a reseller's behalf: choose the reseller, then customer and lines."""
     partnerships = channel_selectors.active_partnerships(
         manufacturer=request.tenant, membership=request.membership
@@ -360,7 +366,7 @@ def order_create_manual(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/order_manual.html", context, status=status)
 
 
-def _manual_order_new_line(request: HttpRequest, partnership) -> HttpResponse:
+def _manual_order_new_line(request: ManufacturerRequest, partnership: Partnership) -> HttpResponse:
     """htmx: one more empty line for the manual order form, and its new line count."""
     try:
         index = int(request.GET.get("lines-TOTAL_FORMS", ""))

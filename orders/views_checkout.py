@@ -6,10 +6,12 @@ the one unscoped lookup (orders.selectors.payment_links.payment_link_resolve) an
 other query inside `django_scopes.scope(manufacturer=link.manufacturer)`.
 """
 
+from collections.abc import Callable
 from itertools import groupby
 
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,15 +20,17 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_scopes import scope
 
-from accounts.tenancy import reseller_partner_view
+from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
+from channel.models import EndCustomer
 from orders.forms_checkout import (
     CartAddForm,
     CartCustomerForm,
     CheckoutForm,
     PaymentLinkResendForm,
 )
+from orders.models import Cart, PaymentLink
 from orders.payments import get_payment_provider
 from orders.pricing import order_commission_estimate
 from orders.selectors.carts import cart_find, cart_priced
@@ -44,7 +48,7 @@ from orders.services.orders import OrderRefused
 # --- reseller side: the cart ---------------------------------------------------------------
 
 
-def _cart_redirect(request: HttpRequest) -> HttpResponse:
+def _cart_redirect(request: ResellerPartnerRequest) -> HttpResponse:
     return redirect(
         "orders_reseller:cart",
         reseller_public_id=request.reseller.public_id,
@@ -52,12 +56,12 @@ def _cart_redirect(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _customers(request: HttpRequest):
+def _customers(request: ResellerPartnerRequest) -> QuerySet[EndCustomer]:
     # Reached through the reseller's relation (orders sits below resellers); scoped too.
     return request.reseller.end_customers.filter(reseller=request.reseller).order_by("name", "pk")
 
 
-def _product_choices(request: HttpRequest) -> list:
+def _product_choices(request: ResellerPartnerRequest) -> list[tuple[str, list[tuple[int, str]]]]:
     """Orderable products grouped by category, each labelled with the reseller's price."""
     partnership = request.partnership
     products = list(
@@ -80,26 +84,26 @@ def _product_choices(request: HttpRequest) -> list:
     ]
 
 
-def _find_cart(request: HttpRequest):
+def _find_cart(request: ResellerPartnerRequest) -> Cart | None:
     cart = cart_find(partnership=request.partnership, user=request.user)
     if cart is not None:
         cart.partnership = request.partnership  # already loaded by the decorator
     return cart
 
 
-def _get_or_create_cart(request: HttpRequest):
+def _get_or_create_cart(request: ResellerPartnerRequest) -> Cart:
     cart = carts.cart_get_or_create(partnership=request.partnership, user=request.user)
     cart.partnership = request.partnership
     return cart
 
 
 def _render_cart(
-    request: HttpRequest,
-    cart=None,
+    request: ResellerPartnerRequest,
+    cart: Cart | None = None,
     *,
-    customer_form=None,
-    add_form=None,
-    checkout_form=None,
+    customer_form: CartCustomerForm | None = None,
+    add_form: CartAddForm | None = None,
+    checkout_form: CheckoutForm | None = None,
 ) -> HttpResponse:
     summary = cart_priced(cart=cart, partnership=request.partnership)
     end_customer = cart.end_customer if cart is not None else None
@@ -123,13 +127,13 @@ def _render_cart(
 
 @reseller_partner_view
 @require_GET
-def cart(request: HttpRequest) -> HttpResponse:
+def cart(request: ResellerPartnerRequest) -> HttpResponse:
     return _render_cart(request, _find_cart(request))
 
 
 @reseller_partner_view
 @require_POST
-def cart_customer(request: HttpRequest) -> HttpResponse:
+def cart_customer(request: ResellerPartnerRequest) -> HttpResponse:
     form = CartCustomerForm(request.POST, customers=_customers(request))
     if not form.is_valid():
         return _render_cart(request, _find_cart(request), customer_form=form)
@@ -144,7 +148,7 @@ def cart_customer(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def cart_add(request: HttpRequest) -> HttpResponse:
+def cart_add(request: ResellerPartnerRequest) -> HttpResponse:
     form = CartAddForm(request.POST, product_choices=_product_choices(request))
     if not form.is_valid():
         return _render_cart(request, _find_cart(request), add_form=form)
@@ -164,7 +168,7 @@ def cart_add(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def cart_update(request: HttpRequest) -> HttpResponse:
+def cart_update(request: ResellerPartnerRequest) -> HttpResponse:
     """Save the quantities (0 removes a line); a `remove` button removes its line."""
     cart = _find_cart(request)
     if cart is None:
@@ -176,7 +180,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Removed from the cart."))
         return _cart_redirect(request)
     quantities: dict[int, int] = {}
-    for key, value in request.POST.items():
+    for key, value in request.POST.dict().items():
         if not key.startswith("qty_") or not key[4:].isdigit():
             continue
         try:
@@ -195,7 +199,7 @@ def cart_update(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def cart_clear(request: HttpRequest) -> HttpResponse:
+def cart_clear(request: ResellerPartnerRequest) -> HttpResponse:
     cart = _find_cart(request)
     if cart is not None:
         carts.cart_clear(cart=cart)
@@ -205,7 +209,7 @@ def cart_clear(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def cart_checkout(request: HttpRequest) -> HttpResponse:
+def cart_checkout(request: ResellerPartnerRequest) -> HttpResponse:
     cart = _find_cart(request)
     form = CheckoutForm(request.POST)
     if not form.is_valid():
@@ -240,7 +244,7 @@ def cart_checkout(request: HttpRequest) -> HttpResponse:
 
 @reseller_partner_view
 @require_GET
-def cart_sent(request: HttpRequest, order_id: int) -> HttpResponse:
+def cart_sent(request: ResellerPartnerRequest, order_id: int) -> HttpResponse:
     order = access_checkout_order(partnership=request.partnership, order_id=order_id)
     context = {
         "order": order,
@@ -262,7 +266,7 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
-def _render_state(request: HttpRequest, link, state: str) -> HttpResponse:
+def _render_state(request: HttpRequest, link: PaymentLink, state: str) -> HttpResponse:
     templates = {
         LinkState.PAID: ("orders/pay/paid.html", 200),
         LinkState.EXPIRED: ("orders/pay/expired.html", 410),
@@ -335,7 +339,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
         return _public(render(request, "orders/pay/receipt.html", context))
 
 
-def _pay_url_builder(request: HttpRequest):
+def _pay_url_builder(request: HttpRequest) -> Callable[[str], str]:
     """token -> the absolute /pay/<token>/ address, on the host the reseller is using."""
 
     def pay_url(token: str) -> str:
@@ -346,7 +350,7 @@ def _pay_url_builder(request: HttpRequest):
 
 @reseller_partner_view
 @require_POST
-def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
+def payment_link_resend(request: ResellerPartnerRequest, pk: int) -> HttpResponse:
     """A fresh payment link for an order awaiting payment, to the same or a corrected address."""
     order = access_checkout_order(partnership=request.partnership, order_id=pk)
     detail = redirect(
@@ -357,7 +361,9 @@ def payment_link_resend(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = PaymentLinkResendForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("recipient", [])))
+        messages.error(
+            request, " ".join(str(message) for message in form.errors.get("recipient", []))
+        )
         return detail
     try:
         result = payment_links.payment_link_resend(

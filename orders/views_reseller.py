@@ -1,15 +1,22 @@
 """Reseller dashboard: a reseller's orders with one manufacturer, /r/<id>/m/<slug>/orders/…,
 and all its orders across manufacturers, /r/<id>/orders/."""
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Manufacturer
-from accounts.tenancy import reseller_partner_view, reseller_view
+from accounts.tenancy import (
+    ResellerPartnerRequest,
+    ResellerRequest,
+    reseller_partner_view,
+    reseller_view,
+)
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from core.listing import apply_sort, csv_response, paginate
@@ -49,7 +56,7 @@ from orders.workflow import (
 )
 
 
-def _detail_url_kwargs(request: HttpRequest, order: Order) -> dict:
+def _detail_url_kwargs(request: ResellerPartnerRequest, order: Order) -> dict[str, Any]:
     return {
         "reseller_public_id": request.reseller.public_id,
         "manufacturer_slug": request.tenant.slug,
@@ -59,7 +66,7 @@ def _detail_url_kwargs(request: HttpRequest, order: Order) -> dict:
 
 @reseller_partner_view
 @require_GET
-def order_list(request: HttpRequest) -> HttpResponse:
+def order_list(request: ResellerPartnerRequest) -> HttpResponseBase:
     form = OrderFilterForm(request.GET or None)
     orders = orders_for_reseller_partnership(
         partnership=request.partnership, filters=form.to_filters()
@@ -81,7 +88,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @reseller_view
 @require_GET
-def all_orders(request: HttpRequest) -> HttpResponse:
+def all_orders(request: ResellerRequest) -> HttpResponseBase:
     """Every order of the reseller, with all its manufacturers."""
     manufacturers = Manufacturer.objects.filter(partnerships__reseller=request.reseller).order_by(
         "name"
@@ -98,7 +105,7 @@ def all_orders(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
+def _detail_context(request: ResellerPartnerRequest, order: Order, **extra: Any) -> dict[str, Any]:
     reseller_fulfils = request.tenant.resellers_fulfil_orders
     return {
         "order": order,
@@ -127,7 +134,7 @@ def _detail_context(request: HttpRequest, order: Order, **extra) -> dict:
     }
 
 
-def _payment_link_context(order: Order) -> dict:
+def _payment_link_context(order: Order) -> dict[str, Any]:
     link = pending_payment_link(order)
     if link is None:
         return {"payment_link": None, "payment_link_expired": False}
@@ -137,14 +144,14 @@ def _payment_link_context(order: Order) -> dict:
 
 @reseller_partner_view
 @require_GET
-def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def order_detail(request: ResellerPartnerRequest, pk: int) -> HttpResponse:
     order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     return render(request, "orders/reseller/order_detail.html", _detail_context(request, order))
 
 
 @reseller_partner_view
 @require_POST
-def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+def order_cancel(request: ResellerPartnerRequest, pk: int) -> HttpResponse:
     order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     reason = request.POST.get("reason", "").strip()[:500]
     try:
@@ -160,7 +167,7 @@ def order_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def order_move(request: HttpRequest, pk: int) -> HttpResponse:
+def order_move(request: ResellerPartnerRequest, pk: int) -> HttpResponse:
     """Mark the order fulfilled or completed, where the manufacturer lets resellers do so."""
     order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     if not request.tenant.resellers_fulfil_orders:
@@ -184,7 +191,7 @@ def order_move(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reseller_partner_view
 @require_POST
-def order_note(request: HttpRequest, pk: int) -> HttpResponse:
+def order_note(request: ResellerPartnerRequest, pk: int) -> HttpResponse:
     order = access_order_for_reseller(reseller=request.reseller, manufacturer=request.tenant, pk=pk)
     form = NoteForm(request.POST)
     if form.is_valid():
@@ -207,7 +214,7 @@ def order_note(request: HttpRequest, pk: int) -> HttpResponse:
 
 @reseller_partner_view
 @require_http_methods(["GET", "POST"])
-def order_place(request: HttpRequest) -> HttpResponse:
+def order_place(request: ResellerPartnerRequest) -> HttpResponse:
     """Place an order for one of the reseller's end customers, or for its own use."""
     partnership = request.partnership
     if not partnership.is_active:

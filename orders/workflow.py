@@ -1,8 +1,13 @@
 """The order status workflow: which transitions exist and which side may make them."""
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import OrderStatus
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 S = OrderStatus
 
@@ -28,7 +33,7 @@ RESELLER_CANCELLABLE = frozenset({S.AWAITING_PAYMENT, S.PLACED})
 # (Manufacturer.resellers_fulfil_orders).
 RESELLER_FULFILMENT = frozenset({S.FULFILLED, S.COMPLETED})
 
-ACTION_LABELS = {
+ACTION_LABELS: "dict[str, StrOrPromise]" = {
     S.PLACED: _("Mark as paid"),
     S.ACCEPTED: _("Accept"),
     S.REJECTED: _("Reject"),

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
@@ -37,7 +38,7 @@ def sellers(*, manufacturer: Manufacturer) -> QuerySet[ManufacturerMembership]:
     )
 
 
-def access_seller(*, manufacturer: Manufacturer, user_id) -> User:
+def access_seller(*, manufacturer: Manufacturer, user_id: int) -> User:
     """A sales rep of this tenant, or one Http404 for anyone else."""
     membership = sellers(manufacturer=manufacturer).filter(user_id=user_id).first()
     if membership is None:
@@ -45,7 +46,7 @@ def access_seller(*, manufacturer: Manufacturer, user_id) -> User:
     return membership.user
 
 
-def seller_choice(*, manufacturer: Manufacturer, user_id) -> User | None:
+def seller_choice(*, manufacturer: Manufacturer, user_id: str) -> User | None:
     """The seller picked in a form, or None when the id is not a rep of this tenant."""
     try:
         return access_seller(manufacturer=manufacturer, user_id=int(user_id))
@@ -155,7 +156,7 @@ class RepRow:
         return quantize_money(self.sales / self.orders) if self.orders else ZERO
 
 
-def _sales_orders(*, manufacturer: Manufacturer, date_from: date, date_to: date):
+def _sales_orders(*, manufacturer: Manufacturer, date_from: date, date_to: date) -> QuerySet[Order]:
     return Order.objects.filter(
         manufacturer=manufacturer,
         status__in=SALES_STATUSES,
@@ -221,11 +222,11 @@ def rep_overview(*, manufacturer: Manufacturer, date_from: date, date_to: date) 
 
 @dataclass
 class SalesReport:
-    orders: QuerySet
+    orders: QuerySet[Order]
     count: int = 0
     total: Decimal = ZERO
-    per_customer: list[dict] = field(default_factory=list)
-    per_month: list[dict] = field(default_factory=list)
+    per_customer: list[dict[str, Any]] = field(default_factory=list)
+    per_month: list[dict[str, Any]] = field(default_factory=list)
 
 
 def sales_orders(
@@ -298,11 +299,11 @@ class Inconsistency:
     manufacturer: str
     partnership_id: int
     reseller: str
-    expected: frozenset
-    actual: frozenset
+    expected: frozenset[tuple[int, str]]
+    actual: frozenset[tuple[int, str]]
 
     def describe(self) -> str:
-        def show(pairs):
+        def show(pairs: frozenset[tuple[int, str]]) -> str:
             return ", ".join(f"user {u}: {c}" for u, c in sorted(pairs)) or "none"
 
         return (
@@ -328,10 +329,10 @@ def portfolio_inconsistencies(*, manufacturer: Manufacturer | None = None) -> li
         assignments = assignments.filter(manufacturer=manufacturer)
         permissions = permissions.filter(content_object__manufacturer=manufacturer)
 
-    expected: dict[int, set] = defaultdict(set)
+    expected: dict[int, set[tuple[int, str]]] = defaultdict(set)
     for partnership_id, rep_id in assignments.values_list("partnership_id", "rep_id"):
         expected[partnership_id].update((rep_id, codename) for codename in REP_PERMISSIONS)
-    actual: dict[int, set] = defaultdict(set)
+    actual: dict[int, set[tuple[int, str]]] = defaultdict(set)
     for partnership_id, user_id, codename in permissions.values_list(
         "content_object_id", "user_id", "permission__codename"
     ):

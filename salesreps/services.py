@@ -5,6 +5,7 @@ django-guardian object permissions on the partnership (same transaction, row loc
 
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -68,7 +69,9 @@ def _check_rep(*, manufacturer: Manufacturer, rep: User) -> None:
         )
 
 
-def _sync_permissions(*, partnership: Partnership, rep: User | None, perms: list) -> None:
+def _sync_permissions(
+    *, partnership: Partnership, rep: User | None, perms: list[Permission]
+) -> None:
     """Make the partnership's rep permissions exactly {rep: view + change} (or none)."""
     stale = PartnershipUserObjectPermission.objects.filter(
         content_object=partnership, permission__in=perms
@@ -175,8 +178,8 @@ def customer_create(
     manufacturer: Manufacturer,
     created_by: User,
     rep: User | None,
-    reseller_fields: dict,
-    partnership_fields: dict | None = None,
+    reseller_fields: dict[str, str],
+    partnership_fields: dict[str, Any] | None = None,
 ) -> Partnership:
     """A new customer (reseller + partnership), given to `rep` in the same transaction."""
     partnership = _onboard(
@@ -190,7 +193,10 @@ def customer_create(
 
 
 def _onboard(
-    *, manufacturer: Manufacturer, reseller_fields: dict, partnership_fields: dict
+    *,
+    manufacturer: Manufacturer,
+    reseller_fields: dict[str, str],
+    partnership_fields: dict[str, Any],
 ) -> Partnership:
     partnership = reseller_onboard(manufacturer=manufacturer, **reseller_fields)
     if partnership_fields:

@@ -7,9 +7,12 @@ their portfolio), the assignment history of a customer they can see, and the sal
 (a seller's is limited to their portfolio).
 """
 
+from datetime import date
+from typing import Any
+
 from django.contrib import messages
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse, HttpResponseBase, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -19,9 +22,10 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES
 from accounts.selectors import access_member
-from accounts.tenancy import manufacturer_view
+from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from catalog.pricing import quantize_money
 from channel import selectors as channel_selectors
+from channel.models import Partnership
 from core.http import safe_next
 from core.listing import csv_date, csv_datetime, csv_response, paginate, search_query
 from salesreps import selectors
@@ -48,11 +52,11 @@ from salesreps.services import (
 from salesreps.templatetags.salesreps import panel_context
 
 
-def _slug(request: HttpRequest) -> dict:
+def _slug(request: ManufacturerRequest) -> dict[str, Any]:
     return {"manufacturer_slug": request.tenant.slug}
 
 
-def _period_context(form: PeriodForm) -> dict:
+def _period_context(form: PeriodForm) -> dict[str, date]:
     date_from, date_to = form.period()
     return {"date_from": date_from, "date_to": date_to}
 
@@ -62,7 +66,7 @@ def _period_context(form: PeriodForm) -> dict:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: ManufacturerRequest) -> HttpResponseBase:
     form = PeriodForm(request.GET or None)
     period = _period_context(form)
     rows = selectors.rep_overview(manufacturer=request.tenant, **period)
@@ -85,7 +89,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "salesreps/overview.html", context)
 
 
-def _overview_csv(request: HttpRequest, rows, *, date_from, date_to) -> HttpResponse:
+def _overview_csv(
+    request: ManufacturerRequest, rows: list[selectors.RepRow], *, date_from: date, date_to: date
+) -> HttpResponseBase:
     currency = request.tenant.currency
     return csv_response(
         filename=f"{request.tenant.slug}-sales-reps",
@@ -103,7 +109,7 @@ def _overview_csv(request: HttpRequest, rows, *, date_from, date_to) -> HttpResp
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
-def rep_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+def rep_detail(request: ManufacturerRequest, user_id: int) -> HttpResponseBase:
     rep = selectors.access_seller(manufacturer=request.tenant, user_id=user_id)
     customers = selectors.rep_customers(manufacturer=request.tenant, rep=rep)
     if request.GET.get("format") == "csv":
@@ -129,7 +135,7 @@ def rep_detail(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
+def reassign(request: ManufacturerRequest, user_id: int) -> HttpResponse:
     """GET: preview what will move; POST: move it (all or nothing)."""
     rep = selectors.access_seller(manufacturer=request.tenant, user_id=user_id)
     portfolio = selectors.partnerships_of_rep(manufacturer=request.tenant, rep=rep).select_related(
@@ -177,7 +183,7 @@ def reassign(request: HttpRequest, user_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
-def coverage(request: HttpRequest) -> HttpResponse:
+def coverage(request: ManufacturerRequest) -> HttpResponseBase:
     gaps = selectors.coverage_gaps(manufacturer=request.tenant)
     query = search_query(request)
     if query:
@@ -206,7 +212,7 @@ def coverage(request: HttpRequest) -> HttpResponse:
 # --- assignment on a customer (the panel) --------------------------------------------------
 
 
-def _back(request: HttpRequest, partnership) -> HttpResponse:
+def _back(request: ManufacturerRequest, partnership: Partnership) -> HttpResponse:
     target = safe_next(request, request.tenant)
     if target is None:
         target = reverse(
@@ -216,7 +222,9 @@ def _back(request: HttpRequest, partnership) -> HttpResponse:
     return redirect(target)
 
 
-def _panel_or_back(request: HttpRequest, partnership, *, error: str = "") -> HttpResponse:
+def _panel_or_back(
+    request: ManufacturerRequest, partnership: Partnership, *, error: str = ""
+) -> HttpResponse:
     if request.htmx:
         context = panel_context(
             request, partnership, error=error, next_url=safe_next(request, request.tenant) or ""
@@ -232,7 +240,7 @@ def _panel_or_back(request: HttpRequest, partnership, *, error: str = "") -> Htt
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
+def assign(request: ManufacturerRequest, partnership_id: int) -> HttpResponse:
     partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
@@ -261,7 +269,7 @@ def assign(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_POST
-def unassign(request: HttpRequest, partnership_id: int) -> HttpResponse:
+def unassign(request: ManufacturerRequest, partnership_id: int) -> HttpResponse:
     partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
@@ -278,7 +286,7 @@ def unassign(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def history(request: HttpRequest, partnership_id: int) -> HttpResponse:
+def history(request: ManufacturerRequest, partnership_id: int) -> HttpResponseBase:
     partnership = channel_selectors.access_partnership_by_id(
         manufacturer=request.tenant, membership=request.membership, partnership_id=partnership_id
     )
@@ -304,7 +312,7 @@ def history(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @manufacturer_view
 @require_http_methods(["GET", "POST"])
-def customer_new(request: HttpRequest) -> HttpResponse:
+def customer_new(request: ManufacturerRequest) -> HttpResponse:
     """Create a customer; a seller's new customer goes into their own portfolio."""
     is_staff = request.membership.is_staff_role
     sellers = selectors.sellers(manufacturer=request.tenant) if is_staff else None
@@ -349,7 +357,7 @@ def customer_new(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view
 @require_GET
-def my_sales(request: HttpRequest) -> HttpResponse:
+def my_sales(request: ManufacturerRequest) -> HttpResponseBase:
     """Sales of the member's visible customers over a period; staff may pick one rep."""
     is_staff = request.membership.is_staff_role
     sellers = selectors.sellers(manufacturer=request.tenant) if is_staff else None
@@ -411,7 +419,7 @@ def my_sales(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: ManufacturerRequest) -> HttpResponse:
     form = InviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -443,7 +451,7 @@ def invite(request: HttpRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def member_remove_view(request: HttpRequest, user_id: int) -> HttpResponse:
+def member_remove_view(request: ManufacturerRequest, user_id: int) -> HttpResponse:
     """GET: choose who takes over, then preview what moves; POST: remove (all or nothing)."""
     member = access_member(manufacturer=request.tenant, user_id=user_id)
     preview = selectors.member_removal_preview(manufacturer=request.tenant, user=member.user)
@@ -451,6 +459,7 @@ def member_remove_view(request: HttpRequest, user_id: int) -> HttpResponse:
         manufacturer=request.tenant, membership=member, by=request.user
     )
     needs_rep = bool(preview.customers)
+    data: QueryDict | None
     if request.method == "POST":
         data = request.POST
     else:

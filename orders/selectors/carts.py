@@ -88,7 +88,7 @@ def cart_priced(*, cart: Cart | None, partnership: Partnership) -> CartSummary:
         summary.lines.append(PricedLine(line.product, line.quantity, unit, total))
         if unit is not None:
             summary.subtotal += quantize_money(line.product.price * line.quantity)
-            summary.total += total
+            summary.total += unit * line.quantity
     summary.discount = max(summary.subtotal - summary.total, Decimal("0.00"))
     if cart.end_customer is not None and available:
         retail = order_prices(

@@ -6,6 +6,7 @@ sales rep's orders through `orders.visibility.order_visibility_q`.
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q, QuerySet, Sum
@@ -107,7 +108,9 @@ def orders_for_reseller_partnership(
     return _apply_filters(queryset, filters)
 
 
-def orders_for_reseller(*, reseller: Reseller, filters: OrderFilters | None = None):
+def orders_for_reseller(
+    *, reseller: Reseller, filters: OrderFilters | None = None
+) -> QuerySet[Order]:
     """All of one reseller's orders, with every manufacturer it partners with."""
     queryset = Order.objects.filter(reseller=reseller).select_related(*LIST_RELATED)
     return _apply_filters(queryset, filters)
@@ -180,10 +183,11 @@ def returned_quantities(order: Order) -> dict[int, int]:
     return {row["order_line_id"]: row["n"] for row in rows}
 
 
-def order_lines_with_returns(order: Order) -> list:
+def order_lines_with_returns(order: Order) -> list[Any]:
     """The order's lines, each with `returned` (quantity already back) and `returnable`."""
     returned = returned_quantities(order)
-    lines = list(order.lines.all())
+    # OrderLines carrying two attributes that are not fields of the model.
+    lines: list[Any] = list(order.lines.all())
     for line in lines:
         line.returned_quantity = returned.get(line.pk, 0)
         line.returnable = line.quantity - line.returned_quantity

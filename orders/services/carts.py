@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from catalog.gate import orderable_products
-from channel.models import Partnership
+from channel.models import EndCustomer, Partnership
 from core.bounds import MAX_QUANTITY
 from orders.models import Cart, CartLine
 from orders.selectors.carts import cart_find
@@ -42,7 +42,7 @@ def cart_get_or_create(*, partnership: Partnership, user: User) -> Cart:
 
 
 @transaction.atomic
-def cart_set_end_customer(*, cart: Cart, end_customer) -> Cart:
+def cart_set_end_customer(*, cart: Cart, end_customer: EndCustomer | None) -> Cart:
     """`end_customer` is a resellers.EndCustomer of the cart's reseller (or None)."""
     if end_customer is not None and end_customer.reseller_id != cart.partnership.reseller_id:
         raise CheckoutRefused(_("That customer does not belong to this reseller."))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, User
 from catalog.gate import orderable_products
+from catalog.models import Product
 from catalog.pricing import quantize_money
 from channel.models import EndCustomer, Partnership
 from core.bounds import MAX_AMOUNT, MAX_QUANTITY
@@ -54,7 +55,7 @@ def amount_refusal() -> str:
     ) % {"max": number_format(MAX_AMOUNT, decimal_pos=2, force_grouping=True)}
 
 
-def missing_retail_refusal(products: list, end_customer: EndCustomer | None) -> str:
+def missing_retail_refusal(products: list[Product], end_customer: EndCustomer | None) -> str:
     market = end_customer.country.strip() if end_customer is not None else ""
     skus = ", ".join(sorted(p.sku for p in products))
     if not market:
@@ -316,12 +317,12 @@ def order_return_create(
         raise OrderRefused(_("One or more lines do not belong to this order."))
     already = returned_quantities(locked)
     for line_id, quantity in requested.items():
-        line = order_lines[line_id]
-        open_quantity = line.quantity - already.get(line_id, 0)
+        order_line = order_lines[line_id]
+        open_quantity = order_line.quantity - already.get(line_id, 0)
         if quantity > open_quantity:
             raise OrderRefused(
                 _("At most %(n)s of %(sku)s can still be returned.")
-                % {"n": open_quantity, "sku": line.sku}
+                % {"n": open_quantity, "sku": order_line.sku}
             )
     amounts = {
         line_id: quantize_money(order_lines[line_id].unit_price * quantity)

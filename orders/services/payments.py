@@ -70,7 +70,7 @@ def payment_key(*, link: PaymentLink, number: int) -> str:
     return f"paylink-{link.pk}-{number}"
 
 
-def payment_link_pay(*, token: str, form_data: Mapping) -> Payment:
+def payment_link_pay(*, token: str, form_data: Mapping[str, object]) -> Payment:
     """Charge the order's total once and place the order; idempotent per link and order.
 
     The amount is the order's stored total: whatever the form says is ignored. A double
