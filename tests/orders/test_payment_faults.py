@@ -26,6 +26,7 @@ from orders.models import (
     TestProviderCharge,
 )
 from orders.payments import TestPaymentProvider
+from orders.pricing import amount_due
 from orders.selectors.payment_links import LinkState
 from orders.services import payments
 from orders.services.carts import CheckoutRefused
@@ -102,7 +103,7 @@ def assert_paid_once(order) -> None:
     payment = Payment.objects.get(order=order)
     charge = TestProviderCharge.objects.get(succeeded=True)
     assert payment.provider_reference == charge.reference
-    assert payment.amount == charge.amount == order.total
+    assert payment.amount == charge.amount == amount_due(order)
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PLACED
     assert not PaymentAttempt.objects.filter(status=AttemptStatus.PENDING).exists()
 
