@@ -484,7 +484,7 @@ class PaymentAttempt(models.Model):
     )
     currency = models.CharField(max_length=3)
     status = models.CharField(
-        max_length=20, choices=AttemptStatus.choices, default=AttemptStatus.PENDING
+        max_length=20, choices=AttemptStatus, default=AttemptStatus.PENDING
     )
     provider_reference = models.CharField(max_length=120, blank=True)
     error = models.CharField(max_length=300, blank=True)
