@@ -483,9 +483,7 @@ class PaymentAttempt(models.Model):
         max_digits=AMOUNT_DIGITS, decimal_places=MONEY_PLACES, validators=amount_validators()
     )
     currency = models.CharField(max_length=3)
-    status = models.CharField(
-        max_length=20, choices=AttemptStatus, default=AttemptStatus.PENDING
-    )
+    status = models.CharField(max_length=20, choices=AttemptStatus, default=AttemptStatus.PENDING)
     provider_reference = models.CharField(max_length=120, blank=True)
     error = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(db_index=True)
