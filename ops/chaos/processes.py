@@ -127,6 +127,8 @@ class Redis:
 
 
 class HungListener:
+    """Accepts TCP connections on the port and never sends a byte back (a hung Redis)."""
+
     def __init__(self, port: int) -> None:
         self.server = socket.socket()
         self.server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -8,7 +8,6 @@ answers. Skipped where redis-server is missing, except on CI (CI=true).
 
 import json
 import logging
-import socket
 import threading
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,6 +20,7 @@ from django.db import connections
 from django.urls import reverse
 
 from notifications.models import OutboxEmail, OutboxStatus
+from ops.chaos.processes import HungListener
 from tests.conftest import RedisServer, reset_broker_connections
 from tests.orders.checkout_helpers import filled_cart, make_channel
 
@@ -30,29 +30,6 @@ pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 # running after this is one that waited on Redis with no timeout.
 HUNG = 60
 HEALTH = "/health/?format=json"
-
-
-class HungRedis:
-    """Accepts TCP connections on the port and never sends a byte back."""
-
-    def __init__(self, port: int) -> None:
-        self.listener = socket.create_server(("127.0.0.1", port))
-        self.accepted: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._accept, daemon=True)
-        self.thread.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:
-                return
-            self.accepted.append(connection)
-
-    def close(self) -> None:
-        self.listener.close()
-        for connection in self.accepted:
-            connection.close()
 
 
 @pytest.fixture
@@ -193,7 +170,7 @@ def test_with_redis_hung_pages_answer_and_the_email_waits_in_the_outbox(
     client = client_for(channel.user)
     assert cache.set("warm", "pooled connection") is None  # a pooled connection goes stale
     portal_redis.stop()
-    hung = HungRedis(portal_redis.port)
+    hung = HungListener(portal_redis.port)
     try:
         with caplog.at_level(logging.WARNING):
             seen = answered_in_time(lambda: browse_and_check_out(client, channel))
