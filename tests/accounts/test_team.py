@@ -50,3 +50,34 @@ def test_dashboard_counts_the_team_by_role_in_one_query(
         page = client.get(f"/m/{manufacturer.slug}/")
 
     assert page.context["role_counts"][Role.SELLER] == 20
+
+
+def _remove_links(page):
+    return page.text.count("/remove/")
+
+
+def test_a_manager_is_offered_removal_of_reps_and_managers_but_not_of_owners(
+    client_for, manager, manufacturer, make_member
+):
+    owner = make_member(manufacturer, Role.OWNER)
+    rep = make_member(manufacturer, Role.SELLER)
+    client = client_for(manager)
+
+    team = client.get(f"/m/{manufacturer.slug}/team/")
+    owner_page = client.get(f"/m/{manufacturer.slug}/team/{owner.pk}/")
+    rep_page = client.get(f"/m/{manufacturer.slug}/team/{rep.pk}/")
+
+    assert _remove_links(team) == 1
+    assert _remove_links(owner_page) == 0
+    assert _remove_links(rep_page) == 1
+
+
+def test_an_owner_is_offered_removal_of_another_owner(client_for, manufacturer, make_member):
+    owner = make_member(manufacturer, Role.OWNER)
+    other_owner = make_member(manufacturer, Role.OWNER)
+
+    team = client_for(owner).get(f"/m/{manufacturer.slug}/team/")
+    other_page = client_for(owner).get(f"/m/{manufacturer.slug}/team/{other_owner.pk}/")
+
+    assert _remove_links(team) == 1
+    assert _remove_links(other_page) == 1
