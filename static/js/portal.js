@@ -26,6 +26,7 @@ document.body.addEventListener("showMessage", (event) => {
   alert.textContent = event.detail.message || "";
   const close = document.createElement("button");
   close.type = "button"; close.className = "btn-close"; close.dataset.bsDismiss = "alert";
+  close.setAttribute("aria-label", box.dataset.closeLabel || "Close");
   alert.appendChild(close);
   box.appendChild(alert);
 });

@@ -94,7 +94,9 @@ class Visitor:
 
     def _locator(self, target):
         if isinstance(target, str):
-            return self.page.get_by_role("link", name=target, exact=True).or_(
-                self.page.get_by_role("button", name=target, exact=True)
-            ).first
+            return (
+                self.page.get_by_role("link", name=target, exact=True)
+                .or_(self.page.get_by_role("button", name=target, exact=True))
+                .first
+            )
         return target
