@@ -64,16 +64,16 @@ def chromium() -> Iterator[object]:
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def _save_artifacts(item: pytest.Item, visitor: Visitor) -> None:
+def _save_artifacts(item: pytest.Item, number: int, visitor: Visitor) -> None:
     folder = ARTIFACTS / re.sub(r"[^\w.-]+", "_", item.nodeid)
     folder.mkdir(parents=True, exist_ok=True)
-    for page in visitor.context.pages:
-        index = visitor.context.pages.index(page)
+    for index, page in enumerate(visitor.context.pages):
+        name = f"visitor{number}-page{index}"
         try:
-            page.screenshot(path=str(folder / f"page{index}.png"), full_page=True)
-            (folder / f"page{index}.html").write_text(page.content(), encoding="utf-8")
+            page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+            (folder / f"{name}.html").write_text(page.content(), encoding="utf-8")
         except Exception as error:  # noqa: BLE001 - a closed page must not hide the failure
-            (folder / f"page{index}.txt").write_text(repr(error), encoding="utf-8")
+            (folder / f"{name}.txt").write_text(repr(error), encoding="utf-8")
 
 
 @pytest.fixture
@@ -100,11 +100,11 @@ def visit(request, chromium, live_server, settings) -> Iterator:
         for when in ("setup", "call")
     )
     try:
-        for visitor in visitors:
+        for number, visitor in enumerate(visitors):
             if failed:
-                _save_artifacts(request.node, visitor)
+                _save_artifacts(request.node, number, visitor)
             elif visitor.unchecked():
-                _save_artifacts(request.node, visitor)
+                _save_artifacts(request.node, number, visitor)
                 pytest.fail(
                     f"pages loaded without an axe run: {visitor.unchecked()}; "
                     "visit them through the Visitor's goto/click/submit",
