@@ -72,7 +72,7 @@ def _save_artifacts(item: pytest.Item, number: int, visitor: Visitor) -> None:
         try:
             page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
             (folder / f"{name}.html").write_text(page.content(), encoding="utf-8")
-        except Exception as error:  # noqa: BLE001 - a closed page must not hide the failure
+        except Exception as error:
             (folder / f"{name}.txt").write_text(repr(error), encoding="utf-8")
 
 
@@ -81,6 +81,7 @@ def visit(request, chromium, live_server, settings) -> Iterator:
     """visit(width=1280, javascript=True) -> a Visitor in a fresh browser context."""
     settings.AXES_ENABLED = False  # many logins from one address in one run
     visitors: list[Visitor] = []
+    companions: list = []
 
     def make(width: int = 1280, height: int = 900, javascript: bool = True) -> Visitor:
         context = chromium.new_context(
@@ -89,7 +90,13 @@ def visit(request, chromium, live_server, settings) -> Iterator:
             java_script_enabled=javascript,
         )
         context.set_default_timeout(10_000)
-        visitor = Visitor(context, live_server.url, javascript=javascript)
+        axe_context = None
+        if not javascript:
+            axe_context = chromium.new_context(
+                base_url=live_server.url, viewport={"width": width, "height": height}
+            )
+            companions.append(axe_context)
+        visitor = Visitor(context, live_server.url, javascript=javascript, axe_context=axe_context)
         visitors.append(visitor)
         return visitor
 
@@ -113,3 +120,5 @@ def visit(request, chromium, live_server, settings) -> Iterator:
     finally:
         for visitor in visitors:
             visitor.context.close()
+        for companion in companions:
+            companion.close()

@@ -27,9 +27,14 @@ class AxeViolation(AssertionError):
 class Visitor:
     """Drives one page; `goto`, `click`, `submit` and `check` run axe on what they land on."""
 
-    def __init__(self, context, base_url: str, *, javascript: bool = True) -> None:
+    def __init__(
+        self, context, base_url: str, *, javascript: bool = True, axe_context=None
+    ) -> None:
         self.context = context
         self.javascript = javascript
+        # axe is a script: with scripts off, it checks the same address, under the same
+        # session, in a companion page that runs scripts.
+        self.axe_page = None if javascript else axe_context.new_page()
         self.base_url = base_url
         self.page = context.new_page()
         self.loads: list[str] = []
@@ -69,7 +74,7 @@ class Visitor:
             self.page.wait_for_function(
                 "!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
             )
-        results = AXE.run(self.page)
+        results = AXE.run(self._axe_target())
         blocking = [
             violation
             for violation in results.response["violations"]
@@ -85,6 +90,14 @@ class Visitor:
                 lines.append(f"- {violation['id']} ({violation['impact']}): {violation['help']}")
                 lines.extend(f"    {node['target']}" for node in violation["nodes"][:5])
             raise AxeViolation("\n".join(lines))
+
+    def _axe_target(self):
+        if self.axe_page is None:
+            return self.page
+        self.axe_page.context.clear_cookies()
+        self.axe_page.context.add_cookies(self.context.cookies())
+        self.axe_page.goto(self.page.url)
+        return self.axe_page
 
     def unchecked(self) -> list[str]:
         """Pages that loaded but were never checked by axe."""
