@@ -69,3 +69,11 @@ document.addEventListener("click", (event) => {
     link.innerHTML = label;
   }, 4000);
 });
+
+// Assistive technology hears that an htmx action is under way, as sighted users see it.
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  event.target.setAttribute("aria-busy", "true");
+});
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  event.target.removeAttribute("aria-busy");
+});

@@ -15,7 +15,6 @@ from tests.resellers.factories import PartnershipFactory
 @dataclass
 class Journeys:
     a: TenantWorld  # the tenant every journey walks
-    b: TenantWorld  # another tenant, whose ids must answer 404
     manager: User
     other_seller: User
     other_partnership: Partnership  # in other_seller's portfolio, not world.a.seller's
@@ -25,7 +24,6 @@ class Journeys:
 def build_journeys() -> Journeys:
     UserFactory()
     a = build_world("acme", "Acme Audio")
-    b = build_world("borealis", "Borealis Lighting")
     manager = MembershipFactory(
         manufacturer=a.manufacturer, role=Role.MANAGER, user=UserFactory(first_name="Mia")
     ).user
@@ -46,7 +44,6 @@ def build_journeys() -> Journeys:
     )
     return Journeys(
         a=a,
-        b=b,
         manager=manager,
         other_seller=other_seller,
         other_partnership=other_partnership,
