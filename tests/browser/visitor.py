@@ -9,8 +9,6 @@ from tests.accounts.factories import DEFAULT_PASSWORD
 
 AXE = Axe()
 BLOCKING_IMPACTS = {"serious", "critical"}
-# Every URL name any Visitor checked in this run (tests/browser/test_axe_coverage.py reads it).
-CHECKED_URL_NAMES: set[str] = set()
 
 
 def url_name(url: str) -> str:
@@ -83,7 +81,6 @@ class Visitor:
         url = self.page.url
         self.checked.add(url)
         self.visited.append(url_name(url))
-        CHECKED_URL_NAMES.add(url_name(url))
         if blocking:
             lines = [f"axe on {url}:"]
             for violation in blocking:
