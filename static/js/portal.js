@@ -26,6 +26,7 @@ document.body.addEventListener("showMessage", (event) => {
   alert.textContent = event.detail.message || "";
   const close = document.createElement("button");
   close.type = "button"; close.className = "btn-close"; close.dataset.bsDismiss = "alert";
+  close.setAttribute("aria-label", box.dataset.closeLabel || "Close");
   alert.appendChild(close);
   box.appendChild(alert);
 });
@@ -38,4 +39,41 @@ document.body.addEventListener("htmx:pushedIntoHistory", () => {
   document.querySelectorAll("a[data-csv-export]").forEach((link) => {
     link.href = `${window.location.pathname}?${params}`;
   });
+});
+
+// <details> menus: one open at a time; a click elsewhere or Escape closes them.
+document.addEventListener("click", (event) => {
+  document.querySelectorAll("details.menu[open]").forEach((menu) => {
+    if (!menu.contains(event.target)) menu.removeAttribute("open");
+  });
+});
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "Escape") return;
+  document.querySelectorAll("details.menu[open]").forEach((menu) => {
+    menu.removeAttribute("open");
+    menu.querySelector("summary")?.focus();
+  });
+});
+
+// CSV exports can take a while: the link says so until the download starts.
+document.addEventListener("click", (event) => {
+  const link = event.target.closest("a[data-csv-export]");
+  if (!link || link.classList.contains("is-preparing")) return;
+  const label = link.innerHTML;
+  link.classList.add("is-preparing");
+  link.setAttribute("aria-busy", "true");
+  link.textContent = link.dataset.preparingLabel || "Preparing…";
+  setTimeout(() => {
+    link.classList.remove("is-preparing");
+    link.removeAttribute("aria-busy");
+    link.innerHTML = label;
+  }, 4000);
+});
+
+// Assistive technology hears that an htmx action is under way, as sighted users see it.
+document.body.addEventListener("htmx:beforeRequest", (event) => {
+  event.target.setAttribute("aria-busy", "true");
+});
+document.body.addEventListener("htmx:afterRequest", (event) => {
+  event.target.removeAttribute("aria-busy");
 });
