@@ -34,9 +34,10 @@ run: demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 # The whole suite with coverage, held to [tool.coverage.report]'s fail_under. A subset runs
-# without coverage (and so without the floor): `.venv/bin/python -m pytest tests/<app>`.
+# without coverage (and so without the floor): `.venv/bin/python -m pytest tests/<app>`. One worker
+# per core (pytest-xdist): each starts its own PostgreSQL, Redis and live server.
 test: install-dev
-	$(BIN)/python -m pytest --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
+	$(BIN)/python -m pytest --numprocesses=auto --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # Every pre-commit hook over the whole tree (fixers fix, and the run fails if they changed
 # anything), then the two checks that need the project loaded.
