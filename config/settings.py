@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "template_partials",
     "health_check",
     "guardian",
+    "pgtrigger",
     "axes",
     "core",
     "accounts",

@@ -24,6 +24,19 @@ from tests.catalog.factories import (
     ProductFactory,
     RetailPriceFactory,
 )
+from tests.commissions.factories import (
+    CommissionEntryFactory,
+    CommissionFreeFactory,
+    CommissionJobRunFactory,
+    CommissionRateFactory,
+    CommissionSettingsFactory,
+    PartnershipPayoutTermsFactory,
+    PayoutBatchFactory,
+    PayoutDetailsFactory,
+    PayoutItemFactory,
+    PayoutRequestFactory,
+    WindowExtensionFactory,
+)
 from tests.communications.factories import (
     ConversationFactory,
     MessageFactory,
@@ -112,6 +125,17 @@ FACTORIES = {
     "communications.Conversation": ConversationFactory,
     "communications.Message": MessageFactory,
     "communications.StaffComment": StaffCommentFactory,
+    "commissions.CommissionSettings": CommissionSettingsFactory,
+    "commissions.CommissionRate": CommissionRateFactory,
+    "commissions.CommissionFree": CommissionFreeFactory,
+    "commissions.PartnershipPayoutTerms": PartnershipPayoutTermsFactory,
+    "commissions.PayoutDetails": PayoutDetailsFactory,
+    "commissions.PayoutBatch": PayoutBatchFactory,
+    "commissions.PayoutRequest": PayoutRequestFactory,
+    "commissions.CommissionEntry": CommissionEntryFactory,
+    "commissions.PayoutItem": PayoutItemFactory,
+    "commissions.WindowExtension": WindowExtensionFactory,
+    "commissions.CommissionJobRun": CommissionJobRunFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.
