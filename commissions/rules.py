@@ -43,6 +43,11 @@ PUBLIC_EMAIL_DOMAINS = frozenset(
         "proton.me",
         "protonmail.com",
         "mail.com",
+        # Reserved for examples (RFC 2606): anyone's address, never one company's domain.
+        "example.com",
+        "example.net",
+        "example.org",
+        "example.test",
     }
 )
 

@@ -232,6 +232,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Payout windows are dates on the ledger rows, scanned once a day (never a countdown).
+    "commissions-daily": {
+        "task": "commissions.tasks.commissions_daily_task",
+        "schedule": crontab(hour=5, minute=30),
+    },
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

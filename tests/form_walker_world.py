@@ -15,6 +15,13 @@ from catalog.models import Category, PriceList, Product
 from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
 from channel.services import partnership_update_conditions
+from commissions.models import CommissionEntry, PayoutBatch
+from commissions.services.ledger import commission_adjust
+from commissions.services.payouts import (
+    payout_batch_approve,
+    payout_details_save,
+    payout_request_create,
+)
 from communications.models import Conversation, ConversationType, Message
 from communications.services.conversations import conversation_start
 from notifications.models import Notification, NotificationKind, OutboxEmail
@@ -64,6 +71,8 @@ class TenantWorld:
     email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
+    accrual: CommissionEntry  # pending: its window can be extended
+    batch: PayoutBatch  # approved, not paid yet
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -86,6 +95,8 @@ class TenantWorld:
             "notification_id": self.notification.pk,
             "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
+            "entry_id": self.accrual.pk,
+            "batch_id": self.batch.pk,
         }
 
     def token_for(self, route: str) -> str:
@@ -194,6 +205,34 @@ def build_world(slug: str, name: str) -> TenantWorld:
     ).user
     from django.contrib.auth.tokens import default_token_generator
 
+    # Commissions: an accrual in its holding period, and a batch approved, not paid.
+    earning = order_create(
+        partnership=partnership,
+        lines=[LineRequest(product_id=product.pk, quantity=1)],
+        created_by=reseller_user,
+        end_customer=customer,
+    )
+    for step in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
+        earning = order_transition(
+            order=earning, to_status=step, side=MANUFACTURER, changed_by=owner
+        )
+    accrual = CommissionEntry.objects.get(order=earning)
+    bonus = commission_adjust(
+        partnership=partnership, amount=Decimal("60.00"), reason="Launch bonus", created_by=owner
+    )
+    payout_details_save(
+        partnership=partnership,
+        account_holder=reseller.name,
+        iban="DE89370400440532013000",
+        updated_by=reseller_user,
+    )
+    payout = payout_request_create(
+        partnership=partnership, amount=bonus.credit, requested_by=reseller_user
+    )
+    batch = payout_batch_approve(
+        manufacturer=manufacturer, request_ids=[payout.pk], approved_by=owner
+    )
+
     return TenantWorld(
         manufacturer=manufacturer,
         owner=owner,
@@ -217,6 +256,8 @@ def build_world(slug: str, name: str) -> TenantWorld:
         email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
+        accrual=accrual,
+        batch=batch,
     )
 
 

@@ -49,7 +49,7 @@ class Balance:
         return max(self.payable, ZERO)
 
 
-def _sum(expression: object, condition: Q) -> Coalesce:
+def sum_of(expression: object, condition: Q) -> Coalesce:
     output: DecimalField[Decimal, Decimal] = DecimalField(max_digits=SUM_DIGITS, decimal_places=2)
     return Coalesce(
         Sum(expression, filter=condition, output_field=output),
@@ -63,13 +63,15 @@ def balance_aggregates(today: date) -> dict[str, Coalesce]:
     earning = ~Q(kind=EntryKind.PAYOUT)
     unallocated = Q(payout_item__isnull=True)
     return {
-        "earned": _sum("credit", Q(kind=EntryKind.ACCRUAL)),
-        "voided": _sum("debit", Q(kind__in=[EntryKind.REVERSAL, EntryKind.CLAWBACK])),
-        "adjusted": _sum(net, Q(kind=EntryKind.ADJUSTMENT)),
-        "paid": _sum("debit", Q(kind=EntryKind.PAYOUT)),
-        "pending": _sum(net, earning & unallocated & Q(eligible_from__gt=today)),
-        "payable": _sum(net, earning & unallocated & Q(eligible_from__lte=today)),
-        "requested": _sum(net, earning & Q(payout_item__request__status__in=OPEN_REQUEST_STATUSES)),
+        "earned": sum_of("credit", Q(kind=EntryKind.ACCRUAL)),
+        "voided": sum_of("debit", Q(kind__in=[EntryKind.REVERSAL, EntryKind.CLAWBACK])),
+        "adjusted": sum_of(net, Q(kind=EntryKind.ADJUSTMENT)),
+        "paid": sum_of("debit", Q(kind=EntryKind.PAYOUT)),
+        "pending": sum_of(net, earning & unallocated & Q(eligible_from__gt=today)),
+        "payable": sum_of(net, earning & unallocated & Q(eligible_from__lte=today)),
+        "requested": sum_of(
+            net, earning & Q(payout_item__request__status__in=OPEN_REQUEST_STATUSES)
+        ),
     }
 
 

@@ -417,9 +417,15 @@ def partnership_holding_set(
 
 @transaction.atomic
 def commission_adjust(
-    *, partnership: Partnership, amount: Decimal, reason: str, created_by: User
+    *,
+    partnership: Partnership,
+    amount: Decimal,
+    reason: str,
+    created_by: User,
+    at: datetime | None = None,
 ) -> CommissionEntry:
-    """An owner's manual adjustment: a credit (positive) or a debit (negative), payable now."""
+    """An owner's manual adjustment: a credit (positive) or a debit (negative), payable now
+    (`at`: when it was made, for the demo's history)."""
     reason = reason.strip()
     if not reason:
         raise CommissionRefused(_("An adjustment needs a reason: the reseller reads it."))
@@ -436,11 +442,11 @@ def commission_adjust(
         credit=amount if amount > 0 else ZERO,
         debit=-amount if amount < 0 else ZERO,
         currency=partnership.manufacturer.currency,
-        eligible_from=timezone.localdate(),
+        eligible_from=timezone.localdate(at),
         reason=reason,
         business_key=f"adjustment:{uuid.uuid4().hex}",
         created_by=created_by,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
     )
 
 

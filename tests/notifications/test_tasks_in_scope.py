@@ -16,6 +16,8 @@ from django.core import mail
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from commissions.models import PayoutRequest
+from commissions.tasks import commissions_daily_task
 from config.celery_app import app as celery_app
 from notifications.models import (
     Notification,
@@ -38,6 +40,7 @@ TESTED_TASKS = {
     "notifications.tasks.outbox_flush_task",
     "notifications.tasks.notifications_digest_task",
     "orders.tasks.payment_attempts_reconcile_task",
+    "commissions.tasks.commissions_daily_task",
 }
 
 
@@ -143,6 +146,29 @@ def test_payment_attempts_reconcile_task_in_a_worker(manufacturer, other_manufac
         assert Payment.objects.get().order == charged.order
         charged.order.refresh_from_db()
         assert charged.order.status == OrderStatus.PLACED
+
+
+def test_commissions_daily_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's due commissions go into that tenant's own request."""
+    from tests.commissions.factories import CommissionEntryFactory
+
+    long_ago = timezone.localdate() - timedelta(weeks=12)
+    with scopes_disabled():
+        ours = CommissionEntryFactory(
+            partnership__manufacturer=manufacturer, eligible_from=long_ago, pay_by=long_ago
+        )
+        theirs = CommissionEntryFactory(
+            partnership__manufacturer=other_manufacturer, eligible_from=long_ago, pay_by=long_ago
+        )
+
+    assert run_in_worker(commissions_daily_task) == 2
+    assert run_in_worker(commissions_daily_task) == 0  # once a day
+
+    with scopes_disabled():
+        requests = {r.partnership_id: r for r in PayoutRequest.objects.all()}
+        assert set(requests) == {ours.partnership_id, theirs.partnership_id}
+        assert [item.entry for item in requests[ours.partnership_id].items.all()] == [ours]
+        assert requests[theirs.partnership_id].manufacturer == other_manufacturer
 
 
 def test_every_project_task_is_run_in_a_worker_here():
