@@ -274,8 +274,9 @@ def commission_void_for_return(*, order_return: OrderReturn) -> list[CommissionE
         )
         .order_by("pk")
     )
-    today = timezone.localdate()
-    now = timezone.now()
+    # The day the goods came back, so a history recorded later keeps its dates.
+    now = order_return.returned_at
+    today = timezone.localdate(now)
     written = []
     for accrual in accruals:
         item = (

@@ -8,7 +8,7 @@ decide, so two clicks or two workers wait for each other instead of both decidin
 """
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -174,13 +174,14 @@ def payout_request_create(
     amount: Decimal,
     requested_by: User | None,
     today: date | None = None,
+    at: datetime | None = None,
 ) -> PayoutRequest:
     """The reseller asks for its payable balance (`amount` is what it was shown).
 
     Refused: a request already open, no payout details, an amount that is not the payable
     balance, a balance below the manufacturer's minimum.
     """
-    today = today or timezone.localdate()
+    today = today or timezone.localdate(at)
     _lock_partnership(partnership)
     manufacturer = partnership.manufacturer
     if open_request(partnership) is not None:
@@ -215,7 +216,7 @@ def payout_request_create(
         currency=currency,
         origin=PayoutOrigin.RESELLER,
         requested_by=requested_by,
-        created_at=timezone.now(),
+        created_at=at or timezone.now(),
     )
     _allocate(request, entries.values_list("pk", flat=True))
     notify(
@@ -234,7 +235,11 @@ def payout_request_create(
 
 @transaction.atomic
 def payout_batch_approve(
-    *, manufacturer: Manufacturer, request_ids: Iterable[int], approved_by: User
+    *,
+    manufacturer: Manufacturer,
+    request_ids: Iterable[int],
+    approved_by: User,
+    at: datetime | None = None,
 ) -> PayoutBatch:
     """Approve these requests into a new batch. Requests that reached their pay-by date by
     themselves (origin "deadline") always go in, so none waits for someone to tick it."""
@@ -253,7 +258,7 @@ def payout_batch_approve(
         )
     if not requests:
         raise CommissionRefused(_("Choose at least one payout request to approve."))
-    now = timezone.now()
+    now = at or timezone.now()
     batch = PayoutBatch.objects.create(
         manufacturer=manufacturer,
         currency=manufacturer.currency,
@@ -279,7 +284,9 @@ def payout_batch_approve(
 
 
 @transaction.atomic
-def payout_batch_mark_paid(*, batch: PayoutBatch, reference: str, paid_by: User) -> PayoutBatch:
+def payout_batch_mark_paid(
+    *, batch: PayoutBatch, reference: str, paid_by: User, at: datetime | None = None
+) -> PayoutBatch:
     """The bank paid the batch: one payout entry per request, once."""
     reference = reference.strip()
     if not reference:
@@ -287,7 +294,7 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, reference: str, paid_by: User)
     locked = PayoutBatch.objects.select_for_update().get(pk=batch.pk)
     if locked.status == PayoutBatchStatus.PAID:
         raise CommissionRefused(_("This batch is already marked paid."))
-    now = timezone.now()
+    now = at or timezone.now()
     requests = list(
         PayoutRequest.objects.select_for_update()
         .filter(batch=locked)
