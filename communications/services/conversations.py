@@ -29,7 +29,7 @@ from communications.models import (
     MessageKind,
     StaffComment,
 )
-from communications.services.notifications import notify_staff
+from communications.services.notifications import notify_reseller_of_reply, notify_staff
 from core.exceptions import DomainRefused
 from notifications.models import NotificationKind
 
@@ -239,7 +239,7 @@ def staff_reply(
         clean_emoji(emoji)
     conversation = lock_conversation(conversation)
     refuse_duplicate(Message, conversation, submission_key)
-    return _add_message(
+    message = _add_message(
         conversation=conversation,
         kind=MessageKind.STAFF,
         body=body,
@@ -247,6 +247,9 @@ def staff_reply(
         emoji=emoji,
         submission_key=submission_key,
     )
+    if not emoji:
+        notify_reseller_of_reply(conversation=conversation, message=message)
+    return message
 
 
 @transaction.atomic
