@@ -76,6 +76,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.HtmxSessionExpiredMiddleware",
     "accounts.middleware.TenantScopeMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
