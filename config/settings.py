@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.HtmxSessionExpiredMiddleware",
     "accounts.middleware.TenantScopeMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -231,6 +232,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.payment_attempts_reconcile_task",
         "schedule": 60.0,
     },
+    "payment-links-expired": {
+        "task": "orders.tasks.payment_links_expired_notify_task",
+        "schedule": 600.0,
+    },
     "export-jobs-sweep": {"task": "accounts.tasks.export_jobs_sweep_task", "schedule": 60.0},
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
@@ -267,7 +272,12 @@ PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Production never falls back to the development port: without PORTAL_BASE_URL it is the
+# first allowed host over HTTPS.
+PORTAL_BASE_URL = env_str(
+    "PORTAL_BASE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000",
+)
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"

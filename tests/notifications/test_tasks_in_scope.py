@@ -30,10 +30,14 @@ from notifications.models import (
 )
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
-from orders.tasks import payment_attempts_reconcile_task
+from orders.tasks import payment_attempts_reconcile_task, payment_links_expired_notify_task
 from tests.accounts.factories import ExportJobFactory, MembershipFactory
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
-from tests.orders.factories import PaymentAttemptFactory, TestProviderChargeFactory
+from tests.orders.factories import (
+    PaymentAttemptFactory,
+    PaymentLinkFactory,
+    TestProviderChargeFactory,
+)
 from tests.resellers.factories import PartnershipFactory
 from tests.scoping import worker_scope
 
@@ -47,6 +51,7 @@ TESTED_TASKS = {
     "notifications.tasks.notifications_digest_task",
     "orders.tasks.payment_attempts_reconcile_task",
     "commissions.tasks.commissions_daily_task",
+    "orders.tasks.payment_links_expired_notify_task",
 }
 
 
@@ -175,6 +180,36 @@ def test_commissions_daily_task_in_a_worker(manufacturer, other_manufacturer):
         assert set(requests) == {ours.partnership_id, theirs.partnership_id}
         assert [item.entry for item in requests[ours.partnership_id].items.all()] == [ours]
         assert requests[theirs.partnership_id].manufacturer == other_manufacturer
+
+
+def test_payment_links_expired_notify_task_in_a_worker(manufacturer, other_manufacturer):
+    """Each tenant's link that expired unpaid is told once to its reseller, in its scope; a
+    live link and a used one are not."""
+    past = timezone.now() - timedelta(minutes=1)
+    with scopes_disabled():
+        ours = PaymentLinkFactory(order__partnership__manufacturer=manufacturer, expires_at=past)
+        theirs = PaymentLinkFactory(
+            order__partnership__manufacturer=other_manufacturer, expires_at=past
+        )
+        PaymentLinkFactory(order__partnership__manufacturer=manufacturer)
+        PaymentLinkFactory(
+            order__partnership__manufacturer=manufacturer, expires_at=past, used_at=past
+        )
+
+    assert run_in_worker(payment_links_expired_notify_task) == 2
+    assert run_in_worker(payment_links_expired_notify_task) == 0
+
+    with scopes_disabled():
+        told = Notification.objects.filter(kind=NotificationKind.PAYMENT_LINK)
+        assert sorted(told.values_list("manufacturer_id", "user_id")) == sorted(
+            [
+                (manufacturer.pk, ours.order.created_by_id),
+                (other_manufacturer.pk, theirs.order.created_by_id),
+            ]
+        )
+        assert all(
+            ours.order.number in note.title for note in told.filter(manufacturer=manufacturer)
+        )
 
 
 def test_export_tasks_in_a_worker(
