@@ -242,9 +242,9 @@ def client_for(db) -> Callable[[User], Client]:
     """client_for(user) -> a test client logged in as that user."""
 
     def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        from tests.accounts.two_factor_helpers import login_as
+
+        return login_as(Client(), user)
 
     return make
 

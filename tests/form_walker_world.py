@@ -34,6 +34,7 @@ from tests.accounts.factories import (
     ResellerFactory,
     ResellerUserFactory,
     UserFactory,
+    UserSessionFactory,
 )
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.orders.factories import make_end_customer
@@ -64,6 +65,7 @@ class TenantWorld:
     email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
+    owner_session_id: int  # another browser of the owner's, for "end this session"
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -86,6 +88,7 @@ class TenantWorld:
             "notification_id": self.notification.pk,
             "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
+            "session_id": self.owner_session_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -217,6 +220,7 @@ def build_world(slug: str, name: str) -> TenantWorld:
         email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
+        owner_session_id=UserSessionFactory(user=owner).pk,
     )
 
 

@@ -13,9 +13,12 @@ from django.db import models
 from tests.accounts.factories import (
     ManufacturerFactory,
     MembershipFactory,
+    RecoveryCodeDeviceFactory,
+    RecoveryCodeFactory,
     ResellerFactory,
     ResellerUserFactory,
     UserFactory,
+    UserSessionFactory,
 )
 from tests.catalog.factories import (
     CategoryFactory,
@@ -73,6 +76,9 @@ FACTORIES = {
     "accounts.User": UserFactory,
     "accounts.Manufacturer": ManufacturerFactory,
     "accounts.Reseller": ResellerFactory,
+    "accounts.RecoveryCodeDevice": RecoveryCodeDeviceFactory,
+    "accounts.RecoveryCode": RecoveryCodeFactory,
+    "accounts.UserSession": UserSessionFactory,
     "accounts.ManufacturerMembership": MembershipFactory,
     "accounts.ResellerMembership": ResellerUserFactory,
     "notifications.OutboxEmail": OutboxEmailFactory,
