@@ -86,3 +86,7 @@ class EmailChangeForm(forms.Form):
         if email == self.user.email:
             raise forms.ValidationError(_("That is already your email address."))
         return email
+
+
+class UnlockRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Email"), max_length=254)

@@ -16,6 +16,7 @@ SECURITY_CHANGES = {
     "password_reset": _("Your password was reset"),
     "email_changed": _("Your email address was changed"),
     "email_change_requested": _("Confirm your new email address"),
+    "unlock_requested": _("Unlock your Channel Portal account"),
     "two_factor_enabled": _("Two-factor login was turned on"),
     "two_factor_disabled": _("Two-factor login was turned off"),
     "recovery_codes_renewed": _("New recovery codes were made"),

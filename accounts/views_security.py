@@ -4,6 +4,7 @@ re-authentication, active sessions, email change. None of these pages belongs to
 from typing import Any
 
 import segno
+from axes.utils import reset as axes_reset
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import update_session_auth_hash
@@ -14,6 +15,8 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.crypto import salted_hmac
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -26,12 +29,18 @@ from accounts.forms_security import (
     ReauthForm,
     TotpConfirmForm,
     TwoFactorLoginForm,
+    UnlockRequestForm,
 )
 from accounts.hooks import security_changed
 from accounts.models import User
 from accounts.reauth import mark_reauthenticated, recent_auth_required
 from accounts.sessions import now_ts, user_session_end, user_sessions, user_sessions_end_all
 from accounts.tenancy import UserRequest
+from accounts.throttling import (
+    address_over_failure_limit,
+    axes_username,
+    mark_browser_unlocked,
+)
 from accounts.two_factor import (
     STATE_KEY,
     pending_totp_device,
@@ -43,7 +52,9 @@ from accounts.two_factor import (
     two_factor_enabled,
     two_factor_required,
 )
+from accounts.views import too_many_requests
 from core.http import safe_next
+from core.ratelimits import limited
 
 PENDING_KEY = "two_factor_pending"
 PENDING_MAX_AGE = 300  # seconds between the password and the code
@@ -53,12 +64,19 @@ EMAIL_CHANGE_SALT = "accounts.email-change"
 EMAIL_CHANGE_MAX_AGE = 24 * 3600
 
 
+@method_decorator(limited(("ip", "60/h"), group="login"), name="post")
 class PortalLoginView(auth_views.LoginView):
     """Step one: email and password. A user with a second factor goes on to step two
-    without being logged in; the others are logged in here."""
+    without being logged in; the others are logged in here. An address with too many
+    wrong passwords across accounts gets 429 (accounts.throttling)."""
 
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if address_over_failure_limit(request):
+            return too_many_requests(request)
+        return super().post(request, *args, **kwargs)
 
     def form_valid(self, form: Any) -> HttpResponse:
         user = form.get_user()
@@ -88,6 +106,7 @@ def _pending_user(request: HttpRequest) -> tuple[User, dict[str, Any]] | None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limited(("ip", "30/h"), group="login-code")
 def login_verify(request: HttpRequest) -> HttpResponseBase:
     """Step two: a code of the authenticator app or a recovery code."""
     found = _pending_user(request)
@@ -331,6 +350,16 @@ class PortalPasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
+@method_decorator(
+    limited(("ip", "10/h"), ("post:email", "3/h"), group="password-reset"), name="post"
+)
+class PortalPasswordResetView(auth_views.PasswordResetView):
+    success_url = reverse_lazy("accounts_public:password_reset_done")
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+
+
+@method_decorator(limited(("ip", "20/h"), group="password-reset-confirm"), name="post")
 class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     success_url = reverse_lazy("accounts_public:password_reset_complete")
 
@@ -342,3 +371,62 @@ class PortalPasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             )
         user_sessions_end_all(user=form.user)
         return response
+
+
+UNLOCK_SALT = "accounts.unlock-link"
+UNLOCK_LINK_MAX_AGE = 3600
+
+
+def _unlock_fingerprint(user: User) -> str:
+    # The link dies with a password change or a login (both change these).
+    return salted_hmac(UNLOCK_SALT, f"{user.password}{user.last_login}").hexdigest()[:16]
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@limited(("ip", "5/h"), ("post:email", "3/h"), group="unlock")
+def unlock_request(request: HttpRequest) -> HttpResponseBase:
+    """The locked-out page's "email me an unlock link": the same answer for any address."""
+    form = UnlockRequestForm(request.POST or None, initial={"email": request.GET.get("email", "")})
+    if request.method == "POST" and form.is_valid():
+        email = form.cleaned_data["email"]
+        user = User.objects.filter(email__iexact=email, is_active=True).first()
+        if user is not None:
+            token = signing.dumps(
+                {"u": user.email, "f": _unlock_fingerprint(user)}, salt=UNLOCK_SALT
+            )
+            link = request.build_absolute_uri(
+                reverse("accounts_public:unlock", kwargs={"token": token})
+            )
+            with transaction.atomic():
+                security_changed.send(
+                    user=user, change="unlock_requested", recipient=user.email, link=link
+                )
+        messages.success(
+            request,
+            _("If an account uses %(email)s, we sent it a link that unlocks it in this browser.")
+            % {"email": email},
+        )
+        return redirect("accounts_public:login")
+    return render(
+        request, "accounts/unlock_request.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@never_cache
+@require_http_methods(["GET"])
+@limited(("ip", "20/h"), group="unlock-link", method="GET")
+def unlock(request: HttpRequest, token: str) -> HttpResponseBase:
+    try:
+        data = signing.loads(token, salt=UNLOCK_SALT, max_age=UNLOCK_LINK_MAX_AGE)
+    except signing.BadSignature:
+        data = None
+    user = User.objects.filter(email=data.get("u"), is_active=True).first() if data else None
+    if user is None or data.get("f") != _unlock_fingerprint(user):
+        return render(request, "accounts/unlock_invalid.html", status=400)
+    username = axes_username(None, {"username": user.email})
+    axes_reset(username=username)
+    messages.success(request, _("Your account is unlocked in this browser. Log in."))
+    response = redirect("accounts_public:login")
+    mark_browser_unlocked(response, username)
+    return response

@@ -5,7 +5,6 @@ DEBUG on. DATABASE_URL switches to PostgreSQL, REDIS_URL to a Redis broker and c
 DJANGO_ENV=production to hardened settings that refuse to start without a secret key.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -163,17 +162,27 @@ REAUTH_MAX_AGE = 10 * 60
 # How many proxies (load balancers) in front of the portal append to X-Forwarded-For; the
 # client's address is the entry that many from the right (core.client_ip).
 TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+# Rate limits of the public forms (core.ratelimits) count in the default cache, by the
+# client's address as above.
+RATELIMIT_IP_META_KEY = "core.client_ip.ratelimit_ip"
 LOGIN_URL = "accounts_public:login"
 LOGIN_REDIRECT_URL = "accounts_public:home"
 LOGOUT_REDIRECT_URL = "accounts_public:login"
 
-# Five wrong passwords in a row for one account from one address lock it for a while.
+# Login throttling (accounts.throttling): five wrong passwords lock an account whatever the
+# addresses they came from; each new lock in a day lasts twice as long (15 minutes to a day)
+# and failures during a lock do not extend it; an emailed link unlocks the account in the
+# owner's browser. Every address is also limited across accounts (django-ratelimit).
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# The login form posts the email as `username`; axes would otherwise read `email` (the
-# USERNAME_FIELD), find nothing and never lock the account.
+AXES_COOLOFF_TIME = "accounts.throttling.lockout_cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The login form posts the email as `username`; stored lowercase, as accounts are.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
+AXES_WHITELIST_CALLABLE = "accounts.throttling.unlocked_browser"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

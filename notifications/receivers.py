@@ -20,6 +20,13 @@ def on_security_changed(*, user: User, change: str, recipient: str, link: str = 
             "account. If it was you, open this link within a day while logged in:\n%(link)s\n\n"
             "If it was not you, ignore this email: nothing changes.\n"
         ) % {"name": user.display_name, "link": link}
+    elif change == "unlock_requested":
+        body = _(
+            "Hello %(name)s,\n\nYour account was locked after wrong passwords. Open this link "
+            "within an hour, in the browser you log in with, to unlock it there:\n%(link)s\n\n"
+            "If you did not ask for it, someone may be guessing your password: nothing "
+            "changes unless the link is opened.\n"
+        ) % {"name": user.display_name, "link": link}
     else:
         body = _(
             "Hello %(name)s,\n\n%(what)s on your Channel Portal account.\n\n"

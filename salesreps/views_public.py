@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from accounts.models import User
+from core.ratelimits import limited
 
 
 def _invited_user(uidb64: str, token: str) -> User | None:
@@ -31,6 +32,7 @@ def _invited_user(uidb64: str, token: str) -> User | None:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limited(("ip", "10/h"), group="invite-accept")
 def accept(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = _invited_user(uidb64, token)
     if user is None:

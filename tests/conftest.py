@@ -170,6 +170,17 @@ def _celery_eager() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _no_rate_limit_carried_over() -> Iterator[None]:
+    """Rate-limit counters live in the (per-process, local-memory) cache: each test starts
+    with none, as if an hour had passed."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_cooldown_carried_over() -> Iterator[None]:
     """A Redis failure in one test must not make the next one skip its broker or cache."""
     from core.cache import cooldowns

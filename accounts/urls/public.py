@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from accounts import views, views_security
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views_security.PortalLoginView.as_view(), name="login"),
     path("login/code/", views_security.login_verify, name="login_verify"),
+    path("login/unlock/", views_security.unlock_request, name="unlock_request"),
+    path("login/unlock/<str:token>/", views_security.unlock, name="unlock"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
@@ -22,11 +24,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts_public:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        views_security.PortalPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
