@@ -33,4 +33,10 @@ def on_security_changed(*, user: User, change: str, recipient: str, link: str = 
             "If this was you, there is nothing to do. If it was not, reset your password now "
             "and review your sessions and two-factor login here:\n%(url)s\n"
         ) % {"name": user.display_name, "what": subject, "url": security_url}
-    email_enqueue(recipient=recipient, subject=subject, body=body, kind=f"accounts.{change}")
+    email_enqueue(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        kind=f"accounts.{change}",
+        secrets=[link] if link else [],
+    )

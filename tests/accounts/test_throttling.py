@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.throttling import LOCKOUT_BASE, lockout_cool_off
 from notifications.models import OutboxEmail
+from notifications.sealing import unseal
 from resellers import services as reseller_services
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.orders.test_payment_link import DECLINED_CARD, send_link
@@ -129,7 +130,8 @@ def test_failures_during_a_lock_do_not_extend_it(manager):
 
 
 def unlock_link(email: str) -> str:
-    body = OutboxEmail.objects.get(recipient=email, subject__startswith="Unlock").body
+    email_row = OutboxEmail.objects.get(recipient=email, subject__startswith="Unlock")
+    body = unseal(email_row.body, email_row.sealed)  # as it is sent
     return re.search(r"https?://[^/\s]+(/login/unlock/\S+/)", body).group(1)
 
 
