@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_security_two_factor_sessions'),
+        ('accounts', '0006_security_two_factor_sessions'),
         ('salesreps', '0006_rep_invitations'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

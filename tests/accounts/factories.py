@@ -4,6 +4,7 @@ import factory
 
 from accounts import services
 from accounts.models import (
+    ExportJob,
     Manufacturer,
     ManufacturerMembership,
     RecoveryCode,
@@ -125,3 +126,18 @@ class UserSessionFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> UserSession:
         return UserSession.objects.create(**kwargs)
+
+
+class ExportJobFactory(factory.Factory):
+    """A waiting directory export (accounts.exports runs it)."""
+
+    class Meta:
+        model = ExportJob
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    kind = "resellers.directory"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> ExportJob:
+        return ExportJob.objects.create(**kwargs)
