@@ -58,6 +58,9 @@ class OutboxEmail(models.Model):
     recipient = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("body"))
+    # The links of the body that work as keys, encrypted (notifications.sealing); emptied
+    # once the email is sent.
+    sealed = models.TextField(blank=True, default="", editable=False)
     kind = models.CharField(_("kind"), max_length=60, blank=True)
     # What the email is about ("conversation:12"), so deleting that thing cancels it.
     topic = models.CharField(_("topic"), max_length=60, blank=True)

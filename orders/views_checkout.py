@@ -25,6 +25,7 @@ from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from channel.models import EndCustomer
 from core.http import portal_url
+from core.ratelimits import limited
 from orders.forms_checkout import (
     CartAddForm,
     CartCustomerForm,
@@ -285,6 +286,7 @@ def _render_state(request: HttpRequest, link: PaymentLink, state: str) -> HttpRe
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limited(("ip", "10/10m"), ("ip", "30/d"), group="pay")
 def pay(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = payment_link_resolve(token=token)

@@ -41,6 +41,7 @@ from tests.accounts.factories import (
     ResellerFactory,
     ResellerUserFactory,
     UserFactory,
+    UserSessionFactory,
 )
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.orders.factories import make_end_customer
@@ -73,6 +74,7 @@ class TenantWorld:
     invite_token: str
     accrual: CommissionEntry  # pending: its window can be extended
     batch: PayoutBatch  # approved, not paid yet
+    owner_session_id: int  # another browser of the owner's, for "end this session"
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -97,6 +99,7 @@ class TenantWorld:
             "uidb64": self.invite_uidb64,
             "entry_id": self.accrual.pk,
             "batch_id": self.batch.pk,
+            "session_id": self.owner_session_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -258,6 +261,7 @@ def build_world(slug: str, name: str) -> TenantWorld:
         invite_token=default_token_generator.make_token(invited),
         accrual=accrual,
         batch=batch,
+        owner_session_id=UserSessionFactory(user=owner).pk,
     )
 
 

@@ -14,9 +14,12 @@ from tests.accounts.factories import (
     ExportJobFactory,
     ManufacturerFactory,
     MembershipFactory,
+    RecoveryCodeDeviceFactory,
+    RecoveryCodeFactory,
     ResellerFactory,
     ResellerUserFactory,
     UserFactory,
+    UserSessionFactory,
 )
 from tests.catalog.factories import (
     CategoryFactory,
@@ -87,6 +90,9 @@ FACTORIES = {
     "accounts.User": UserFactory,
     "accounts.Manufacturer": ManufacturerFactory,
     "accounts.Reseller": ResellerFactory,
+    "accounts.RecoveryCodeDevice": RecoveryCodeDeviceFactory,
+    "accounts.RecoveryCode": RecoveryCodeFactory,
+    "accounts.UserSession": UserSessionFactory,
     "accounts.ManufacturerMembership": MembershipFactory,
     "accounts.ResellerMembership": ResellerUserFactory,
     "accounts.ExportJob": ExportJobFactory,

@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tests.accounts.factories import DEFAULT_PASSWORD
+from tests.accounts.two_factor_helpers import login_as
 from tests.form_walker_world import TenantWorld, build_worlds
 from tests.test_tenant_urls import all_patterns
 
@@ -293,7 +294,7 @@ def tenant_kwarg(route: str) -> str | None:
 def user_for(path: str, world: TenantWorld) -> User | None:
     if path.startswith("/r/"):
         return world.reseller_user
-    if path.startswith(("/m/", "/notifications/", "/password/change/")) or path == "/":
+    if path.startswith(("/m/", "/notifications/", "/password/change/", "/account/")) or path == "/":
         return world.owner
     return None  # payment, affiliate, invitation and login pages are public
 
@@ -332,7 +333,7 @@ class Walker:
         if key not in self.clients:
             client = Client()
             if user is not None:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                login_as(client, user)
             self.clients[key] = client
         return self.clients[key]
 
