@@ -35,6 +35,7 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Orders"), "orders_manufacturer:list", "receipt"),
     NavEntry(_("Communications"), "communications_manufacturer:inbox", "chat-left-text"),
     NavEntry(_("Sales reps"), "salesreps_manufacturer:overview", "person-badge", STAFF),
+    NavEntry(_("Partners"), "partners_manufacturer:leaderboard", "trophy", STAFF),
     NavEntry(
         _("My sales"), "salesreps_manufacturer:my_sales", "graph-up", frozenset({Role.SELLER})
     ),

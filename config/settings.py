@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.payment_attempts_reconcile_task",
         "schedule": 60.0,
     },
+    # Partner scorecards of the current and previous month, and of any month a late change
+    # touched (partners.services.scorecards).
+    "partner-scorecards": {
+        "task": "partners.tasks.scorecards_refresh_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),

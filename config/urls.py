@@ -24,6 +24,7 @@ MANUFACTURER_APPS = [
     "qualifications",
     "communications",
     "salesreps",
+    "partners",
     "notifications",
 ]
 

@@ -50,6 +50,7 @@ from tests.orders.factories import (
     PaymentLinkFactory,
     TestProviderChargeFactory,
 )
+from tests.partners.factories import OrderRatingFactory, ScorecardFactory
 from tests.qualifications.factories import (
     QualificationFactory,
     QualificationGrantFactory,
@@ -112,6 +113,8 @@ FACTORIES = {
     "communications.Conversation": ConversationFactory,
     "communications.Message": MessageFactory,
     "communications.StaffComment": StaffCommentFactory,
+    "partners.OrderRating": OrderRatingFactory,
+    "partners.Scorecard": ScorecardFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.

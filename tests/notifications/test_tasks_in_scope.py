@@ -27,8 +27,14 @@ from notifications.models import (
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
 from orders.tasks import payment_attempts_reconcile_task
+from partners.models import Scorecard
+from partners.tasks import scorecards_refresh_task
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
-from tests.orders.factories import PaymentAttemptFactory, TestProviderChargeFactory
+from tests.orders.factories import (
+    OrderFactory,
+    PaymentAttemptFactory,
+    TestProviderChargeFactory,
+)
 from tests.scoping import worker_scope
 
 pytestmark = [pytest.mark.django_db, pytest.mark.scoped]
@@ -38,6 +44,7 @@ TESTED_TASKS = {
     "notifications.tasks.outbox_flush_task",
     "notifications.tasks.notifications_digest_task",
     "orders.tasks.payment_attempts_reconcile_task",
+    "partners.tasks.scorecards_refresh_task",
 }
 
 
@@ -143,6 +150,21 @@ def test_payment_attempts_reconcile_task_in_a_worker(manufacturer, other_manufac
         assert Payment.objects.get().order == charged.order
         charged.order.refresh_from_db()
         assert charged.order.status == OrderStatus.PLACED
+
+
+def test_scorecards_refresh_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's scorecards are stored in that tenant's scope."""
+    with scopes_disabled():
+        ours = OrderFactory(partnership__manufacturer=manufacturer)
+        theirs = OrderFactory(partnership__manufacturer=other_manufacturer)
+
+    assert run_in_worker(scorecards_refresh_task) == 2
+    assert run_in_worker(scorecards_refresh_task) == 2  # idempotent: rows updated in place
+
+    with scopes_disabled():
+        month = timezone.localdate().replace(day=1)
+        cards = {card.partnership_id: card.orders for card in Scorecard.objects.filter(month=month)}
+    assert cards == {ours.partnership_id: 1, theirs.partnership_id: 1}
 
 
 def test_every_project_task_is_run_in_a_worker_here():
