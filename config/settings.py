@@ -233,6 +233,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.scorecards_refresh_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Tier promotions and demotions proposed from last month's scorecards.
+    "partner-tier-evaluation": {
+        "task": "partners.tasks.tiers_evaluate_task",
+        "schedule": crontab(day_of_month="1", hour=3, minute=0),
+    },
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),

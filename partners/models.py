@@ -19,11 +19,13 @@ from accounts.models import Manufacturer
 from channel.models import Partnership
 from core.bounds import (
     MAX_PERCENT,
+    MAX_TEXT_LENGTH,
     MONEY_PLACES,
     SUM_DIGITS,
     between,
     percent_validators,
 )
+from core.constraints import one_of
 from orders.models import Order
 
 if TYPE_CHECKING:
@@ -157,3 +159,219 @@ class Scorecard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership_id} {self.month:%Y-%m}"
+
+
+# --- tiers -----------------------------------------------------------------------------------
+
+# Published criteria: a monthly order count a tier may ask for, and how long it is held.
+MAX_MONTHLY_ORDERS = 100_000
+MAX_MONTHS_HELD = 24
+MAX_EARLY_ACCESS_DAYS = 365
+
+
+class Cadence(models.TextChoices):
+    NONE = "none", _("None")
+    MONTHLY = "monthly", _("Monthly check-in")
+    QUARTERLY = "quarterly", _("Quarterly business review")
+
+
+class Tier(models.Model):
+    """A published partner tier of one manufacturer: its criteria and its benefits.
+
+    `rank` orders the tiers (0 is the entry tier every partner starts in). A partner is
+    promoted to a tier when, in each of the last `months_held` complete months, it met all of
+    the tier's criteria; a criterion left empty is not asked for.
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    rank = models.PositiveSmallIntegerField(
+        _("rank"),
+        validators=[MaxValueValidator(99)],
+        help_text=_("0 is the entry tier; a higher rank is a better tier."),
+    )
+    description = models.TextField(
+        _("benefits, as partners read them"), blank=True, max_length=2000
+    )
+    # Criteria
+    min_monthly_orders = models.PositiveIntegerField(
+        _("minimum orders per month"),
+        default=0,
+        validators=[MaxValueValidator(MAX_MONTHLY_ORDERS)],
+    )
+    min_completion_rate = _rate_field(_("minimum completion rate (%)"))
+    max_cancellation_rate = _rate_field(_("maximum cancellation rate (%)"))
+    min_satisfaction = models.DecimalField(
+        _("minimum satisfaction (1–5)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[
+            MinValueValidator(Decimal(MIN_SATISFACTION)),
+            MaxValueValidator(Decimal(MAX_SATISFACTION)),
+        ],
+    )
+    months_held = models.PositiveSmallIntegerField(
+        _("held for (months)"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_MONTHS_HELD)],
+    )
+    # Benefits
+    discount_percent = models.DecimalField(
+        _("better pricing (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0.00"),
+        validators=percent_validators(),
+        help_text=_("Taken off every price the partner sees, after its own discount."),
+    )
+    commission_rate = _rate_field(_("commission rate (%)"))
+    early_access_days = models.PositiveSmallIntegerField(
+        _("early access to new offers (days)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_EARLY_ACCESS_DAYS)],
+    )
+    priority_support = models.BooleanField(_("priority support queue"), default=False)
+    exclusive_offers = models.BooleanField(_("exclusive offers"), default=False)
+    account_manager = models.BooleanField(_("named account manager"), default=False)
+    co_marketing = models.BooleanField(_("co-marketing"), default=False)
+    check_ins = models.CharField(
+        _("check-ins"), max_length=20, choices=Cadence, default=Cadence.NONE
+    )
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["manufacturer", "rank"], name="unique_tier_rank"),
+            models.UniqueConstraint(fields=["manufacturer", "name"], name="unique_tier_name"),
+            between("rank", 0, 99, name="tier_rank_bounded"),
+            between("min_monthly_orders", 0, MAX_MONTHLY_ORDERS, name="tier_orders_bounded"),
+            between("min_completion_rate", 0, MAX_PERCENT, name="tier_completion_bounded"),
+            between("max_cancellation_rate", 0, MAX_PERCENT, name="tier_cancellation_bounded"),
+            between(
+                "min_satisfaction", MIN_SATISFACTION, MAX_SATISFACTION, name="tier_satisfaction"
+            ),
+            between("months_held", 1, MAX_MONTHS_HELD, name="tier_months_held_bounded"),
+            between("discount_percent", 0, MAX_PERCENT, name="tier_discount_bounded"),
+            between("commission_rate", 0, MAX_PERCENT, name="tier_commission_bounded"),
+            between("early_access_days", 0, MAX_EARLY_ACCESS_DAYS, name="tier_early_bounded"),
+            one_of("check_ins", Cadence, name="tier_check_ins_valid"),
+        ]
+        verbose_name = _("tier")
+        verbose_name_plural = _("tiers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PartnerTier(models.Model):
+    """The tier a partnership is in now. A partnership without a row is in the entry tier."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.OneToOneField(
+        Partnership, on_delete=models.CASCADE, related_name="partner_tier"
+    )
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="members")
+    account_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("account manager"),
+    )
+    since = models.DateTimeField(_("in this tier since"))
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        verbose_name = _("partner tier")
+        verbose_name_plural = _("partner tiers")
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}: {self.tier_id}"
+
+
+class ProposalStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for a decision")
+    APPROVED = "approved", _("Approved")
+    OVERRIDDEN = "overridden", _("Overridden")
+
+
+class TierProposal(models.Model):
+    """What the periodic evaluation proposes for one partnership, with the figures of the
+    months it looked at; a manager approves it or overrides it with a reason."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="tier_proposals"
+    )
+    from_tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="+")
+    to_tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="+")
+    # [{"month": "2026-04", "orders": 12, "completion_rate": "97.00", ...}, ...]
+    figures = models.JSONField(_("figures"), default=list, blank=True)
+    reasons = models.JSONField(_("reasons"), default=list, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ProposalStatus, default=ProposalStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("proposed at"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_tier = models.ForeignKey(
+        Tier, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    decision_reason = models.TextField(_("reason"), blank=True, max_length=MAX_TEXT_LENGTH)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(status="pending"),
+                name="one_pending_tier_proposal",
+            ),
+            one_of("status", ProposalStatus, name="tier_proposal_status_valid"),
+        ]
+        verbose_name = _("tier proposal")
+        verbose_name_plural = _("tier proposals")
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}: {self.from_tier_id} → {self.to_tier_id}"
+
+
+class TierChange(models.Model):
+    """One step of a partnership's tier history: who moved it from what to what, and why."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="tier_changes"
+    )
+    from_tier = models.ForeignKey(
+        Tier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    to_tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="+")
+    proposal = models.ForeignKey(
+        TierProposal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=MAX_TEXT_LENGTH)
+    created_at = models.DateTimeField(_("changed at"))
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("tier change")
+        verbose_name_plural = _("tier changes")
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id}: {self.from_tier_id} → {self.to_tier_id}"

@@ -50,7 +50,14 @@ from tests.orders.factories import (
     PaymentLinkFactory,
     TestProviderChargeFactory,
 )
-from tests.partners.factories import OrderRatingFactory, ScorecardFactory
+from tests.partners.factories import (
+    OrderRatingFactory,
+    PartnerTierFactory,
+    ScorecardFactory,
+    TierChangeFactory,
+    TierFactory,
+    TierProposalFactory,
+)
 from tests.qualifications.factories import (
     QualificationFactory,
     QualificationGrantFactory,
@@ -115,6 +122,10 @@ FACTORIES = {
     "communications.StaffComment": StaffCommentFactory,
     "partners.OrderRating": OrderRatingFactory,
     "partners.Scorecard": ScorecardFactory,
+    "partners.Tier": TierFactory,
+    "partners.PartnerTier": PartnerTierFactory,
+    "partners.TierProposal": TierProposalFactory,
+    "partners.TierChange": TierChangeFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.

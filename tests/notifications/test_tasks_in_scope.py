@@ -27,14 +27,16 @@ from notifications.models import (
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
 from orders.tasks import payment_attempts_reconcile_task
-from partners.models import Scorecard
-from partners.tasks import scorecards_refresh_task
+from partners.models import Scorecard, Tier, TierProposal
+from partners.tasks import scorecards_refresh_task, tiers_evaluate_task
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
 from tests.orders.factories import (
     OrderFactory,
     PaymentAttemptFactory,
     TestProviderChargeFactory,
 )
+from tests.partners.factories import ScorecardFactory
+from tests.resellers.factories import PartnershipFactory
 from tests.scoping import worker_scope
 
 pytestmark = [pytest.mark.django_db, pytest.mark.scoped]
@@ -45,6 +47,7 @@ TESTED_TASKS = {
     "notifications.tasks.notifications_digest_task",
     "orders.tasks.payment_attempts_reconcile_task",
     "partners.tasks.scorecards_refresh_task",
+    "partners.tasks.tiers_evaluate_task",
 }
 
 
@@ -165,6 +168,38 @@ def test_scorecards_refresh_task_in_a_worker(manufacturer, other_manufacturer):
         month = timezone.localdate().replace(day=1)
         cards = {card.partnership_id: card.orders for card in Scorecard.objects.filter(month=month)}
     assert cards == {ours.partnership_id: 1, theirs.partnership_id: 1}
+
+
+def test_tiers_evaluate_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's partners are judged against that tenant's tiers."""
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer)
+        theirs = PartnershipFactory(manufacturer=other_manufacturer)
+        Tier.objects.filter(name="Silver").update(months_held=1)
+        ScorecardFactory(
+            partnership=ours,
+            month=last_month,
+            orders=20,
+            completed=20,
+            completion_rate=100,
+            cancellation_rate=0,
+        )
+        ScorecardFactory(
+            partnership=theirs,
+            month=last_month,
+            orders=1,
+            completed=1,
+            completion_rate=100,
+            cancellation_rate=0,
+        )
+
+    assert run_in_worker(tiers_evaluate_task) == 1
+    assert run_in_worker(tiers_evaluate_task) == 1  # refreshed, not duplicated
+
+    with scopes_disabled():
+        proposals = list(TierProposal.objects.values_list("partnership_id", "to_tier__name"))
+    assert proposals == [(ours.pk, "Silver")]
 
 
 def test_every_project_task_is_run_in_a_worker_here():
