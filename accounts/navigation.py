@@ -57,4 +57,5 @@ RESELLER_PARTNER_NAV: list[NavEntry] = [
     NavEntry(_("Affiliate link"), "resellers_reseller:affiliate_detail", "link-45deg"),
     NavEntry(_("Qualifications"), "qualifications_reseller:list", "patch-check"),
     NavEntry(_("Messages"), "communications_reseller:list", "chat-left-text"),
+    NavEntry(_("Partner tier"), "partners_reseller:tier", "award"),
 ]

@@ -31,7 +31,15 @@ MANUFACTURER_APPS = [
 # The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one
 # reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
 # (accounts.tenancy.reseller_partner_view), declared by the same modules.
-RESELLER_APPS = ["accounts", "catalog", "orders", "resellers", "qualifications", "communications"]
+RESELLER_APPS = [
+    "accounts",
+    "catalog",
+    "orders",
+    "resellers",
+    "qualifications",
+    "communications",
+    "partners",
+]
 
 
 def mount(side: str, apps: list[str]) -> list:

@@ -21,6 +21,7 @@ from partners.metrics import Figures, compute_figures, day_start, growth, order_
 from partners.selectors import scorecards as selectors
 from partners.services import PartnerRefused
 from partners.services.scorecards import order_rating_record
+from partners.views_tiers import tier_panel_context
 
 
 def _url(request: ManufacturerRequest, name: str, **kwargs: object) -> str:
@@ -134,6 +135,7 @@ def scorecard(request: ManufacturerRequest, public_id: str) -> HttpResponseBase:
             for name, amount in sorted(figures.category_mix.items(), key=lambda item: -item[1])
         ],
         "orders": selectors.recent_orders(partnership=partnership),
+        **tier_panel_context(request, partnership),
     }
     return render(request, "partners/scorecard.html", context)
 

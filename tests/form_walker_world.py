@@ -24,6 +24,7 @@ from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_en
 from orders.services.orders import LineRequest, order_create, order_transition
 from orders.services.payment_links import checkout_with_payment_link
 from orders.workflow import MANUFACTURER
+from partners.models import Tier, TierProposal
 from qualifications.models import QualificationRequest
 from qualifications.services import qualification_create, qualification_request_create
 from resellers.services import affiliate_link_get_or_create, interaction_add
@@ -64,6 +65,8 @@ class TenantWorld:
     email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
+    tier_id: int
+    proposal_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -86,6 +89,8 @@ class TenantWorld:
             "notification_id": self.notification.pk,
             "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
+            "tier_id": self.tier_id,
+            "proposal_id": self.proposal_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -111,6 +116,8 @@ class TenantWorld:
             "manufacturer": self.manufacturer.pk,
             "qualification": self.qualification_id,
             "required_qualification": self.qualification_id,
+            "tier": self.tier_id,
+            "account_manager": self.owner.pk,
         }
 
 
@@ -194,6 +201,16 @@ def build_world(slug: str, name: str) -> TenantWorld:
     ).user
     from django.contrib.auth.tokens import default_token_generator
 
+    tiers = list(Tier.objects.filter(manufacturer=manufacturer).order_by("rank"))
+    proposal = TierProposal.objects.create(
+        manufacturer=manufacturer,
+        partnership=partnership,
+        from_tier=tiers[0],
+        to_tier=tiers[1],
+        reasons=["Met the criteria of Silver in each month."],
+        created_at=order.created_at,
+    )
+
     return TenantWorld(
         manufacturer=manufacturer,
         owner=owner,
@@ -217,6 +234,8 @@ def build_world(slug: str, name: str) -> TenantWorld:
         email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
+        tier_id=tiers[1].pk,
+        proposal_id=proposal.pk,
     )
 
 
