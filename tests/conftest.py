@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import kombu.pools
 import pytest
 from django.test import Client
 from django_scopes import scopes_disabled
@@ -338,9 +339,11 @@ def reset_broker_connections(app) -> None:
 
     Even inline (eager) tasks take a producer from the pool, so by the time a test asks
     for a real broker the pool is already bound to the `memory://` broker of the settings.
+    kombu also keeps every producer pool in a global group: closing only the app's pool
+    leaves a closed one there, and the next test in the same worker gets "Acquire on closed
+    pool", so the whole group is reset.
     """
-    if app._pool is not None:
-        app._pool.force_close_all()
+    kombu.pools.reset()
     app._pool = None
     with contextlib.suppress(AttributeError, KeyError):
         app.__dict__["amqp"]._producer_pool = None
