@@ -58,4 +58,5 @@ RESELLER_PARTNER_NAV: list[NavEntry] = [
     NavEntry(_("Qualifications"), "qualifications_reseller:list", "patch-check"),
     NavEntry(_("Messages"), "communications_reseller:list", "chat-left-text"),
     NavEntry(_("Partner tier"), "partners_reseller:tier", "award"),
+    NavEntry(_("Offers"), "partners_reseller:offers", "tags"),
 ]

@@ -16,14 +16,20 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer
+from catalog.models import Product
 from channel.models import Partnership
 from core.bounds import (
     MAX_PERCENT,
+    MAX_PRICE,
+    MAX_QUANTITY,
     MAX_TEXT_LENGTH,
     MONEY_PLACES,
+    PRICE_DIGITS,
     SUM_DIGITS,
     between,
     percent_validators,
+    price_validators,
+    quantity_validators,
 )
 from core.constraints import one_of
 from orders.models import Order
@@ -375,3 +381,362 @@ class TierChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership_id}: {self.from_tier_id} → {self.to_tier_id}"
+
+
+# --- offers ----------------------------------------------------------------------------------
+
+
+class Visibility(models.TextChoices):
+    PUBLIC = "public", _("Public: every verified partner")
+    PREFERRED = "preferred", _("Preferred: partners from a minimum tier")
+    SELECTED = "selected", _("Selected: named partners only")
+
+
+class Offer(models.Model):
+    """Products or a service bundle at a price, with terms, published to the partners it is
+    open to (`partners.selectors.offers.offers_open_to` holds the one rule)."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    terms = models.TextField(_("terms"), blank=True, max_length=MAX_TEXT_LENGTH)
+    price = models.DecimalField(
+        _("offer price"),
+        max_digits=PRICE_DIGITS,
+        decimal_places=MONEY_PLACES,
+        validators=price_validators(),
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=20, choices=Visibility, default=Visibility.PUBLIC
+    )
+    min_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("minimum tier"),
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    early_access = models.BooleanField(
+        _("early access"),
+        default=True,
+        help_text=_("Partners whose tier gives early access see it that many days sooner."),
+    )
+    is_published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            between("price", 0, MAX_PRICE, name="offer_price_bounded"),
+            one_of("visibility", Visibility, name="offer_visibility_valid"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="offer_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(visibility="preferred") | models.Q(min_tier__isnull=False),
+                name="preferred_offer_has_a_tier",
+            ),
+        ]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OfferItem(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="+")
+    quantity = models.PositiveIntegerField(
+        _("quantity"), default=1, validators=quantity_validators()
+    )
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "product"], name="one_offer_item_per_product"),
+            between("quantity", 1, MAX_QUANTITY, name="offer_item_quantity_bounded"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} × {self.product_id}"
+
+
+class AreaKind(models.TextChoices):
+    REGION = "region", _("Region")
+    POSTAL = "postal", _("Postal-code prefix")
+
+
+class OfferArea(models.Model):
+    """Where an offer is open: a region, or the start of a postal code. None: everywhere."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="areas")
+    kind = models.CharField(max_length=10, choices=AreaKind)
+    value = models.CharField(max_length=30)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "kind", "value"], name="unique_offer_area"),
+            one_of("kind", AreaKind, name="offer_area_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class OfferRecipient(models.Model):
+    """A partner named on a `selected` offer."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="recipients")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["offer", "partnership"], name="unique_offer_recipient"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} → {self.partnership_id}"
+
+
+class OfferAnnouncement(models.Model):
+    """A partner was told of an offer once (at publication, or when its window opened)."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="announcements")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    announced_at = models.DateTimeField()
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["offer", "partnership"], name="one_announcement_per_offer_partner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} → {self.partnership_id}"
+
+
+# --- problem partners ------------------------------------------------------------------------
+
+
+class IncidentKind(models.TextChoices):
+    HIGH_CANCELLATIONS = "high_cancellations", _("High cancellations")
+    POOR_ADDRESSES = "poor_addresses", _("Poor address quality")
+    COMPLAINTS = "complaints", _("Customer complaints")
+    SLOW_RESPONSES = "slow_responses", _("Slow responses")
+    OTHER = "other", _("Other")
+
+
+class Step(models.TextChoices):
+    """The guide's progressive response, in order; `lifted` ends a block."""
+
+    FRIENDLY_CONTACT = "friendly_contact", _("Friendly contact")
+    FORMAL_CONVERSATION = "formal_conversation", _("Formal conversation")
+    REMOVED_FROM_PREFERRED = "removed_from_preferred", _("Removed from the preferred list")
+    BLOCKED_OFFERS = "blocked_offers", _("Blocked from specific offers")
+    BLOCKED_ALL = "blocked_all", _("Blocked from all offers")
+    LIFTED = "lifted", _("Block lifted")
+    RESOLVED = "resolved", _("Resolved")
+
+
+STEP_ORDER = [
+    Step.FRIENDLY_CONTACT,
+    Step.FORMAL_CONVERSATION,
+    Step.REMOVED_FROM_PREFERRED,
+    Step.BLOCKED_OFFERS,
+    Step.BLOCKED_ALL,
+]
+
+
+class Incident(models.Model):
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="incidents")
+    kind = models.CharField(_("kind"), max_length=30, choices=IncidentKind)
+    summary = models.CharField(_("summary"), max_length=300)
+    raised_automatically = models.BooleanField(default=False)
+    # The furthest step taken so far ("" before the first).
+    step = models.CharField(_("step"), max_length=30, choices=Step, blank=True)
+    is_open = models.BooleanField(default=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            one_of("kind", IncidentKind, name="incident_kind_valid"),
+            one_of("step", Step, name="incident_step_valid", blank=True),
+            # The automatic check raises one open incident per kind, however often it runs.
+            models.UniqueConstraint(
+                fields=["partnership", "kind"],
+                condition=models.Q(is_open=True, raised_automatically=True),
+                name="one_open_automatic_incident_per_kind",
+            ),
+        ]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+
+    def __str__(self) -> str:
+        return self.summary
+
+
+class IncidentStep(models.Model):
+    """One step of the response: who took it, when, with what notes."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="steps")
+    step = models.CharField(_("step"), max_length=30, choices=Step)
+    notes = models.TextField(_("notes"), max_length=MAX_TEXT_LENGTH)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [one_of("step", Step, name="incident_step_step_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.step}"
+
+
+class PartnerBlock(models.Model):
+    """A partner blocked from one offer (`offer`) or from all offers (`offer` empty); it takes
+    effect at once in what the reseller sees and orders, until lifted."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="blocks")
+    offer = models.ForeignKey(
+        Offer, on_delete=models.CASCADE, null=True, blank=True, related_name="blocks"
+    )
+    incident = models.ForeignKey(
+        Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="blocks"
+    )
+    reason = models.TextField(_("reason"), max_length=MAX_TEXT_LENGTH)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    lifted_at = models.DateTimeField(null=True, blank=True)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lift_reason = models.TextField(blank=True, max_length=MAX_TEXT_LENGTH)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(
+                fields=["partnership"],
+                condition=models.Q(lifted_at__isnull=True),
+                name="active_block_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id} blocked from {self.offer_id or 'all'}"
+
+
+class PartnerNote(models.Model):
+    """Documentation of an interaction with a partner (a call, a meeting, an email)."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="partner_notes"
+    )
+    body = models.TextField(_("note"), max_length=MAX_TEXT_LENGTH)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+# --- exclusives ------------------------------------------------------------------------------
+
+
+class ExclusiveKind(models.TextChoices):
+    REGIONAL = "regional", _("Regional exclusive")
+    SERVICE = "service", _("Service exclusive")
+
+
+class ReviewPeriod(models.TextChoices):
+    QUARTERLY = "quarterly", _("Quarterly")
+    YEARLY = "yearly", _("Yearly")
+
+
+class Exclusive(models.Model):
+    """Exclusive rights for one partner through a `selected` offer, with performance
+    requirements checked each month of the term (`partners.services.exclusives`)."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="exclusives"
+    )
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="exclusives")
+    kind = models.CharField(_("kind"), max_length=20, choices=ExclusiveKind)
+    # The region (accounts.Region) or the service the exclusive covers.
+    scope = models.CharField(_("region or service"), max_length=100)
+    min_monthly_orders = models.PositiveIntegerField(
+        _("minimum orders per month"), default=0, validators=[MaxValueValidator(MAX_MONTHLY_ORDERS)]
+    )
+    min_completion_rate = _rate_field(_("minimum completion rate (%)"))
+    starts_on = models.DateField(_("starts on"))
+    term_months = models.PositiveSmallIntegerField(
+        _("term (months)"), default=12, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    review_period = models.CharField(
+        _("review period"), max_length=20, choices=ReviewPeriod, default=ReviewPeriod.QUARTERLY
+    )
+    renewal_criteria = models.TextField(_("renewal criteria"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+        constraints = [
+            one_of("kind", ExclusiveKind, name="exclusive_kind_valid"),
+            one_of("review_period", ReviewPeriod, name="exclusive_review_period_valid"),
+            between("min_monthly_orders", 0, MAX_MONTHLY_ORDERS, name="exclusive_orders_bounded"),
+            between("min_completion_rate", 0, MAX_PERCENT, name="exclusive_completion_bounded"),
+            between("term_months", 1, 120, name="exclusive_term_bounded"),
+        ]
+        verbose_name = _("exclusive")
+        verbose_name_plural = _("exclusives")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.scope}"

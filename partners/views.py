@@ -21,6 +21,7 @@ from partners.metrics import Figures, compute_figures, day_start, growth, order_
 from partners.selectors import scorecards as selectors
 from partners.services import PartnerRefused
 from partners.services.scorecards import order_rating_record
+from partners.views_problems import problems_panel_context
 from partners.views_tiers import tier_panel_context
 
 
@@ -136,6 +137,7 @@ def scorecard(request: ManufacturerRequest, public_id: str) -> HttpResponseBase:
         ],
         "orders": selectors.recent_orders(partnership=partnership),
         **tier_panel_context(request, partnership),
+        **problems_panel_context(request, partnership),
     }
     return render(request, "partners/scorecard.html", context)
 

@@ -25,6 +25,8 @@ from orders.services.orders import LineRequest, order_create, order_transition
 from orders.services.payment_links import checkout_with_payment_link
 from orders.workflow import MANUFACTURER
 from partners.models import Tier, TierProposal
+from partners.services.incidents import incident_raise, incident_step_take
+from partners.services.offers import OfferValues, offer_publish, offer_save
 from qualifications.models import QualificationRequest
 from qualifications.services import qualification_create, qualification_request_create
 from resellers.services import affiliate_link_get_or_create, interaction_add
@@ -67,6 +69,9 @@ class TenantWorld:
     invite_token: str
     tier_id: int
     proposal_id: int
+    offer_id: int
+    incident_id: int
+    block_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -91,6 +96,9 @@ class TenantWorld:
             "uidb64": self.invite_uidb64,
             "tier_id": self.tier_id,
             "proposal_id": self.proposal_id,
+            "offer_id": self.offer_id,
+            "incident_id": self.incident_id,
+            "block_id": self.block_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -118,6 +126,10 @@ class TenantWorld:
             "required_qualification": self.qualification_id,
             "tier": self.tier_id,
             "account_manager": self.owner.pk,
+            "min_tier": self.tier_id,
+            "offer": self.offer_id,
+            "products": self.product.pk,
+            "recipients": self.partnership.pk,
         }
 
 
@@ -210,6 +222,27 @@ def build_world(slug: str, name: str) -> TenantWorld:
         reasons=["Met the criteria of Silver in each month."],
         created_at=order.created_at,
     )
+    offer = offer_save(
+        manufacturer=manufacturer,
+        offer=None,
+        values=OfferValues(
+            title=f"{name} bundle",
+            price=Decimal("499.00"),
+            visibility="selected",
+            starts_on=order.created_at.date(),
+            items={product.pk: 2},
+            regions=["north"],
+            recipient_ids=[partnership.pk],
+        ),
+    )
+    offer_publish(offer=offer)
+    incident = incident_raise(
+        partnership=partnership, kind="complaints", summary="Complaints in March", by=owner
+    )
+    incident_step_take(incident=incident, step="friendly_contact", notes="Called.", by=owner)
+    incident_step_take(
+        incident=incident, step="blocked_offers", notes="Blocked.", by=owner, offer=offer
+    )
 
     return TenantWorld(
         manufacturer=manufacturer,
@@ -236,6 +269,9 @@ def build_world(slug: str, name: str) -> TenantWorld:
         invite_token=default_token_generator.make_token(invited),
         tier_id=tiers[1].pk,
         proposal_id=proposal.pk,
+        offer_id=offer.pk,
+        incident_id=incident.pk,
+        block_id=incident.blocks.get().pk,
     )
 
 

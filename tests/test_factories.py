@@ -51,7 +51,17 @@ from tests.orders.factories import (
     TestProviderChargeFactory,
 )
 from tests.partners.factories import (
+    ExclusiveFactory,
+    IncidentFactory,
+    IncidentStepFactory,
+    OfferAnnouncementFactory,
+    OfferAreaFactory,
+    OfferFactory,
+    OfferItemFactory,
+    OfferRecipientFactory,
     OrderRatingFactory,
+    PartnerBlockFactory,
+    PartnerNoteFactory,
     PartnerTierFactory,
     ScorecardFactory,
     TierChangeFactory,
@@ -126,6 +136,16 @@ FACTORIES = {
     "partners.PartnerTier": PartnerTierFactory,
     "partners.TierProposal": TierProposalFactory,
     "partners.TierChange": TierChangeFactory,
+    "partners.Offer": OfferFactory,
+    "partners.OfferItem": OfferItemFactory,
+    "partners.OfferArea": OfferAreaFactory,
+    "partners.OfferRecipient": OfferRecipientFactory,
+    "partners.OfferAnnouncement": OfferAnnouncementFactory,
+    "partners.Incident": IncidentFactory,
+    "partners.IncidentStep": IncidentStepFactory,
+    "partners.PartnerBlock": PartnerBlockFactory,
+    "partners.PartnerNote": PartnerNoteFactory,
+    "partners.Exclusive": ExclusiveFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.

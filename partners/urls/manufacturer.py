@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from partners import views, views_tiers
+from partners import views, views_offers, views_problems, views_tiers
 
 app_name = "partners_manufacturer"
 
@@ -22,7 +22,29 @@ partner_patterns = [
         views_tiers.proposal_override,
         name="proposal_override",
     ),
+    path("offers/", views_offers.offer_list, name="offers"),
+    path("offers/new/", views_offers.offer_edit, name="offer_create"),
+    path("offers/<int:offer_id>/edit/", views_offers.offer_edit, name="offer_edit"),
+    path("offers/<int:offer_id>/publish/", views_offers.offer_publish, name="offer_publish"),
+    path(
+        "offers/<int:offer_id>/announce/",
+        views_offers.offer_announce_change,
+        name="offer_announce",
+    ),
+    path("incidents/", views_problems.incident_list, name="incidents"),
+    path("incidents/<int:incident_id>/", views_problems.incident_detail, name="incident"),
+    path("incidents/<int:incident_id>/step/", views_problems.incident_step, name="incident_step"),
+    path(
+        "incidents/<int:incident_id>/resolve/",
+        views_problems.incident_resolve,
+        name="incident_resolve",
+    ),
+    path("blocks/<int:block_id>/lift/", views_problems.block_lift, name="block_lift"),
+    path("exclusives/", views_problems.exclusive_list, name="exclusives"),
     path("<str:public_id>/", views.scorecard, name="scorecard"),
+    path("<str:public_id>/incidents/", views_problems.incident_create, name="incident_create"),
+    path("<str:public_id>/notes/", views_problems.note_add, name="note_add"),
+    path("<str:public_id>/exclusives/", views_problems.exclusive_grant, name="exclusive_grant"),
     path("<str:public_id>/tier/", views_tiers.partner_tier_set, name="tier_set"),
     path(
         "<str:public_id>/account-manager/",

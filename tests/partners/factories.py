@@ -1,11 +1,36 @@
 """Partner test data, built through the partners services where one writes the row."""
 
+from decimal import Decimal
+
 import factory
 from django.utils import timezone
 
-from partners.models import OrderRating, PartnerTier, Scorecard, Tier, TierChange, TierProposal
+from partners.models import (
+    AreaKind,
+    Exclusive,
+    ExclusiveKind,
+    Incident,
+    IncidentKind,
+    IncidentStep,
+    Offer,
+    OfferAnnouncement,
+    OfferArea,
+    OfferItem,
+    OfferRecipient,
+    OrderRating,
+    PartnerBlock,
+    PartnerNote,
+    PartnerTier,
+    Scorecard,
+    Step,
+    Tier,
+    TierChange,
+    TierProposal,
+    Visibility,
+)
 from partners.services.scorecards import order_rating_record
 from tests.accounts.factories import ManufacturerFactory
+from tests.catalog.factories import ProductFactory
 from tests.orders.factories import OrderFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoped_factories import ScopedModelFactory
@@ -87,3 +112,124 @@ class TierChangeFactory(ScopedModelFactory):
     )
     reason = "Met the criteria."
     created_at = factory.LazyFunction(timezone.now)
+
+
+class OfferFactory(ScopedModelFactory):
+    class Meta:
+        model = Offer
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    title = factory.Sequence(lambda n: f"Offer {n}")
+    price = Decimal("499.00")
+    visibility = Visibility.PUBLIC
+    starts_on = factory.LazyFunction(timezone.localdate)
+    is_published = True
+
+
+class OfferItemFactory(ScopedModelFactory):
+    class Meta:
+        model = OfferItem
+
+    offer = factory.SubFactory(OfferFactory)
+    manufacturer = factory.SelfAttribute("offer.manufacturer")
+    product = factory.SubFactory(
+        ProductFactory, manufacturer=factory.SelfAttribute("..manufacturer")
+    )
+    quantity = 2
+
+
+class OfferAreaFactory(ScopedModelFactory):
+    class Meta:
+        model = OfferArea
+
+    offer = factory.SubFactory(OfferFactory)
+    manufacturer = factory.SelfAttribute("offer.manufacturer")
+    kind = AreaKind.REGION
+    value = "north"
+
+
+class OfferRecipientFactory(ScopedModelFactory):
+    class Meta:
+        model = OfferRecipient
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    offer = factory.SubFactory(
+        OfferFactory,
+        manufacturer=factory.SelfAttribute("..manufacturer"),
+        visibility=Visibility.SELECTED,
+    )
+
+
+class OfferAnnouncementFactory(ScopedModelFactory):
+    class Meta:
+        model = OfferAnnouncement
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    offer = factory.SubFactory(OfferFactory, manufacturer=factory.SelfAttribute("..manufacturer"))
+    announced_at = factory.LazyFunction(timezone.now)
+
+
+class IncidentFactory(ScopedModelFactory):
+    class Meta:
+        model = Incident
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    kind = IncidentKind.HIGH_CANCELLATIONS
+    summary = "Too many cancellations in March."
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class IncidentStepFactory(ScopedModelFactory):
+    class Meta:
+        model = IncidentStep
+
+    incident = factory.SubFactory(IncidentFactory)
+    manufacturer = factory.SelfAttribute("incident.manufacturer")
+    step = Step.FRIENDLY_CONTACT
+    notes = "Called the owner."
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class PartnerBlockFactory(ScopedModelFactory):
+    class Meta:
+        model = PartnerBlock
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    # Filled, so the tenant-guard walk need not build these optional parents itself.
+    offer = factory.SubFactory(OfferFactory, manufacturer=factory.SelfAttribute("..manufacturer"))
+    incident = factory.SubFactory(
+        IncidentFactory, partnership=factory.SelfAttribute("..partnership")
+    )
+    reason = "Repeated cancellations."
+    created_at = factory.LazyFunction(timezone.now)
+
+
+class PartnerNoteFactory(ScopedModelFactory):
+    class Meta:
+        model = PartnerNote
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    body = "Quarterly call: plans a second shop."
+
+
+class ExclusiveFactory(ScopedModelFactory):
+    class Meta:
+        model = Exclusive
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    offer = factory.SubFactory(
+        OfferFactory,
+        manufacturer=factory.SelfAttribute("..manufacturer"),
+        visibility=Visibility.SELECTED,
+    )
+    kind = ExclusiveKind.REGIONAL
+    scope = "north"
+    min_monthly_orders = 20
+    min_completion_rate = Decimal("95.00")
+    starts_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
