@@ -233,6 +233,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.scorecards_refresh_task",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Incidents from last month's scorecards, and offers that opened for more partners.
+    "partner-incidents": {
+        "task": "partners.tasks.incidents_raise_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "partner-offer-announcements": {
+        "task": "partners.tasks.offers_announce_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
     # Tier promotions and demotions proposed from last month's scorecards.
     "partner-tier-evaluation": {
         "task": "partners.tasks.tiers_evaluate_task",

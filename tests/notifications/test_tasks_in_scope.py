@@ -27,15 +27,21 @@ from notifications.models import (
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
 from orders.tasks import payment_attempts_reconcile_task
-from partners.models import Scorecard, Tier, TierProposal
-from partners.tasks import scorecards_refresh_task, tiers_evaluate_task
+from partners.models import Incident, OfferAnnouncement, Scorecard, Tier, TierProposal
+from partners.tasks import (
+    incidents_raise_task,
+    offers_announce_task,
+    scorecards_refresh_task,
+    tiers_evaluate_task,
+)
+from tests.accounts.factories import ResellerUserFactory
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
 from tests.orders.factories import (
     OrderFactory,
     PaymentAttemptFactory,
     TestProviderChargeFactory,
 )
-from tests.partners.factories import ScorecardFactory
+from tests.partners.factories import OfferRecipientFactory, ScorecardFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoping import worker_scope
 
@@ -48,6 +54,8 @@ TESTED_TASKS = {
     "orders.tasks.payment_attempts_reconcile_task",
     "partners.tasks.scorecards_refresh_task",
     "partners.tasks.tiers_evaluate_task",
+    "partners.tasks.incidents_raise_task",
+    "partners.tasks.offers_announce_task",
 }
 
 
@@ -200,6 +208,36 @@ def test_tiers_evaluate_task_in_a_worker(manufacturer, other_manufacturer):
     with scopes_disabled():
         proposals = list(TierProposal.objects.values_list("partnership_id", "to_tier__name"))
     assert proposals == [(ours.pk, "Silver")]
+
+
+def test_incidents_raise_task_in_a_worker(manufacturer, other_manufacturer):
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer)
+        theirs = PartnershipFactory(manufacturer=other_manufacturer)
+        ScorecardFactory(partnership=ours, month=last_month, orders=10, cancellation_rate=40)
+        ScorecardFactory(partnership=theirs, month=last_month, orders=10, cancellation_rate=5)
+
+    assert run_in_worker(incidents_raise_task) == 1
+    assert run_in_worker(incidents_raise_task) == 0
+
+    with scopes_disabled():
+        assert list(Incident.objects.values_list("partnership_id", flat=True)) == [ours.pk]
+
+
+def test_offers_announce_task_in_a_worker(manufacturer, other_manufacturer):
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer)
+        theirs = PartnershipFactory(manufacturer=other_manufacturer)
+        for partnership in (ours, theirs):
+            ResellerUserFactory(reseller=partnership.reseller)
+        OfferRecipientFactory(partnership=ours)  # a published offer naming ours
+
+    assert run_in_worker(offers_announce_task) == 1
+    assert run_in_worker(offers_announce_task) == 0
+
+    with scopes_disabled():
+        assert list(OfferAnnouncement.objects.values_list("partnership_id", flat=True)) == [ours.pk]
 
 
 def test_every_project_task_is_run_in_a_worker_here():
