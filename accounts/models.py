@@ -1,5 +1,6 @@
 import secrets
 import string
+import uuid
 from decimal import Decimal
 from typing import Any, ClassVar
 
@@ -249,3 +250,63 @@ class ResellerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.reseller}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Being prepared")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class ExportJob(models.Model):
+    """A large CSV export made in the background, with its progress (accounts.services.exports).
+
+    Only the member who asked sees it; the file is read back through a permission check.
+    """
+
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="export_jobs"
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.CASCADE, related_name="export_jobs")
+    # The name a domain registered its builder under (core.exports), and the list's filters.
+    kind = models.CharField(max_length=60)
+    params = models.JSONField(default=dict, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus, default=ExportStatus.QUEUED
+    )
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    filename = models.CharField(max_length=200, blank=True)
+    file = models.FileField(upload_to="exports/%Y/%m/", blank=True)
+    error = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Moved on at every progress report: a running job that has not moved for a while lost
+    # its worker, and the sweep starts it again.
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            one_of("status", ExportStatus, name="export_job_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.requested_by} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ExportStatus.DONE:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {ExportStatus.DONE, ExportStatus.FAILED}

@@ -1,15 +1,17 @@
 import copy
+from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.exports import access_export_job
 from accounts.forms import ChannelSettingsForm
-from accounts.models import STAFF_ROLES
+from accounts.models import STAFF_ROLES, ExportStatus
 from accounts.selectors import access_member, role_counts, team_members
 from accounts.services import manufacturer_settings_update
 from accounts.tenancy import (
@@ -100,6 +102,30 @@ def channel_settings(request: ManufacturerRequest) -> HttpResponse:
             return redirect("accounts_manufacturer:settings", manufacturer_slug=request.tenant.slug)
     status = 400 if form.errors else 200
     return render(request, "accounts/settings.html", {"form": form}, status=status)
+
+
+@manufacturer_view
+@require_GET
+def export_job(request: ManufacturerRequest, public_id: UUID) -> HttpResponse:
+    """A large export's progress; htmx polls the bar until the file is ready."""
+    job = access_export_job(manufacturer=request.tenant, user=request.user, public_id=public_id)
+    template = "accounts/export_job.html"
+    if request.htmx:
+        template += "#export-progress"
+    return render(request, template, {"job": job})
+
+
+@manufacturer_view
+@require_GET
+def export_job_file(request: ManufacturerRequest, public_id: UUID) -> FileResponse:
+    job = access_export_job(manufacturer=request.tenant, user=request.user, public_id=public_id)
+    if job.status != ExportStatus.DONE or not job.file:
+        raise Http404(_("This export is not ready."))
+    response = FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=job.filename, content_type="text/csv"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @reseller_view

@@ -164,6 +164,9 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Files the portal writes (large CSV exports): the default storage, which production may point
+# at S3-compatible storage; they are only ever served through a view that checks who asks.
+MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -247,6 +250,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.tiers_evaluate_task",
         "schedule": crontab(day_of_month="1", hour=3, minute=0),
     },
+    "export-jobs-sweep": {"task": "accounts.tasks.export_jobs_sweep_task", "schedule": 60.0},
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),
@@ -272,6 +276,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # (orders.payments); the built-in one is a test stub.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
 PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
+
+# An export of more rows than this is made by a background job with a progress bar.
+EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

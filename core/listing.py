@@ -3,9 +3,9 @@
 import csv
 import logging
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
@@ -14,6 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import get_scope
 from django_scopes.state import state as scope_state
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE_SIZE = 25
 MAX_SEARCH_LENGTH = 200
@@ -55,7 +58,14 @@ def apply_sort(
     request: HttpRequest, queryset: _QS, allowed: dict[str, str], default: str
 ) -> tuple[_QS, str]:
     """Order by `?sort=<key>` or `-<key>` when the key is whitelisted, else by the default."""
-    requested = request.GET.get("sort", "")
+    return apply_sort_params(request.GET, queryset, allowed, default)
+
+
+def apply_sort_params(
+    params: Mapping[str, str], queryset: _QS, allowed: dict[str, str], default: str
+) -> tuple[_QS, str]:
+    """`apply_sort` on query parameters kept apart from a request (a background export)."""
+    requested = params.get("sort", "") or ""
     key = requested.removeprefix("-")
     if key in allowed:
         field = allowed[key]
@@ -70,7 +80,7 @@ class _Echo:
 
 
 def csv_response(
-    *, filename: str, header: Sequence[str], rows: Iterable[Sequence[object]]
+    *, filename: str, header: "Sequence[StrOrPromise]", rows: Iterable[Sequence[object]]
 ) -> StreamingHttpResponse:
     """Stream a CSV download; the filename gets today's date.
 
@@ -108,6 +118,28 @@ def csv_response(
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
     return response
+
+
+def csv_write(
+    stream: IO[str],
+    *,
+    header: "Sequence[StrOrPromise]",
+    rows: Iterable[Sequence[object]],
+    on_progress: Callable[[int], None],
+    every: int = 500,
+) -> int:
+    """Write a whole CSV file (as `csv_response` streams it) and report progress every
+    `every` rows; the number of rows written."""
+    writer = csv.writer(stream)
+    stream.write("\ufeff")
+    writer.writerow(header)
+    written = 0
+    for row in rows:
+        writer.writerow([_csv_safe(v) for v in row])
+        written += 1
+        if written % every == 0:
+            on_progress(written)
+    return written
 
 
 def csv_date(value: datetime | date | None) -> str:

@@ -4,12 +4,10 @@ Owners and managers act on an order's status and record returns; sales reps (SEL
 orders, add notes and create manual orders, but get 403 on status actions.
 """
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,13 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
+from accounts.exports import csv_export_response
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from catalog.gate import orderable_products
 from channel import selectors as channel_selectors
 from channel.models import Partnership
 from core.bounds import MAX_ORDER_LINES
-from core.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, paginate
+from orders.exports import MANUFACTURER_ORDERS_EXPORT
 from orders.forms import (
     LINES_LIMIT_ERROR,
     ManufacturerOrderFilterForm,
@@ -66,38 +66,6 @@ from orders.workflow import (
 DANGER_TRANSITIONS = frozenset({"rejected", "cancelled"})
 
 
-def order_csv_rows(orders: QuerySet[Order]) -> Iterator[list[object]]:
-    for order in orders.iterator(chunk_size=500):
-        yield [
-            order.number,
-            order.created_at.date().isoformat(),
-            order.get_status_display(),
-            order.manufacturer.name,
-            order.reseller.name,
-            order.reseller.public_id,
-            str(order.end_customer) if order.end_customer else "",
-            _("yes") if order.own_use else _("no"),
-            _("yes") if order.is_manual else _("no"),
-            order.total,
-            order.currency,
-        ]
-
-
-ORDER_CSV_HEADER = [
-    _("Order"),
-    _("Date"),
-    _("Status"),
-    _("Manufacturer"),
-    _("Reseller"),
-    _("Reseller ID"),
-    _("End customer"),
-    _("Own use"),
-    _("Manual"),
-    _("Total"),
-    _("Currency"),
-]
-
-
 @manufacturer_view
 @require_GET
 def order_list(request: ManufacturerRequest) -> HttpResponseBase:
@@ -107,12 +75,12 @@ def order_list(request: ManufacturerRequest) -> HttpResponseBase:
             manufacturer=request.tenant, membership=request.membership
         ),
     )
+    if request.GET.get("format") == "csv":
+        return csv_export_response(request, MANUFACTURER_ORDERS_EXPORT)
     orders = orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
     )
     orders, sort = apply_sort(request, orders, MANUFACTURER_SORTS, "-created_at")
-    if request.GET.get("format") == "csv":
-        return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
     context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
     template = "orders/order_list.html"
     if request.htmx and request.htmx.target == "order-table":

@@ -20,6 +20,7 @@ from accounts.tenancy import (
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from core.listing import apply_sort, csv_response, paginate
+from orders.exports import ORDER_CSV_HEADER, order_csv_rows
 from orders.forms import (
     NoteForm,
     OrderFilterForm,
@@ -45,7 +46,6 @@ from orders.selectors.payment_links import LinkState, payment_link_state, pendin
 from orders.services.orders import OrderRefused, order_note_add
 from orders.services.reseller_moves import order_reseller_move
 from orders.services.submissions import order_create_once
-from orders.views import ORDER_CSV_HEADER, order_csv_rows
 from orders.workflow import (
     ACTION_LABELS,
     RESELLER,

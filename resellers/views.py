@@ -5,26 +5,26 @@ and may edit their conditions and business data. Partnering and status changes a
 owners and managers (sellers get 403).
 """
 
-from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.db.models import QuerySet
-from django.http import HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.exports import csv_export_response
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from channel import selectors as channel_selectors
 from channel import services as channel_services
 from channel.models import Partnership, PartnershipStatus
 from channel.services import PartnershipRefused
-from core.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, paginate
 from resellers import directory
+from resellers.exports import DIRECTORY_EXPORT
 from resellers.forms_manufacturer import (
     ConditionsForm,
     DirectoryFilterForm,
@@ -36,7 +36,7 @@ from resellers.forms_manufacturer import (
 from resellers.statistics import partnership_statistics
 
 if TYPE_CHECKING:
-    from resellers.directory import DirectoryRow
+    pass
 
 
 def _profile_url(request: ManufacturerRequest, partnership: Partnership) -> str:
@@ -74,6 +74,8 @@ def directory_list(request: ManufacturerRequest) -> HttpResponseBase:
         if request.membership.is_staff_role
         else None
     )
+    if request.GET.get("format") == "csv":
+        return csv_export_response(request, DIRECTORY_EXPORT)
     filter_form = DirectoryFilterForm(request.GET, rep_choices=rep_choices)
     filters = filter_form.filters()
     rows = directory.directory_rows(
@@ -82,8 +84,6 @@ def directory_list(request: ManufacturerRequest) -> HttpResponseBase:
     rows, sort = apply_sort(
         request, rows, directory.DIRECTORY_SORTS, default=directory.DEFAULT_SORT
     )
-    if request.GET.get("format") == "csv":
-        return _directory_csv(request, rows, filters.days)
     context = {
         "filter_form": filter_form,
         "page_obj": paginate(request, rows),
@@ -96,32 +96,6 @@ def directory_list(request: ManufacturerRequest) -> HttpResponseBase:
     if request.htmx:
         template += "#reseller-table"
     return render(request, template, context)
-
-
-def _directory_csv(
-    request: ManufacturerRequest, rows: "QuerySet[DirectoryRow]", days: int
-) -> StreamingHttpResponse:
-    header = [
-        _("Reseller ID"), _("Name"), _("Type"), _("Region"), _("City"), _("Country"),
-        _("Public email"), _("Status"), _("Qualifying status"),
-        _("Sales (last %(days)s days)") % {"days": days}, _("Orders (last %(days)s days)")
-        % {"days": days}, _("Open orders"), _("Last invoice"), _("Currency"), _("Partner since"),
-    ]  # fmt: skip
-    currency = request.tenant.currency
-
-    def lines() -> Iterator[list[object]]:
-        for p in rows.iterator(chunk_size=500):
-            reseller = p.reseller
-            yield [
-                reseller.public_id, reseller.name, reseller.get_reseller_type_display(),
-                reseller.get_region_display(), reseller.city, reseller.country,
-                reseller.public_email, p.get_status_display(), p.get_qualifying_status_display(),
-                p.sales, p.order_count, p.open_orders,
-                p.last_invoice_at.date().isoformat() if p.last_invoice_at else "",
-                currency, p.created_at.date().isoformat(),
-            ]  # fmt: skip
-
-    return csv_response(filename=f"{request.tenant.slug}-resellers", header=header, rows=lines())
 
 
 # --- partnering -----------------------------------------------------------------------------

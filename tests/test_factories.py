@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tests.accounts.factories import (
+    ExportJobFactory,
     ManufacturerFactory,
     MembershipFactory,
     ResellerFactory,
@@ -93,6 +94,7 @@ FACTORIES = {
     "accounts.Reseller": ResellerFactory,
     "accounts.ManufacturerMembership": MembershipFactory,
     "accounts.ResellerMembership": ResellerUserFactory,
+    "accounts.ExportJob": ExportJobFactory,
     "notifications.OutboxEmail": OutboxEmailFactory,
     "notifications.NotificationPreference": NotificationPreferenceFactory,
     "notifications.Notification": NotificationFactory,

@@ -4,6 +4,7 @@ import factory
 
 from accounts import services
 from accounts.models import (
+    ExportJob,
     Manufacturer,
     ManufacturerMembership,
     Reseller,
@@ -81,3 +82,18 @@ class ResellerUserFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> ResellerMembership:
         return services.reseller_user_add(**kwargs)
+
+
+class ExportJobFactory(factory.Factory):
+    """A waiting directory export (accounts.exports runs it)."""
+
+    class Meta:
+        model = ExportJob
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    requested_by = factory.SubFactory(UserFactory)
+    kind = "resellers.directory"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> ExportJob:
+        return ExportJob.objects.create(**kwargs)

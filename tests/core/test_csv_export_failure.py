@@ -11,7 +11,7 @@ import logging
 import pytest
 
 from core.listing import EXPORT_FAILED, csv_response
-from orders import views
+from orders import exports
 from tests.catalog.factories import ProductFactory
 from tests.orders.factories import make_order
 
@@ -56,7 +56,7 @@ def test_the_orders_export_failing_on_its_second_order_says_so(
     for _ in range(3):
         make_order(partnership, [product])
     written = {"n": 0}
-    real_rows = views.order_csv_rows
+    real_rows = exports.order_csv_rows
 
     def second_order_fails(orders):
         for row in real_rows(orders):
@@ -65,7 +65,7 @@ def test_the_orders_export_failing_on_its_second_order_says_so(
                 raise ArithmeticError("a total the column cannot hold")
             yield row
 
-    monkeypatch.setattr(views, "order_csv_rows", second_order_fails)
+    monkeypatch.setattr(exports, "order_csv_rows", second_order_fails)
 
     with caplog.at_level(logging.ERROR, logger="core.listing"):
         response = client_for(owner).get(f"/m/{manufacturer.slug}/orders/", {"format": "csv"})

@@ -16,6 +16,8 @@ from django.core import mail
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
+from accounts.models import ExportJob, ExportStatus, Role
+from accounts.tasks import export_job_run_task, export_jobs_sweep_task
 from config.celery_app import app as celery_app
 from notifications.models import (
     Notification,
@@ -34,7 +36,7 @@ from partners.tasks import (
     scorecards_refresh_task,
     tiers_evaluate_task,
 )
-from tests.accounts.factories import ResellerUserFactory
+from tests.accounts.factories import ExportJobFactory, MembershipFactory, ResellerUserFactory
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
 from tests.orders.factories import (
     OrderFactory,
@@ -48,6 +50,8 @@ from tests.scoping import worker_scope
 pytestmark = [pytest.mark.django_db, pytest.mark.scoped]
 
 TESTED_TASKS = {
+    "accounts.tasks.export_job_run_task",
+    "accounts.tasks.export_jobs_sweep_task",
     "notifications.tasks.email_deliver_task",
     "notifications.tasks.outbox_flush_task",
     "notifications.tasks.notifications_digest_task",
@@ -238,6 +242,37 @@ def test_offers_announce_task_in_a_worker(manufacturer, other_manufacturer):
 
     with scopes_disabled():
         assert list(OfferAnnouncement.objects.values_list("partnership_id", flat=True)) == [ours.pk]
+
+
+def test_export_tasks_in_a_worker(
+    manufacturer, other_manufacturer, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    """Each tenant's export is built in its own tenant's scope, by the task and by the sweep."""
+    settings.MEDIA_ROOT = tmp_path
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer, reseller__name="Ours")
+        theirs = PartnershipFactory(manufacturer=other_manufacturer, reseller__name="Theirs")
+        jobs = [
+            ExportJobFactory(
+                manufacturer=p.manufacturer,
+                requested_by=MembershipFactory(manufacturer=p.manufacturer, role=Role.OWNER).user,
+            )
+            for p in (ours, theirs)
+        ]
+        ExportJob.objects.filter(pk=jobs[1].pk).update(
+            updated_at=timezone.now() - timedelta(minutes=5)
+        )
+
+    assert run_in_worker(export_job_run_task, jobs[0].pk) is True
+    with django_capture_on_commit_callbacks(execute=True):
+        assert run_in_worker(export_jobs_sweep_task) == 1
+
+    with scopes_disabled():
+        for job, name, other in zip(jobs, ("Ours", "Theirs"), ("Theirs", "Ours"), strict=True):
+            job.refresh_from_db()
+            content = job.file.read().decode("utf-8-sig")
+            assert job.status == ExportStatus.DONE
+            assert name in content and other not in content
 
 
 def test_every_project_task_is_run_in_a_worker_here():
