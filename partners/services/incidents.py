@@ -77,7 +77,7 @@ def incident_raise(
 
 @transaction.atomic
 def incident_step_take(
-    *, incident: Incident, step: str, notes: str, by: User, offer: Offer | None = None
+    *, incident: Incident, step: str, notes: str, by: User | None, offer: Offer | None = None
 ) -> IncidentStep:
     """Take the next step of the response (or a later one); never back, never twice."""
     locked = Incident.objects.select_for_update().get(pk=incident.pk)

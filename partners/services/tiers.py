@@ -189,7 +189,7 @@ class Evaluation:
     withdrawn: int  # pending proposals no longer justified
 
 
-def _figures(cards: list[Scorecard]) -> list[dict[str, Any]]:
+def proposal_figures(cards: list[Scorecard]) -> list[dict[str, Any]]:
     return [
         {
             "month": card.month.strftime("%Y-%m"),
@@ -204,7 +204,7 @@ def _figures(cards: list[Scorecard]) -> list[dict[str, Any]]:
     ]
 
 
-def _reasons(tier: Tier, cards: list[Scorecard], *, promotion: bool) -> list[str]:
+def proposal_reasons(tier: Tier, cards: list[Scorecard], *, promotion: bool) -> list[str]:
     """The criteria as a manager and the reseller read them."""
     months = len(cards)
     orders = ", ".join(str(card.orders) for card in sorted(cards, key=lambda c: c.month))
@@ -327,8 +327,8 @@ def tiers_evaluate(*, manufacturer: Manufacturer, today: date | None = None) -> 
         values = {
             "from_tier": from_tier,
             "to_tier": to_tier,
-            "figures": _figures(months),
-            "reasons": _reasons(judged, months, promotion=promotion),
+            "figures": proposal_figures(months),
+            "reasons": proposal_reasons(judged, months, promotion=promotion),
         }
         proposal = pending.get(partnership_id)
         if proposal is None:
