@@ -282,6 +282,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.payment_links_expired_notify_task",
         "schedule": 600.0,
     },
+    # Partner scorecards of the current and previous month, and of any month a late change
+    # touched (partners.services.scorecards).
+    "partner-scorecards": {
+        "task": "partners.tasks.scorecards_refresh_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # Incidents from last month's scorecards, and offers that opened for more partners.
+    "partner-incidents": {
+        "task": "partners.tasks.incidents_raise_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "partner-offer-announcements": {
+        "task": "partners.tasks.offers_announce_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Tier promotions and demotions proposed from last month's scorecards.
+    "partner-tier-evaluation": {
+        "task": "partners.tasks.tiers_evaluate_task",
+        "schedule": crontab(day_of_month="1", hour=3, minute=0),
+    },
     "export-jobs-sweep": {"task": "accounts.tasks.export_jobs_sweep_task", "schedule": 60.0},
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",

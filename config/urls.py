@@ -30,6 +30,7 @@ MANUFACTURER_APPS = [
     "communications",
     "commissions",
     "salesreps",
+    "partners",
     "notifications",
 ]
 
@@ -44,6 +45,7 @@ RESELLER_APPS = [
     "qualifications",
     "communications",
     "commissions",
+    "partners",
 ]
 
 

@@ -121,6 +121,7 @@ class NotificationKind(models.TextChoices):
     ORDER_MOVED = "order_moved", _("A reseller moved an order on")
     PAYOUT = "payout", _("Payouts")
     TIER_CHANGED = "tier_changed", _("Partner tier changes")
+    PARTNER_ANNOUNCEMENT = "partner_announcement", _("New offers and announcements")
     PAYMENT_LINK = "payment_link", _("A payment link expired unpaid")
     EMAIL_FAILED = "email_failed", _("Emails that could not be delivered")
     PORTFOLIO_RECEIVED = "portfolio_received", _("Customers moved into your portfolio")
@@ -165,6 +166,7 @@ RESELLER_KINDS: tuple[str, ...] = (
     NotificationKind.PAYMENT_LINK,
     NotificationKind.PAYOUT,
     NotificationKind.TIER_CHANGED,
+    NotificationKind.PARTNER_ANNOUNCEMENT,
 )
 
 

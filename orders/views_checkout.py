@@ -74,7 +74,7 @@ def _product_choices(request: ResellerPartnerRequest) -> list[tuple[str, list[tu
     prices = reseller_unit_prices(
         products=products,
         price_list=partnership.price_list,
-        discount_percent=partnership.discount_percent,
+        discount_percent=partnership.effective_discount_percent,
     )
     currency = request.tenant.currency
     return [

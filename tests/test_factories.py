@@ -67,6 +67,24 @@ from tests.orders.factories import (
     PaymentLinkFactory,
     TestProviderChargeFactory,
 )
+from tests.partners.factories import (
+    ExclusiveFactory,
+    IncidentFactory,
+    IncidentStepFactory,
+    OfferAnnouncementFactory,
+    OfferAreaFactory,
+    OfferFactory,
+    OfferItemFactory,
+    OfferRecipientFactory,
+    OrderRatingFactory,
+    PartnerBlockFactory,
+    PartnerNoteFactory,
+    PartnerTierFactory,
+    ScorecardFactory,
+    TierChangeFactory,
+    TierFactory,
+    TierProposalFactory,
+)
 from tests.qualifications.factories import (
     QualificationFactory,
     QualificationGrantFactory,
@@ -144,6 +162,22 @@ FACTORIES = {
     "commissions.PayoutItem": PayoutItemFactory,
     "commissions.WindowExtension": WindowExtensionFactory,
     "commissions.CommissionJobRun": CommissionJobRunFactory,
+    "partners.OrderRating": OrderRatingFactory,
+    "partners.Scorecard": ScorecardFactory,
+    "partners.Tier": TierFactory,
+    "partners.PartnerTier": PartnerTierFactory,
+    "partners.TierProposal": TierProposalFactory,
+    "partners.TierChange": TierChangeFactory,
+    "partners.Offer": OfferFactory,
+    "partners.OfferItem": OfferItemFactory,
+    "partners.OfferArea": OfferAreaFactory,
+    "partners.OfferRecipient": OfferRecipientFactory,
+    "partners.OfferAnnouncement": OfferAnnouncementFactory,
+    "partners.Incident": IncidentFactory,
+    "partners.IncidentStep": IncidentStepFactory,
+    "partners.PartnerBlock": PartnerBlockFactory,
+    "partners.PartnerNote": PartnerNoteFactory,
+    "partners.Exclusive": ExclusiveFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.
