@@ -54,8 +54,9 @@ SKIPPED_ROUTES = {
     "logout/": "ends the session",
 }
 ALLOWED_STATUSES = {200, 302, 400, 403, 404, 405, 410}
-# A login writes a session; axes records every failed login attempt (that is its job).
-UNHASHED_TABLES = {"django_session"}
+# A login writes a session, and every request may move its "last seen" (the user's list of
+# sessions); axes records every failed login attempt (that is its job).
+UNHASHED_TABLES = {"django_session", "accounts_usersession"}
 UNHASHED_PREFIXES = ("axes_",)
 
 # 10¹² is past every domain maximum; 30 digits past a 64-bit integer and Decimal's precision.
