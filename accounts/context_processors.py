@@ -24,7 +24,10 @@ def _nav(
         try:
             url = reverse(entry.url_name, kwargs=kwargs)
         except NoReverseMatch:
-            continue
+            try:  # a page of the user's own (notifications, password), outside the tenant
+                url = reverse(entry.url_name)
+            except NoReverseMatch:
+                continue
         active = path == url or (path.startswith(url) and url.count("/") > 3)
         items.append({"label": entry.label, "url": url, "icon": entry.icon, "active": active})
     return items

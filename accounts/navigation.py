@@ -44,10 +44,16 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
 ]
 
+# The intelPlug manual's sections: Customers, Orders, Earnings, Commissions (per
+# manufacturer, below), Notifications, Statistics, Account (Logout is in the account menu).
 RESELLER_NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "accounts_reseller:dashboard", "speedometer2"),
-    NavEntry(_("All orders"), "orders_reseller:all_orders", "receipt"),
     NavEntry(_("Customers"), "resellers_reseller:list", "person-lines-fill"),
+    NavEntry(_("All orders"), "orders_reseller:all_orders", "receipt"),
+    NavEntry(_("Earnings"), "commissions_reseller:earnings", "coin"),
+    NavEntry(_("Statistics"), "commissions_reseller:statistics", "graph-up"),
+    NavEntry(_("Notifications"), "notifications_public:list", "bell"),
+    NavEntry(_("Account"), "accounts_public:password_change", "person-gear"),
 ]
 
 # Shown under the manufacturer's name while a reseller works with that manufacturer.

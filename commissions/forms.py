@@ -106,3 +106,20 @@ class CommissionSettingsForm(forms.Form):
     service_returns_void = forms.BooleanField(
         label=_("A returned service voids the commission"), required=False
     )
+
+
+class PeriodForm(forms.Form):
+    """A period of at most two years for the reseller's statistics."""
+
+    start = forms.DateField(label=_("From"), widget=forms.DateInput({"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput({"type": "date"}))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end:
+            if start > end:
+                raise forms.ValidationError(_("The period ends before it starts."))
+            if (end - start).days > 731:
+                raise forms.ValidationError(_("Choose a period of at most two years."))
+        return data

@@ -10,8 +10,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
-from commissions.forms import PayoutDetailsForm, PayoutRequestForm
+from accounts.tenancy import (
+    ResellerPartnerRequest,
+    ResellerRequest,
+    reseller_partner_view,
+    reseller_view,
+)
+from channel.models import Partnership
+from commissions.forms import PayoutDetailsForm, PayoutRequestForm, PeriodForm
 from commissions.selectors.balances import balance_of
 from commissions.selectors.ledger import (
     by_customer,
@@ -21,6 +27,7 @@ from commissions.selectors.ledger import (
     partnership_requests,
     payout_details_of,
 )
+from commissions.selectors.reports import Period, Report, default_period, reseller_report
 from commissions.services.ledger import CommissionRefused, commission_settings_for
 from commissions.services.payouts import money, payout_details_save, payout_request_create
 from core.listing import csv_date, csv_response, paginate
@@ -179,3 +186,66 @@ def payout_details(request: ResellerPartnerRequest) -> HttpResponse:
         {"form": form, "details": details, "partnership": request.partnership},
         status=status,
     )
+
+
+@reseller_view
+@require_http_methods(["GET"])
+def earnings(request: ResellerRequest) -> HttpResponse:
+    """Earnings with every manufacturer, with the charts of the dashboard's home."""
+    return render(request, "commissions/earnings.html")
+
+
+@reseller_view
+@require_http_methods(["GET"])
+def statistics(request: ResellerRequest) -> HttpResponseBase:
+    partnerships = list(
+        Partnership.objects.filter(reseller=request.reseller)
+        .select_related("manufacturer")
+        .order_by("manufacturer__name")
+    )
+    chosen = next(
+        (p for p in partnerships if p.manufacturer.slug == request.GET.get("manufacturer")),
+        partnerships[0] if partnerships else None,
+    )
+    form = PeriodForm(request.GET if "start" in request.GET else None)
+    period = default_period()
+    if form.is_bound and form.is_valid():
+        period = Period(start=form.cleaned_data["start"], end=form.cleaned_data["end"])
+    if not form.is_bound:
+        form = PeriodForm(initial={"start": period.start, "end": period.end})
+    report = reseller_report(partnership=chosen, period=period) if chosen else None
+    if report is not None and chosen is not None and request.GET.get("format") == "csv":
+        return _report_csv(request, report, chosen)
+    return render(
+        request,
+        "commissions/statistics.html",
+        {
+            "partnerships": partnerships,
+            "chosen": chosen,
+            "form": form,
+            "report": report,
+            "currency": chosen.manufacturer.currency if chosen else "",
+        },
+    )
+
+
+def _report_csv(request: ResellerRequest, report: Report, chosen: Partnership) -> HttpResponseBase:
+    if request.GET.get("report") == "customers":
+        header = [_("Customer"), _("Company"), _("Orders"), _("Order value"), _("Repeat buyer")]
+        rows = (
+            [
+                c["end_customer__name"],
+                c["end_customer__company"],
+                c["orders"],
+                c["value"],
+                _("yes") if c["repeats"] else _("no"),
+            ]
+            for c in report.customers
+        )
+    else:
+        header = [_("Month"), _("Orders"), _("Sales"), _("Commission earned"), _("Voided")]
+        rows = (
+            [m["start"].isoformat()[:7], m["orders"], m["sales"], m["earned"], m["voided"]]
+            for m in report.months
+        )
+    return csv_response(filename=f"statistics-{chosen.manufacturer.slug}", header=header, rows=rows)

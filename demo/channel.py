@@ -26,6 +26,7 @@ from channel.models import Partnership, PartnershipStatus
 from channel.services import partnership_create
 from demo.affiliate import build_demo_affiliate
 from demo.catalog import build_demo_catalog
+from demo.commissions import build_demo_commissions
 from demo.communications import build_demo_communications
 from demo.orders import build_demo_orders
 from demo.partners import build_demo_partners
@@ -348,6 +349,7 @@ def build_demo_channel() -> DemoReport:
     for manufacturer in manufacturers:  # after the orders: no email per historic order
         assign_demo_portfolios(manufacturer, report=report)
     build_demo_affiliate(resellers, report)  # after the orders and their end customers
+    build_demo_commissions(report)  # after the orders: their completions accrued
     for manufacturer in manufacturers:
         build_demo_communications(manufacturer, rng, report)
     for manufacturer in manufacturers:  # after the orders: scorecards are built from them

@@ -24,6 +24,14 @@ from accounts.models import (
 )
 from catalog.models import Category
 from channel.models import Partnership, QualifyingStatus
+from commissions.models import (
+    CommissionEntry,
+    EntryKind,
+    PayoutBatch,
+    PayoutBatchStatus,
+    PayoutRequest,
+    PayoutRequestStatus,
+)
 from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID, NAME_STEMS
 from orders.models import Order, OrderReturn, OrderStatus
 from partners.models import (
@@ -94,6 +102,23 @@ def test_demo_channel_is_complete_and_idempotent(client, db):
         assert OrderReturn.objects.filter(order__manufacturer=manufacturer).exists()
         for order in orders.filter(status=OrderStatus.AWAITING_PAYMENT):
             assert order.payment_links.exists()
+        # A year of commissions: accruals, orders voided by returns, a clawback after
+        # payout, paid batches, an open request, an entry past its holding period.
+        ledger = CommissionEntry.objects.filter(manufacturer=manufacturer)
+        for kind in (EntryKind.ACCRUAL, EntryKind.REVERSAL, EntryKind.CLAWBACK, EntryKind.PAYOUT):
+            assert ledger.filter(kind=kind).exists(), kind
+        assert (
+            PayoutBatch.objects.filter(
+                manufacturer=manufacturer, status=PayoutBatchStatus.PAID
+            ).count()
+            >= 3
+        )
+        assert PayoutRequest.objects.filter(
+            manufacturer=manufacturer, status=PayoutRequestStatus.REQUESTED
+        ).exists()
+        assert ledger.filter(
+            kind=EntryKind.ACCRUAL, eligible_from__lte=timezone.localdate(), payout_item=None
+        ).exists()
         # Partners of long standing: none joined after its first demo order.
         year_ago = timezone.now() - timedelta(days=365)
         assert not partnerships.filter(created_at__gt=year_ago).exists()

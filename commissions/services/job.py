@@ -17,17 +17,19 @@ finds the day's `CommissionJobRun` and stops), the run's (tenant, day) key is un
 `PayoutItem.entry` is unique.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from accounts.models import Manufacturer
+from accounts.models import Manufacturer, ResellerMembership, User
 from channel.models import Partnership
 from commissions.models import (
     CommissionEntry,
@@ -43,7 +45,6 @@ from commissions.services.payouts import (
     approvals_url,
     money,
     reseller_commissions_url,
-    reseller_users,
     staff_users,
 )
 from notifications.models import NotificationKind
@@ -147,7 +148,17 @@ def commission_daily_run(*, manufacturer: Manufacturer, today: date | None = Non
         p.pk: p
         for p in Partnership.objects.filter(
             manufacturer=manufacturer, pk__in={row[0] for row in newly} | set(due_ids)
-        ).select_related("reseller", "manufacturer")
+        )
+        .select_related("reseller", "manufacturer")
+        .prefetch_related(
+            Prefetch(
+                "reseller__memberships",
+                queryset=ResellerMembership.objects.filter(user__is_active=True).select_related(
+                    "user"
+                ),
+                to_attr="active_memberships",
+            )
+        )
     }
     batched = _batch_due(
         manufacturer=manufacturer, partnerships=partnerships, due_ids=due_ids, params=params
@@ -155,7 +166,7 @@ def commission_daily_run(*, manufacturer: Manufacturer, today: date | None = Non
     for partnership_id, amount, _count in newly:
         partnership = partnerships[int(str(partnership_id))]
         notify(
-            users=reseller_users(partnership),
+            users=_reseller_users(partnership),
             manufacturer=manufacturer,
             kind=NotificationKind.PAYOUT,
             title=_("%(amount)s of commission from %(manufacturer)s is now payable")
@@ -174,10 +185,15 @@ def commission_daily_run(*, manufacturer: Manufacturer, today: date | None = Non
     return RunResult(ran=True, became_payable=len(newly), batched=batched)
 
 
+def _reseller_users(partnership: Partnership) -> list[User]:
+    """The prefetched users of the partnership's reseller (no query per partnership)."""
+    return [m.user for m in getattr(partnership.reseller, "active_memberships", [])]
+
+
 def _batch_due(
     *,
     manufacturer: Manufacturer,
-    partnerships: dict[int, Partnership],
+    partnerships: Mapping[int, Partnership],
     due_ids: list[int],
     params: dict[str, Any],
 ) -> int:
@@ -240,7 +256,7 @@ def _batch_due(
         for request in requests:
             if request.origin == PayoutOrigin.DEADLINE:
                 notify(
-                    users=reseller_users(partnerships[request.partnership_id]),
+                    users=_reseller_users(partnerships[request.partnership_id]),
                     manufacturer=manufacturer,
                     kind=NotificationKind.PAYOUT,
                     title=_("A payout of %(amount)s was requested for you: it is due")

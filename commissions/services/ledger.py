@@ -12,7 +12,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -93,6 +93,44 @@ def partnership_rate_on(*, partnership: Partnership, on: date) -> tuple[Decimal,
     if tier is not None:
         return tier, RateRule.TIER
     return default_rate_on(manufacturer=partnership.manufacturer, on=on), RateRule.DEFAULT
+
+
+def partnership_rates_on(
+    *, partnerships: list[Partnership], on: date
+) -> dict[int, tuple[Decimal, str]]:
+    """`partnership_rate_on` for many partnerships in one query (the dashboard's)."""
+    ids = [p.pk for p in partnerships]
+    rows = CommissionRate.objects.filter(
+        Q(scope=RateScope.PARTNERSHIP, partnership_id__in=ids)
+        | Q(
+            scope=RateScope.MANUFACTURER,
+            manufacturer_id__in={p.manufacturer_id for p in partnerships},
+        ),
+        effective_from__lte=on,
+    ).order_by("-effective_from", "-pk")
+    own: dict[int, Decimal] = {}
+    defaults: dict[int, Decimal] = {}
+    for row in rows:
+        if row.scope == RateScope.PARTNERSHIP and row.partnership_id is not None:
+            own.setdefault(row.partnership_id, row.rate)
+        elif row.scope == RateScope.MANUFACTURER:
+            defaults.setdefault(row.manufacturer_id, row.rate)
+    rates: dict[int, tuple[Decimal, str]] = {}
+    for partnership in partnerships:
+        if partnership.pk in own:
+            rates[partnership.pk] = (own[partnership.pk], RateRule.PARTNERSHIP)
+            continue
+        tier = tier_rate(partnership=partnership, on=on)
+        if tier is not None:
+            rates[partnership.pk] = (tier, RateRule.TIER)
+            continue
+        rates[partnership.pk] = (
+            defaults.get(
+                partnership.manufacturer_id, partnership.manufacturer.default_commission_rate
+            ),
+            RateRule.DEFAULT,
+        )
+    return rates
 
 
 def category_rates_on(

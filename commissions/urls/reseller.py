@@ -10,4 +10,8 @@ commission_patterns = [
     path("details/", views_reseller.payout_details, name="details"),
 ]
 
-urlpatterns = [path("m/<slug:manufacturer_slug>/commissions/", include(commission_patterns))]
+urlpatterns = [
+    path("earnings/", views_reseller.earnings, name="earnings"),
+    path("statistics/", views_reseller.statistics, name="statistics"),
+    path("m/<slug:manufacturer_slug>/commissions/", include(commission_patterns)),
+]

@@ -7,6 +7,8 @@ PostgreSQL (DATABASE_URL) to see what production would.
 `--outbox N` instead measures email delivery: N due emails drained by one worker (the
 periodic sweep) with the locmem backend, printed as emails per minute; the rows are removed
 afterwards.
+`--commission-job 1000000` times the daily commission job over a million ledger entries
+(PostgreSQL; its budget is 30 s), in a transaction it rolls back.
 Figures, not assertions: tests hold the query budgets; this shows what a user waits.
 `ms` is the whole request in the test client, `sql ms` the part spent in the database
 (both medians); the rest is Python, mostly template rendering.
@@ -32,12 +34,14 @@ from accounts.models import Manufacturer, ManufacturerMembership, Role
 from channel.models import Partnership
 from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
+from demo.commission_bench import benchmark_commission_job
 from demo.scale import SLUG as SCALE_SLUG
 from demo.scale import build_scale_channel
 from notifications.models import OutboxEmail
 from notifications.services import OUTBOX_BATCH_SIZE, outbox_flush
 
 BENCHMARK_KIND = "benchmark"
+COMMISSION_JOB_BUDGET_SECONDS = 30
 MIDDLE = "{middle}"  # replaced by the keyset cursor of the conversation halfway down the inbox
 
 # (url name, URL kwargs (None: the role's busiest reseller), query string)
@@ -75,6 +79,14 @@ class Command(BaseCommand):
             help="measure the outbox instead: N emails delivered by one worker, per minute",
         )
         parser.add_argument(
+            "--commission-job",
+            type=int,
+            default=0,
+            metavar="N",
+            help="measure the daily commission job instead, over N ledger entries "
+            "(PostgreSQL; budget 30 s for 1,000,000), in a transaction rolled back",
+        )
+        parser.add_argument(
             "--scale",
             type=int,
             default=0,
@@ -90,8 +102,12 @@ class Command(BaseCommand):
         repeat: int,
         scale: int,
         outbox: int = 0,
+        commission_job: int = 0,
         **options: Any,
     ) -> None:
+        if commission_job:
+            self._measure_commission_job(commission_job)
+            return
         if outbox:
             self._measure_outbox(outbox)
             return
@@ -138,6 +154,20 @@ class Command(BaseCommand):
                     self._measure(tenant, role, membership, repeat)
         finally:
             request_logger.setLevel(level)
+
+    def _measure_commission_job(self, count: int) -> None:
+        """The daily commission job over `count` entries (demo/commission_bench.py)."""
+        try:
+            figures = benchmark_commission_job(entries=count)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"commission daily job over {figures.entries:,} ledger entries: "
+            f"{figures.run_seconds:.2f} s (budget {COMMISSION_JOB_BUDGET_SECONDS} s for "
+            f"1,000,000); {figures.result.became_payable} resellers told of newly payable "
+            f"commissions, {figures.requests:,} payout requests with {figures.items:,} entries "
+            f"due; ledger built in {figures.build_seconds:.1f} s, all rolled back"
+        )
 
     def _measure_outbox(self, count: int) -> None:
         """Write `count` due emails, drain them as the sweep does, print the rate.
