@@ -8,6 +8,7 @@ that it answers 404 under tenant A's prefix.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Manufacturer, Reseller, Role, User
@@ -15,8 +16,9 @@ from catalog.models import Category, PriceList, Product
 from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
 from channel.services import partnership_update_conditions
-from communications.models import Conversation, ConversationType, Message
-from communications.services.conversations import conversation_start
+from communications.models import Attachment, Conversation, ConversationType, Message
+from communications.services.conversations import conversation_start, staff_reply
+from communications.services.team import saved_view_save
 from notifications.models import Notification, NotificationKind, OutboxEmail
 from notifications.services import notify
 from orders.models import Order, OrderStatus
@@ -64,6 +66,8 @@ class TenantWorld:
     email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
+    saved_view_id: int
+    attachment_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -86,6 +90,8 @@ class TenantWorld:
             "notification_id": self.notification.pk,
             "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
+            "view_id": self.saved_view_id,
+            "attachment_id": self.attachment_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -178,6 +184,18 @@ def build_world(slug: str, name: str) -> TenantWorld:
     )
     message = conversation.messages.order_by("pk").first()
     assert message is not None
+    staff_reply(
+        conversation=conversation,
+        author=owner,
+        body="The price list is attached.",
+        files=[(SimpleUploadedFile("prices.pdf", b"%PDF-1.4 prices"), "application/pdf")],
+    )
+    attachment = Attachment.objects.get(message__conversation=conversation)
+    saved_view = saved_view_save(
+        membership=owner.manufacturer_memberships.get(manufacturer=manufacturer),
+        name="Mine",
+        query="assignee=me",
+    )
     affiliate = affiliate_link_get_or_create(partnership=partnership)
     notification = notify(
         users=[owner],
@@ -217,6 +235,8 @@ def build_world(slug: str, name: str) -> TenantWorld:
         email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
+        saved_view_id=saved_view.pk,
+        attachment_id=attachment.pk,
     )
 
 

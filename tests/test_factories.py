@@ -26,8 +26,11 @@ from tests.catalog.factories import (
     RetailPriceFactory,
 )
 from tests.communications.factories import (
+    AttachmentFactory,
     ConversationFactory,
+    ConversationReadFactory,
     MessageFactory,
+    SavedViewFactory,
     StaffCommentFactory,
 )
 from tests.notifications.factories import (
@@ -114,6 +117,9 @@ FACTORIES = {
     "communications.Conversation": ConversationFactory,
     "communications.Message": MessageFactory,
     "communications.StaffComment": StaffCommentFactory,
+    "communications.ConversationRead": ConversationReadFactory,
+    "communications.SavedView": SavedViewFactory,
+    "communications.Attachment": AttachmentFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.
