@@ -17,8 +17,8 @@ from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
 from channel.services import partnership_update_conditions
 from communications.models import Attachment, Conversation, ConversationType, Message
-from communications.services.conversations import conversation_start, staff_reply
-from communications.services.team import saved_view_save
+from communications.services.conversations import conversation_start
+from communications.services.team import saved_view_save, staff_conversation_start
 from notifications.models import Notification, NotificationKind, OutboxEmail
 from notifications.services import notify
 from orders.models import Order, OrderStatus
@@ -184,13 +184,17 @@ def build_world(slug: str, name: str) -> TenantWorld:
     )
     message = conversation.messages.order_by("pk").first()
     assert message is not None
-    staff_reply(
-        conversation=conversation,
-        author=owner,
+    # Staff write first, with a file: a conversation of its own, so `conversation` keeps
+    # the reseller's one message.
+    with_file = staff_conversation_start(
+        partnership=partnership,
+        kind=ConversationType.PRODUCTS,
+        subject="Price list",
         body="The price list is attached.",
+        author=owner,
         files=[(SimpleUploadedFile("prices.pdf", b"%PDF-1.4 prices"), "application/pdf")],
     )
-    attachment = Attachment.objects.get(message__conversation=conversation)
+    attachment = Attachment.objects.get(message__conversation=with_file)
     saved_view = saved_view_save(
         membership=owner.manufacturer_memberships.get(manufacturer=manufacturer),
         name="Mine",

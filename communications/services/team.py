@@ -63,7 +63,7 @@ MAX_BULK = 100
 
 
 def attachment_max_bytes() -> int:
-    return int(getattr(settings, "COMMUNICATIONS_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024))
+    return int(settings.COMMUNICATIONS_ATTACHMENT_MAX_BYTES)
 
 
 def clean_attachments(files: Sequence[UploadedFile]) -> list[tuple[UploadedFile, str]]:

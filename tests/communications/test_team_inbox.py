@@ -441,3 +441,27 @@ def test_the_inbox_query_count_does_not_grow_with_its_rows(
     with django_assert_max_num_queries(len(small.captured_queries)):
         response = client.get(inbox.url("inbox"), {"layout": layout, "sort": "oldest"})
     assert len(response.context["page"].rows) == 20
+
+
+def test_a_reseller_reply_carries_an_attachment_staff_can_download(inbox, media, client_for):
+    conversation = start(inbox.partnership, author=inbox.reseller_user)
+    response = client_for(inbox.reseller_user).post(
+        inbox.reseller_url("detail", conversation_id=conversation.pk),
+        {"body": "Our certificate", "attachments": [pdf("certificate.pdf")]},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(name="certificate.pdf")
+    assert attachment.message.kind == MessageKind.RESELLER
+    assert (
+        client_for(inbox.manager)
+        .get(inbox.url("attachment_download", attachment_id=attachment.pk))
+        .status_code
+        == 200
+    )
+    # Too large from the reseller's side too: refused, the reply not sent.
+    response = client_for(inbox.reseller_user).post(
+        inbox.reseller_url("detail", conversation_id=conversation.pk),
+        {"body": "Another", "attachments": [pdf(size=4096)]},
+    )
+    assert response.status_code == 400
+    assert not Message.objects.filter(body="Another").exists()
