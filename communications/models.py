@@ -16,6 +16,8 @@ the reseller. Once a staff message has been delivered (`delivered_at`: the resel
 notified of it or read it), no emoji hides it again.
 """
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -66,6 +68,18 @@ class Conversation(models.Model):
     # The reseller's side last wrote (or asked for something): marks older than this are
     # last round's triage and no longer mark the conversation.
     reopened_at = models.DateTimeField(null=True, blank=True)
+    # The reseller's side has waited for an answer since (the first unanswered message);
+    # a staff reply they can read clears it. The inbox's SLA figure and sort read it.
+    awaiting_since = models.DateTimeField(_("waiting since"), null=True, blank=True)
+    # The team member who looks after it; notified when given it.
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("assigned to"),
+    )
     # The "new conversation" form's one-time key: a double submit opens one conversation.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -84,6 +98,12 @@ class Conversation(models.Model):
                 name="conversation_tab_idx",
             ),
             models.Index(fields=["partnership", "kind"], name="conversation_partner_idx"),
+            models.Index(
+                fields=["manufacturer", "awaiting_since", "id"],
+                condition=Q(awaiting_since__isnull=False),
+                name="conversation_waiting_idx",
+            ),
+            models.Index(fields=["manufacturer", "assignee"], name="conversation_assignee_idx"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -136,6 +156,8 @@ class Message(models.Model):
         blank=True,
         related_name="+",
     )
+    # A staff reply: how long the reseller had waited for it (the response time).
+    answered_after = models.DurationField(_("answered after"), null=True, blank=True)
     # A form's one-time key: a second submission of the same form changes nothing.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent at"), db_index=True)
@@ -211,3 +233,79 @@ class StaffComment(models.Model):
 
     def __str__(self) -> str:
         return self.body[:40]
+
+
+class ConversationRead(models.Model):
+    """When one team member last read a conversation: unread is per user."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField()
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "user"], name="unique_conversation_read"
+            )
+        ]
+        verbose_name = _("conversation read")
+        verbose_name_plural = _("conversations read")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} read {self.conversation_id} at {self.read_at}"
+
+
+class SavedView(models.Model):
+    """A team member's named inbox filter (its query string), for them alone."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=60)
+    query = models.CharField(_("filters"), max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["manufacturer", "user", "name"], name="unique_saved_view_name"
+            )
+        ]
+        verbose_name = _("saved view")
+        verbose_name_plural = _("saved views")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def attachment_path(instance: "Attachment", filename: str) -> str:
+    # A random folder: names never collide and cannot be guessed; the name is kept for show.
+    return f"attachments/{instance.manufacturer_id}/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message, kept through Django's storage API (local files here, any
+    S3-compatible storage in production) and served only by a view that checks who asks."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("file"), upload_to=attachment_path, max_length=300)
+    name = models.CharField(_("name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    content_type = models.CharField(_("type"), max_length=100)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name

@@ -2,11 +2,13 @@
 the member's visibility (a sales rep sees only the customers in their portfolio)."""
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
+    Avg,
     Count,
+    Exists,
     F,
     IntegerField,
     Max,
@@ -22,13 +24,16 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.models import STAFF_ROLES, ManufacturerMembership, User
+from accounts.models import STAFF_ROLES, ManufacturerMembership, Role, User
 from channel.models import Partnership
 from channel.visibility import VIEW_PARTNERSHIP, partnership_visibility_q, require_viewer
 from communications.models import (
+    Attachment,
     Conversation,
+    ConversationRead,
     ConversationType,
     Message,
+    SavedView,
     StaffComment,
     reseller_visible_messages_q,
 )
@@ -108,8 +113,26 @@ def tab_counts(rows: QuerySet[Conversation]) -> dict[str, int]:
 # --- keyset paging -------------------------------------------------------------------------
 
 
-def encode_cursor(conversation: Conversation) -> str:
-    stamp = int(conversation.last_message_at.timestamp() * 1_000_000)
+@dataclass(frozen=True)
+class Sort:
+    key: str
+    label: "StrOrPromise"
+    field: str
+    descending: bool
+
+
+SORTS: tuple[Sort, ...] = (
+    Sort("newest", gettext_lazy("Newest first"), "last_message_at", True),
+    Sort("oldest", gettext_lazy("Oldest first"), "last_message_at", False),
+    # Only conversations waiting for an answer, the longest wait first.
+    Sort("waiting", gettext_lazy("Waiting longest"), "awaiting_since", False),
+)
+SORTS_BY_KEY = {sort.key: sort for sort in SORTS}
+DEFAULT_SORT = "newest"
+
+
+def encode_cursor(conversation: Conversation, field: str = "last_message_at") -> str:
+    stamp = int(getattr(conversation, field).timestamp() * 1_000_000)
     return f"{stamp}_{conversation.pk}"
 
 
@@ -131,6 +154,7 @@ class CardContext(TypedDict):
     open_order_count: int
     last_invoice_at: datetime | None
     comment_count: int
+    read_at: datetime | None
     # The newest few messages, oldest first once `_finish` has run.
     recent_messages: list[Message]
 
@@ -146,7 +170,7 @@ class InboxPage:
     previous_cursor: str | None
 
 
-def _with_context(rows: QuerySet[Conversation]) -> "QuerySet[InboxCard]":
+def _with_context(rows: QuerySet[Conversation], *, user_id: int | None) -> "QuerySet[InboxCard]":
     """Everything a card shows, in a fixed number of queries for any page size."""
     open_orders = (
         Order.objects.filter(partnership=OuterRef("partnership_id"), status__in=OPEN_STATUSES)
@@ -170,13 +194,20 @@ def _with_context(rows: QuerySet[Conversation]) -> "QuerySet[InboxCard]":
         .annotate(n=Count("pk"))
         .values("n")
     )
-    recent = Message.objects.select_related("author").order_by("-created_at", "-pk")
+    # Without a viewer (a test of paging) nothing counts as read.
+    read = ConversationRead.objects.filter(conversation=OuterRef("pk"), user_id=user_id or 0)
+    recent = (
+        Message.objects.select_related("author")
+        .prefetch_related("attachments")
+        .order_by("-created_at", "-pk")
+    )
     return (
-        rows.select_related("partnership__reseller")
+        rows.select_related("partnership__reseller", "assignee")
         .annotate(
             open_order_count=Coalesce(Subquery(open_orders, output_field=IntegerField()), Value(0)),
             last_invoice_at=Subquery(last_invoice.values("created_at")),
             comment_count=Coalesce(Subquery(comments, output_field=IntegerField()), Value(0)),
+            read_at=Subquery(read.values("read_at")[:1]),
         )
         .prefetch_related(
             Prefetch("messages", queryset=recent[:RECENT_MESSAGES], to_attr="recent_messages"),
@@ -192,51 +223,70 @@ def _with_context(rows: QuerySet[Conversation]) -> "QuerySet[InboxCard]":
 
 
 def _finish(rows: "list[InboxCard]") -> "list[InboxCard]":
-    """Each card's recent messages in reading order (the query fetched the newest first)."""
+    """Each card's recent messages in reading order (the query fetched the newest first),
+    and whether it is unread for the member looking."""
     for conversation in rows:
         conversation.recent_messages.reverse()
+        conversation.is_unread = (  # type: ignore[attr-defined]
+            conversation.read_at is None or conversation.read_at < conversation.last_message_at
+        )
     return rows
+
+
+def _beyond(field: str, moment: datetime, pk: int, *, later: bool) -> Q:
+    """Rows after (`later`) or before the cursor in (field, pk) order."""
+    op = "gt" if later else "lt"
+    return Q(**{f"{field}__{op}": moment}) | Q(**{field: moment, f"pk__{op}": pk})
 
 
 def inbox_page(
     rows: QuerySet[Conversation],
     *,
+    user_id: int | None = None,
+    sort: str = DEFAULT_SORT,
     after: str | None = None,
     before: str | None = None,
     page_size: int = INBOX_PAGE_SIZE,
 ) -> InboxPage:
-    """Newest first, keyset-paged on (last_message_at, id): as fast on page 400 as on page 1.
-
-    `after` shows what comes after (older than) a cursor; `before` what comes before it.
-    """
+    """Keyset-paged on (sort field, id) in the sort's direction: as fast on page 400 as on
+    page 1. `after` shows what comes after a cursor; `before` what comes before it."""
+    order = SORTS_BY_KEY.get(sort) or SORTS_BY_KEY[DEFAULT_SORT]
+    field = order.field
+    if order.key == "waiting":
+        rows = rows.filter(awaiting_since__isnull=False)
+    forward = [f"-{field}", "-pk"] if order.descending else [field, "pk"]
+    backward = [field, "pk"] if order.descending else [f"-{field}", "-pk"]
     after_key, before_key = decode_cursor(after), decode_cursor(before)
     if before_key is not None:
         moment, pk = before_key
-        newer = rows.filter(Q(last_message_at__gt=moment) | Q(last_message_at=moment, pk__gt=pk))
-        chunk = list(_with_context(newer.order_by("last_message_at", "pk"))[: page_size + 1])
-        has_more_newer = len(chunk) > page_size
+        earlier = rows.filter(_beyond(field, moment, pk, later=order.descending))
+        chunk = list(_with_context(earlier.order_by(*backward), user_id=user_id)[: page_size + 1])
+        has_more = len(chunk) > page_size
         page = list(reversed(chunk[:page_size]))
         return InboxPage(
             rows=_finish(page),
-            next_cursor=encode_cursor(page[-1]) if page else None,
-            previous_cursor=encode_cursor(page[0]) if page and has_more_newer else None,
+            next_cursor=encode_cursor(page[-1], field) if page else None,
+            previous_cursor=encode_cursor(page[0], field) if page and has_more else None,
         )
     if after_key is not None:
         moment, pk = after_key
-        rows = rows.filter(Q(last_message_at__lt=moment) | Q(last_message_at=moment, pk__lt=pk))
-    chunk = list(_with_context(rows.order_by("-last_message_at", "-pk"))[: page_size + 1])
+        rows = rows.filter(_beyond(field, moment, pk, later=not order.descending))
+    chunk = list(_with_context(rows.order_by(*forward), user_id=user_id)[: page_size + 1])
     page = chunk[:page_size]
     return InboxPage(
         rows=_finish(page),
-        next_cursor=encode_cursor(page[-1]) if len(chunk) > page_size else None,
-        previous_cursor=encode_cursor(page[0]) if page and after_key is not None else None,
+        next_cursor=encode_cursor(page[-1], field) if len(chunk) > page_size else None,
+        previous_cursor=encode_cursor(page[0], field) if page and after_key is not None else None,
     )
 
 
 def inbox_card(*, membership: ManufacturerMembership, conversation_id: int) -> "InboxCard":
     """One card with the same context as the list (for htmx swaps)."""
     require_viewer(membership)
-    rows = _with_context(visible_conversations(membership=membership).filter(pk=conversation_id))
+    rows = _with_context(
+        visible_conversations(membership=membership).filter(pk=conversation_id),
+        user_id=membership.user_id,
+    )
     conversation = next(iter(rows), None)
     if conversation is None:
         raise Http404(_("No such conversation."))
@@ -284,6 +334,7 @@ def conversation_thread(conversation: Conversation) -> list[Message]:
     return list(
         Message.objects.filter(conversation=conversation)
         .select_related("author")
+        .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
 
@@ -359,6 +410,7 @@ def reseller_thread(conversation: Conversation) -> list[Message]:
         Message.objects.filter(conversation=conversation)
         .filter(reseller_visible_messages_q())
         .select_related("author")
+        .prefetch_related("attachments")
         .order_by("created_at", "pk")
     )
 
@@ -383,4 +435,169 @@ def staff_recipients(partnership: Partnership) -> list[User]:
         )
         .distinct()
         .order_by("pk")
+    )
+
+
+# --- the team inbox ------------------------------------------------------------------------
+
+
+def assignable_members(
+    *, manufacturer_id: int, partnership_id: int | None = None
+) -> list[ManufacturerMembership]:
+    """Who a conversation may be given to: owners and managers, and the sales reps (only
+    the one whose portfolio holds the customer, when `partnership_id` is given)."""
+    reps = Q(role__in=[role for role in Role.values if role not in STAFF_ROLES])
+    if partnership_id is not None:
+        reps &= Q(
+            user__partnershipuserobjectpermission__content_object_id=partnership_id,
+            user__partnershipuserobjectpermission__permission__codename=VIEW_PARTNERSHIP,
+        )
+    return list(
+        ManufacturerMembership.objects.filter(manufacturer_id=manufacturer_id, user__is_active=True)
+        .filter(Q(role__in=STAFF_ROLES) | reps)
+        .select_related("user")
+        .distinct()
+        .order_by("user__first_name", "user__last_name", "user__email", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class InboxFilters:
+    kind: str = ""
+    # "me", "none" or a user id
+    assignee: str = ""
+    rep_id: int | None = None
+    qualifying_status: str = ""
+    unread_only: bool = False
+
+
+def inbox_filter(
+    rows: QuerySet[Conversation], filters: InboxFilters, *, user_id: int
+) -> QuerySet[Conversation]:
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.assignee == "me":
+        rows = rows.filter(assignee_id=user_id)
+    elif filters.assignee == "none":
+        rows = rows.filter(assignee__isnull=True)
+    elif filters.assignee:
+        rows = rows.filter(assignee_id=int(filters.assignee))
+    if filters.rep_id is not None:
+        rows = rows.filter(
+            partnership__rep_permissions__user_id=filters.rep_id,
+            partnership__rep_permissions__permission__codename=VIEW_PARTNERSHIP,
+        )
+    if filters.qualifying_status:
+        rows = rows.filter(partnership__qualifying_status=filters.qualifying_status)
+    if filters.unread_only:
+        read = ConversationRead.objects.filter(
+            conversation=OuterRef("pk"), user_id=user_id, read_at__gte=OuterRef("last_message_at")
+        )
+        rows = rows.filter(~Exists(read))
+    return rows
+
+
+def saved_views(*, membership: ManufacturerMembership) -> list[SavedView]:
+    return list(
+        SavedView.objects.filter(
+            manufacturer_id=membership.manufacturer_id, user_id=membership.user_id
+        ).order_by("name", "pk")
+    )
+
+
+def access_saved_view(*, membership: ManufacturerMembership, view_id: int) -> SavedView:
+    view = SavedView.objects.filter(
+        manufacturer_id=membership.manufacturer_id, user_id=membership.user_id, pk=view_id
+    ).first()
+    if view is None:
+        raise Http404(_("No such saved view."))
+    return view
+
+
+def partnership_conversations(
+    *, membership: ManufacturerMembership, partnership: Partnership, limit: int = 10
+) -> list[Conversation]:
+    """The reseller's conversation history on their profile, newest first."""
+    newest = Message.objects.filter(conversation=OuterRef("pk")).order_by("-created_at", "-pk")
+    return list(
+        visible_conversations(membership=membership)
+        .filter(partnership=partnership)
+        .select_related("assignee")
+        .annotate(
+            message_count=Count("messages"),
+            newest_body=Subquery(newest.values("body")[:1]),
+        )
+        .order_by("-last_message_at", "-pk")[:limit]
+    )
+
+
+def access_attachment(*, membership: ManufacturerMembership, attachment_id: int) -> Attachment:
+    """An attachment of a conversation the member may see; one 404 otherwise."""
+    require_viewer(membership)
+    attachment = (
+        Attachment.objects.filter(
+            manufacturer_id=membership.manufacturer_id,
+            message__conversation__in=visible_conversations(membership=membership),
+            pk=attachment_id,
+        )
+        .select_related("message")
+        .first()
+    )
+    if attachment is None:
+        raise Http404(_("No such file."))
+    return attachment
+
+
+def reseller_access_attachment(*, partnership: Partnership, attachment_id: int) -> Attachment:
+    """An attachment of a message the reseller may read; one 404 otherwise (an internal
+    answer's file is as hidden as the answer)."""
+    attachment = (
+        Attachment.objects.filter(
+            manufacturer_id=partnership.manufacturer_id,
+            message__conversation__partnership=partnership,
+            pk=attachment_id,
+        )
+        .filter(reseller_visible_messages_q(prefix="message__"))
+        .first()
+    )
+    if attachment is None:
+        raise Http404(_("No such file."))
+    return attachment
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    """How fast the team answered: replies that answered a wait, their mean and longest."""
+
+    answered: int
+    average: timedelta | None
+    longest: timedelta | None
+    waiting_now: int
+
+
+def response_times(
+    *,
+    manufacturer_id: int,
+    partnership_id: int | None = None,
+    since: datetime | None = None,
+) -> ResponseTimes:
+    """The response-time figure for partner metrics: over the staff replies since `since`
+    (all time by default), for one partnership or the whole tenant. Two queries."""
+    replies = Message.objects.filter(manufacturer_id=manufacturer_id, answered_after__isnull=False)
+    waiting = Conversation.objects.filter(
+        manufacturer_id=manufacturer_id, awaiting_since__isnull=False, mark=""
+    )
+    if partnership_id is not None:
+        replies = replies.filter(conversation__partnership_id=partnership_id)
+        waiting = waiting.filter(partnership_id=partnership_id)
+    if since is not None:
+        replies = replies.filter(created_at__gte=since)
+    figures = replies.aggregate(
+        answered=Count("pk"), average=Avg("answered_after"), longest=Max("answered_after")
+    )
+    return ResponseTimes(
+        answered=figures["answered"],
+        average=figures["average"],
+        longest=figures["longest"],
+        waiting_now=waiting.count(),
     )

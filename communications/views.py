@@ -10,20 +10,27 @@ the inbox (`view=card`) or the thread of the detail page (`view=detail`) is re-r
 the reason and changes nothing; a form submitted twice changes nothing the second time.
 """
 
-from typing import TypedDict
+from typing import TypedDict, cast
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.models import STAFF_ROLES
+from accounts.models import STAFF_ROLES, ManufacturerMembership
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from communications import selectors
-from communications.forms import CommentForm, QualifyingForm, StaffReplyForm
+from communications.forms import (
+    AssignForm,
+    CommentForm,
+    InboxFilterForm,
+    QualifyingForm,
+    StaffReplyForm,
+)
 from communications.models import EMOJI_PALETTE, Conversation, MessageKind
 from communications.services import deletion  # by module: the view message_delete has its name
 from communications.services.comments import comment_add
@@ -37,7 +44,12 @@ from communications.services.marks import (
     conversation_unmark,
     message_set_emoji,
 )
-from communications.services.qualifying import conversation_qualify, qualifying_update
+from communications.services.qualifying import (
+    conversation_qualify,
+    qualifying_update,
+    requested_in,
+)
+from communications.services.team import clean_attachments, conversation_mark_read
 from core.exceptions import DomainRefused
 from core.http import safe_next
 from core.listing import search_query
@@ -96,6 +108,7 @@ def _partial(
             "palette": EMOJI_PALETTE,
             "is_staff_role": request.membership.is_staff_role,
             "next_url": safe_next(request, request.tenant) or "",
+            "now": timezone.now(),
         }
         template = "communications/inbox.html#conversation-card"
     context.update({"notice": notice, "error": error})
@@ -147,6 +160,39 @@ def _refused(
 # --- pages ---------------------------------------------------------------------------------
 
 
+def member_choices(request: ManufacturerRequest) -> list[tuple[str, str]]:
+    """(user id, name) of the team members a conversation may be given to."""
+    return [
+        (str(member.user_id), member.user.display_name)
+        for member in selectors.assignable_members(manufacturer_id=request.tenant.pk)
+    ]
+
+
+def _rep_choices(members: list[ManufacturerMembership]) -> list[tuple[str, str]]:
+    return [(str(m.user_id), m.user.display_name) for m in members if m.is_seller]
+
+
+def _filters(
+    request: ManufacturerRequest, members: list[ManufacturerMembership]
+) -> tuple[InboxFilterForm, selectors.InboxFilters, str, str]:
+    """The filter form (bound to the query string), the filters it allows, sort, layout."""
+    form = InboxFilterForm(
+        request.GET or None,
+        sorts=[(sort.key, sort.label) for sort in selectors.SORTS],
+        members=[(str(m.user_id), m.user.display_name) for m in members],
+        reps=_rep_choices(members) if request.membership.is_staff_role else [],
+    )
+    rep = form.value("rep")
+    filters = selectors.InboxFilters(
+        kind=form.value("type"),
+        assignee=form.value("assignee"),
+        rep_id=int(rep) if rep else None,
+        qualifying_status=form.value("qualifying"),
+        unread_only=bool(form.value("unread", False)),
+    )
+    return form, filters, form.value("sort", selectors.DEFAULT_SORT), form.value("layout", "cards")
+
+
 @manufacturer_view
 @require_GET
 def inbox(request: ManufacturerRequest) -> HttpResponse:
@@ -154,8 +200,14 @@ def inbox(request: ManufacturerRequest) -> HttpResponse:
     if tab_key not in selectors.TABS_BY_KEY:
         tab_key = selectors.DEFAULT_TAB
     query = search_query(request)
-    rows = selectors.conversation_search(
-        selectors.visible_conversations(membership=request.membership), query
+    members = selectors.assignable_members(manufacturer_id=request.tenant.pk)
+    filter_form, filters, sort, layout = _filters(request, members)
+    rows = selectors.inbox_filter(
+        selectors.conversation_search(
+            selectors.visible_conversations(membership=request.membership), query
+        ),
+        filters,
+        user_id=request.user.pk,
     )
     counts = selectors.tab_counts(rows)
     tabs = [
@@ -167,6 +219,8 @@ def inbox(request: ManufacturerRequest) -> HttpResponse:
         return render(request, "communications/inbox.html#inbox-tabs", context)
     page = selectors.inbox_page(
         rows.filter(selectors.TABS_BY_KEY[tab_key].q),
+        user_id=request.user.pk,
+        sort=sort,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
     )
@@ -176,6 +230,13 @@ def inbox(request: ManufacturerRequest) -> HttpResponse:
             "palette": EMOJI_PALETTE,
             "is_staff_role": request.membership.is_staff_role,
             "next_url": request.get_full_path(),
+            "filter_form": filter_form,
+            "sort": sort,
+            "layout": layout,
+            "members": [(str(m.user_id), m.user.display_name) for m in members],
+            "saved_views": selectors.saved_views(membership=request.membership),
+            "current_query": request.GET.urlencode(),
+            "now": timezone.now(),
         }
     )
     template = "communications/inbox.html"
@@ -207,13 +268,22 @@ def _detail_context(
         "palette": EMOJI_PALETTE,
         "is_staff_role": request.membership.is_staff_role,
         "default_qualification": default_qualification(manufacturer=request.tenant),
+        "assign_form": AssignForm(
+            initial={"assignee": str(conversation.assignee_id or "")},
+            members=member_choices(request),
+        ),
+        "requested": requested_in(conversation),
+        "now": timezone.now(),
     }
 
 
 @manufacturer_view
 @require_GET
 def detail(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
-    return render(request, "communications/detail.html", _detail_context(request, conversation_id))
+    context = _detail_context(request, conversation_id)
+    conversation = cast(Conversation, context["conversation"])
+    conversation_mark_read(conversation=conversation, user=request.user)
+    return render(request, "communications/detail.html", context)
 
 
 # --- actions -------------------------------------------------------------------------------
@@ -236,7 +306,9 @@ def reply(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             emoji=form.cleaned_data["emoji"],
             submission_key=form.cleaned_data["submission_key"],
+            files=clean_attachments(request.FILES.getlist("attachments")),
         )
+        conversation_mark_read(conversation=conversation, user=request.user)
     except CommunicationRefused as error:
         return _refused(request, conversation.pk, error, forms={"reply": form})
     text = (

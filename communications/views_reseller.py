@@ -6,7 +6,7 @@ the thread shows is delivered: no emoji hides it again.
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from communications.services.conversations import (
     messages_mark_delivered,
     reseller_reply,
 )
+from communications.services.team import clean_attachments, file_response
 from core.listing import paginate
 
 
@@ -97,6 +98,7 @@ def conversation_detail(request: ResellerPartnerRequest, conversation_id: int) -
                     author=request.user,
                     body=form.cleaned_data["body"],
                     submission_key=form.cleaned_data["submission_key"],
+                    files=clean_attachments(request.FILES.getlist("attachments")),
                 )
             except DuplicateSubmission as error:
                 messages.info(request, " ".join(error.messages))
@@ -113,3 +115,13 @@ def conversation_detail(request: ResellerPartnerRequest, conversation_id: int) -
     )
     context = {"conversation": conversation, "thread": thread, "form": form}
     return render(request, "communications/reseller_detail.html", context, status=status)
+
+
+@reseller_partner_view
+@require_http_methods(["GET"])
+def attachment_download(request: ResellerPartnerRequest, attachment_id: int) -> FileResponse:
+    """A file of a message the reseller may read; the same 404 for any other."""
+    attachment = selectors.reseller_access_attachment(
+        partnership=request.partnership, attachment_id=attachment_id
+    )
+    return file_response(attachment)

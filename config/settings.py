@@ -216,7 +216,11 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # at S3-compatible storage; they are only ever served through a view that checks who asks.
 MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Uploaded files (attachments, exports) go through this one storage; several web nodes
+    # need a shared one, e.g. an S3-compatible backend of django-storages.
+    "default": {
+        "BACKEND": env_str("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage")
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -336,6 +340,12 @@ PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 
 # An export of more rows than this is made by a background job with a progress bar.
 EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
+
+# The largest file a message may carry (communications.services.team: five per message, of
+# a few office and image types, stored through STORAGES["default"]).
+COMMUNICATIONS_ATTACHMENT_MAX_BYTES = int(
+    env_str("COMMUNICATIONS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
+)
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
 # Production never falls back to the development port: without PORTAL_BASE_URL it is the

@@ -170,6 +170,20 @@ def _celery_eager() -> Iterator[None]:
     app.conf.task_always_eager, app.conf.task_eager_propagates = previous
 
 
+@pytest.fixture(scope="session")
+def _media_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_root(_media_dir) -> Iterator[None]:
+    """Uploaded files (attachments, exports) go to a throwaway folder, not ./data."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=_media_dir):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _portal_base_url() -> Iterator[None]:
     """Links in emails use PORTAL_BASE_URL; in tests it is the test client's host."""

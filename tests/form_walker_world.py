@@ -8,6 +8,7 @@ that it answers 404 under tenant A's prefix.
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Manufacturer, Reseller, Role, User
@@ -22,8 +23,9 @@ from commissions.services.payouts import (
     payout_details_save,
     payout_request_create,
 )
-from communications.models import Conversation, ConversationType, Message
+from communications.models import Attachment, Conversation, ConversationType, Message
 from communications.services.conversations import conversation_start
+from communications.services.team import saved_view_save, staff_conversation_start
 from notifications.models import Notification, NotificationKind, OutboxEmail
 from notifications.services import notify
 from orders.models import Order, OrderStatus
@@ -83,6 +85,8 @@ class TenantWorld:
     offer_id: int
     incident_id: int
     block_id: int
+    saved_view_id: int
+    attachment_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -113,6 +117,8 @@ class TenantWorld:
             "offer_id": self.offer_id,
             "incident_id": self.incident_id,
             "block_id": self.block_id,
+            "view_id": self.saved_view_id,
+            "attachment_id": self.attachment_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -211,6 +217,22 @@ def build_world(slug: str, name: str) -> TenantWorld:
     )
     message = conversation.messages.order_by("pk").first()
     assert message is not None
+    # Staff write first, with a file: a conversation of its own, so `conversation` keeps
+    # the reseller's one message.
+    with_file = staff_conversation_start(
+        partnership=partnership,
+        kind=ConversationType.PRODUCTS,
+        subject="Price list",
+        body="The price list is attached.",
+        author=owner,
+        files=[(SimpleUploadedFile("prices.pdf", b"%PDF-1.4 prices"), "application/pdf")],
+    )
+    attachment = Attachment.objects.get(message__conversation=with_file)
+    saved_view = saved_view_save(
+        membership=owner.manufacturer_memberships.get(manufacturer=manufacturer),
+        name="Mine",
+        query="assignee=me",
+    )
     affiliate = affiliate_link_get_or_create(partnership=partnership)
     notification = notify(
         users=[owner],
@@ -316,6 +338,8 @@ def build_world(slug: str, name: str) -> TenantWorld:
         offer_id=offer.pk,
         incident_id=incident.pk,
         block_id=incident.blocks.get().pk,
+        saved_view_id=saved_view.pk,
+        attachment_id=attachment.pk,
     )
 
 

@@ -42,8 +42,11 @@ from tests.commissions.factories import (
     WindowExtensionFactory,
 )
 from tests.communications.factories import (
+    AttachmentFactory,
     ConversationFactory,
+    ConversationReadFactory,
     MessageFactory,
+    SavedViewFactory,
     StaffCommentFactory,
 )
 from tests.notifications.factories import (
@@ -178,6 +181,9 @@ FACTORIES = {
     "partners.PartnerBlock": PartnerBlockFactory,
     "partners.PartnerNote": PartnerNoteFactory,
     "partners.Exclusive": ExclusiveFactory,
+    "communications.ConversationRead": ConversationReadFactory,
+    "communications.SavedView": SavedViewFactory,
+    "communications.Attachment": AttachmentFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.utils import timezone
@@ -148,6 +149,15 @@ def _add_message(
         raise DuplicateSubmission(_("This was already sent; it was not sent twice.")) from error
     conversation.last_message_at = now
     fields = ["last_message_at"]
+    if reopens and conversation.awaiting_since is None:
+        conversation.awaiting_since = now
+        fields.append("awaiting_since")
+    elif kind == MessageKind.STAFF and not emoji and conversation.awaiting_since is not None:
+        # A reply the reseller reads answers the wait: its length is the response time.
+        message.answered_after = now - conversation.awaiting_since
+        message.save(update_fields=["answered_after"])
+        conversation.awaiting_since = None
+        fields.append("awaiting_since")
     if reopens:
         # The reseller wrote again: the conversation is a new lead until staff triage it.
         conversation.reopened_at = now
@@ -222,6 +232,7 @@ def reseller_reply(
     author: User,
     body: str,
     submission_key: uuid.UUID | None = None,
+    files: "list[tuple[UploadedFile, str]] | None" = None,
 ) -> Message:
     """A reseller user replies: the conversation becomes a new lead and staff are notified."""
     body = clean_body(body)
@@ -234,6 +245,8 @@ def reseller_reply(
         author=author,
         submission_key=submission_key,
     )
+    if files:
+        _attach(message, files)
     notify_staff(
         conversation=conversation,
         message=message,
@@ -255,6 +268,7 @@ def staff_reply(
     body: str,
     emoji: str = "",
     submission_key: uuid.UUID | None = None,
+    files: "list[tuple[UploadedFile, str]] | None" = None,
 ) -> Message:
     """Staff write in the conversation. With an emoji the message is done and stays internal:
     the reseller never sees a marked staff message."""
@@ -271,9 +285,17 @@ def staff_reply(
         emoji=emoji,
         submission_key=submission_key,
     )
+    if files:
+        _attach(message, files)
     if not emoji:
         message_deliver(conversation=conversation, message=message)
     return message
+
+
+def _attach(message: Message, files: "list[tuple[UploadedFile, str]]") -> None:
+    from communications.services.team import attachments_add
+
+    attachments_add(message=message, files=files)
 
 
 def message_deliver(*, conversation: Conversation, message: Message) -> None:

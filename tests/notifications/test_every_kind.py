@@ -18,6 +18,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from channel.models import Partnership
 from communications.services.conversations import conversation_start, staff_reply
+from communications.services.team import conversation_assign
 from notifications.models import (
     RESELLER_KINDS,
     STAFF_KINDS,
@@ -59,7 +60,6 @@ TESTED_IN_THEIR_DOMAIN = {
     NotificationKind.PAYOUT: "tests/commissions/test_payouts.py",
     NotificationKind.TIER_CHANGED: "tests/partners/test_tiers.py",
     NotificationKind.PARTNER_ANNOUNCEMENT: "tests/partners/test_problems.py",
-    NotificationKind.CONVERSATION_ASSIGNED: "tests/communications/test_assignment.py",
 }
 
 
@@ -253,6 +253,18 @@ def qualification_answered(world: World) -> User:
     return world.reseller_user
 
 
+def conversation_assigned(world: World) -> User:
+    conversation = conversation_start(
+        partnership=world.partnership,
+        kind="general",
+        subject="",
+        body="Hi",
+        author=world.reseller_user,
+    )
+    conversation_assign(conversation=conversation, assignee=world.rep, by=world.manager)
+    return world.rep
+
+
 TRIGGERS: dict[str, Callable[[World], User]] = {
     NotificationKind.MESSAGE_RECEIVED: message_received,
     NotificationKind.QUALIFICATION_REQUESTED: qualification_requested,
@@ -269,6 +281,7 @@ TRIGGERS: dict[str, Callable[[World], User]] = {
     NotificationKind.QUALIFICATION_GRANTED: qualification_granted,
     NotificationKind.QUALIFICATION_REVOKED: qualification_revoked,
     NotificationKind.QUALIFICATION_ANSWERED: qualification_answered,
+    NotificationKind.CONVERSATION_ASSIGNED: conversation_assigned,
 }
 CASES = [*TRIGGERS.items(), (NotificationKind.ORDER_STATUS, order_status_for_the_rep)]
 
