@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client's address for the audit log; CSV downloads are audited.
+    "accounts.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -305,6 +307,10 @@ PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 
 # An export of more rows than this is made by a background job with a progress bar.
 EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
+
+# The key that encrypts links kept in unsent outbox emails (notifications.sealing); by
+# default one derived from SECRET_KEY.
+OUTBOX_SEALING_KEY = env_str("OUTBOX_SEALING_KEY")
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")

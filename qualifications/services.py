@@ -10,7 +10,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
+from accounts.audit import audit_record
+from accounts.models import STAFF_ROLES, AuditAction, Manufacturer, ManufacturerMembership, User
 from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from core.exceptions import DomainRefused
@@ -144,6 +145,12 @@ def qualification_grant(
         partnership=locked, qualification=qualification, status=RequestStatus.OPEN
     ).update(status=RequestStatus.GRANTED, decided_by=granted_by, decided_at=now)
     hooks.qualification_granted.send(grant=grant, granted_by=granted_by)
+    audit_record(
+        action=AuditAction.QUALIFICATION_GRANTED,
+        actor=granted_by,
+        manufacturer=partnership.manufacturer,
+        target=f"{qualification.code} → {partnership.reseller.public_id}",
+    )
     return grant
 
 
@@ -173,6 +180,12 @@ def qualification_revoke(
     grant.revoke_reason = reason.strip()
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     hooks.qualification_revoked.send(grant=grant, revoked_by=revoked_by)
+    audit_record(
+        action=AuditAction.QUALIFICATION_REVOKED,
+        actor=revoked_by,
+        manufacturer=partnership.manufacturer,
+        target=f"{qualification.code} → {partnership.reseller.public_id}",
+    )
     return grant
 
 

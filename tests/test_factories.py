@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tests.accounts.factories import (
+    AuditEventFactory,
     ExportJobFactory,
     ManufacturerFactory,
     MembershipFactory,
@@ -80,6 +81,7 @@ FACTORIES = {
     "accounts.RecoveryCodeDevice": RecoveryCodeDeviceFactory,
     "accounts.RecoveryCode": RecoveryCodeFactory,
     "accounts.UserSession": UserSessionFactory,
+    "accounts.AuditEvent": AuditEventFactory,
     "accounts.ManufacturerMembership": MembershipFactory,
     "accounts.ResellerMembership": ResellerUserFactory,
     "accounts.ExportJob": ExportJobFactory,
