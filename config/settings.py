@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "partners",
     "assistant",
     "demo",
+    # The fake payment provider's hosted page and API (tests, demo); mounted outside production.
+    "fakepay",
 ]
 
 MIDDLEWARE = [
@@ -303,6 +305,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # `charge(order, amount, currency, form_data, idempotency_key)` and `find_charge(key)`
 # (orders.payments); the built-in one is a test stub.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
+# The hosted checkout (orders.payments_hosted.FakepayProvider): the webhook's shared secret.
+FAKEPAY_WEBHOOK_SECRET = env_str("FAKEPAY_WEBHOOK_SECRET")
 PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 
 # An export of more rows than this is made by a background job with a progress bar.

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -36,6 +37,11 @@ MANUFACTURER_APPS = [
 # reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
 # (accounts.tenancy.reseller_partner_view), declared by the same modules.
 RESELLER_APPS = ["accounts", "catalog", "orders", "resellers", "qualifications", "communications"]
+
+
+# The fake payment provider plays the hosted checkout in development, tests and the demo.
+if not settings.PRODUCTION:
+    PUBLIC_APPS = [*PUBLIC_APPS, "fakepay"]
 
 
 def mount(side: str, apps: list[str]) -> list:

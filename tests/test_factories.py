@@ -34,6 +34,7 @@ from tests.communications.factories import (
     MessageFactory,
     StaffCommentFactory,
 )
+from tests.fakepay.factories import FakeCheckoutSessionFactory
 from tests.notifications.factories import (
     NotificationFactory,
     NotificationPreferenceFactory,
@@ -53,6 +54,7 @@ from tests.orders.factories import (
     PaymentAttemptFactory,
     PaymentFactory,
     PaymentLinkFactory,
+    ProcessedWebhookFactory,
     TestProviderChargeFactory,
 )
 from tests.qualifications.factories import (
@@ -82,6 +84,8 @@ FACTORIES = {
     "accounts.RecoveryCode": RecoveryCodeFactory,
     "accounts.UserSession": UserSessionFactory,
     "accounts.AuditEvent": AuditEventFactory,
+    "fakepay.FakeCheckoutSession": FakeCheckoutSessionFactory,
+    "orders.ProcessedWebhook": ProcessedWebhookFactory,
     "accounts.ManufacturerMembership": MembershipFactory,
     "accounts.ResellerMembership": ResellerUserFactory,
     "accounts.ExportJob": ExportJobFactory,
