@@ -7,5 +7,5 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and tenants")
 
     def ready(self) -> None:
-        # Signal receivers: session clocks at login, per-address login failure counts.
-        from accounts import sessions, throttling  # noqa: F401
+        # Signal receivers: session clocks at login, per-address login failure counts, audit.
+        from accounts import audit, sessions, throttling  # noqa: F401

@@ -13,7 +13,9 @@ from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from django_scopes.state import state
 
-from accounts import sessions, two_factor
+from accounts import audit, sessions, two_factor
+from accounts.models import AuditAction
+from core.client_ip import client_ip
 
 
 class TenantScopeMiddleware:
@@ -134,3 +136,31 @@ class SessionPolicyMiddleware:
             redirect["HX-Redirect"] = response["Location"]
             return redirect
         return response
+
+
+class AuditContextMiddleware:
+    """Gives the audit log the client's address for whatever the request records, and records
+    every CSV a logged-in member downloads (an export, ASVS 7.1)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        token = audit.current_ip.set(client_ip(request))
+        try:
+            response = self.get_response(request)
+            user = getattr(request, "user", None)
+            if (
+                user is not None
+                and user.is_authenticated
+                and response.get("Content-Type", "").startswith("text/csv")
+            ):
+                audit.audit_record(
+                    action=AuditAction.EXPORT,
+                    actor=user,
+                    manufacturer=getattr(request, "tenant", None),
+                    target=request.get_full_path(),
+                )
+            return response
+        finally:
+            audit.current_ip.reset(token)

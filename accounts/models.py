@@ -389,3 +389,88 @@ class ExportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {ExportStatus.DONE, ExportStatus.FAILED}
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Logged in")
+    LOGIN_FAILED = "login_failed", _("Failed login")
+    LOGOUT = "logout", _("Logged out")
+    PASSWORD_CHANGED = "password_changed", _("Password changed")
+    PASSWORD_RESET = "password_reset", _("Password reset")
+    EMAIL_CHANGED = "email_changed", _("Email address changed")
+    TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor login turned on")
+    TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor login turned off")
+    RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("Recovery codes renewed")
+    SESSION_ENDED = "session_ended", _("Session ended")
+    MEMBER_INVITED = "member_invited", _("Member invited")
+    MEMBER_JOINED = "member_joined", _("Member joined")
+    MEMBER_REMOVED = "member_removed", _("Member removed")
+    ROLE_CHANGED = "role_changed", _("Role changed")
+    SETTINGS_CHANGED = "settings_changed", _("Settings changed")
+    QUALIFICATION_GRANTED = "qualification_granted", _("Qualification granted")
+    QUALIFICATION_REVOKED = "qualification_revoked", _("Qualification revoked")
+    PAYOUT_APPROVED = "payout_approved", _("Payout approved")
+    PAYOUT_DETAILS_CHANGED = "payout_details_changed", _("Payout details changed")
+    API_KEY_CREATED = "api_key_created", _("API key created")
+    API_KEY_REVOKED = "api_key_revoked", _("API key revoked")
+    EXPORT = "export", _("Data exported")
+
+
+class AuditLogIsAppendOnly(Exception):
+    """An audit event is never changed or deleted."""
+
+
+class AppendOnlyQuerySet(models.QuerySet["AuditEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogIsAppendOnly("audit events are never changed")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit events are never deleted")
+
+
+class AuditEvent(models.Model):
+    """Who did what, when and from where (ASVS 7.1/7.2): append-only.
+
+    The model refuses updates and deletes, and on PostgreSQL a trigger refuses them too
+    (accounts/migrations). Its relations are not database constraints and never cascade, so
+    removing a user or a tenant leaves their history; the actor's email is kept as text.
+    """
+
+    manufacturer = models.ForeignKey(
+        Manufacturer,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor = models.ForeignKey(
+        User, on_delete=models.DO_NOTHING, db_constraint=False, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    actor_email = models.CharField(_("who"), max_length=254, blank=True)
+    action = models.CharField(_("action"), max_length=40, choices=AuditAction)
+    target = models.CharField(_("what"), max_length=300, blank=True)
+    ip_address = models.GenericIPAddressField(_("from"), null=True, blank=True)
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            models.Index(fields=["manufacturer", "-at"], name="audit_tenant_at"),
+            models.Index(fields=["actor", "-at"], name="audit_actor_at"),
+        ]
+        constraints = [one_of("action", AuditAction, name="audit_action_valid")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_email} {self.action} {self.target}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogIsAppendOnly("audit events are never changed")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogIsAppendOnly("audit events are never deleted")

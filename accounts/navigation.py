@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 
 ALL_ROLES = frozenset(Role.values)
 STAFF = frozenset({Role.OWNER, Role.MANAGER})
+OWNERS = frozenset({Role.OWNER})
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ MANUFACTURER_NAV: list[NavEntry] = [
     ),
     NavEntry(_("Failed emails"), "notifications_manufacturer:failed_emails", "envelope-x", STAFF),
     NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
+    NavEntry(_("Audit log"), "accounts_manufacturer:audit_log", "journal-text", OWNERS),
 ]
 
 # The intelPlug manual's sections: Customers, Orders, Earnings, Commissions (per

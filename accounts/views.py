@@ -4,14 +4,16 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.audit import audit_events, audit_record
 from accounts.exports import access_export_job
 from accounts.forms import ChannelSettingsForm
-from accounts.models import STAFF_ROLES, ExportStatus
+from accounts.models import STAFF_ROLES, AuditAction, ExportStatus, Role
 from accounts.selectors import access_member, role_counts, team_members
 from accounts.services import manufacturer_settings_update
 from accounts.tenancy import (
@@ -23,7 +25,7 @@ from accounts.tenancy import (
     user_manufacturer_memberships,
     user_reseller_memberships,
 )
-from core.listing import csv_date, csv_response
+from core.listing import csv_date, csv_datetime, csv_response, paginate, search_query
 from core.ratelimits import Ratelimited
 
 
@@ -81,6 +83,36 @@ def team(request: ManufacturerRequest) -> HttpResponseBase:
     return render(request, "accounts/team.html", {"members": members})
 
 
+@manufacturer_view(roles={Role.OWNER})
+@require_GET
+def audit_log(request: ManufacturerRequest) -> HttpResponseBase:
+    """The tenant's audit log, for owners: newest first, by action and by text, as CSV."""
+    events = audit_events(manufacturer=request.tenant)
+    action = request.GET.get("action", "")
+    if action in AuditAction.values:
+        events = events.filter(action=action)
+    query = search_query(request)
+    if query:
+        events = events.filter(Q(actor_email__icontains=query) | Q(target__icontains=query))
+    if request.GET.get("format") == "csv":
+        return csv_response(
+            filename=f"{request.tenant.slug}-audit-log",
+            header=[_("When"), _("Who"), _("Action"), _("What"), _("From")],
+            rows=(
+                [csv_datetime(e.at), e.actor_email, e.get_action_display(), e.target,
+                 e.ip_address or ""]
+                for e in events.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
+    context = {
+        "page_obj": paginate(request, events),
+        "actions": AuditAction.choices,
+        "action": action,
+        "query": query,
+    }
+    return render(request, "accounts/audit_log.html", context)
+
+
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
 def team_member(request: ManufacturerRequest, user_id: int) -> HttpResponse:
@@ -95,10 +127,18 @@ def channel_settings(request: ManufacturerRequest) -> HttpResponse:
     form = ChannelSettingsForm(request.POST or None, instance=copy.copy(request.tenant))
     if request.method == "POST" and form.is_valid():
         try:
+            changed = [name for name in form.changed_data if name in form.cleaned_data]
             manufacturer_settings_update(manufacturer=request.tenant, **form.cleaned_data)
         except ValidationError as refused:
             form.add_error(None, refused)
         else:
+            if changed:
+                audit_record(
+                    action=AuditAction.SETTINGS_CHANGED,
+                    actor=request.user,
+                    manufacturer=request.tenant,
+                    target=", ".join(changed),
+                )
             messages.success(request, _("Settings saved."))
             return redirect("accounts_manufacturer:settings", manufacturer_slug=request.tenant.slug)
     status = 400 if form.errors else 200

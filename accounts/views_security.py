@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token
 
+from accounts.audit import audit_record
 from accounts.forms import EmailAuthenticationForm
 from accounts.forms_security import (
     EmailChangeForm,
@@ -32,7 +33,7 @@ from accounts.forms_security import (
     UnlockRequestForm,
 )
 from accounts.hooks import security_changed
-from accounts.models import User
+from accounts.models import AuditAction, User
 from accounts.reauth import mark_reauthenticated, recent_auth_required
 from accounts.sessions import now_ts, user_session_end, user_sessions, user_sessions_end_all
 from accounts.tenancy import UserRequest
@@ -243,6 +244,9 @@ def two_factor_off(request: UserRequest) -> HttpResponseBase:
 def session_end(request: UserRequest, session_id: int) -> HttpResponseBase:
     if not user_session_end(user=request.user, session_id=session_id):
         raise Http404
+    audit_record(
+        action=AuditAction.SESSION_ENDED, actor=request.user, target=f"session {session_id}"
+    )
     messages.success(request, _("That session has ended."))
     return redirect("accounts_public:security")
 

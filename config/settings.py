@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "partners",
     "assistant",
     "demo",
+    # The fake payment provider's hosted page and API (tests, demo); mounted outside production.
+    "fakepay",
 ]
 
 MIDDLEWARE = [
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The client's address for the audit log; CSV downloads are audited.
+    "accounts.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -336,6 +340,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # `charge(order, amount, currency, form_data, idempotency_key)` and `find_charge(key)`
 # (orders.payments); the built-in one is a test stub.
 PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
+# The hosted checkout (orders.payments_hosted.FakepayProvider): the webhook's shared secret.
+FAKEPAY_WEBHOOK_SECRET = env_str("FAKEPAY_WEBHOOK_SECRET")
 PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 
 # An export of more rows than this is made by a background job with a progress bar.
@@ -346,6 +352,9 @@ EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
 COMMUNICATIONS_ATTACHMENT_MAX_BYTES = int(
     env_str("COMMUNICATIONS_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))
 )
+# The key that encrypts links kept in unsent outbox emails (notifications.sealing); by
+# default one derived from SECRET_KEY.
+OUTBOX_SEALING_KEY = env_str("OUTBOX_SEALING_KEY")
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
 # Production never falls back to the development port: without PORTAL_BASE_URL it is the

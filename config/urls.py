@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -47,6 +48,11 @@ RESELLER_APPS = [
     "commissions",
     "partners",
 ]
+
+
+# The fake payment provider plays the hosted checkout in development, tests and the demo.
+if not settings.PRODUCTION:
+    PUBLIC_APPS = [*PUBLIC_APPS, "fakepay"]
 
 
 def mount(side: str, apps: list[str]) -> list:

@@ -584,3 +584,19 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.provider_reference} {self.status}"
+
+
+class ProcessedWebhook(models.Model):
+    """A provider's event already handled: a replayed webhook changes nothing."""
+
+    provider = models.CharField(max_length=40)
+    event_id = models.CharField(max_length=100)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="unique_webhook_event")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id}"

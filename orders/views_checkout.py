@@ -8,6 +8,7 @@ other query inside `django_scopes.scope(manufacturer=link.manufacturer)`.
 
 from collections.abc import Callable
 from itertools import groupby
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_scopes import scope
 
@@ -298,6 +300,23 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
         if state != LinkState.VALID:
             return _render_state(request, link, state)
         form = provider.form_class(request.POST or None)
+        if getattr(provider, "hosted", False) and request.method == "POST":
+            # The provider's own page takes the card; the portal never sees it.
+            pay_page = request.build_absolute_uri(
+                reverse("orders_public:pay", kwargs={"token": token})
+            )
+            try:
+                url = payments.payment_link_checkout(
+                    token=token,
+                    success_url=f"{pay_page}?checkout=returned",
+                    cancel_url=pay_page,
+                    webhook_url=request.build_absolute_uri(reverse("orders_public:webhook")),
+                    base_url=request.build_absolute_uri("/"),
+                )
+            except payments.PaymentLinkUnavailable as unavailable:
+                link = payment_link_resolve(token=token)
+                return _render_state(request, link, unavailable.state)
+            return redirect(url)
         if request.method == "POST" and form.is_valid():
             try:
                 # Only the provider's own fields are passed on; an "amount" is never read.
@@ -317,8 +336,25 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
             "customer_notes": order_notes_for_customer(order),
             "form": form,
             "provider": provider,
+            "returned": request.GET.get("checkout") == "returned",
         }
         return _public(render(request, "orders/pay/pay.html", context))
+
+
+@csrf_exempt
+@require_POST
+@limited(("ip", "120/m"), group="payment-webhook")
+def webhook(request: HttpRequest) -> HttpResponse:
+    """The provider's signed event (no session, no CSRF token: the signature is the proof)."""
+    provider: Any = get_payment_provider()
+    if not getattr(provider, "hosted", False):
+        return HttpResponse(status=404)
+    signature = request.headers.get(provider.signature_header, "")
+    try:
+        payments.payment_webhook_receive(body=request.body, signature=signature)
+    except payments.WebhookRefused:
+        return HttpResponse(status=400)
+    return HttpResponse(status=200)
 
 
 @never_cache

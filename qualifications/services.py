@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Manufacturer, User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, Manufacturer, User
 from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from core.exceptions import DomainRefused
@@ -183,6 +184,12 @@ def qualification_grant(
         )
         % values,
     )
+    audit_record(
+        action=AuditAction.QUALIFICATION_GRANTED,
+        actor=granted_by,
+        manufacturer=partnership.manufacturer,
+        target=f"{qualification.code} → {partnership.reseller.public_id}",
+    )
     return grant
 
 
@@ -225,6 +232,12 @@ def qualification_revoke(
         kind=NotificationKind.QUALIFICATION_REVOKED,
         title=_("%(code)s revoked") % values,
         body=body,
+    )
+    audit_record(
+        action=AuditAction.QUALIFICATION_REVOKED,
+        actor=revoked_by,
+        manufacturer=partnership.manufacturer,
+        target=f"{qualification.code} → {partnership.reseller.public_id}",
     )
     return grant
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django_scopes import scope
 
-from accounts.models import Manufacturer, ManufacturerMembership, Role, User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, Manufacturer, ManufacturerMembership, Role, User
 from accounts.services import membership_add, user_create, user_deactivate, user_sessions_end
 from accounts.tenancy import user_manufacturer_memberships
 from channel.models import Partnership, PartnershipUserObjectPermission
@@ -313,6 +314,10 @@ def rep_invitation_accept(*, token: str, user: User) -> RepInvitation:
                 membership_add(manufacturer=manufacturer, user=user, role=Role.SELLER)
         invitation.accepted_at = timezone.now()
         invitation.save(update_fields=["accepted_at"])
+        audit_record(
+            action=AuditAction.MEMBER_JOINED, actor=user, manufacturer=manufacturer,
+            target=user.email,
+        )  # fmt: skip
         return invitation
 
 
@@ -478,6 +483,12 @@ def _rep_invite(
         manufacturer=manufacturer,
         secrets=[link],
     )
+    audit_record(
+        action=AuditAction.MEMBER_INVITED,
+        actor=invited_by,
+        manufacturer=manufacturer,
+        target=user.email,
+    )
     return InvitationResult(user=user, new_user=new_user)
 
 
@@ -588,6 +599,12 @@ def member_remove(
             customers=len(portfolio),
             open_orders=open_orders,
         )
+    audit_record(
+        action=AuditAction.MEMBER_REMOVED,
+        actor=by,
+        manufacturer=manufacturer,
+        target=f"{user.email} ({membership.get_role_display()})",
+    )
     return MemberRemoval(
         customers=len(portfolio),
         open_orders=open_orders,

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 
 from tests.accounts.factories import (
+    AuditEventFactory,
     ExportJobFactory,
     ManufacturerFactory,
     MembershipFactory,
@@ -49,6 +50,7 @@ from tests.communications.factories import (
     SavedViewFactory,
     StaffCommentFactory,
 )
+from tests.fakepay.factories import FakeCheckoutSessionFactory
 from tests.notifications.factories import (
     NotificationFactory,
     NotificationPreferenceFactory,
@@ -68,6 +70,7 @@ from tests.orders.factories import (
     PaymentAttemptFactory,
     PaymentFactory,
     PaymentLinkFactory,
+    ProcessedWebhookFactory,
     TestProviderChargeFactory,
 )
 from tests.partners.factories import (
@@ -114,6 +117,9 @@ FACTORIES = {
     "accounts.RecoveryCodeDevice": RecoveryCodeDeviceFactory,
     "accounts.RecoveryCode": RecoveryCodeFactory,
     "accounts.UserSession": UserSessionFactory,
+    "accounts.AuditEvent": AuditEventFactory,
+    "fakepay.FakeCheckoutSession": FakeCheckoutSessionFactory,
+    "orders.ProcessedWebhook": ProcessedWebhookFactory,
     "accounts.ManufacturerMembership": MembershipFactory,
     "accounts.ResellerMembership": ResellerUserFactory,
     "accounts.ExportJob": ExportJobFactory,

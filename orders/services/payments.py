@@ -21,6 +21,7 @@ asks the provider what became of the key and confirms or fails the attempt.
 import logging
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -38,6 +39,7 @@ from orders.models import (
     PaymentAttempt,
     PaymentLink,
     PaymentStatus,
+    ProcessedWebhook,
 )
 from orders.payments import PaymentProvider, PaymentResult, get_payment_provider
 from orders.pricing import amount_due
@@ -214,3 +216,58 @@ def payment_attempts_reconcile(
             payment_attempt_confirm(attempt_id=attempt.pk, result=result)
         finished += 1
     return finished
+
+
+# --- hosted checkout (orders.payments_hosted) ------------------------------------------------
+
+
+class WebhookRefused(DomainRefused):
+    """The webhook's signature is wrong or stale: nothing was read from it."""
+
+
+def payment_link_checkout(
+    *, token: str, success_url: str, cancel_url: str, webhook_url: str, base_url: str
+) -> str:
+    """Record the attempt (step 1, as for a direct charge) and answer the provider's hosted
+    page for its key. Two submits at once share the one pending attempt, so its key, so the
+    provider's page: the customer can pay once."""
+    link = payment_link_resolve(token=token)
+    provider: Any = get_payment_provider()
+    with scope(manufacturer=link.manufacturer):
+        attempt = _attempt_record(link=link, provider=provider)
+    return str(
+        provider.checkout_start(
+            attempt=attempt, success_url=success_url, cancel_url=cancel_url,
+            webhook_url=webhook_url, base_url=base_url,
+        )
+    )  # fmt: skip
+
+
+def payment_webhook_receive(*, body: bytes, signature: str) -> bool:
+    """Confirm the attempt a signed provider event names (step 3); True when it was new.
+
+    A forged or stale signature raises WebhookRefused. The event id is recorded in the same
+    transaction as the confirmation, so a replayed event (or two deliveries at once) changes
+    nothing, and a confirmation that fails leaves the event to be delivered again."""
+    provider: Any = get_payment_provider()
+    event = provider.parse_webhook(body, signature)
+    if event is None:
+        raise WebhookRefused(_("The webhook's signature is not valid."))
+    attempt = (
+        PaymentAttempt.objects.with_scopes_disabled()
+        .select_related("manufacturer")
+        .filter(idempotency_key=event.idempotency_key, provider=provider.name)
+        .first()
+    )
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ProcessedWebhook.objects.create(provider=provider.name, event_id=event.event_id)
+        except IntegrityError:
+            return False
+        if attempt is None:
+            logger.warning("Webhook %s names no attempt of ours", event.event_id)
+            return True
+        with scope(manufacturer=attempt.manufacturer):
+            payment_attempt_confirm(attempt_id=attempt.pk, result=event.result)
+    return True

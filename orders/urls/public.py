@@ -5,6 +5,8 @@ from orders import views_checkout as views
 app_name = "orders_public"
 
 pay_patterns = [
+    # Before the token's pattern, which "webhook" would also match.
+    path("webhook/", views.webhook, name="webhook"),
     path("<str:token>/", views.pay, name="pay"),
     path("<str:token>/receipt/", views.receipt, name="receipt"),
 ]

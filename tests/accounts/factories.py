@@ -3,7 +3,10 @@
 import factory
 
 from accounts import services
+from accounts.audit import audit_record
 from accounts.models import (
+    AuditAction,
+    AuditEvent,
     ExportJob,
     Manufacturer,
     ManufacturerMembership,
@@ -141,3 +144,19 @@ class ExportJobFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> ExportJob:
         return ExportJob.objects.create(**kwargs)
+
+
+class AuditEventFactory(factory.Factory):
+    """An audit event as the product writes one (accounts.audit.audit_record)."""
+
+    class Meta:
+        model = AuditEvent
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    actor = factory.SubFactory(UserFactory)
+    action = AuditAction.SETTINGS_CHANGED
+    target = "name"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> AuditEvent:
+        return audit_record(**kwargs)

@@ -24,6 +24,7 @@ from orders.models import (
     PaymentAttempt,
     PaymentLink,
     PaymentStatus,
+    ProcessedWebhook,
     TestProviderCharge,
 )
 from orders.selectors.payment_links import hash_token
@@ -305,3 +306,13 @@ class OrderSubmissionFactory(ScopedModelFactory):
     order = factory.SubFactory(OrderFactory)
     manufacturer = factory.SelfAttribute("order.manufacturer")
     submission_key = factory.Faker("uuid4", cast_to=None)
+
+
+class ProcessedWebhookFactory(factory.django.DjangoModelFactory):
+    """A provider event already handled (orders.services.payments.payment_webhook_receive)."""
+
+    class Meta:
+        model = ProcessedWebhook
+
+    provider = "fakepay"
+    event_id = factory.Sequence(lambda n: f"evt_{n}")
