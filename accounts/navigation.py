@@ -40,12 +40,14 @@ MANUFACTURER_NAV: list[NavEntry] = [
     ),
     NavEntry(_("Failed emails"), "notifications_manufacturer:failed_emails", "envelope-x", STAFF),
     NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
+    NavEntry(_("API keys"), "api_manufacturer:keys", "key"),
 ]
 
 RESELLER_NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "accounts_reseller:dashboard", "speedometer2"),
     NavEntry(_("All orders"), "orders_reseller:all_orders", "receipt"),
     NavEntry(_("Customers"), "resellers_reseller:list", "person-lines-fill"),
+    NavEntry(_("API keys"), "api_reseller:keys", "key"),
 ]
 
 # Shown under the manufacturer's name while a reseller works with that manufacturer.

@@ -59,6 +59,10 @@ INSTALLED_APPS = [
     "commissions",
     "partners",
     "assistant",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "demo",
 ]
 
@@ -262,6 +266,49 @@ EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+
+# The REST API (api/): keys or the portal's session, tenant scoping in api.views.base.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials is a 401 with WWW-Authenticate.
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.KeyAllowsMethod",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+# Request bodies of the API above this are refused with 413.
+API_MAX_BODY_BYTES = int(env_str("API_MAX_BODY_BYTES", str(256 * 1024)))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Channel Portal API",
+    "DESCRIPTION": (
+        "Manufacturers' and resellers' data, through the same rules as the portal's pages. "
+        "Authenticate with an API key (`Authorization: Bearer …`, made under Settings → API "
+        "keys) or, from the portal itself, the session. Lists are cursor-paginated "
+        '(`next` / `previous`, `page_size` up to 200). Errors: `{"detail": "…"}`, or '
+        'for bad input `{"<field>": ["…"]}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PartnershipStatusEnum": "channel.models.PartnershipStatus",
+        "QualifyingStatusEnum": "channel.models.QualifyingStatus",
+    },
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"

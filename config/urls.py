@@ -25,12 +25,21 @@ MANUFACTURER_APPS = [
     "communications",
     "salesreps",
     "notifications",
+    "api",
 ]
 
 # The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one
 # reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
 # (accounts.tenancy.reseller_partner_view), declared by the same modules.
-RESELLER_APPS = ["accounts", "catalog", "orders", "resellers", "qualifications", "communications"]
+RESELLER_APPS = [
+    "accounts",
+    "catalog",
+    "orders",
+    "resellers",
+    "qualifications",
+    "communications",
+    "api",
+]
 
 
 def mount(side: str, apps: list[str]) -> list:
@@ -39,6 +48,8 @@ def mount(side: str, apps: list[str]) -> list:
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The REST API (api/): its own authentication (keys or the session) and tenant scoping.
+    path("api/v1/", include("api.urls.v1")),
     path("", include(mount("public", PUBLIC_APPS))),
     path("m/<slug:manufacturer_slug>/", include(mount("manufacturer", MANUFACTURER_APPS))),
     path("r/<str:reseller_public_id>/", include(mount("reseller", RESELLER_APPS))),

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Manufacturer, Reseller, Role, User
+from api.services import api_key_create, reseller_api_key_create
 from catalog.models import Category, PriceList, Product
 from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
@@ -64,6 +65,8 @@ class TenantWorld:
     email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
+    api_key_id: int
+    reseller_api_key_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -86,6 +89,8 @@ class TenantWorld:
             "notification_id": self.notification.pk,
             "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
+            "key_id": self.api_key_id,
+            "reseller_key_id": self.reseller_api_key_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -217,6 +222,17 @@ def build_world(slug: str, name: str) -> TenantWorld:
         email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
+        api_key_id=api_key_create(
+            manufacturer=manufacturer,
+            membership=owner.manufacturer_memberships.with_scopes_disabled().get(
+                manufacturer=manufacturer
+            ),
+            name="ERP",
+            access="write",
+        )[0].pk,
+        reseller_api_key_id=reseller_api_key_create(
+            reseller=reseller, user=reseller_user, name="Shop", access="write"
+        )[0].pk,
     )
 
 

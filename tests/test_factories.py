@@ -18,6 +18,7 @@ from tests.accounts.factories import (
     ResellerUserFactory,
     UserFactory,
 )
+from tests.api.factories import ApiKeyFactory, ResellerApiKeyFactory
 from tests.catalog.factories import (
     CategoryFactory,
     PriceListFactory,
@@ -114,6 +115,8 @@ FACTORIES = {
     "communications.Conversation": ConversationFactory,
     "communications.Message": MessageFactory,
     "communications.StaffComment": StaffCommentFactory,
+    "api.ApiKey": ApiKeyFactory,
+    "api.ResellerApiKey": ResellerApiKeyFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.

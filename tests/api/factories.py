@@ -1,0 +1,45 @@
+"""API keys, made through the services the settings pages use. The secret is kept on the
+object as `raw` (the service returns it once)."""
+
+import factory
+
+from accounts.models import Role
+from api.models import ApiKey, KeyAccess, ResellerApiKey
+from api.services import api_key_create, reseller_api_key_create
+from tests.accounts.factories import MembershipFactory, ResellerUserFactory
+
+
+class ApiKeyFactory(factory.Factory):
+    class Meta:
+        model = ApiKey
+
+    membership = factory.SubFactory(MembershipFactory, role=Role.OWNER)
+    name = factory.Sequence(lambda n: f"ERP sync {n}")
+    access = KeyAccess.WRITE
+    expires_at = None
+
+    @classmethod
+    def _create(cls, model_class, membership, **kwargs) -> ApiKey:
+        key, raw = api_key_create(
+            manufacturer=membership.manufacturer, membership=membership, **kwargs
+        )
+        key.raw = raw
+        return key
+
+
+class ResellerApiKeyFactory(factory.Factory):
+    class Meta:
+        model = ResellerApiKey
+
+    reseller_membership = factory.SubFactory(ResellerUserFactory)
+    name = factory.Sequence(lambda n: f"Shop sync {n}")
+    access = KeyAccess.WRITE
+    expires_at = None
+
+    @classmethod
+    def _create(cls, model_class, reseller_membership, **kwargs) -> ResellerApiKey:
+        key, raw = reseller_api_key_create(
+            reseller=reseller_membership.reseller, user=reseller_membership.user, **kwargs
+        )
+        key.raw = raw
+        return key
