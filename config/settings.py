@@ -278,12 +278,15 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "api.permissions.KeyAllowsMethod",
     ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.KeyRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalCursorPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
     "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
 }
+# Requests per API key (or per user of the session), as DRF writes a rate: N/s, N/min, N/hour.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
 # Request bodies of the API above this are refused with 413.
 API_MAX_BODY_BYTES = int(env_str("API_MAX_BODY_BYTES", str(256 * 1024)))
 SPECTACULAR_SETTINGS = {

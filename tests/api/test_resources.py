@@ -280,3 +280,21 @@ def test_list_queries_do_not_grow_with_the_page(
         with django_assert_max_num_queries(10):
             response = client.get(f"{paths(tenant)}/{path}", {"page_size": 200})
         assert response.status_code == 200
+
+
+def test_a_key_past_its_rate_limit_gets_429_with_retry_after(tenant, key_for, api, settings):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.API_RATE_LIMIT = "3/min"
+    busy, calm = api(key_for(tenant.owner)), api(key_for(tenant.owner))
+    path = f"{paths(tenant)}/products/"
+
+    answers = [busy.get(path).status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+    refused = busy.get(path)
+    assert refused.status_code == 429
+    assert 0 < int(refused["Retry-After"]) <= 60
+    assert calm.get(path).status_code == 200  # counted per key
+    cache.clear()
