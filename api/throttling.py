@@ -21,7 +21,7 @@ class KeyRateThrottle(SimpleRateThrottle):
         key = request.auth
         if isinstance(key, KeyFields):
             ident = f"{key._meta.model_name}-{key.pk}"
-        elif request.user is not None and request.user.is_authenticated:
+        elif request.user.is_authenticated:
             ident = f"user-{request.user.pk}"
         else:
             ident = f"address-{self.get_ident(request)}"
