@@ -41,6 +41,7 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Failed emails"), "notifications_manufacturer:failed_emails", "envelope-x", STAFF),
     NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
     NavEntry(_("API keys"), "api_manufacturer:keys", "key"),
+    NavEntry(_("Webhooks"), "api_manufacturer:webhooks", "broadcast", STAFF),
 ]
 
 RESELLER_NAV: list[NavEntry] = [

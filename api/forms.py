@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from api.models import KeyAccess
+from api.models import KeyAccess, WebhookEvent
 
 MAX_EXPIRY_DAYS = 366 * 3
 
@@ -43,3 +43,14 @@ class ApiKeyForm(forms.Form):
         if day is None:
             return None
         return timezone.make_aware(datetime.combine(day, time.min))
+
+
+class WebhookEndpointForm(forms.Form):
+    url = forms.URLField(
+        label=_("URL"), max_length=500, assume_scheme="https",
+        help_text=_("An HTTPS address of yours that accepts POST requests."),
+    )  # fmt: skip
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    events = forms.MultipleChoiceField(
+        label=_("Events"), choices=WebhookEvent.choices, widget=forms.CheckboxSelectMultiple
+    )

@@ -99,3 +99,98 @@ class ResellerApiKey(KeyFields):
         constraints = [one_of("access", KeyAccess, name="reseller_api_key_access_valid")]
         verbose_name = _("reseller API key")
         verbose_name_plural = _("reseller API keys")
+
+
+# --- webhooks -------------------------------------------------------------------------------
+
+
+class WebhookEvent(models.TextChoices):
+    ORDER_CREATED = "order.created", _("Order created")
+    ORDER_STATUS_CHANGED = "order.status_changed", _("Order status changed")
+    QUALIFICATION_GRANTED = "qualification.granted", _("Qualification granted")
+    QUALIFICATION_REVOKED = "qualification.revoked", _("Qualification revoked")
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Failed")
+
+
+class WebhookEndpoint(models.Model):
+    """An HTTPS address of the manufacturer's that hears about the events it chose.
+
+    `secret` signs every delivery (HMAC-SHA256, api.webhooks); unlike an API key it is kept
+    as it is, because the portal needs it to sign.
+    """
+
+    manufacturer = models.ForeignKey(
+        Manufacturer, on_delete=models.CASCADE, related_name="webhook_endpoints"
+    )
+    url = models.URLField(_("URL"), max_length=500)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    events = models.JSONField(_("events"), default=list)
+    secret = models.CharField(max_length=80, editable=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("webhook endpoint")
+        verbose_name_plural = _("webhook endpoints")
+
+    def __str__(self) -> str:
+        return self.url
+
+    def event_labels(self) -> list[str]:
+        return [str(WebhookEvent(e).label) for e in self.events if e in WebhookEvent.values]
+
+
+class WebhookDelivery(models.Model):
+    """One event for one endpoint: the webhooks' outbox, written in the transaction of the
+    change. Its task tries after commit; the periodic sweep retries what is due, with
+    backoff, for a day. `event_id` is the receiver's key for deduplication, and the
+    (endpoint, event_id) pair is unique, so an event is never queued twice."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    endpoint = models.ForeignKey(
+        WebhookEndpoint, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    event_id = models.UUIDField()
+    event_type = models.CharField(max_length=40, choices=WebhookEvent)
+    # The exact body sent, every time (the signature covers it).
+    body = models.TextField()
+    status = models.CharField(max_length=10, choices=DeliveryStatus, default=DeliveryStatus.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    retry_until = models.DateTimeField()
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_body = models.TextField(blank=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["endpoint", "event_id"], name="one_delivery_per_event"),
+            one_of("status", DeliveryStatus, name="webhook_delivery_status_valid"),
+            one_of("event_type", WebhookEvent, name="webhook_delivery_event_valid"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(status="pending"),
+                name="webhook_due_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event_type} → {self.endpoint_id} ({self.status})"

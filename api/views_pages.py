@@ -8,10 +8,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.models import STAFF_ROLES
 from accounts.tenancy import ManufacturerRequest, ResellerRequest, manufacturer_view, reseller_view
-from api.forms import ApiKeyForm
+from api.forms import ApiKeyForm, WebhookEndpointForm
 from api.selectors import (
     access_api_key,
     access_reseller_api_key,
@@ -19,6 +20,17 @@ from api.selectors import (
     reseller_api_keys,
 )
 from api.services import ApiKeyRefused, api_key_create, api_key_revoke, reseller_api_key_create
+from api.webhooks import (
+    WebhookRefused,
+    access_delivery,
+    access_webhook_endpoint,
+    endpoint_deliveries,
+    webhook_delivery_resend,
+    webhook_endpoint_create,
+    webhook_endpoint_delete,
+    webhook_endpoint_set_active,
+    webhook_endpoints,
+)
 from core.listing import paginate
 
 
@@ -101,3 +113,84 @@ def reseller_key_revoke(request: ResellerRequest, reseller_key_id: int) -> HttpR
         messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
         return redirect("api_reseller:keys", reseller_public_id=request.reseller.public_id)
     return render(request, "api/key_revoke.html", {"key": key, "portal": "reseller"})
+
+
+# --- webhooks (owners and managers) ---------------------------------------------------------
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def webhooks(request: ManufacturerRequest) -> HttpResponse:
+    form = WebhookEndpointForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            endpoint = webhook_endpoint_create(
+                manufacturer=request.tenant,
+                created_by=request.user,
+                url=form.cleaned_data["url"],
+                events=form.cleaned_data["events"],
+                description=form.cleaned_data["description"],
+            )
+        except WebhookRefused as refused:
+            form.add_error("url", refused.user_message)
+        else:
+            messages.success(request, _("Webhook endpoint added."))
+            return redirect(
+                "api_manufacturer:webhook",
+                manufacturer_slug=request.tenant.slug,
+                endpoint_id=endpoint.pk,
+            )
+    context = {
+        "form": form,
+        "page_obj": paginate(request, webhook_endpoints(manufacturer=request.tenant)),
+    }
+    return render(request, "api/webhooks.html", context, status=400 if form.errors else 200)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_GET
+def webhook(request: ManufacturerRequest, endpoint_id: int) -> HttpResponse:
+    endpoint = access_webhook_endpoint(manufacturer=request.tenant, endpoint_id=endpoint_id)
+    context = {
+        "endpoint": endpoint,
+        "page_obj": paginate(request, endpoint_deliveries(endpoint=endpoint)),
+    }
+    return render(request, "api/webhook.html", context)
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def webhook_toggle(request: ManufacturerRequest, endpoint_id: int) -> HttpResponse:
+    endpoint = access_webhook_endpoint(manufacturer=request.tenant, endpoint_id=endpoint_id)
+    webhook_endpoint_set_active(endpoint=endpoint, active=not endpoint.is_active)
+    messages.success(
+        request, _("Endpoint turned on.") if endpoint.is_active else _("Endpoint paused.")
+    )
+    return redirect(
+        "api_manufacturer:webhook", manufacturer_slug=request.tenant.slug, endpoint_id=endpoint.pk
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def webhook_delete(request: ManufacturerRequest, endpoint_id: int) -> HttpResponse:
+    endpoint = access_webhook_endpoint(manufacturer=request.tenant, endpoint_id=endpoint_id)
+    if request.method == "POST":
+        webhook_endpoint_delete(endpoint=endpoint)
+        messages.success(request, _("Webhook endpoint deleted."))
+        return redirect("api_manufacturer:webhooks", manufacturer_slug=request.tenant.slug)
+    return render(request, "api/webhook_delete.html", {"endpoint": endpoint})
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_POST
+def webhook_resend(
+    request: ManufacturerRequest, endpoint_id: int, delivery_id: int
+) -> HttpResponse:
+    endpoint = access_webhook_endpoint(manufacturer=request.tenant, endpoint_id=endpoint_id)
+    delivery = access_delivery(endpoint=endpoint, delivery_id=delivery_id)
+    webhook_delivery_resend(delivery=delivery)
+    messages.success(request, _("The event is being sent again."))
+    return redirect(
+        "api_manufacturer:webhook", manufacturer_slug=request.tenant.slug, endpoint_id=endpoint.pk
+    )

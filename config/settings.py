@@ -235,6 +235,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
     },
     "export-jobs-sweep": {"task": "accounts.tasks.export_jobs_sweep_task", "schedule": 60.0},
+    "webhook-deliveries-flush": {
+        "task": "api.tasks.webhook_deliveries_flush_task",
+        "schedule": 60.0,
+    },
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),
@@ -287,6 +291,8 @@ REST_FRAMEWORK = {
 }
 # Requests per API key (or per user of the session), as DRF writes a rate: N/s, N/min, N/hour.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+# Webhook endpoints must be HTTPS; development and tests may allow plain HTTP.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
 # Request bodies of the API above this are refused with 413.
 API_MAX_BODY_BYTES = int(env_str("API_MAX_BODY_BYTES", str(256 * 1024)))
 SPECTACULAR_SETTINGS = {

@@ -36,6 +36,7 @@ from tests.accounts.factories import (
     ResellerUserFactory,
     UserFactory,
 )
+from tests.api.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.orders.factories import make_end_customer
 from tests.resellers.factories import PartnershipFactory
@@ -67,6 +68,8 @@ class TenantWorld:
     invite_token: str
     api_key_id: int
     reseller_api_key_id: int
+    webhook_endpoint_id: int
+    webhook_delivery_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -91,6 +94,8 @@ class TenantWorld:
             "uidb64": self.invite_uidb64,
             "key_id": self.api_key_id,
             "reseller_key_id": self.reseller_api_key_id,
+            "endpoint_id": self.webhook_endpoint_id,
+            "delivery_id": self.webhook_delivery_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -199,6 +204,10 @@ def build_world(slug: str, name: str) -> TenantWorld:
     ).user
     from django.contrib.auth.tokens import default_token_generator
 
+    webhook = WebhookDeliveryFactory(
+        endpoint=WebhookEndpointFactory(manufacturer=manufacturer, created_by=owner)
+    )
+
     return TenantWorld(
         manufacturer=manufacturer,
         owner=owner,
@@ -233,6 +242,8 @@ def build_world(slug: str, name: str) -> TenantWorld:
         reseller_api_key_id=reseller_api_key_create(
             reseller=reseller, user=reseller_user, name="Shop", access="write"
         )[0].pk,
+        webhook_endpoint_id=webhook.endpoint_id,
+        webhook_delivery_id=webhook.pk,
     )
 
 

@@ -18,7 +18,12 @@ from tests.accounts.factories import (
     ResellerUserFactory,
     UserFactory,
 )
-from tests.api.factories import ApiKeyFactory, ResellerApiKeyFactory
+from tests.api.factories import (
+    ApiKeyFactory,
+    ResellerApiKeyFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
+)
 from tests.catalog.factories import (
     CategoryFactory,
     PriceListFactory,
@@ -117,6 +122,8 @@ FACTORIES = {
     "communications.StaffComment": StaffCommentFactory,
     "api.ApiKey": ApiKeyFactory,
     "api.ResellerApiKey": ResellerApiKeyFactory,
+    "api.WebhookEndpoint": WebhookEndpointFactory,
+    "api.WebhookDelivery": WebhookDeliveryFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.
