@@ -10,10 +10,11 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Reseller
-from catalog.models import Category, Product
+from catalog.models import Category, Product, Qualification
 from channel.models import Partnership
 from core.bounds import MAX_TEXT_LENGTH
 from orders.models import Order, OrderLine, OrderNote, OrderStatus, OrderStatusChange
+from qualifications.models import QualificationGrant
 
 Serializer = serializers.Serializer
 
@@ -355,3 +356,40 @@ class NoteInputSerializer(StrictSerializer):
     is_internal = serializers.BooleanField(
         default=True, help_text="Internal notes are seen only by your side."
     )
+
+
+# --- qualifications -------------------------------------------------------------------------
+
+
+class QualificationSerializer(serializers.ModelSerializer):
+    holder_count = serializers.IntegerField(
+        read_only=True, help_text="Resellers holding it that the caller may see."
+    )
+    category_count = serializers.IntegerField(
+        read_only=True, help_text="Restricted categories it unlocks."
+    )
+
+    class Meta:
+        model = Qualification
+        fields = [
+            "id", "code", "name", "description", "is_default", "holder_count", "category_count",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class GrantSerializer(serializers.ModelSerializer):
+    qualification = QualificationRefSerializer(read_only=True)
+    granted_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = QualificationGrant
+        fields = ["qualification", "granted_at", "granted_by", "grant_reason"]
+        read_only_fields = fields
+
+    def get_granted_by(self, obj: QualificationGrant) -> str | None:
+        return obj.granted_by.display_name if obj.granted_by else None
+
+
+class GrantInputSerializer(StrictSerializer):
+    code = serializers.CharField(max_length=50, help_text="The qualification's ID.")
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")

@@ -13,6 +13,9 @@ manufacturer_router.register("resellers", manufacturer.PartnershipViewSet, basen
 manufacturer_router.register("orders", manufacturer.OrderViewSet, basename="m-order")
 manufacturer_router.register("categories", manufacturer.CategoryViewSet, basename="m-category")
 manufacturer_router.register("products", manufacturer.ProductViewSet, basename="m-product")
+manufacturer_router.register(
+    "qualifications", manufacturer.QualificationViewSet, basename="m-qualification"
+)
 
 reseller_router = SimpleRouter(use_regex_path=False)
 reseller_router.register(
@@ -26,6 +29,9 @@ reseller_partner_router.register(
     "categories", reseller.ResellerCategoryViewSet, basename="rp-category"
 )
 reseller_partner_router.register("products", reseller.ResellerProductViewSet, basename="rp-product")
+reseller_partner_router.register(
+    "qualifications", reseller.ResellerQualificationViewSet, basename="rp-qualification"
+)
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

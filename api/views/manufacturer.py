@@ -15,12 +15,15 @@ from api.pagination import IdCursorPagination
 from api.query import checked, form_parameters
 from api.serializers import (
     CategorySerializer,
+    GrantInputSerializer,
+    GrantSerializer,
     NoteInputSerializer,
     OrderDetailSerializer,
     OrderNoteSerializer,
     OrderSerializer,
     PartnershipSerializer,
     ProductSerializer,
+    QualificationSerializer,
     StatisticsSerializer,
     TransitionSerializer,
 )
@@ -38,6 +41,9 @@ from orders.selectors.orders import (
 )
 from orders.services.orders import order_note_add, order_transition
 from orders.workflow import MANUFACTURER, available_transitions
+from qualifications.forms import GrantForm, RevokeForm
+from qualifications.selectors import partnership_active_grants, qualification_list
+from qualifications.services import qualification_grant, qualification_revoke
 from resellers import directory
 from resellers.forms_manufacturer import DirectoryFilterForm, StatisticsPeriodForm
 from resellers.statistics import partnership_statistics
@@ -78,6 +84,7 @@ PRODUCT_PARAMETERS = form_parameters(
 )
 class PartnershipViewSet(ManufacturerAPIView):
     serializer_class = PartnershipSerializer
+    staff_actions = frozenset({"grant", "revoke"})
     pagination_class = IdCursorPagination
     lookup_field = "public_id"
     lookup_value_converter = "str"
@@ -121,6 +128,80 @@ class PartnershipViewSet(ManufacturerAPIView):
             partnership=partnership, period=period, granularity=granularity
         )
         return Response(StatisticsSerializer(stats).data)
+
+    def _partnership(self, public_id: str) -> Any:
+        return channel_selectors.access_partnership(
+            manufacturer=self.tenant, membership=self.membership, public_id=public_id
+        )
+
+    def _grants(self, partnership: Any) -> Response:
+        grants = partnership_active_grants(partnership=partnership)
+        return Response(GrantSerializer(grants, many=True).data)
+
+    @extend_schema(
+        summary="The qualifications a reseller holds",
+        parameters=[PUBLIC_ID],
+        responses=GrantSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"], serializer_class=GrantSerializer, pagination_class=None)
+    def qualifications(self, request: Request, public_id: str, **kwargs: Any) -> Response:
+        return self._grants(self._partnership(public_id))
+
+    def _qualification_change(self, request: Request, public_id: str, *, grant: bool) -> Response:
+        partnership = self._partnership(public_id)
+        data = GrantInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        form_class = GrantForm if grant else RevokeForm
+        form = checked(form_class(data.validated_data, manufacturer=self.tenant))
+        change = qualification_grant if grant else qualification_revoke
+        change(
+            partnership=partnership,
+            qualification=form.cleaned_data["qualification"],
+            reason=form.cleaned_data["reason"],
+            **({"granted_by": self.actor} if grant else {"revoked_by": self.actor}),
+        )
+        return self._grants(partnership)
+
+    @extend_schema(
+        summary="Grant a qualification",
+        description="Its restricted categories appear for the reseller at once; an open "
+        "request for it is answered. Owners and managers; a reseller that already holds it "
+        "is a 400.",
+        parameters=[PUBLIC_ID],
+        request=GrantInputSerializer,
+        responses=GrantSerializer(many=True),
+    )
+    @action(detail=True, methods=["post"], serializer_class=GrantInputSerializer)
+    def grant(self, request: Request, public_id: str, **kwargs: Any) -> Response:
+        return self._qualification_change(request, public_id, grant=True)
+
+    @extend_schema(
+        summary="Revoke a qualification",
+        description="The grant stays in the history with who, when and why. Owners and "
+        "managers; a qualification the reseller does not hold is a 400.",
+        parameters=[PUBLIC_ID],
+        request=GrantInputSerializer,
+        responses=GrantSerializer(many=True),
+    )
+    @action(detail=True, methods=["post"], serializer_class=GrantInputSerializer)
+    def revoke(self, request: Request, public_id: str, **kwargs: Any) -> Response:
+        return self._qualification_change(request, public_id, grant=False)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Qualification definitions",
+        description="With how many resellers hold each (of those the caller may see).",
+    )
+)
+class QualificationViewSet(ManufacturerAPIView):
+    serializer_class = QualificationSerializer
+    pagination_class = IdCursorPagination
+
+    def list(self, request: Request, **kwargs: Any) -> Response:
+        rows = qualification_list(manufacturer=self.tenant, membership=self.membership)
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
 @extend_schema_view(

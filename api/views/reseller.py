@@ -18,6 +18,7 @@ from api.pagination import IdCursorPagination
 from api.query import checked, form_parameters
 from api.serializers import (
     CategorySerializer,
+    GrantSerializer,
     ManufacturerRefSerializer,
     NoteInputSerializer,
     OrderDetailSerializer,
@@ -41,6 +42,7 @@ from orders.selectors.orders import (
 from orders.services.orders import order_note_add
 from orders.services.reseller_moves import order_reseller_move
 from orders.workflow import RESELLER, available_transitions
+from qualifications.selectors import partnership_active_grants
 from resellers.selectors.dashboard import reseller_partnerships
 
 
@@ -178,6 +180,18 @@ class ResellerOrderViewSet(ResellerAPIView):
             is_internal=data.validated_data["is_internal"],
         )
         return Response(OrderNoteSerializer(note).data, status=201)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The qualifications the reseller holds with this manufacturer")
+)
+class ResellerQualificationViewSet(ResellerAPIView):
+    serializer_class = GrantSerializer
+    pagination_class = None
+
+    def list(self, request: Request, **kwargs: Any) -> Response:
+        grants = partnership_active_grants(partnership=self.partnership)
+        return Response(self.get_serializer(grants, many=True).data)
 
 
 @extend_schema_view(

@@ -9,6 +9,7 @@ from django.test import Client
 
 from accounts.models import Role
 from api.models import KeyAccess
+from qualifications.services import qualification_create, qualification_grant
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import (
     ManufacturerFactory,
@@ -51,6 +52,8 @@ class Tenant:
     products: list
     orders: list  # orders of `partnership`
     other_orders: list  # orders of `other_partnership`
+    qualification: object  # held by `partnership`
+    other_qualification: object  # held by nobody
 
     def member(self, role: str):
         return {"owner": self.owner, "manager": self.manager, "rep": self.rep}[role]
@@ -80,7 +83,16 @@ def build_tenant(name: str, slug: str) -> Tenant:
     ]
     orders = [make_order(partnership, products, quantities=[2, 1]) for _ in range(2)]
     other_orders = [make_order(other_partnership, products[:1])]
+    qualification = qualification_create(
+        manufacturer=manufacturer, code=f"{slug.upper()}-PRO", name="Pro installer"
+    )
+    qualification_grant(partnership=partnership, qualification=qualification, granted_by=owner.user)
+    other_qualification = qualification_create(
+        manufacturer=manufacturer, code=f"{slug.upper()}-AV", name="AV specialist"
+    )
     return Tenant(
+        qualification=qualification,
+        other_qualification=other_qualification,
         manufacturer=manufacturer,
         owner=owner,
         manager=manager,

@@ -24,6 +24,20 @@ def manufacturer_endpoints(t) -> list[Endpoint]:
         Endpoint("resellers-list", "GET", f"{base}/resellers/"),
         Endpoint("resellers-detail", "GET", f"{base}/resellers/{pid}/"),
         Endpoint("resellers-statistics", "GET", f"{base}/resellers/{pid}/statistics/"),
+        Endpoint("resellers-qualifications", "GET", f"{base}/resellers/{pid}/qualifications/"),
+        Endpoint(
+            "resellers-grant",
+            "POST",
+            f"{base}/resellers/{pid}/grant/",
+            {"code": t.other_qualification.code},
+        ),
+        Endpoint(
+            "resellers-revoke",
+            "POST",
+            f"{base}/resellers/{pid}/revoke/",
+            {"code": t.qualification.code, "reason": "Lapsed"},
+        ),
+        Endpoint("qualifications-list", "GET", f"{base}/qualifications/"),
         Endpoint("orders-list", "GET", f"{base}/orders/"),
         Endpoint("orders-detail", "GET", f"{base}/orders/{order}/"),
         Endpoint(
@@ -61,21 +75,25 @@ def reseller_endpoints(t) -> list[Endpoint]:
         Endpoint("categories-detail", "GET", f"{partner}/categories/{t.products[0].category_id}/"),
         Endpoint("products-list", "GET", f"{partner}/products/"),
         Endpoint("products-detail", "GET", f"{partner}/products/{t.products[0].pk}/"),
+        Endpoint("qualifications-list", "GET", f"{partner}/qualifications/"),
     ]
 
 
 MANUFACTURER_NAMES = [
-    "resellers-list", "resellers-detail", "resellers-statistics", "orders-list",
+    "resellers-list", "resellers-detail", "resellers-statistics", "resellers-qualifications",
+    "resellers-grant", "resellers-revoke", "qualifications-list", "orders-list",
     "orders-detail", "orders-transition", "orders-notes", "categories-list",
     "categories-detail", "products-list", "products-detail",
 ]  # fmt: skip
 RESELLER_NAMES = [
     "partnerships-list", "all-orders-list", "orders-list", "orders-detail",
     "orders-transition", "orders-notes", "categories-list", "categories-detail",
-    "products-list", "products-detail",
+    "products-list", "products-detail", "qualifications-list",
 ]  # fmt: skip
 # Endpoints that name one customer (a partnership or its order): a rep sees only their own.
 CUSTOMER_SPECIFIC = {
-    "resellers-detail", "resellers-statistics", "orders-detail", "orders-transition",
-    "orders-notes",
+    "resellers-detail", "resellers-statistics", "resellers-qualifications", "resellers-grant",
+    "resellers-revoke", "orders-detail", "orders-transition", "orders-notes",
 }  # fmt: skip
+# What only owners and managers may do: a rep's key gets 403 whichever customer it names.
+STAFF_ONLY = {"orders-transition", "resellers-grant", "resellers-revoke"}

@@ -298,3 +298,56 @@ def test_a_key_past_its_rate_limit_gets_429_with_retry_after(tenant, key_for, ap
     assert 0 < int(refused["Retry-After"]) <= 60
     assert calm.get(path).status_code == 200  # counted per key
     cache.clear()
+
+
+def test_grant_and_revoke_through_the_qualification_services(tenant, key_for, api):
+    from qualifications.models import QualificationGrant
+
+    client = api(key_for(tenant.manager))
+    base = f"{paths(tenant)}/resellers/{tenant.partnership.reseller.public_id}"
+
+    granted = client.post(f"{base}/grant/", {"code": tenant.other_qualification.code.lower()})
+    again = client.post(f"{base}/grant/", {"code": tenant.other_qualification.code})
+    unknown = client.post(f"{base}/grant/", {"code": "NOPE"})
+    revoked = client.post(f"{base}/revoke/", {"code": tenant.qualification.code, "reason": "x"})
+    not_held = client.post(f"{base}/revoke/", {"code": tenant.qualification.code})
+
+    assert granted.status_code == 200
+    assert {g["qualification"]["code"] for g in granted.json()} == {
+        tenant.qualification.code,
+        tenant.other_qualification.code,
+    }
+    assert again.status_code == 400 and "already holds" in again.json()["detail"]
+    assert unknown.status_code == 400 and "code" in unknown.json()
+    assert revoked.status_code == 200
+    assert [g["qualification"]["code"] for g in revoked.json()] == [tenant.other_qualification.code]
+    assert not_held.status_code == 400
+    revocation = QualificationGrant.objects.get(
+        qualification=tenant.qualification, revoked_at__isnull=False
+    )
+    assert (revocation.revoked_by, revocation.revoke_reason) == (tenant.manager.user, "x")
+
+
+def test_a_grant_queues_the_webhook_event_in_its_transaction(tenant, key_for, api):
+    from api.models import WebhookDelivery
+    from tests.api.factories import WebhookEndpointFactory
+
+    WebhookEndpointFactory(manufacturer=tenant.manufacturer, events=["qualification.granted"])
+    base = f"{paths(tenant)}/resellers/{tenant.partnership.reseller.public_id}"
+
+    api(key_for(tenant.owner)).post(f"{base}/grant/", {"code": tenant.other_qualification.code})
+
+    delivery = WebhookDelivery.objects.get()
+    assert delivery.event_type == "qualification.granted"
+    assert tenant.other_qualification.code in delivery.body
+
+
+def test_qualification_list_counts_the_holders_the_caller_may_see(tenant, key_for, api):
+    owner_rows = api(key_for(tenant.owner)).get(f"{paths(tenant)}/qualifications/").json()
+    rep_rows = api(key_for(tenant.other_rep)).get(f"{paths(tenant)}/qualifications/").json()
+
+    def counts(body):
+        return {row["code"]: row["holder_count"] for row in body["results"]}
+
+    assert counts(owner_rows)[tenant.qualification.code] == 1
+    assert counts(rep_rows)[tenant.qualification.code] == 0  # the holder is not their customer
