@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.exceptions import ValidationError
 
-F = TypeVar("F", bound=forms.Form)
+F = TypeVar("F", bound=forms.BaseForm)
 
 
 def checked(form: F) -> F:

@@ -11,7 +11,7 @@ from rest_framework import serializers
 
 from accounts.models import Reseller
 from catalog.models import Category, Product, Qualification
-from channel.models import Partnership
+from channel.models import EndCustomer, Partnership
 from core.bounds import MAX_TEXT_LENGTH
 from orders.models import Order, OrderLine, OrderNote, OrderStatus, OrderStatusChange
 from qualifications.models import QualificationGrant
@@ -393,3 +393,38 @@ class GrantSerializer(serializers.ModelSerializer):
 class GrantInputSerializer(StrictSerializer):
     code = serializers.CharField(max_length=50, help_text="The qualification's ID.")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+# --- end customers and sales reps -----------------------------------------------------------
+
+
+class EndCustomerSerializer(serializers.ModelSerializer):
+    order_count = serializers.IntegerField(read_only=True, required=False)
+    last_order_at = serializers.DateTimeField(read_only=True, allow_null=True, required=False)
+
+    class Meta:
+        model = EndCustomer
+        fields = [
+            "id", "name", "company", "email", "phone", "street", "postal_code", "city",
+            "country", "notes", "created_at", "order_count", "last_order_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class EndCustomerInputSerializer(StrictSerializer):
+    name = serializers.CharField(max_length=200)
+    email = serializers.EmailField(max_length=254)
+    company = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=40, required=False, allow_blank=True)
+    street = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    postal_code = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    city = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    country = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    notes = serializers.CharField(max_length=MAX_TEXT_LENGTH, required=False, allow_blank=True)
+
+
+class AssignInputSerializer(StrictSerializer):
+    rep = serializers.IntegerField(
+        min_value=1, max_value=2**63 - 1,
+        help_text="The user id of one of this manufacturer's sales reps.",
+    )  # fmt: skip

@@ -22,6 +22,7 @@ reseller_router.register(
     "partnerships", reseller.ResellerPartnershipViewSet, basename="r-partnership"
 )
 reseller_router.register("orders", reseller.ResellerAllOrdersViewSet, basename="r-all-order")
+reseller_router.register("customers", reseller.EndCustomerViewSet, basename="r-customer")
 
 reseller_partner_router = SimpleRouter(use_regex_path=False)
 reseller_partner_router.register("orders", reseller.ResellerOrderViewSet, basename="rp-order")

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 from api.pagination import IdCursorPagination
 from api.query import checked, form_parameters
 from api.serializers import (
+    AssignInputSerializer,
     CategorySerializer,
     GrantInputSerializer,
     GrantSerializer,
@@ -47,6 +48,9 @@ from qualifications.services import qualification_grant, qualification_revoke
 from resellers import directory
 from resellers.forms_manufacturer import DirectoryFilterForm, StatisticsPeriodForm
 from resellers.statistics import partnership_statistics
+from salesreps import selectors as salesreps_selectors
+from salesreps.forms import AssignForm
+from salesreps.services import portfolio_assign
 
 PUBLIC_ID = OpenApiParameter(
     "public_id", str, OpenApiParameter.PATH, description="The reseller's 7-character ID."
@@ -84,7 +88,7 @@ PRODUCT_PARAMETERS = form_parameters(
 )
 class PartnershipViewSet(ManufacturerAPIView):
     serializer_class = PartnershipSerializer
-    staff_actions = frozenset({"grant", "revoke"})
+    staff_actions = frozenset({"grant", "revoke", "assign"})
     pagination_class = IdCursorPagination
     lookup_field = "public_id"
     lookup_value_converter = "str"
@@ -108,7 +112,7 @@ class PartnershipViewSet(ManufacturerAPIView):
         row = self._rows().filter(reseller__public_id=public_id.upper()).first()
         if row is None:
             raise NotFound(_("No such reseller."))
-        return Response(self.get_serializer(row).data)
+        return Response(PartnershipSerializer(row, context=self.get_serializer_context()).data)
 
     @extend_schema(
         summary="A reseller's sales statistics",
@@ -186,6 +190,34 @@ class PartnershipViewSet(ManufacturerAPIView):
     @action(detail=True, methods=["post"], serializer_class=GrantInputSerializer)
     def revoke(self, request: Request, public_id: str, **kwargs: Any) -> Response:
         return self._qualification_change(request, public_id, grant=False)
+
+    @extend_schema(
+        summary="Assign the reseller to a sales rep",
+        description="The customer moves to the rep's portfolio (the previous rep loses it; "
+        "the history keeps who, when and by whom). Owners and managers; a user who is not "
+        "one of this manufacturer's reps is a 400.",
+        parameters=[PUBLIC_ID],
+        request=AssignInputSerializer,
+        responses=PartnershipSerializer,
+    )
+    @action(detail=True, methods=["post"], serializer_class=AssignInputSerializer)
+    def assign(self, request: Request, public_id: str, **kwargs: Any) -> Response:
+        partnership = self._partnership(public_id)
+        data = AssignInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = checked(
+            AssignForm(
+                {"rep": str(data.validated_data["rep"])},
+                sellers=salesreps_selectors.sellers(manufacturer=self.tenant),
+            )
+        )
+        portfolio_assign(
+            manufacturer=self.tenant,
+            partnership=partnership,
+            rep=form.cleaned_data["rep"].user,
+            by=self.actor,
+        )
+        return self.retrieve(request, public_id)
 
 
 @extend_schema_view(

@@ -18,6 +18,8 @@ from api.pagination import IdCursorPagination
 from api.query import checked, form_parameters
 from api.serializers import (
     CategorySerializer,
+    EndCustomerInputSerializer,
+    EndCustomerSerializer,
     GrantSerializer,
     ManufacturerRefSerializer,
     NoteInputSerializer,
@@ -43,7 +45,10 @@ from orders.services.orders import order_note_add
 from orders.services.reseller_moves import order_reseller_move
 from orders.workflow import RESELLER, available_transitions
 from qualifications.selectors import partnership_active_grants
+from resellers.forms import EndCustomerForm
 from resellers.selectors.dashboard import reseller_partnerships
+from resellers.selectors.end_customers import access_end_customer, end_customer_list
+from resellers.services import end_customer_create
 
 
 def _id(raw: str) -> int:
@@ -78,6 +83,48 @@ class ResellerPartnershipViewSet(ResellerAPIView):
     def list(self, request: Request, **kwargs: Any) -> Response:
         rows = reseller_partnerships(reseller=self.reseller)
         return Response(self.get_serializer(rows, many=True).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="The reseller's end customers",
+        description="With their order count and last order, across manufacturers.",
+        parameters=form_parameters(
+            forms.Form, extra={"q": forms.CharField(label="Name, company or email")}
+        ),
+    ),
+    retrieve=extend_schema(summary="One end customer"),
+    create=extend_schema(
+        summary="Add an end customer",
+        description="An email already in the reseller's book is a 400.",
+        request=EndCustomerInputSerializer,
+        responses={201: EndCustomerSerializer},
+    ),
+)
+class EndCustomerViewSet(ResellerAPIView):
+    serializer_class = EndCustomerSerializer
+    pagination_class = IdCursorPagination
+
+    def list(self, request: Request, **kwargs: Any) -> Response:
+        query = checked(_SearchQuery(request.query_params))
+        rows = end_customer_list(reseller=self.reseller, query=query.cleaned_data.get("q") or "")
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: str, **kwargs: Any) -> Response:
+        customer = access_end_customer(reseller=self.reseller, customer_id=_id(pk))
+        return Response(self.get_serializer(customer).data)
+
+    def create(self, request: Request, **kwargs: Any) -> Response:
+        data = EndCustomerInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        form = checked(EndCustomerForm(data.validated_data, reseller=self.reseller))
+        customer = end_customer_create(reseller=self.reseller, **form.cleaned_data)
+        return Response(self.get_serializer(customer).data, status=201)
+
+
+class _SearchQuery(forms.Form):
+    q = forms.CharField(required=False, max_length=200)
 
 
 @extend_schema_view(

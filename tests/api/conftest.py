@@ -19,7 +19,7 @@ from tests.accounts.factories import (
 )
 from tests.api.factories import ApiKeyFactory, ResellerApiKeyFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory
-from tests.orders.factories import make_order
+from tests.orders.factories import make_end_customer, make_order
 from tests.resellers.factories import PartnershipFactory
 
 
@@ -54,6 +54,8 @@ class Tenant:
     other_orders: list  # orders of `other_partnership`
     qualification: object  # held by `partnership`
     other_qualification: object  # held by nobody
+    customer: object  # an end customer of `partnership`'s reseller
+    other_customer: object  # one of `other_partnership`'s reseller
 
     def member(self, role: str):
         return {"owner": self.owner, "manager": self.manager, "rep": self.rep}[role]
@@ -91,6 +93,8 @@ def build_tenant(name: str, slug: str) -> Tenant:
         manufacturer=manufacturer, code=f"{slug.upper()}-AV", name="AV specialist"
     )
     return Tenant(
+        customer=make_end_customer(partnership.reseller),
+        other_customer=make_end_customer(other_partnership.reseller),
         qualification=qualification,
         other_qualification=other_qualification,
         manufacturer=manufacturer,

@@ -37,6 +37,12 @@ def manufacturer_endpoints(t) -> list[Endpoint]:
             f"{base}/resellers/{pid}/revoke/",
             {"code": t.qualification.code, "reason": "Lapsed"},
         ),
+        Endpoint(
+            "resellers-assign",
+            "POST",
+            f"{base}/resellers/{pid}/assign/",
+            {"rep": t.other_rep.user.pk},
+        ),
         Endpoint("qualifications-list", "GET", f"{base}/qualifications/"),
         Endpoint("orders-list", "GET", f"{base}/orders/"),
         Endpoint("orders-detail", "GET", f"{base}/orders/{order}/"),
@@ -76,24 +82,35 @@ def reseller_endpoints(t) -> list[Endpoint]:
         Endpoint("products-list", "GET", f"{partner}/products/"),
         Endpoint("products-detail", "GET", f"{partner}/products/{t.products[0].pk}/"),
         Endpoint("qualifications-list", "GET", f"{partner}/qualifications/"),
+        Endpoint("customers-list", "GET", f"{base}/customers/"),
+        Endpoint("customers-detail", "GET", f"{base}/customers/{t.customer.pk}/"),
+        Endpoint(
+            "customers-create",
+            "POST",
+            f"{base}/customers/",
+            {"name": "Julia Weber", "email": "julia.weber@example.test"},
+        ),
     ]
 
 
 MANUFACTURER_NAMES = [
     "resellers-list", "resellers-detail", "resellers-statistics", "resellers-qualifications",
-    "resellers-grant", "resellers-revoke", "qualifications-list", "orders-list",
+    "resellers-grant", "resellers-revoke", "resellers-assign", "qualifications-list",
+    "orders-list",
     "orders-detail", "orders-transition", "orders-notes", "categories-list",
     "categories-detail", "products-list", "products-detail",
 ]  # fmt: skip
 RESELLER_NAMES = [
     "partnerships-list", "all-orders-list", "orders-list", "orders-detail",
     "orders-transition", "orders-notes", "categories-list", "categories-detail",
-    "products-list", "products-detail", "qualifications-list",
+    "products-list", "products-detail", "qualifications-list", "customers-list",
+    "customers-detail", "customers-create",
 ]  # fmt: skip
 # Endpoints that name one customer (a partnership or its order): a rep sees only their own.
 CUSTOMER_SPECIFIC = {
     "resellers-detail", "resellers-statistics", "resellers-qualifications", "resellers-grant",
-    "resellers-revoke", "orders-detail", "orders-transition", "orders-notes",
+    "resellers-revoke", "resellers-assign", "orders-detail", "orders-transition",
+    "orders-notes",
 }  # fmt: skip
 # What only owners and managers may do: a rep's key gets 403 whichever customer it names.
-STAFF_ONLY = {"orders-transition", "resellers-grant", "resellers-revoke"}
+STAFF_ONLY = {"orders-transition", "resellers-grant", "resellers-revoke", "resellers-assign"}

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from api.models import ApiKey, KeyAccess
 from api.services import api_key_revoke
+from channel.models import EndCustomer, PartnershipUserObjectPermission
 from orders.models import Order, OrderNote, OrderStatusChange
 from qualifications.models import QualificationGrant
 from tests.api.endpoints import (
@@ -29,6 +30,8 @@ def snapshot():
         OrderNote.objects.count(),
         sorted(Order.objects.values_list("pk", "status")),
         sorted(QualificationGrant.objects.values_list("pk", "revoked_at")),
+        EndCustomer.objects.count(),
+        sorted(PartnershipUserObjectPermission.objects.values_list("pk", flat=True)),
     )
 
 

@@ -351,3 +351,42 @@ def test_qualification_list_counts_the_holders_the_caller_may_see(tenant, key_fo
 
     assert counts(owner_rows)[tenant.qualification.code] == 1
     assert counts(rep_rows)[tenant.qualification.code] == 0  # the holder is not their customer
+
+
+def test_a_reseller_lists_and_adds_its_end_customers(tenant, reseller_key_for, api):
+    from channel.models import EndCustomer
+
+    public_id = tenant.partnership.reseller.public_id
+    client = api(reseller_key_for(tenant.reseller_user))
+    base = f"/api/v1/r/{public_id}/customers/"
+
+    listed = client.get(base).json()["results"]
+    made = client.post(base, {"name": "Julia Weber", "email": "Julia@Example.test"})
+    twice = client.post(base, {"name": "Julia W.", "email": "julia@example.test"})
+    bad = client.post(base, {"name": "", "email": "not-an-email", "vip": True})
+    foreign = client.get(f"{base}{tenant.other_customer.pk}/")
+
+    assert [row["email"] for row in listed] == [tenant.customer.email]
+    assert made.status_code == 201
+    assert EndCustomer.objects.filter(
+        reseller=tenant.partnership.reseller, email="julia@example.test"
+    ).exists()
+    assert twice.status_code == 400
+    assert bad.status_code == 400 and set(bad.json()) == {"vip"}
+    assert foreign.status_code == 404
+    assert EndCustomer.objects.filter(reseller=tenant.partnership.reseller).count() == 2
+
+
+def test_assigning_a_reseller_moves_it_between_portfolios(tenant, key_for, api):
+    path = f"{paths(tenant)}/resellers/{tenant.partnership.reseller.public_id}"
+    owner = api(key_for(tenant.owner))
+    rep_key, other_rep_key = key_for(tenant.rep), key_for(tenant.other_rep)
+
+    moved = owner.post(f"{path}/assign/", {"rep": tenant.other_rep.user.pk})
+    not_a_rep = owner.post(f"{path}/assign/", {"rep": tenant.manager.user.pk})
+
+    assert moved.status_code == 200
+    assert moved.json()["sales_rep"]["email"] == tenant.other_rep.user.email
+    assert not_a_rep.status_code == 400
+    assert api(rep_key).get(f"{path}/").status_code == 404
+    assert api(other_rep_key).get(f"{path}/").status_code == 200
