@@ -44,6 +44,8 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Failed emails"), "notifications_manufacturer:failed_emails", "envelope-x", STAFF),
     NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
     NavEntry(_("Audit log"), "accounts_manufacturer:audit_log", "journal-text", OWNERS),
+    NavEntry(_("API keys"), "api_manufacturer:keys", "key"),
+    NavEntry(_("Webhooks"), "api_manufacturer:webhooks", "broadcast", STAFF),
 ]
 
 # The intelPlug manual's sections: Customers, Orders, Earnings, Commissions (per
@@ -55,6 +57,7 @@ RESELLER_NAV: list[NavEntry] = [
     NavEntry(_("Earnings"), "commissions_reseller:earnings", "coin"),
     NavEntry(_("Statistics"), "commissions_reseller:statistics", "graph-up"),
     NavEntry(_("Notifications"), "notifications_public:list", "bell"),
+    NavEntry(_("API keys"), "api_reseller:keys", "key"),
     NavEntry(_("Account"), "accounts_public:password_change", "person-gear"),
 ]
 

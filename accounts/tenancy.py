@@ -103,6 +103,22 @@ def resolve_reseller_membership(user: User | AnonymousUser, public_id: str) -> R
     return membership
 
 
+def resolve_reseller_partnership(reseller: Reseller, manufacturer_slug: str) -> Any:
+    """The reseller's partnership with the manufacturer `manufacturer_slug`, or Http404."""
+    # The partnership is reached through its relation, so accounts imports no higher app.
+    # (At run time the related manager extends Partnership's ScopedManager; the mypy
+    # plugin cannot resolve that factory-built class and types it as a plain one.)
+    partnership = (
+        reseller.partnerships.with_scopes_disabled()  # type: ignore[attr-defined]
+        .select_related("manufacturer", "price_list")
+        .filter(manufacturer__slug=manufacturer_slug)
+        .first()
+    )
+    if partnership is None:
+        raise Http404(_("No such manufacturer."))
+    return partnership
+
+
 def partnered_manufacturer_ids(reseller: Reseller) -> list[int]:
     return list(
         Manufacturer.objects.filter(partnerships__reseller=reseller).values_list("pk", flat=True)
@@ -194,17 +210,7 @@ def reseller_partner_view(view_func: View) -> View:
             return redirect_to_login(request.get_full_path())
         membership = resolve_reseller_membership(request.user, reseller_public_id)
         reseller = membership.reseller
-        # The partnership is reached through its relation, so accounts imports no higher app.
-        # (At run time the related manager extends Partnership's ScopedManager; the mypy
-        # plugin cannot resolve that factory-built class and types it as a plain one.)
-        partnership = (
-            reseller.partnerships.with_scopes_disabled()  # type: ignore[attr-defined]
-            .select_related("manufacturer", "price_list")
-            .filter(manufacturer__slug=manufacturer_slug)
-            .first()
-        )
-        if partnership is None:
-            raise Http404(_("No such manufacturer."))
+        partnership = resolve_reseller_partnership(reseller, manufacturer_slug)
         partner_request = cast(ResellerPartnerRequest, request)
         partner_request.reseller = reseller
         partner_request.reseller_membership = membership

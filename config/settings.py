@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "commissions",
     "partners",
     "assistant",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
     "demo",
     # The fake payment provider's hosted page and API (tests, demo); mounted outside production.
     "fakepay",
@@ -311,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(day_of_month="1", hour=3, minute=0),
     },
     "export-jobs-sweep": {"task": "accounts.tasks.export_jobs_sweep_task", "schedule": 60.0},
+    "webhook-deliveries-flush": {
+        "task": "api.tasks.webhook_deliveries_flush_task",
+        "schedule": 60.0,
+    },
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),
@@ -399,6 +407,54 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
     "payment": [],
     "usb": [],
     "fullscreen": ["self"],
+}
+
+# The REST API (api/): keys or the portal's session, tenant scoping in api.views.base.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        # First, so a request without credentials is a 401 with WWW-Authenticate.
+        "api.authentication.ApiKeyAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.permissions.KeyAllowsMethod",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.KeyRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PortalCursorPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.LimitedJSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.PortalAutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.exception_handler",
+}
+# Requests per API key (or per user of the session), as DRF writes a rate: N/s, N/min, N/hour.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
+# Webhook endpoints must be HTTPS; development and tests may allow plain HTTP.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+# Request bodies of the API above this are refused with 413.
+API_MAX_BODY_BYTES = int(env_str("API_MAX_BODY_BYTES", str(256 * 1024)))
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Channel Portal API",
+    "DESCRIPTION": (
+        "Manufacturers' and resellers' data, through the same rules as the portal's pages. "
+        "Authenticate with an API key (`Authorization: Bearer …`, made under Settings → API "
+        "keys) or, from the portal itself, the session. Lists are cursor-paginated "
+        '(`next` / `previous`, `page_size` up to 200). Errors: `{"detail": "…"}`, or '
+        'for bad input `{"<field>": ["…"]}`.'
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "ENUM_NAME_OVERRIDES": {
+        "OrderStatusEnum": "orders.models.OrderStatus",
+        "PartnershipStatusEnum": "channel.models.PartnershipStatus",
+        "QualifyingStatusEnum": "channel.models.QualifyingStatus",
+    },
 }
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"

@@ -33,6 +33,7 @@ MANUFACTURER_APPS = [
     "salesreps",
     "partners",
     "notifications",
+    "api",
 ]
 
 # The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one
@@ -47,6 +48,7 @@ RESELLER_APPS = [
     "communications",
     "commissions",
     "partners",
+    "api",
 ]
 
 
@@ -61,6 +63,8 @@ def mount(side: str, apps: list[str]) -> list:
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # The REST API (api/): its own authentication (keys or the session) and tenant scoping.
+    path("api/v1/", include("api.urls.v1")),
     path("", include(mount("public", PUBLIC_APPS))),
     path("m/<slug:manufacturer_slug>/", include(mount("manufacturer", MANUFACTURER_APPS))),
     path("r/<str:reseller_public_id>/", include(mount("reseller", RESELLER_APPS))),

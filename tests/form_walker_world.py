@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Manufacturer, Reseller, Role, User
+from api.services import api_key_create, reseller_api_key_create
 from catalog.models import Category, PriceList, Product
 from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
@@ -48,6 +49,7 @@ from tests.accounts.factories import (
     UserFactory,
     UserSessionFactory,
 )
+from tests.api.factories import WebhookDeliveryFactory, WebhookEndpointFactory
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.orders.factories import make_end_customer
 from tests.resellers.factories import PartnershipFactory
@@ -87,6 +89,10 @@ class TenantWorld:
     block_id: int
     saved_view_id: int
     attachment_id: int
+    api_key_id: int
+    reseller_api_key_id: int
+    webhook_endpoint_id: int
+    webhook_delivery_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -119,6 +125,10 @@ class TenantWorld:
             "block_id": self.block_id,
             "view_id": self.saved_view_id,
             "attachment_id": self.attachment_id,
+            "key_id": self.api_key_id,
+            "reseller_key_id": self.reseller_api_key_id,
+            "endpoint_id": self.webhook_endpoint_id,
+            "delivery_id": self.webhook_delivery_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -306,6 +316,9 @@ def build_world(slug: str, name: str) -> TenantWorld:
     incident_step_take(
         incident=incident, step="blocked_offers", notes="Blocked.", by=owner, offer=offer
     )
+    webhook = WebhookDeliveryFactory(
+        endpoint=WebhookEndpointFactory(manufacturer=manufacturer, created_by=owner)
+    )
 
     return TenantWorld(
         manufacturer=manufacturer,
@@ -340,6 +353,19 @@ def build_world(slug: str, name: str) -> TenantWorld:
         block_id=incident.blocks.get().pk,
         saved_view_id=saved_view.pk,
         attachment_id=attachment.pk,
+        api_key_id=api_key_create(
+            manufacturer=manufacturer,
+            membership=owner.manufacturer_memberships.with_scopes_disabled().get(
+                manufacturer=manufacturer
+            ),
+            name="ERP",
+            access="write",
+        )[0].pk,
+        reseller_api_key_id=reseller_api_key_create(
+            reseller=reseller, user=reseller_user, name="Shop", access="write"
+        )[0].pk,
+        webhook_endpoint_id=webhook.endpoint_id,
+        webhook_delivery_id=webhook.pk,
     )
 
 

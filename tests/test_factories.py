@@ -22,6 +22,12 @@ from tests.accounts.factories import (
     UserFactory,
     UserSessionFactory,
 )
+from tests.api.factories import (
+    ApiKeyFactory,
+    ResellerApiKeyFactory,
+    WebhookDeliveryFactory,
+    WebhookEndpointFactory,
+)
 from tests.catalog.factories import (
     CategoryFactory,
     PriceListFactory,
@@ -190,6 +196,10 @@ FACTORIES = {
     "communications.ConversationRead": ConversationReadFactory,
     "communications.SavedView": SavedViewFactory,
     "communications.Attachment": AttachmentFactory,
+    "api.ApiKey": ApiKeyFactory,
+    "api.ResellerApiKey": ResellerApiKeyFactory,
+    "api.WebhookEndpoint": WebhookEndpointFactory,
+    "api.WebhookDelivery": WebhookDeliveryFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.

@@ -53,7 +53,8 @@ SKIPPED_ROUTES = {
     # Logging out ends the walker's session; it has no form fields.
     "logout/": "ends the session",
 }
-ALLOWED_STATUSES = {200, 302, 400, 403, 404, 405, 410}
+# 413 and 415: the REST API (/api/v1/) refuses a body that is too large or not JSON.
+ALLOWED_STATUSES = {200, 302, 400, 403, 404, 405, 410, 413, 415}
 # A login writes a session; axes records every failed login attempt (that is its job).
 # Bookkeeping of the walk itself, not of what a form changes: sessions and their last-seen
 # times, and the audit log (which records the walker's failed logins and exports by design).
@@ -286,6 +287,7 @@ def concrete(route: str, kwargs: dict[str, object], token: str) -> str:
 
 
 def tenant_kwarg(route: str) -> str | None:
+    route = route.removeprefix("api/v1/")  # the REST API mounts the same tenant prefixes
     if route.startswith("m/"):
         return "manufacturer_slug"
     if route.startswith("r/"):
@@ -294,6 +296,7 @@ def tenant_kwarg(route: str) -> str | None:
 
 
 def user_for(path: str, world: TenantWorld) -> User | None:
+    path = path.removeprefix("/api/v1")  # the REST API, through the portal's session
     if path.startswith("/r/"):
         return world.reseller_user
     if path.startswith(("/m/", "/notifications/", "/password/change/", "/account/")) or path == "/":

@@ -11,7 +11,9 @@ afterwards.
 (PostgreSQL; its budget is 30 s), in a transaction it rolls back.
 Figures, not assertions: tests hold the query budgets; this shows what a user waits.
 `ms` is the whole request in the test client, `sql ms` the part spent in the database
-(both medians); the rest is Python, mostly template rendering.
+(both medians); the rest is Python, mostly template rendering. `req/s` is 1000 / `ms`: what
+one process answers one after the other, so the REST API's orders list (`api_v1:m-order-list`)
+reads beside the orders page.
 """
 
 import logging
@@ -51,6 +53,10 @@ PAGES: list[tuple[str, dict[str, str | None], str]] = [
     ("orders_manufacturer:list", {}, ""),
     ("orders_manufacturer:list", {}, "?page=999999"),  # out of range: the last page
     ("orders_manufacturer:list", {}, "?q=shop"),
+    # The REST API's orders list beside the page (api/), through the same session.
+    ("api_v1:m-order-list", {}, ""),
+    ("api_v1:m-order-list", {}, "?page_size=200"),
+    ("api_v1:m-order-list", {}, "?q=shop"),
     ("catalog_manufacturer:products", {}, ""),
     ("qualifications_manufacturer:list", {}, ""),
     ("communications_manufacturer:inbox", {}, ""),
@@ -143,6 +149,7 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             f"{'page':<48} {'role':<8} {'status':>6} {'queries':>8} {'ms':>8} {'sql ms':>8}"
+            f" {'req/s':>7}"
         )
         # A seller's 403 on a staff-only page is an expected figure, not an error to log.
         request_logger = logging.getLogger("django.request")
@@ -246,7 +253,10 @@ class Command(BaseCommand):
                 sql_timings.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
                 queries, status = len(captured), response.status_code
             label = url_name + (" " + query.replace(MIDDLE, "…") if query else "")
+            median = statistics.median(timings)
+            # One client in one thread: requests a second one web process serves this way.
+            per_second = 1000 / median if median else 0.0
             self.stdout.write(
                 f"{label:<48} {role:<8} {status:>6} {queries:>8} "
-                f"{statistics.median(timings):>8.1f} {statistics.median(sql_timings):>8.1f}"
+                f"{median:>8.1f} {statistics.median(sql_timings):>8.1f} {per_second:>7.1f}"
             )

@@ -1,0 +1,47 @@
+"""/api/v1/: the schema, its browsable docs, and the manufacturer's and reseller's resources."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from api.views import manufacturer, reseller
+
+app_name = "api_v1"
+
+manufacturer_router = SimpleRouter(use_regex_path=False)
+manufacturer_router.register("resellers", manufacturer.PartnershipViewSet, basename="m-reseller")
+manufacturer_router.register("orders", manufacturer.OrderViewSet, basename="m-order")
+manufacturer_router.register("categories", manufacturer.CategoryViewSet, basename="m-category")
+manufacturer_router.register("products", manufacturer.ProductViewSet, basename="m-product")
+manufacturer_router.register(
+    "qualifications", manufacturer.QualificationViewSet, basename="m-qualification"
+)
+
+reseller_router = SimpleRouter(use_regex_path=False)
+reseller_router.register(
+    "partnerships", reseller.ResellerPartnershipViewSet, basename="r-partnership"
+)
+reseller_router.register("orders", reseller.ResellerAllOrdersViewSet, basename="r-all-order")
+reseller_router.register("customers", reseller.EndCustomerViewSet, basename="r-customer")
+
+reseller_partner_router = SimpleRouter(use_regex_path=False)
+reseller_partner_router.register("orders", reseller.ResellerOrderViewSet, basename="rp-order")
+reseller_partner_router.register(
+    "categories", reseller.ResellerCategoryViewSet, basename="rp-category"
+)
+reseller_partner_router.register("products", reseller.ResellerProductViewSet, basename="rp-product")
+reseller_partner_router.register(
+    "qualifications", reseller.ResellerQualificationViewSet, basename="rp-qualification"
+)
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api_v1:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api_v1:schema"), name="redoc"),
+    path("m/<slug:manufacturer_slug>/", include(manufacturer_router.urls)),
+    path(
+        "r/<str:reseller_public_id>/m/<slug:manufacturer_slug>/",
+        include(reseller_partner_router.urls),
+    ),
+    path("r/<str:reseller_public_id>/", include(reseller_router.urls)),
+]
