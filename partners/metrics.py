@@ -51,6 +51,7 @@ ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
 RATE_PLACES = Decimal("0.01")
 NOT_SOLD = (OrderStatus.CANCELLED, OrderStatus.REJECTED)
+ACCEPTED_STATUSES = (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED)
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -194,7 +195,12 @@ def compute_figures(
         orders.annotate(was_accepted=ever_accepted), "created_at", by_month
     ).annotate(
         n_orders=Count("pk"),
-        n_accepted=Count("pk", filter=Q(was_accepted=True)),
+        # Only a cancelled order needs its timeline read: the others' status says it.
+        n_accepted=Count(
+            "pk",
+            filter=Q(status__in=ACCEPTED_STATUSES)
+            | Q(status=OrderStatus.CANCELLED, was_accepted=True),
+        ),
         n_completed=Count("pk", filter=Q(status=OrderStatus.COMPLETED)),
         n_cancelled=Count("pk", filter=Q(status=OrderStatus.CANCELLED)),
         n_rejected=Count("pk", filter=Q(status=OrderStatus.REJECTED)),

@@ -19,6 +19,7 @@ from core.listing import csv_response, paginate, search_query
 from partners.forms import PeriodForm, RatingForm
 from partners.metrics import Figures, compute_figures, day_start, growth, order_count
 from partners.selectors import scorecards as selectors
+from partners.selectors.tiers import entry_tier
 from partners.services import PartnerRefused
 from partners.services.scorecards import order_rating_record
 from partners.views_problems import problems_panel_context
@@ -45,18 +46,22 @@ def leaderboard(request: ManufacturerRequest) -> HttpResponseBase:
     show = "slipping" if request.GET.get("show") == "slipping" else ""
     rows = selectors.leaderboard(manufacturer=request.tenant, months=months, query=query, show=show)
     rows, sort = selectors.leaderboard_sort(rows, request.GET.get("sort", ""))
+    entry = entry_tier(request.tenant.pk)
+    entry_name = entry.name if entry is not None else ""
     if request.GET.get("format") == "csv":
         return csv_response(
             filename=f"{request.tenant.slug}-partner-leaderboard",
             header=[_("Reseller ID"), _("Reseller"), _("Orders"), _("Order value"),
                     _("Acceptance rate (%)"), _("Completion rate (%)"),
                     _("Cancellation rate (%)"), _("Average satisfaction"),
-                    _("Orders last month"), _("Orders the month before"), _("Growth (%)")],
+                    _("Orders last month"), _("Orders the month before"), _("Growth (%)"),
+                    _("Tier")],
             rows=(
                 [p.reseller.public_id, p.reseller.name, p.period_orders, p.period_revenue,
                  _rate(p.period_acceptance), _rate(p.period_completion),
                  _rate(p.period_cancellation), _rate(p.period_satisfaction),
-                 p.latest_orders, p.before_orders, _rate(p.period_growth)]
+                 p.latest_orders, p.before_orders, _rate(p.period_growth),
+                 p.tier_name or entry_name]
                 for p in rows.iterator(chunk_size=500)
             ),
         )  # fmt: skip
@@ -68,6 +73,7 @@ def leaderboard(request: ManufacturerRequest) -> HttpResponseBase:
         "months": months,
         "months_count": months_count,
         "period_choices": selectors.PERIOD_MONTHS,
+        "entry_tier": entry,
     }
     template = "partners/leaderboard.html"
     if request.htmx:

@@ -15,8 +15,10 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
 )
@@ -30,7 +32,7 @@ from channel.models import Partnership
 from channel.selectors import dangerously_all_partnerships
 from orders.models import Order
 from partners.metrics import ZERO, add_months, growth, month_start
-from partners.models import Scorecard
+from partners.models import PartnerTier, Scorecard
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -89,6 +91,7 @@ class LeaderboardFigures(TypedDict):
     period_revenue: Decimal
     latest_orders: int
     before_orders: int
+    tier_name: str | None
     period_completion: Decimal | None
     period_cancellation: Decimal | None
     period_acceptance: Decimal | None
@@ -133,6 +136,9 @@ def leaderboard(
             ),
             period_satisfaction_points=Sum(
                 F("scorecards__satisfaction") * F("scorecards__rated_orders"), filter=in_period
+            ),
+            tier_name=Subquery(
+                PartnerTier.objects.filter(partnership_id=OuterRef("pk")).values("tier__name")[:1]
             ),
             latest_orders=total("orders", Q(scorecards__month=months.latest_full)),
             before_orders=total("orders", Q(scorecards__month=months.before)),

@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from accounts.models import Manufacturer, User
-from channel.models import Partnership
 from orders.models import Order, OrderReturn
 from partners.metrics import Figures, add_months, compute_figures, day_start, month_start
 from partners.models import MAX_SATISFACTION, MIN_SATISFACTION, OrderRating, Scorecard
@@ -25,29 +24,7 @@ from partners.services import PartnerRefused
 
 # A tenant's first run stores at most this many months of history.
 BACKFILL_MONTHS = 24
-UPSERT_BATCH = 2000
-
-SCORECARD_FIELDS = [
-    "orders",
-    "accepted",
-    "completed",
-    "cancelled",
-    "rejected",
-    "revenue",
-    "average_order_value",
-    "returns_amount",
-    "acceptance_rate",
-    "completion_rate",
-    "cancellation_rate",
-    "new_customers",
-    "repeat_customers",
-    "rated_orders",
-    "satisfaction",
-    "address_checked",
-    "address_accuracy",
-    "category_mix",
-    "computed_at",
-]
+UPSERT_BATCH = 5000
 
 
 @transaction.atomic
@@ -109,47 +86,40 @@ def scorecards_compute(
     *, manufacturer: Manufacturer, first_month: date, last_month: date, now: datetime | None = None
 ) -> int:
     """Store the scorecards of every partnership of the tenant for each month from
-    `first_month` to `last_month`: a zero row for a month without orders (from the month
-    the partnership began), so history has no holes. Returns the rows written."""
+    `first_month` to `last_month`; returns the rows written.
+
+    A month without activity has no row (readers show zeros), so a tenant of many quiet
+    partners stores only what happened. The months' rows are replaced in one transaction:
+    readers see the old rows until it commits, never a half-written month."""
     now = now or timezone.now()
     first_month, last_month = month_start(first_month), month_start(last_month)
     end = add_months(last_month, 1)
     figures = compute_figures(
         manufacturer=manufacturer, start=day_start(first_month), end=day_start(end), by_month=True
     )
-    began = {
-        pk: month_start(timezone.localdate(created_at))
-        for pk, created_at in Partnership.objects.filter(
-            manufacturer=manufacturer, created_at__lt=day_start(end)
-        ).values_list("pk", "created_at")
-    }
-    for partnership_id, _month in figures:
-        began.setdefault(partnership_id, end)  # backdated orders before the partnership
-    rows = []
-    month = first_month
-    while month <= last_month:
-        for partnership_id, began_in in began.items():
-            key = (partnership_id, month)
-            if key not in figures and month < began_in:
-                continue
-            rows.append(
-                _row(
-                    manufacturer=manufacturer,
-                    partnership_id=partnership_id,
-                    month=month,
-                    figures=figures.get(key, Figures()),
-                    now=now,
-                )
-            )
-        month = add_months(month, 1)
+    Scorecard.objects.filter(
+        manufacturer=manufacturer, month__gte=first_month, month__lte=last_month
+    ).delete()
     Scorecard.objects.bulk_create(
-        rows,
+        (
+            _row(
+                manufacturer=manufacturer,
+                partnership_id=partnership_id,
+                month=month,
+                figures=item,
+                now=now,
+            )
+            for (partnership_id, month), item in sorted(figures.items(), key=_by_key)
+            if month is not None
+        ),
         batch_size=UPSERT_BATCH,
-        update_conflicts=True,
-        unique_fields=["partnership", "month"],
-        update_fields=SCORECARD_FIELDS,
     )
-    return len(rows)
+    return len(figures)
+
+
+def _by_key(entry: "tuple[tuple[int, date | None], Figures]") -> tuple[int, date]:
+    (partnership_id, month), _item = entry
+    return partnership_id, month or date.min
 
 
 def stale_months(*, manufacturer: Manufacturer, since: datetime) -> set[date]:

@@ -108,11 +108,13 @@ TIER_FIELDS = (
 @transaction.atomic
 def tiers_create_defaults(*, manufacturer: Manufacturer) -> list[Tier]:
     """The guide's Bronze, Silver and Gold, for a tenant that has no tiers yet."""
-    if Tier.objects.filter(manufacturer=manufacturer).exists():
-        return tiers_of(manufacturer)
-    return Tier.objects.bulk_create(
-        Tier(manufacturer=manufacturer, **spec) for spec in DEFAULT_TIERS
-    )
+    # Called when a tenant is created, possibly where no tenant is in scope yet.
+    with scope(manufacturer=manufacturer):
+        if Tier.objects.filter(manufacturer=manufacturer).exists():
+            return tiers_of(manufacturer)
+        return Tier.objects.bulk_create(
+            Tier(manufacturer=manufacturer, **spec) for spec in DEFAULT_TIERS
+        )
 
 
 def on_manufacturer_created(*, manufacturer: Manufacturer) -> None:

@@ -26,19 +26,15 @@ def stored(partnership):
     return {card.month: card for card in Scorecard.objects.filter(partnership=partnership)}
 
 
-def test_compute_stores_every_month_with_zero_rows_for_empty_ones(manufacturer, april_may):
+def test_compute_stores_the_months_with_activity(manufacturer, april_may):
     written = scorecards_compute(
         manufacturer=manufacturer, first_month=date(2026, 3, 1), last_month=date(2026, 5, 1)
     )
 
     a = stored(april_may.a)
-    assert sorted(a) == [date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)]
-    march, april, may = a[date(2026, 3, 1)], a[date(2026, 4, 1)], a[date(2026, 5, 1)]
-    assert (march.orders, march.completion_rate, march.average_order_value) == (
-        0,
-        None,
-        Decimal("0.00"),
-    )
+    # March had no orders: no row (the pages show zeros for it).
+    assert sorted(a) == [date(2026, 4, 1), date(2026, 5, 1)]
+    april, may = a[date(2026, 4, 1)], a[date(2026, 5, 1)]
     assert (april.orders, april.acceptance_rate, april.satisfaction) == (
         4,
         Decimal("66.67"),
@@ -46,12 +42,25 @@ def test_compute_stores_every_month_with_zero_rows_for_empty_ones(manufacturer, 
     )
     assert april.category_mix == {"Cables": "10.00", "Speakers": "300.00"}
     assert (may.orders, may.returns_amount, may.new_customers) == (2, Decimal("100.00"), 1)
-    # B began today (December): only its backdated April shows; no empty rows before it.
     assert sorted(stored(april_may.b)) == [date(2026, 4, 1)]
-    assert written == 4
+    assert written == 3
 
 
-def test_computing_twice_updates_rows_in_place(manufacturer, april_may):
+def test_a_month_that_lost_its_activity_loses_its_row(manufacturer, april_may):
+    scorecards_compute(
+        manufacturer=manufacturer, first_month=date(2026, 4, 1), last_month=date(2026, 4, 1)
+    )
+    from orders.models import Order
+
+    Order.objects.filter(partnership=april_may.b).delete()
+    scorecards_compute(
+        manufacturer=manufacturer, first_month=date(2026, 4, 1), last_month=date(2026, 4, 1)
+    )
+    assert stored(april_may.b) == {}
+    assert stored(april_may.a)[date(2026, 4, 1)].orders == 4
+
+
+def test_computing_twice_replaces_rows(manufacturer, april_may):
     for _ in range(2):
         scorecards_compute(
             manufacturer=manufacturer, first_month=date(2026, 4, 1), last_month=date(2026, 4, 1)

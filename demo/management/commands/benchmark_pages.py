@@ -37,6 +37,7 @@ from channel.models import Partnership
 from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
 from demo.commission_bench import benchmark_commission_job
+from demo.partner_scale import run_partner_benchmark
 from demo.scale import SLUG as SCALE_SLUG
 from demo.scale import build_scale_channel
 from notifications.models import OutboxEmail
@@ -64,6 +65,11 @@ PAGES: list[tuple[str, dict[str, str | None], str]] = [
     ("communications_manufacturer:inbox", {}, f"?after={MIDDLE}"),
     ("communications_manufacturer:inbox", {}, "?q=stock"),
     ("salesreps_manufacturer:overview", {}, ""),
+    ("partners_manufacturer:leaderboard", {}, ""),
+    ("partners_manufacturer:leaderboard", {}, "?months=12&sort=-completion"),
+    ("partners_manufacturer:scorecard", {"public_id": None}, ""),
+    ("partners_manufacturer:offers", {}, ""),
+    ("partners_manufacturer:proposals", {}, ""),
 ]
 
 
@@ -93,6 +99,15 @@ class Command(BaseCommand):
             "(PostgreSQL; budget 30 s for 1,000,000), in a transaction rolled back",
         )
         parser.add_argument(
+            "--partners",
+            type=int,
+            default=0,
+            metavar="N",
+            help="measure the partner scorecards and tier evaluation instead: N partners and "
+            "--orders orders in a throwaway tenant (PostgreSQL; rolled back)",
+        )
+        parser.add_argument("--orders", type=int, default=1_000_000, metavar="M")
+        parser.add_argument(
             "--scale",
             type=int,
             default=0,
@@ -109,6 +124,8 @@ class Command(BaseCommand):
         scale: int,
         outbox: int = 0,
         commission_job: int = 0,
+        partners: int = 0,
+        orders: int = 1_000_000,
         **options: Any,
     ) -> None:
         if commission_job:
@@ -116,6 +133,9 @@ class Command(BaseCommand):
             return
         if outbox:
             self._measure_outbox(outbox)
+            return
+        if partners:
+            self._measure_partners(partners, orders)
             return
         if scale:
             if manufacturer not in (None, SCALE_SLUG):
@@ -175,6 +195,26 @@ class Command(BaseCommand):
             f"commissions, {figures.requests:,} payout requests with {figures.items:,} entries "
             f"due; ledger built in {figures.build_seconds:.1f} s, all rolled back"
         )
+
+    def _measure_partners(self, partners: int, orders: int) -> None:
+        try:
+            result = run_partner_benchmark(partners=partners, orders=orders)
+        except RuntimeError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"Partners: {result.partners:,} partners, {result.orders:,} orders "
+            f"(built in {result.build_seconds:.1f} s, rolled back afterwards)"
+        )
+        self.stdout.write(
+            f"Scorecards, 12 months: {result.scorecard_rows:,} rows in "
+            f"{result.scorecard_seconds:.1f} s, {result.scorecard_queries} queries"
+        )
+        self.stdout.write(
+            f"Tier evaluation: {result.proposals:,} proposals in "
+            f"{result.evaluation_seconds:.1f} s, {result.evaluation_queries} queries"
+        )
+        total = result.scorecard_seconds + result.evaluation_seconds
+        self.stdout.write(f"Evaluation of {result.partners:,} partners: {total:.1f} s in all")
 
     def _measure_outbox(self, count: int) -> None:
         """Write `count` due emails, drain them as the sweep does, print the rate.
