@@ -10,6 +10,7 @@ each trigger below runs the real service and names who must hear of it.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from django.test import override_settings
@@ -17,6 +18,7 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from channel.models import Partnership
+from commissions.services.payouts import payout_details_save, payout_request_create
 from communications.services.conversations import conversation_start, staff_reply
 from communications.services.team import conversation_assign
 from notifications.models import (
@@ -33,6 +35,9 @@ from orders.services.orders import ReturnLineRequest, order_return_create, order
 from orders.services.payment_links import payment_links_expired_notify
 from orders.services.reseller_moves import order_reseller_move
 from orders.workflow import MANUFACTURER, SYSTEM
+from partners.models import Tier
+from partners.services.offers import OfferValues, offer_publish, offer_save
+from partners.services.tiers import partner_tier_set
 from qualifications.services import (
     qualification_grant,
     qualification_request_create,
@@ -47,20 +52,14 @@ from tests.accounts.factories import (
     ResellerUserFactory,
     UserFactory,
 )
+from tests.catalog.factories import ProductFactory
+from tests.commissions.factories import CommissionEntryFactory
 from tests.notifications.factories import NotificationPreferenceFactory, OutboxEmailFactory
 from tests.orders.factories import OrderFactory, PaymentLinkFactory, force_status
 from tests.qualifications.factories import QualificationFactory
 from tests.resellers.factories import PartnershipFactory
 
 BASE = "https://portal.example.test"
-
-# Kinds whose triggers are not in this matrix yet: each is tested with its preferences in its
-# own domain's tests, named here, until it joins the matrix.
-TESTED_IN_THEIR_DOMAIN = {
-    NotificationKind.PAYOUT: "tests/commissions/test_payouts.py",
-    NotificationKind.TIER_CHANGED: "tests/partners/test_tiers.py",
-    NotificationKind.PARTNER_ANNOUNCEMENT: "tests/partners/test_problems.py",
-}
 
 
 @dataclass
@@ -265,6 +264,47 @@ def conversation_assigned(world: World) -> User:
     return world.rep
 
 
+def payout(world: World) -> User:
+    CommissionEntryFactory(
+        partnership=world.partnership,
+        eligible_from=timezone.localdate() - timedelta(days=1),
+        pay_by=timezone.localdate() + timedelta(weeks=6),
+    )
+    payout_details_save(
+        partnership=world.partnership,
+        account_holder="Soundhouse",
+        iban="DE89370400440532013000",
+        updated_by=world.reseller_user,
+    )
+    payout_request_create(
+        partnership=world.partnership, amount=Decimal("120.00"), requested_by=world.reseller_user
+    )
+    return world.manager
+
+
+def tier_changed(world: World) -> User:
+    gold = Tier.objects.filter(manufacturer=world.tenant).order_by("-rank").first()
+    partner_tier_set(partnership=world.partnership, tier=gold, by=world.manager, reason="Top sales")
+    return world.reseller_user
+
+
+def partner_announcement(world: World) -> User:
+    offer = offer_save(
+        manufacturer=world.tenant,
+        offer=None,
+        values=OfferValues(
+            title="Spring bundle",
+            price=Decimal("499.00"),
+            visibility="selected",
+            starts_on=timezone.localdate(),
+            items={ProductFactory(manufacturer=world.tenant).pk: 1},
+            recipient_ids=[world.partnership.pk],
+        ),
+    )
+    offer_publish(offer=offer)
+    return world.reseller_user
+
+
 TRIGGERS: dict[str, Callable[[World], User]] = {
     NotificationKind.MESSAGE_RECEIVED: message_received,
     NotificationKind.QUALIFICATION_REQUESTED: qualification_requested,
@@ -282,12 +322,15 @@ TRIGGERS: dict[str, Callable[[World], User]] = {
     NotificationKind.QUALIFICATION_REVOKED: qualification_revoked,
     NotificationKind.QUALIFICATION_ANSWERED: qualification_answered,
     NotificationKind.CONVERSATION_ASSIGNED: conversation_assigned,
+    NotificationKind.PAYOUT: payout,
+    NotificationKind.TIER_CHANGED: tier_changed,
+    NotificationKind.PARTNER_ANNOUNCEMENT: partner_announcement,
 }
 CASES = [*TRIGGERS.items(), (NotificationKind.ORDER_STATUS, order_status_for_the_rep)]
 
 
 def test_every_kind_a_service_sends_is_tested_here():
-    assert set(TRIGGERS) == set(NotificationKind.values) - set(TESTED_IN_THEIR_DOMAIN)
+    assert set(TRIGGERS) == set(NotificationKind.values)
     # Every kind is offered on somebody's preferences page.
     assert set(STAFF_KINDS) | set(RESELLER_KINDS) == set(NotificationKind.values)
 
