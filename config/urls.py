@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin import PortalAdminSite
+
+# The admin requires two-factor login (ASVS 2.2); the registrations stay on admin.site.
+admin.site.__class__ = PortalAdminSite
+
 handler403 = "accounts.views.permission_denied"
 handler404 = "accounts.views.page_not_found"
 handler500 = "accounts.views.server_error"
@@ -23,14 +28,25 @@ MANUFACTURER_APPS = [
     "resellers",
     "qualifications",
     "communications",
+    "commissions",
     "salesreps",
+    "partners",
     "notifications",
 ]
 
 # The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one
 # reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
 # (accounts.tenancy.reseller_partner_view), declared by the same modules.
-RESELLER_APPS = ["accounts", "catalog", "orders", "resellers", "qualifications", "communications"]
+RESELLER_APPS = [
+    "accounts",
+    "catalog",
+    "orders",
+    "resellers",
+    "qualifications",
+    "communications",
+    "commissions",
+    "partners",
+]
 
 
 def mount(side: str, apps: list[str]) -> list:

@@ -58,6 +58,9 @@ class OutboxEmail(models.Model):
     recipient = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("body"))
+    # The links of the body that work as keys, encrypted (notifications.sealing); emptied
+    # once the email is sent.
+    sealed = models.TextField(blank=True, default="", editable=False)
     kind = models.CharField(_("kind"), max_length=60, blank=True)
     # What the email is about ("conversation:12"), so deleting that thing cancels it.
     topic = models.CharField(_("topic"), max_length=60, blank=True)
@@ -118,6 +121,7 @@ class NotificationKind(models.TextChoices):
     ORDER_MOVED = "order_moved", _("A reseller moved an order on")
     PAYOUT = "payout", _("Payouts")
     TIER_CHANGED = "tier_changed", _("Partner tier changes")
+    PARTNER_ANNOUNCEMENT = "partner_announcement", _("New offers and announcements")
     PAYMENT_LINK = "payment_link", _("A payment link expired unpaid")
     EMAIL_FAILED = "email_failed", _("Emails that could not be delivered")
     PORTFOLIO_RECEIVED = "portfolio_received", _("Customers moved into your portfolio")
@@ -162,6 +166,7 @@ RESELLER_KINDS: tuple[str, ...] = (
     NotificationKind.PAYMENT_LINK,
     NotificationKind.PAYOUT,
     NotificationKind.TIER_CHANGED,
+    NotificationKind.PARTNER_ANNOUNCEMENT,
 )
 
 

@@ -2,7 +2,7 @@ import logging
 import smtplib
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from notifications.models import (
     first_sweep_at,
     retry_deadline,
 )
+from notifications.sealing import seal, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -57,15 +58,21 @@ def email_enqueue(
     kind: str = "",
     manufacturer: Manufacturer | None = None,
     topic: str = "",
+    secrets: Sequence[str] = (),
 ) -> OutboxEmail:
-    """Write an email to the outbox in the caller's transaction; deliver it after commit."""
+    """Write an email to the outbox in the caller's transaction; deliver it after commit.
+
+    `secrets` are the links of the body that work as keys (a payment or invitation link):
+    they are stored encrypted, not in the body (notifications.sealing)."""
     from notifications.tasks import email_deliver_task
 
+    stored_body, sealed = seal(body, secrets)
     email = OutboxEmail.objects.create(
         manufacturer=manufacturer,
         recipient=recipient,
         subject=subject,
-        body=body,
+        body=stored_body,
+        sealed=sealed,
         kind=kind,
         topic=topic,
     )
@@ -150,7 +157,7 @@ def outbox_send(*, emails: list[OutboxEmail]) -> int:
 def _message(email: OutboxEmail, connection: Any) -> EmailMessage:
     return EmailMessage(
         email.subject,
-        email.body,
+        unseal(email.body, email.sealed),
         settings.DEFAULT_FROM_EMAIL,
         [email.recipient],
         connection=connection,
@@ -170,6 +177,7 @@ def _record_outcomes(
             claimed_until=None,
             attempts=F("attempts") + 1,
             last_error="",
+            sealed="",  # the links are out: nothing stored opens them any more
         )
     if released:
         OutboxEmail.objects.filter(pk__in=[email.pk for email in released]).update(

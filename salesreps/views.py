@@ -435,10 +435,8 @@ def invite(request: ManufacturerRequest) -> HttpResponse:
         except InvitationRefused as error:
             form.add_error("email", error.user_message)
         else:
-            if result.new_user:
-                text = _("Invitation sent to %(email)s: the link lets them set a password.")
-            else:
-                text = _("%(email)s already had a login: they are now a sales rep and were told.")
+            # The same answer whether or not the address has a login (no enumeration).
+            text = _("Invitation sent to %(email)s. They join the team when they accept it.")
             messages.success(request, text % {"email": result.user.email})
             return redirect("salesreps_manufacturer:overview", **_slug(request))
     return render(

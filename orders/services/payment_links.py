@@ -138,6 +138,7 @@ def _send_payment_link(
         body=render_to_string("orders/pay/email.txt", context),
         kind="payment_link",
         manufacturer=partnership.manufacturer,
+        secrets=[url],
     )
     return link, url
 

@@ -54,8 +54,13 @@ from tests.resellers.factories import PartnershipFactory
 
 BASE = "https://portal.example.test"
 
-# Kinds no service sends yet (payouts and partner tiers come with their issues).
-NOT_SENT_YET = {NotificationKind.PAYOUT, NotificationKind.TIER_CHANGED}
+# Kinds whose triggers are not in this matrix yet: each is tested with its preferences in its
+# own domain's tests, named here, until it joins the matrix.
+TESTED_IN_THEIR_DOMAIN = {
+    NotificationKind.PAYOUT: "tests/commissions/test_payouts.py",
+    NotificationKind.TIER_CHANGED: "tests/partners/test_tiers.py",
+    NotificationKind.PARTNER_ANNOUNCEMENT: "tests/partners/test_problems.py",
+}
 
 
 @dataclass
@@ -282,7 +287,7 @@ CASES = [*TRIGGERS.items(), (NotificationKind.ORDER_STATUS, order_status_for_the
 
 
 def test_every_kind_a_service_sends_is_tested_here():
-    assert set(TRIGGERS) == set(NotificationKind.values) - NOT_SENT_YET
+    assert set(TRIGGERS) == set(NotificationKind.values) - set(TESTED_IN_THEIR_DOMAIN)
     # Every kind is offered on somebody's preferences page.
     assert set(STAFF_KINDS) | set(RESELLER_KINDS) == set(NotificationKind.values)
 
