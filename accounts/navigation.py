@@ -36,6 +36,7 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Commissions"), "commissions_manufacturer:overview", "coin"),
     NavEntry(_("Communications"), "communications_manufacturer:inbox", "chat-left-text"),
     NavEntry(_("Sales reps"), "salesreps_manufacturer:overview", "person-badge", STAFF),
+    NavEntry(_("Partners"), "partners_manufacturer:leaderboard", "trophy", STAFF),
     NavEntry(
         _("My sales"), "salesreps_manufacturer:my_sales", "graph-up", frozenset({Role.SELLER})
     ),
@@ -64,4 +65,6 @@ RESELLER_PARTNER_NAV: list[NavEntry] = [
     NavEntry(_("Qualifications"), "qualifications_reseller:list", "patch-check"),
     NavEntry(_("Commissions"), "commissions_reseller:overview", "coin"),
     NavEntry(_("Messages"), "communications_reseller:list", "chat-left-text"),
+    NavEntry(_("Partner tier"), "partners_reseller:tier", "award"),
+    NavEntry(_("Offers"), "partners_reseller:offers", "tags"),
 ]

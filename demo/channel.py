@@ -29,6 +29,7 @@ from demo.catalog import build_demo_catalog
 from demo.commissions import build_demo_commissions
 from demo.communications import build_demo_communications
 from demo.orders import build_demo_orders
+from demo.partners import build_demo_partners
 from demo.qualifications import build_demo_qualifications
 from demo.salesreps import assign_demo_portfolios
 
@@ -351,4 +352,6 @@ def build_demo_channel() -> DemoReport:
     build_demo_commissions(report)  # after the orders: their completions accrued
     for manufacturer in manufacturers:
         build_demo_communications(manufacturer, rng, report)
+    for manufacturer in manufacturers:  # after the orders: scorecards are built from them
+        build_demo_partners(manufacturer, rng, report)
     return report

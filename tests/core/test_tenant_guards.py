@@ -68,6 +68,10 @@ FILLING_NEEDS = {
 }
 # A parent that must itself agree with the child's other relations to be written at all.
 FILLING_PARENTS = {
+    # A message answers a request of its own conversation's partnership.
+    "communications.Message.qualification_request": lambda child: FACTORIES[
+        "qualifications.QualificationRequest"
+    ](partnership=child.conversation.partnership),
     "orders.Payment.attempt": lambda child: FACTORIES["orders.PaymentAttempt"](
         link__order=child.order
     ),
