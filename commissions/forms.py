@@ -6,7 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.bounds import MAX_AMOUNT, MAX_WEEKS
+from accounts.models import Manufacturer
+from catalog.models import Category, Product
+from core.bounds import MAX_AMOUNT, MAX_PERCENT, MAX_WEEKS
 
 
 class PayoutRequestForm(forms.Form):
@@ -122,4 +124,67 @@ class PeriodForm(forms.Form):
                 raise forms.ValidationError(_("The period ends before it starts."))
             if (end - start).days > 731:
                 raise forms.ValidationError(_("Choose a period of at most two years."))
+        return data
+
+
+class RateForm(forms.Form):
+    """A rate from a day on: the default, one reseller's, or one category's."""
+
+    rate = forms.DecimalField(
+        label=_("Rate (%)"), min_value=0, max_value=MAX_PERCENT, decimal_places=2, max_digits=5
+    )
+    effective_from = forms.DateField(
+        label=_("Effective from"), widget=forms.DateInput({"type": "date"})
+    )
+    public_id = forms.CharField(
+        label=_("Reseller ID (for one reseller's rate)"), max_length=7, required=False
+    )
+    category: "forms.ModelChoiceField[Category]" = forms.ModelChoiceField(
+        label=_("Category (for its own rate)"), queryset=Category.objects.none(), required=False
+    )
+
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = Category.objects.filter(  # type: ignore[attr-defined]
+            manufacturer=manufacturer
+        ).order_by("name")
+
+    def clean_effective_from(self) -> date:
+        day: date = self.cleaned_data["effective_from"]
+        today = timezone.localdate()
+        if abs((day - today).days) > 3660:
+            raise forms.ValidationError(_("Choose a day within ten years of today."))
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("public_id") and data.get("category"):
+            raise forms.ValidationError(_("A rate is for one reseller or one category, not both."))
+        return data
+
+
+class CommissionFreeForm(forms.Form):
+    category: "forms.ModelChoiceField[Category]" = forms.ModelChoiceField(
+        label=_("Category"), queryset=Category.objects.none(), required=False
+    )
+    sku = forms.CharField(label=_("or a product's SKU"), max_length=60, required=False)
+    free = forms.BooleanField(label=_("Earns no commission"), required=False, initial=True)
+
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.manufacturer = manufacturer
+        self.fields["category"].queryset = Category.objects.filter(  # type: ignore[attr-defined]
+            manufacturer=manufacturer
+        ).order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        sku = (data.get("sku") or "").strip()
+        if bool(sku) == bool(data.get("category")):
+            raise forms.ValidationError(_("Choose a category or enter a product's SKU."))
+        if sku:
+            product = Product.objects.filter(manufacturer=self.manufacturer, sku=sku).first()
+            if product is None:
+                self.add_error("sku", _("No product has this SKU."))
+            data["product"] = product
         return data

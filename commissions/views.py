@@ -18,12 +18,21 @@ from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from channel.selectors import access_partnership, partnerships_visible_to
 from commissions.forms import (
     AdjustmentForm,
+    CommissionFreeForm,
     CommissionSettingsForm,
     HoldingTermsForm,
     MarkPaidForm,
+    RateForm,
     WindowExtensionForm,
 )
-from commissions.models import ZERO, EntryKind, PartnershipPayoutTerms, PayoutBatchStatus
+from commissions.models import (
+    ZERO,
+    CommissionFree,
+    CommissionRate,
+    EntryKind,
+    PartnershipPayoutTerms,
+    PayoutBatchStatus,
+)
 from commissions.selectors.balances import balance_of
 from commissions.selectors.ledger import (
     access_batch,
@@ -42,6 +51,8 @@ from commissions.selectors.ledger import (
 from commissions.services.ledger import (
     CommissionRefused,
     commission_adjust,
+    commission_free_set,
+    commission_rate_set,
     commission_settings_for,
     commission_window_extend,
     partnership_holding_set,
@@ -338,4 +349,84 @@ def extend(request: ManufacturerRequest, public_id: str, entry_id: int) -> HttpR
         "commissions/extend.html",
         {"form": form, "entry": entry, "partnership": partnership, "rows": explained([entry])},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def _rates_context(
+    request: ManufacturerRequest,
+    rate_form: RateForm | None = None,
+    free_form: CommissionFreeForm | None = None,
+) -> dict[str, Any]:
+    return {
+        "rates": list(
+            CommissionRate.objects.filter(manufacturer=request.tenant)
+            .select_related("partnership__reseller", "category")
+            .order_by("-effective_from", "-pk")[:50]
+        ),
+        "free": list(
+            CommissionFree.objects.filter(manufacturer=request.tenant)
+            .select_related("product", "category")
+            .order_by("pk")
+        ),
+        "default_rate": request.tenant.default_commission_rate,
+        "is_owner": request.membership.role == Role.OWNER,
+        "rate_form": rate_form or RateForm(manufacturer=request.tenant),
+        "free_form": free_form or CommissionFreeForm(manufacturer=request.tenant),
+    }
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET"])
+def rates(request: ManufacturerRequest) -> HttpResponse:
+    return render(request, "commissions/rates.html", _rates_context(request))
+
+
+@manufacturer_view(roles=[Role.OWNER])
+@require_POST
+def rate_set(request: ManufacturerRequest) -> HttpResponseBase:
+    form = RateForm(request.POST, manufacturer=request.tenant)
+    if form.is_valid():
+        partnership = None
+        public_id = form.cleaned_data["public_id"].strip()
+        if public_id:
+            partnership = access_partnership(
+                manufacturer=request.tenant, membership=request.membership, public_id=public_id
+            )
+        try:
+            commission_rate_set(
+                manufacturer=request.tenant,
+                rate=form.cleaned_data["rate"],
+                effective_from=form.cleaned_data["effective_from"],
+                partnership=partnership,
+                category=form.cleaned_data["category"],
+                created_by=request.user,
+            )
+        except CommissionRefused as refused:
+            form.add_error(None, refused.user_message)
+        else:
+            messages.success(
+                request, _("The rate is saved; commissions already earned keep theirs.")
+            )
+            return redirect(_url("rates", request))
+    return render(
+        request, "commissions/rates.html", _rates_context(request, rate_form=form), status=400
+    )
+
+
+@manufacturer_view(roles=[Role.OWNER])
+@require_POST
+def free_set(request: ManufacturerRequest) -> HttpResponseBase:
+    form = CommissionFreeForm(request.POST, manufacturer=request.tenant)
+    if form.is_valid():
+        commission_free_set(
+            manufacturer=request.tenant,
+            free=form.cleaned_data["free"],
+            product=form.cleaned_data.get("product"),
+            category=None if form.cleaned_data.get("product") else form.cleaned_data["category"],
+            created_by=request.user,
+        )
+        messages.success(request, _("Saved."))
+        return redirect(_url("rates", request))
+    return render(
+        request, "commissions/rates.html", _rates_context(request, free_form=form), status=400
     )
