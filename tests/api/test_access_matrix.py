@@ -203,8 +203,11 @@ def test_session_authentication_works_for_the_portal_and_checks_csrf(tenant, cli
     assert client.get(path).status_code == 200
     assert client.get("/api/v1/m/borealis/orders/").status_code == 404
 
-    strict = __import__("django.test", fromlist=["Client"]).Client(enforce_csrf_checks=True)
-    strict.force_login(tenant.owner.user, backend="django.contrib.auth.backends.ModelBackend")
+    from django.test import Client
+
+    from tests.accounts.two_factor_helpers import login_as
+
+    strict = login_as(Client(enforce_csrf_checks=True), tenant.owner.user)
     before = snapshot()
     response = strict.post(
         f"{path}{tenant.orders[0].pk}/transition/",
