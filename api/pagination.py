@@ -45,6 +45,12 @@ class PortalCursorPagination(CursorPagination):
         return parameters
 
 
+class ConversationCursorPagination(PortalCursorPagination):
+    """The inbox's order: the latest message first."""
+
+    ordering = ("-last_message_at", "-pk")
+
+
 class IdCursorPagination(PortalCursorPagination):
     """For lists without a creation date of their own: in the order rows were made."""
 

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from accounts.models import Reseller
 from catalog.models import Category, Product, Qualification
 from channel.models import EndCustomer, Partnership
+from communications.models import MAX_BODY_LENGTH, Conversation, ConversationType, Message
 from core.bounds import MAX_TEXT_LENGTH
 from orders.models import Order, OrderLine, OrderNote, OrderStatus, OrderStatusChange
 from qualifications.models import QualificationGrant
@@ -428,3 +429,55 @@ class AssignInputSerializer(StrictSerializer):
         min_value=1, max_value=2**63 - 1,
         help_text="The user id of one of this manufacturer's sales reps.",
     )  # fmt: skip
+
+
+# --- conversations --------------------------------------------------------------------------
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Message
+        fields = ["id", "kind", "body", "emoji", "author", "created_at"]
+        read_only_fields = fields
+
+    def get_author(self, obj: Message) -> str | None:
+        return obj.author.display_name if obj.author else None
+
+
+class ConversationSerializer(serializers.ModelSerializer):
+    reseller = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Conversation
+        fields = ["id", "kind", "subject", "reseller", "mark", "marked_at", "last_message_at",
+                  "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+    @extend_schema_field(ResellerRefSerializer)
+    def get_reseller(self, obj: Conversation) -> dict[str, str]:
+        reseller = obj.partnership.reseller
+        return {"public_id": reseller.public_id, "name": reseller.name}
+
+
+class ConversationDetailSerializer(ConversationSerializer):
+    messages = serializers.SerializerMethodField()
+
+    class Meta(ConversationSerializer.Meta):
+        fields = [*ConversationSerializer.Meta.fields, "messages"]
+        read_only_fields = fields
+
+    @extend_schema_field(MessageSerializer(many=True))
+    def get_messages(self, obj: Conversation) -> Any:
+        return MessageSerializer(self.context["thread"], many=True).data
+
+
+class ReplyInputSerializer(StrictSerializer):
+    body = serializers.CharField(max_length=MAX_BODY_LENGTH)
+
+
+class ConversationStartSerializer(StrictSerializer):
+    kind = serializers.ChoiceField(choices=ConversationType.choices)
+    subject = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    body = serializers.CharField(max_length=MAX_BODY_LENGTH)

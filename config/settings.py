@@ -454,6 +454,9 @@ SPECTACULAR_SETTINGS = {
         "OrderStatusEnum": "orders.models.OrderStatus",
         "PartnershipStatusEnum": "channel.models.PartnershipStatus",
         "QualifyingStatusEnum": "channel.models.QualifyingStatus",
+        "ConversationKindEnum": "communications.models.ConversationType",
+        "MessageKindEnum": "communications.models.MessageKind",
+        "ProductKindEnum": "catalog.models.ProductKind",
     },
 }
 

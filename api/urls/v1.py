@@ -16,6 +16,9 @@ manufacturer_router.register("products", manufacturer.ProductViewSet, basename="
 manufacturer_router.register(
     "qualifications", manufacturer.QualificationViewSet, basename="m-qualification"
 )
+manufacturer_router.register(
+    "conversations", manufacturer.ConversationViewSet, basename="m-conversation"
+)
 
 reseller_router = SimpleRouter(use_regex_path=False)
 reseller_router.register(
@@ -32,6 +35,9 @@ reseller_partner_router.register(
 reseller_partner_router.register("products", reseller.ResellerProductViewSet, basename="rp-product")
 reseller_partner_router.register(
     "qualifications", reseller.ResellerQualificationViewSet, basename="rp-qualification"
+)
+reseller_partner_router.register(
+    "conversations", reseller.ResellerConversationViewSet, basename="rp-conversation"
 )
 
 urlpatterns = [

@@ -11,11 +11,13 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.pagination import IdCursorPagination
+from api.pagination import ConversationCursorPagination, IdCursorPagination
 from api.query import checked, form_parameters
 from api.serializers import (
     AssignInputSerializer,
     CategorySerializer,
+    ConversationDetailSerializer,
+    ConversationSerializer,
     GrantInputSerializer,
     GrantSerializer,
     NoteInputSerializer,
@@ -25,6 +27,7 @@ from api.serializers import (
     PartnershipSerializer,
     ProductSerializer,
     QualificationSerializer,
+    ReplyInputSerializer,
     StatisticsSerializer,
     TransitionSerializer,
 )
@@ -32,6 +35,10 @@ from api.views.base import ManufacturerAPIView
 from catalog import selectors as catalog_selectors
 from catalog.forms import ProductFilterForm
 from channel import selectors as channel_selectors
+from communications import selectors as communications_selectors
+from communications.models import ConversationType
+from communications.services.conversations import staff_reply
+from communications.services.marks import conversation_mark_done
 from orders.forms import ManufacturerOrderFilterForm
 from orders.models import NoteSide, Order
 from orders.selectors.orders import (
@@ -379,3 +386,81 @@ class ProductViewSet(ManufacturerAPIView):
     def retrieve(self, request: Request, pk: str, **kwargs: Any) -> Response:
         product = catalog_selectors.access_product(manufacturer=self.tenant, product_id=_id(pk))
         return Response(self.get_serializer(product).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Conversations (the inbox)",
+        description="The conversations the caller may see (a sales rep: their customers'), "
+        "latest message first.",
+        parameters=form_parameters(
+            forms.Form,
+            extra={
+                "kind": forms.ChoiceField(
+                    label="Conversation type", choices=ConversationType.choices
+                ),
+                "q": forms.CharField(label="Reseller, subject or message text"),
+            },
+        ),
+    ),
+    retrieve=extend_schema(summary="One conversation with its messages",
+                           responses=ConversationDetailSerializer),
+)  # fmt: skip
+class ConversationViewSet(ManufacturerAPIView):
+    serializer_class = ConversationSerializer
+    pagination_class = ConversationCursorPagination
+
+    def _conversation(self, pk: int) -> Any:
+        return communications_selectors.access_conversation(
+            membership=self.membership, conversation_id=_id(str(pk))
+        )
+
+    def _detail(self, conversation: Any) -> Response:
+        context = {"thread": communications_selectors.conversation_thread(conversation)}
+        return Response(ConversationDetailSerializer(conversation, context=context).data)
+
+    def list(self, request: Request, **kwargs: Any) -> Response:
+        query = checked(_ConversationQuery(request.query_params))
+        rows = communications_selectors.visible_conversations(
+            membership=self.membership
+        ).select_related("partnership__reseller")
+        if query.cleaned_data.get("kind"):
+            rows = rows.filter(kind=query.cleaned_data["kind"])
+        if query.cleaned_data.get("q"):
+            rows = communications_selectors.conversation_search(rows, query.cleaned_data["q"])
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        return self._detail(self._conversation(pk))
+
+    @extend_schema(
+        summary="Reply to the reseller",
+        request=ReplyInputSerializer,
+        responses={201: ConversationDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], serializer_class=ReplyInputSerializer)
+    def reply(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        conversation = self._conversation(pk)
+        data = ReplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        staff_reply(conversation=conversation, author=self.actor, body=data.validated_data["body"])
+        response = self._detail(self._conversation(pk))
+        response.status_code = 201
+        return response
+
+    @extend_schema(
+        summary="Mark the conversation as done",
+        description="It leaves the new leads (✅), as on the inbox page.",
+        request=None,
+        responses=ConversationDetailSerializer,
+    )
+    @action(detail=True, methods=["post"], serializer_class=ConversationDetailSerializer)
+    def done(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        conversation_mark_done(conversation=self._conversation(pk))
+        return self._detail(self._conversation(pk))
+
+
+class _ConversationQuery(forms.Form):
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *ConversationType.choices])
+    q = forms.CharField(required=False, max_length=200)

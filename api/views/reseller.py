@@ -18,6 +18,9 @@ from api.pagination import IdCursorPagination
 from api.query import checked, form_parameters
 from api.serializers import (
     CategorySerializer,
+    ConversationDetailSerializer,
+    ConversationSerializer,
+    ConversationStartSerializer,
     EndCustomerInputSerializer,
     EndCustomerSerializer,
     GrantSerializer,
@@ -26,12 +29,22 @@ from api.serializers import (
     OrderDetailSerializer,
     OrderNoteSerializer,
     OrderSerializer,
+    ReplyInputSerializer,
     ResellerProductSerializer,
     TransitionSerializer,
 )
 from api.views.base import ResellerAPIView
 from catalog import selectors as catalog_selectors
 from catalog.pricing import reseller_unit_prices
+from communications.selectors import (
+    reseller_access_conversation,
+    reseller_conversations,
+    reseller_thread,
+)
+from communications.services.conversations import (
+    conversation_start,
+    reseller_reply,
+)
 from orders.forms import OrderFilterForm, ResellerAllOrdersFilterForm
 from orders.models import NoteSide, Order
 from orders.selectors.orders import (
@@ -327,3 +340,67 @@ class ResellerProductViewSet(ResellerAPIView):
 class _ProductQuery(forms.Form):
     q = forms.CharField(required=False, max_length=200)
     category = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The reseller's conversations with this manufacturer"),
+    retrieve=extend_schema(
+        summary="One conversation, as the reseller reads it",
+        responses=ConversationDetailSerializer,
+    ),
+    create=extend_schema(
+        summary="Start a conversation",
+        request=ConversationStartSerializer,
+        responses={201: ConversationDetailSerializer},
+    ),
+)
+class ResellerConversationViewSet(ResellerAPIView):
+    serializer_class = ConversationSerializer
+    pagination_class = IdCursorPagination
+
+    def _conversation(self, pk: int) -> Any:
+        return reseller_access_conversation(
+            partnership=self.partnership, conversation_id=_id(str(pk))
+        )
+
+    def _detail(self, conversation: Any, status: int = 200) -> Response:
+        context = {"thread": reseller_thread(conversation)}
+        data = ConversationDetailSerializer(conversation, context=context).data
+        return Response(data, status=status)
+
+    def list(self, request: Request, **kwargs: Any) -> Response:
+        rows = reseller_conversations(partnership=self.partnership).select_related(
+            "partnership__reseller"
+        )
+        page = self.paginate_queryset(rows)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def retrieve(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        return self._detail(self._conversation(pk))
+
+    def create(self, request: Request, **kwargs: Any) -> Response:
+        data = ConversationStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        conversation = conversation_start(
+            partnership=self.partnership,
+            kind=data.validated_data["kind"],
+            subject=data.validated_data.get("subject", ""),
+            body=data.validated_data["body"],
+            author=self.actor,
+        )
+        return self._detail(self._conversation(conversation.pk), status=201)
+
+    @extend_schema(
+        summary="Reply in the conversation",
+        request=ReplyInputSerializer,
+        responses={201: ConversationDetailSerializer},
+    )
+    @action(detail=True, methods=["post"], serializer_class=ReplyInputSerializer)
+    def reply(self, request: Request, pk: int, **kwargs: Any) -> Response:
+        conversation = self._conversation(pk)
+        data = ReplyInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        reseller_reply(
+            conversation=conversation, author=self.actor, body=data.validated_data["body"]
+        )
+        return self._detail(self._conversation(pk), status=201)

@@ -9,6 +9,8 @@ from django.test import Client
 
 from accounts.models import Role
 from api.models import KeyAccess
+from communications.models import ConversationType
+from communications.services.conversations import conversation_start
 from qualifications.services import qualification_create, qualification_grant
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import (
@@ -54,6 +56,8 @@ class Tenant:
     other_orders: list  # orders of `other_partnership`
     qualification: object  # held by `partnership`
     other_qualification: object  # held by nobody
+    conversation: object  # started by `partnership`'s reseller
+    other_conversation: object  # started by `other_partnership`'s reseller
     customer: object  # an end customer of `partnership`'s reseller
     other_customer: object  # one of `other_partnership`'s reseller
 
@@ -92,7 +96,18 @@ def build_tenant(name: str, slug: str) -> Tenant:
     other_qualification = qualification_create(
         manufacturer=manufacturer, code=f"{slug.upper()}-AV", name="AV specialist"
     )
+    reseller_user = ResellerUserFactory(reseller=partnership.reseller)
+    other_reseller_user = ResellerUserFactory(reseller=other_partnership.reseller)
+    conversations = [
+        conversation_start(
+            partnership=p, kind=ConversationType.GENERAL, subject="Stock", body="Any news?",
+            author=user.user,
+        )
+        for p, user in [(partnership, reseller_user), (other_partnership, other_reseller_user)]
+    ]  # fmt: skip
     return Tenant(
+        conversation=conversations[0],
+        other_conversation=conversations[1],
         customer=make_end_customer(partnership.reseller),
         other_customer=make_end_customer(other_partnership.reseller),
         qualification=qualification,
@@ -104,8 +119,8 @@ def build_tenant(name: str, slug: str) -> Tenant:
         other_rep=other_rep,
         partnership=partnership,
         other_partnership=other_partnership,
-        reseller_user=ResellerUserFactory(reseller=partnership.reseller),
-        other_reseller_user=ResellerUserFactory(reseller=other_partnership.reseller),
+        reseller_user=reseller_user,
+        other_reseller_user=other_reseller_user,
         products=products,
         orders=orders,
         other_orders=other_orders,

@@ -53,6 +53,15 @@ def manufacturer_endpoints(t) -> list[Endpoint]:
             {"to_status": "accepted"},
         ),
         Endpoint("orders-notes", "POST", f"{base}/orders/{order}/notes/", {"body": "Hi"}),
+        Endpoint("conversations-list", "GET", f"{base}/conversations/"),
+        Endpoint("conversations-detail", "GET", f"{base}/conversations/{t.conversation.pk}/"),
+        Endpoint(
+            "conversations-reply",
+            "POST",
+            f"{base}/conversations/{t.conversation.pk}/reply/",
+            {"body": "In stock on Monday."},
+        ),
+        Endpoint("conversations-done", "POST", f"{base}/conversations/{t.conversation.pk}/done/"),
         Endpoint("categories-list", "GET", f"{base}/categories/"),
         Endpoint("categories-detail", "GET", f"{base}/categories/{t.products[0].category_id}/"),
         Endpoint("products-list", "GET", f"{base}/products/"),
@@ -82,6 +91,20 @@ def reseller_endpoints(t) -> list[Endpoint]:
         Endpoint("products-list", "GET", f"{partner}/products/"),
         Endpoint("products-detail", "GET", f"{partner}/products/{t.products[0].pk}/"),
         Endpoint("qualifications-list", "GET", f"{partner}/qualifications/"),
+        Endpoint("conversations-list", "GET", f"{partner}/conversations/"),
+        Endpoint("conversations-detail", "GET", f"{partner}/conversations/{t.conversation.pk}/"),
+        Endpoint(
+            "conversations-reply",
+            "POST",
+            f"{partner}/conversations/{t.conversation.pk}/reply/",
+            {"body": "Thanks!"},
+        ),
+        Endpoint(
+            "conversations-create",
+            "POST",
+            f"{partner}/conversations/",
+            {"kind": "general", "subject": "Hello", "body": "A question"},
+        ),
         Endpoint("customers-list", "GET", f"{base}/customers/"),
         Endpoint("customers-detail", "GET", f"{base}/customers/{t.customer.pk}/"),
         Endpoint(
@@ -96,6 +119,7 @@ def reseller_endpoints(t) -> list[Endpoint]:
 MANUFACTURER_NAMES = [
     "resellers-list", "resellers-detail", "resellers-statistics", "resellers-qualifications",
     "resellers-grant", "resellers-revoke", "resellers-assign", "qualifications-list",
+    "conversations-list", "conversations-detail", "conversations-reply", "conversations-done",
     "orders-list",
     "orders-detail", "orders-transition", "orders-notes", "categories-list",
     "categories-detail", "products-list", "products-detail",
@@ -103,14 +127,15 @@ MANUFACTURER_NAMES = [
 RESELLER_NAMES = [
     "partnerships-list", "all-orders-list", "orders-list", "orders-detail",
     "orders-transition", "orders-notes", "categories-list", "categories-detail",
-    "products-list", "products-detail", "qualifications-list", "customers-list",
+    "products-list", "products-detail", "qualifications-list", "conversations-list",
+    "conversations-detail", "conversations-reply", "conversations-create", "customers-list",
     "customers-detail", "customers-create",
 ]  # fmt: skip
 # Endpoints that name one customer (a partnership or its order): a rep sees only their own.
 CUSTOMER_SPECIFIC = {
     "resellers-detail", "resellers-statistics", "resellers-qualifications", "resellers-grant",
     "resellers-revoke", "resellers-assign", "orders-detail", "orders-transition",
-    "orders-notes",
+    "orders-notes", "conversations-detail", "conversations-reply", "conversations-done",
 }  # fmt: skip
 # What only owners and managers may do: a rep's key gets 403 whichever customer it names.
 STAFF_ONLY = {"orders-transition", "resellers-grant", "resellers-revoke", "resellers-assign"}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from api.models import ApiKey, KeyAccess
 from api.services import api_key_revoke
 from channel.models import EndCustomer, PartnershipUserObjectPermission
+from communications.models import Conversation, Message
 from orders.models import Order, OrderNote, OrderStatusChange
 from qualifications.models import QualificationGrant
 from tests.api.endpoints import (
@@ -31,6 +32,8 @@ def snapshot():
         sorted(Order.objects.values_list("pk", "status")),
         sorted(QualificationGrant.objects.values_list("pk", "revoked_at")),
         EndCustomer.objects.count(),
+        Message.objects.count(),
+        sorted(Conversation.objects.values_list("pk", "mark")),
         sorted(PartnershipUserObjectPermission.objects.values_list("pk", flat=True)),
     )
 
@@ -94,6 +97,7 @@ def test_a_read_only_key_reads_and_never_writes(name, tenant, key_for, api):
 def test_a_reps_key_on_another_reps_customer_is_not_found(name, tenant, key_for, api):
     # The same endpoints, pointed at other_rep's customer and its order.
     tenant.partnership, tenant.orders = tenant.other_partnership, tenant.other_orders
+    tenant.conversation = tenant.other_conversation
     endpoint = by_name(manufacturer_endpoints(tenant), name)
     before = snapshot()
 
@@ -199,8 +203,11 @@ def test_session_authentication_works_for_the_portal_and_checks_csrf(tenant, cli
     assert client.get(path).status_code == 200
     assert client.get("/api/v1/m/borealis/orders/").status_code == 404
 
-    strict = __import__("django.test", fromlist=["Client"]).Client(enforce_csrf_checks=True)
-    strict.force_login(tenant.owner.user, backend="django.contrib.auth.backends.ModelBackend")
+    from django.test import Client
+
+    from tests.accounts.two_factor_helpers import login_as
+
+    strict = login_as(Client(enforce_csrf_checks=True), tenant.owner.user)
     before = snapshot()
     response = strict.post(
         f"{path}{tenant.orders[0].pk}/transition/",

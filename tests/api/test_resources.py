@@ -390,3 +390,49 @@ def test_assigning_a_reseller_moves_it_between_portfolios(tenant, key_for, api):
     assert not_a_rep.status_code == 400
     assert api(rep_key).get(f"{path}/").status_code == 404
     assert api(other_rep_key).get(f"{path}/").status_code == 200
+
+
+def test_staff_read_reply_and_mark_a_conversation_done(tenant, key_for, reseller_key_for, api):
+    client = api(key_for(tenant.rep))
+    base = f"{paths(tenant)}/conversations/"
+
+    listed = client.get(base).json()["results"]
+    replied = client.post(f"{base}{tenant.conversation.pk}/reply/", {"body": "Monday."})
+    done = client.post(f"{base}{tenant.conversation.pk}/done/")
+    empty = client.post(f"{base}{tenant.conversation.pk}/reply/", {"body": ""})
+
+    # The rep's customer only (its qualification grant opened a conversation too).
+    assert tenant.conversation.pk in [row["id"] for row in listed]
+    assert {row["reseller"]["public_id"] for row in listed} == {
+        tenant.partnership.reseller.public_id
+    }
+    assert replied.status_code == 201
+    assert [m["body"] for m in replied.json()["messages"]] == ["Any news?", "Monday."]
+    assert done.status_code == 200 and done.json()["mark"]
+    assert empty.status_code == 400
+    reseller_view = api(reseller_key_for(tenant.reseller_user)).get(
+        f"/api/v1/r/{tenant.partnership.reseller.public_id}/m/{tenant.manufacturer.slug}"
+        f"/conversations/{tenant.conversation.pk}/"
+    )
+    assert "Monday." in [m["body"] for m in reseller_view.json()["messages"]]
+
+
+def test_a_reseller_starts_and_replies_to_conversations(tenant, reseller_key_for, api):
+    from communications.models import Conversation
+
+    client = api(reseller_key_for(tenant.reseller_user))
+    base = (
+        f"/api/v1/r/{tenant.partnership.reseller.public_id}/m/{tenant.manufacturer.slug}"
+        "/conversations/"
+    )
+
+    started = client.post(base, {"kind": "inventory", "subject": "Stock", "body": "Cables?"})
+    bad_kind = client.post(base, {"kind": "gossip", "body": "x"})
+    reply = client.post(f"{base}{started.json()['id']}/reply/", {"body": "Any update?"})
+    foreign = client.get(f"{base}{tenant.other_conversation.pk}/")
+
+    assert started.status_code == 201
+    assert Conversation.objects.get(pk=started.json()["id"]).partnership == tenant.partnership
+    assert bad_kind.status_code == 400 and "kind" in bad_kind.json()
+    assert reply.status_code == 201 and len(reply.json()["messages"]) == 2
+    assert foreign.status_code == 404
