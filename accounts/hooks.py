@@ -1,10 +1,14 @@
-"""The seam through which notifications (a layer above) tells a user about changes to their
-own account (ARCHITECTURE.md rule 4). accounts calls `security_changed.send(...)` inside the
-transaction of the change; notifications connects its receiver in NotificationsConfig.ready().
+"""The seams through which higher layers react to accounts (ARCHITECTURE.md rule 4).
+
+accounts calls `send(...)` inside the transaction of the change; the higher app connects its
+receiver in its AppConfig.ready(). A receiver that raises rolls the whole change back.
 
 - `security_changed`: receiver(user=User, change=str, recipient=str, link=str = ""):
-  `change` is one of `SECURITY_CHANGES`; `recipient` is where to write (the old address when
-  the email changed, the new one for its confirmation link, which `link` carries).
+  notifications tells a user about changes to their own account. `change` is one of
+  `SECURITY_CHANGES`; `recipient` is where to write (the old address when the email changed,
+  the new one for its confirmation link, which `link` carries).
+- `manufacturer_created`: receiver(manufacturer=Manufacturer): a new tenant exists (partners
+  gives it the guide's default tiers).
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -23,3 +27,4 @@ SECURITY_CHANGES = {
 }
 
 security_changed = Hook("security_changed")
+manufacturer_created = Hook("manufacturer_created")

@@ -34,8 +34,10 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Team"), "accounts_manufacturer:team", "people", STAFF),
     NavEntry(_("Catalog"), "catalog_manufacturer:products", "box-seam"),
     NavEntry(_("Orders"), "orders_manufacturer:list", "receipt"),
+    NavEntry(_("Commissions"), "commissions_manufacturer:overview", "coin"),
     NavEntry(_("Communications"), "communications_manufacturer:inbox", "chat-left-text"),
     NavEntry(_("Sales reps"), "salesreps_manufacturer:overview", "person-badge", STAFF),
+    NavEntry(_("Partners"), "partners_manufacturer:leaderboard", "trophy", STAFF),
     NavEntry(
         _("My sales"), "salesreps_manufacturer:my_sales", "graph-up", frozenset({Role.SELLER})
     ),
@@ -57,5 +59,8 @@ RESELLER_PARTNER_NAV: list[NavEntry] = [
     NavEntry(_("Cart"), "orders_reseller:cart", "cart3"),
     NavEntry(_("Affiliate link"), "resellers_reseller:affiliate_detail", "link-45deg"),
     NavEntry(_("Qualifications"), "qualifications_reseller:list", "patch-check"),
+    NavEntry(_("Commissions"), "commissions_reseller:overview", "coin"),
     NavEntry(_("Messages"), "communications_reseller:list", "chat-left-text"),
+    NavEntry(_("Partner tier"), "partners_reseller:tier", "award"),
+    NavEntry(_("Offers"), "partners_reseller:offers", "tags"),
 ]

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import hooks
 from accounts.models import (
     Manufacturer,
     ManufacturerMembership,
@@ -28,7 +29,9 @@ def user_create(
 
 @transaction.atomic
 def manufacturer_create(*, name: str, slug: str, currency: str = "EUR") -> Manufacturer:
-    return Manufacturer.objects.create(name=name, slug=slug, currency=currency)
+    manufacturer = Manufacturer.objects.create(name=name, slug=slug, currency=currency)
+    hooks.manufacturer_created.send(manufacturer=manufacturer)
+    return manufacturer
 
 
 @transaction.atomic

@@ -22,7 +22,7 @@ def _unit_prices(request: ResellerPartnerRequest, products: list[Product]) -> di
     return reseller_unit_prices(
         products=products,
         price_list=partnership.price_list,
-        discount_percent=partnership.discount_percent,
+        discount_percent=partnership.effective_discount_percent,
     )
 
 

@@ -16,6 +16,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from accounts.models import Manufacturer, Reseller
 from catalog.models import PriceList
+from channel.benefits import effective_discount_percent
 from core.bounds import MAX_PERCENT, MAX_TEXT_LENGTH, between, percent_validators
 from core.constraints import one_of
 
@@ -117,6 +118,11 @@ class Partnership(models.Model):
     def is_active(self) -> bool:
         """Only an active partnership orders, requests qualifications and earns."""
         return self.status == PartnershipStatus.ACTIVE
+
+    @property
+    def effective_discount_percent(self) -> Decimal:
+        """The discount its prices follow: its own, combined with its tier's (channel.benefits)."""
+        return effective_discount_percent(self)
 
     @property
     def is_qualified(self) -> bool:

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "template_partials",
     "health_check",
     "guardian",
+    "pgtrigger",
     "axes",
     "csp",
     "django_otp",
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.HtmxSessionExpiredMiddleware",
     # Idle and absolute session limits, two-factor login where it is required.
     "accounts.middleware.SessionPolicyMiddleware",
     "core.middleware.NoStoreMiddleware",
@@ -280,10 +282,39 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.payment_attempts_reconcile_task",
         "schedule": 60.0,
     },
+    "payment-links-expired": {
+        "task": "orders.tasks.payment_links_expired_notify_task",
+        "schedule": 600.0,
+    },
+    # Partner scorecards of the current and previous month, and of any month a late change
+    # touched (partners.services.scorecards).
+    "partner-scorecards": {
+        "task": "partners.tasks.scorecards_refresh_task",
+        "schedule": crontab(hour=2, minute=15),
+    },
+    # Incidents from last month's scorecards, and offers that opened for more partners.
+    "partner-incidents": {
+        "task": "partners.tasks.incidents_raise_task",
+        "schedule": crontab(hour=2, minute=45),
+    },
+    "partner-offer-announcements": {
+        "task": "partners.tasks.offers_announce_task",
+        "schedule": crontab(hour=6, minute=30),
+    },
+    # Tier promotions and demotions proposed from last month's scorecards.
+    "partner-tier-evaluation": {
+        "task": "partners.tasks.tiers_evaluate_task",
+        "schedule": crontab(day_of_month="1", hour=3, minute=0),
+    },
     "export-jobs-sweep": {"task": "accounts.tasks.export_jobs_sweep_task", "schedule": 60.0},
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Payout windows are dates on the ledger rows, scanned once a day (never a countdown).
+    "commissions-daily": {
+        "task": "commissions.tasks.commissions_daily_task",
+        "schedule": crontab(hour=5, minute=30),
     },
 }
 
@@ -320,7 +351,12 @@ EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
 OUTBOX_SEALING_KEY = env_str("OUTBOX_SEALING_KEY")
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Production never falls back to the development port: without PORTAL_BASE_URL it is the
+# first allowed host over HTTPS.
+PORTAL_BASE_URL = env_str(
+    "PORTAL_BASE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000",
+)
 
 # Content-Security-Policy (django-csp): scripts only from the portal's own static files (a
 # nonce for any inline one a page may need: `{{ request.csp_nonce }}`), no eval (htmx is

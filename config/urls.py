@@ -29,14 +29,25 @@ MANUFACTURER_APPS = [
     "resellers",
     "qualifications",
     "communications",
+    "commissions",
     "salesreps",
+    "partners",
     "notifications",
 ]
 
 # The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one
 # reseller's dealings with one manufacturer, /r/<public id>/m/<slug>/…
 # (accounts.tenancy.reseller_partner_view), declared by the same modules.
-RESELLER_APPS = ["accounts", "catalog", "orders", "resellers", "qualifications", "communications"]
+RESELLER_APPS = [
+    "accounts",
+    "catalog",
+    "orders",
+    "resellers",
+    "qualifications",
+    "communications",
+    "commissions",
+    "partners",
+]
 
 
 # The fake payment provider plays the hosted checkout in development, tests and the demo.

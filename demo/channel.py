@@ -28,6 +28,7 @@ from demo.affiliate import build_demo_affiliate
 from demo.catalog import build_demo_catalog
 from demo.communications import build_demo_communications
 from demo.orders import build_demo_orders
+from demo.partners import build_demo_partners
 from demo.qualifications import build_demo_qualifications
 from demo.salesreps import assign_demo_portfolios
 
@@ -349,4 +350,6 @@ def build_demo_channel() -> DemoReport:
     build_demo_affiliate(resellers, report)  # after the orders and their end customers
     for manufacturer in manufacturers:
         build_demo_communications(manufacturer, rng, report)
+    for manufacturer in manufacturers:  # after the orders: scorecards are built from them
+        build_demo_partners(manufacturer, rng, report)
     return report

@@ -17,6 +17,7 @@ from django_scopes import scope
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from core.enqueue import enqueue_after_commit
+from core.http import portal_url
 from notifications.models import (
     Notification,
     NotificationChannel,
@@ -369,13 +370,46 @@ def notify(
     return Notification.objects.bulk_create(created)
 
 
+def notify_reseller(
+    *,
+    reseller_id: int,
+    manufacturer: Manufacturer,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    topic: str = "",
+    actor: User | None = None,
+) -> list[Notification]:
+    """Tell the reseller's active users (not `actor`, who did it) about an event of theirs
+    with `manufacturer`, each the way they chose for that manufacturer."""
+    users = reseller_users(reseller_id=reseller_id)
+    if actor is not None:
+        users = [user for user in users if user.pk != actor.pk]
+    return notify(
+        users=users,
+        manufacturer=manufacturer,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        topic=topic,
+    )
+
+
+def reseller_users(*, reseller_id: int) -> list[User]:
+    return list(
+        User.objects.filter(reseller_memberships__reseller_id=reseller_id, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def _email_body(body: str, url: str) -> str:
     """The text plus the link; a path gets the portal's address when one is configured."""
     if not url:
         return body
-    if url.startswith("/"):
-        url = settings.PORTAL_BASE_URL.rstrip("/") + url
-    return f"{body}\n\n{url}".strip()
+    return f"{body}\n\n{portal_url(url)}".strip()
 
 
 @transaction.atomic

@@ -43,7 +43,7 @@ def order_prices(
     reseller = reseller_unit_prices(
         products=products,
         price_list=partnership.price_list,
-        discount_percent=partnership.discount_percent,
+        discount_percent=partnership.effective_discount_percent,
     )
     if sale_kind != SaleKind.CUSTOMER_PAYS:
         return OrderPrices(reseller=reseller, retail=None, missing_retail=[])

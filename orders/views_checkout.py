@@ -26,6 +26,7 @@ from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from channel.models import EndCustomer
+from core.http import portal_url
 from core.ratelimits import limited
 from orders.forms_checkout import (
     CartAddForm,
@@ -75,7 +76,7 @@ def _product_choices(request: ResellerPartnerRequest) -> list[tuple[str, list[tu
     prices = reseller_unit_prices(
         products=products,
         price_list=partnership.price_list,
-        discount_percent=partnership.discount_percent,
+        discount_percent=partnership.effective_discount_percent,
     )
     currency = request.tenant.currency
     return [
@@ -383,10 +384,10 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _pay_url_builder(request: HttpRequest) -> Callable[[str], str]:
-    """token -> the absolute /pay/<token>/ address, on the host the reseller is using."""
+    """token -> the absolute /pay/<token>/ address on the configured PORTAL_BASE_URL."""
 
     def pay_url(token: str) -> str:
-        return request.build_absolute_uri(reverse("orders_public:pay", kwargs={"token": token}))
+        return portal_url(reverse("orders_public:pay", kwargs={"token": token}))
 
     return pay_url
 

@@ -255,7 +255,7 @@ def order_place(request: ResellerPartnerRequest) -> HttpResponse:
     prices = reseller_unit_prices(
         products=quantities_form.products,
         price_list=partnership.price_list,
-        discount_percent=partnership.discount_percent,
+        discount_percent=partnership.effective_discount_percent,
     )
     for product in quantities_form.products:
         product.your_price = prices[product.pk]

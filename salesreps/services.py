@@ -9,7 +9,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
@@ -219,17 +218,9 @@ def _onboard(
 # --- the new-order email (orders.hooks.order_created) --------------------------------------
 
 
-def order_link(order: Order) -> str:
-    """The order's page in the manufacturer portal, as an absolute address for an email."""
-    path = reverse(
-        "orders_manufacturer:detail",
-        kwargs={"manufacturer_slug": order.manufacturer.slug, "pk": order.pk},
-    )
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
 def order_created_notify_rep(*, order: Order) -> None:
-    """Email the customer's current rep about a new order, unless they placed it themselves."""
+    """Tell the customer's current rep of a new order (as they chose: in-app, email, digest
+    or off), unless they placed it themselves. It links to the order and says its status."""
     assignment = (
         PortfolioAssignment.objects.filter(
             manufacturer_id=order.manufacturer_id,
@@ -249,35 +240,39 @@ def order_created_notify_rep(*, order: Order) -> None:
         "currency": order.currency,
         "total": order.total,
         "manufacturer": order.manufacturer.name,
-        "link": order_link(order),
     }
     # An order waiting for the end customer's payment is not placed yet: it may never be.
     if order.status == OrderStatus.AWAITING_PAYMENT:
-        subject = _("New order %(number)s from %(reseller)s, awaiting payment") % values
+        title = _("New order %(number)s from %(reseller)s, awaiting payment") % values
         body = (
             _(
                 "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
                 "%(number)s (%(currency)s %(total)s) with %(manufacturer)s. It is awaiting "
                 "payment: it becomes a placed order once the end customer pays.\n\n"
-                "Open the order: %(link)s\n"
+                "Open the order:"
             )
             % values
         )
     else:
-        subject = _("New order %(number)s from %(reseller)s") % values
+        title = _("New order %(number)s from %(reseller)s") % values
         body = (
             _(
                 "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
-                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order: %(link)s\n"
+                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order:"
             )
             % values
         )
-    email_enqueue(
-        recipient=rep.email,
-        subject=subject,
-        body=body,
-        kind="salesreps.new_order",
+    notify(
+        users=[rep],
         manufacturer=order.manufacturer,
+        kind=NotificationKind.ORDER_CREATED,
+        title=title,
+        body=body,
+        url=reverse(
+            "orders_manufacturer:detail",
+            kwargs={"manufacturer_slug": order.manufacturer.slug, "pk": order.pk},
+        ),
+        topic=f"order:{order.pk}",
     )
 
 

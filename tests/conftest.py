@@ -171,6 +171,15 @@ def _celery_eager() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _portal_base_url() -> Iterator[None]:
+    """Links in emails use PORTAL_BASE_URL; in tests it is the test client's host."""
+    from django.test import override_settings
+
+    with override_settings(PORTAL_BASE_URL="http://testserver"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def _no_rate_limit_carried_over() -> Iterator[None]:
     """Rate-limit counters live in the (per-process, local-memory) cache: each test starts
     with none, as if an hour had passed."""

@@ -15,6 +15,13 @@ from catalog.models import Category, PriceList, Product
 from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
 from channel.services import partnership_update_conditions
+from commissions.models import CommissionEntry, PayoutBatch
+from commissions.services.ledger import commission_adjust
+from commissions.services.payouts import (
+    payout_batch_approve,
+    payout_details_save,
+    payout_request_create,
+)
 from communications.models import Conversation, ConversationType, Message
 from communications.services.conversations import conversation_start
 from notifications.models import Notification, NotificationKind, OutboxEmail
@@ -24,6 +31,9 @@ from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_en
 from orders.services.orders import LineRequest, order_create, order_transition
 from orders.services.payment_links import checkout_with_payment_link
 from orders.workflow import MANUFACTURER
+from partners.models import Tier, TierProposal
+from partners.services.incidents import incident_raise, incident_step_take
+from partners.services.offers import OfferValues, offer_publish, offer_save
 from qualifications.models import QualificationRequest
 from qualifications.services import qualification_create, qualification_request_create
 from resellers.services import affiliate_link_get_or_create, interaction_add
@@ -65,7 +75,14 @@ class TenantWorld:
     email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
+    accrual: CommissionEntry  # pending: its window can be extended
+    batch: PayoutBatch  # approved, not paid yet
     owner_session_id: int  # another browser of the owner's, for "end this session"
+    tier_id: int
+    proposal_id: int
+    offer_id: int
+    incident_id: int
+    block_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -88,7 +105,14 @@ class TenantWorld:
             "notification_id": self.notification.pk,
             "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
+            "entry_id": self.accrual.pk,
+            "batch_id": self.batch.pk,
             "session_id": self.owner_session_id,
+            "tier_id": self.tier_id,
+            "proposal_id": self.proposal_id,
+            "offer_id": self.offer_id,
+            "incident_id": self.incident_id,
+            "block_id": self.block_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -114,6 +138,12 @@ class TenantWorld:
             "manufacturer": self.manufacturer.pk,
             "qualification": self.qualification_id,
             "required_qualification": self.qualification_id,
+            "tier": self.tier_id,
+            "account_manager": self.owner.pk,
+            "min_tier": self.tier_id,
+            "offer": self.offer_id,
+            "products": self.product.pk,
+            "recipients": self.partnership.pk,
         }
 
 
@@ -197,6 +227,64 @@ def build_world(slug: str, name: str) -> TenantWorld:
     ).user
     from django.contrib.auth.tokens import default_token_generator
 
+    # Commissions: an accrual in its holding period, and a batch approved, not paid.
+    earning = order_create(
+        partnership=partnership,
+        lines=[LineRequest(product_id=product.pk, quantity=1)],
+        created_by=reseller_user,
+        end_customer=customer,
+    )
+    for step in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
+        earning = order_transition(
+            order=earning, to_status=step, side=MANUFACTURER, changed_by=owner
+        )
+    accrual = CommissionEntry.objects.get(order=earning)
+    bonus = commission_adjust(
+        partnership=partnership, amount=Decimal("60.00"), reason="Launch bonus", created_by=owner
+    )
+    payout_details_save(
+        partnership=partnership,
+        account_holder=reseller.name,
+        iban="DE89370400440532013000",
+        updated_by=reseller_user,
+    )
+    payout = payout_request_create(
+        partnership=partnership, amount=bonus.credit, requested_by=reseller_user
+    )
+    batch = payout_batch_approve(
+        manufacturer=manufacturer, request_ids=[payout.pk], approved_by=owner
+    )
+    tiers = list(Tier.objects.filter(manufacturer=manufacturer).order_by("rank"))
+    proposal = TierProposal.objects.create(
+        manufacturer=manufacturer,
+        partnership=partnership,
+        from_tier=tiers[0],
+        to_tier=tiers[1],
+        reasons=["Met the criteria of Silver in each month."],
+        created_at=order.created_at,
+    )
+    offer = offer_save(
+        manufacturer=manufacturer,
+        offer=None,
+        values=OfferValues(
+            title=f"{name} bundle",
+            price=Decimal("499.00"),
+            visibility="selected",
+            starts_on=order.created_at.date(),
+            items={product.pk: 2},
+            regions=["north"],
+            recipient_ids=[partnership.pk],
+        ),
+    )
+    offer_publish(offer=offer)
+    incident = incident_raise(
+        partnership=partnership, kind="complaints", summary="Complaints in March", by=owner
+    )
+    incident_step_take(incident=incident, step="friendly_contact", notes="Called.", by=owner)
+    incident_step_take(
+        incident=incident, step="blocked_offers", notes="Blocked.", by=owner, offer=offer
+    )
+
     return TenantWorld(
         manufacturer=manufacturer,
         owner=owner,
@@ -220,7 +308,14 @@ def build_world(slug: str, name: str) -> TenantWorld:
         email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
+        accrual=accrual,
+        batch=batch,
         owner_session_id=UserSessionFactory(user=owner).pk,
+        tier_id=tiers[1].pk,
+        proposal_id=proposal.pk,
+        offer_id=offer.pk,
+        incident_id=incident.pk,
+        block_id=incident.blocks.get().pk,
     )
 
 

@@ -26,6 +26,18 @@ from catalog.models import Category
 from channel.models import Partnership, QualifyingStatus
 from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID, NAME_STEMS
 from orders.models import Order, OrderReturn, OrderStatus
+from partners.models import (
+    Exclusive,
+    Incident,
+    Offer,
+    PartnerBlock,
+    PartnerTier,
+    Scorecard,
+    Step,
+    TierProposal,
+    Visibility,
+)
+from partners.selectors.exclusives import exclusive_compliance
 from qualifications.models import QualificationRequest, RequestStatus
 
 
@@ -85,6 +97,36 @@ def test_demo_channel_is_complete_and_idempotent(client, db):
         # Partners of long standing: none joined after its first demo order.
         year_ago = timezone.now() - timedelta(days=365)
         assert not partnerships.filter(created_at__gt=year_ago).exists()
+        # Partners: all three tiers, a promotion and a demotion waiting, offers of each
+        # visibility, an incident at its second step, a blocked partner, two exclusives.
+        assert set(
+            PartnerTier.objects.filter(manufacturer=manufacturer).values_list(
+                "tier__name", flat=True
+            )
+        ) == {"Silver", "Gold"}
+        assert partnerships.exclude(partner_tier__isnull=False).exists()  # Bronze
+        proposals = TierProposal.objects.filter(manufacturer=manufacturer, status="pending")
+        assert sorted(
+            (p.from_tier.rank < p.to_tier.rank)
+            for p in proposals.select_related("from_tier", "to_tier")
+        ) == [False, True]
+        assert set(
+            Offer.objects.filter(manufacturer=manufacturer, is_published=True).values_list(
+                "visibility", flat=True
+            )
+        ) == set(Visibility.values)
+        assert Incident.objects.filter(
+            manufacturer=manufacturer, is_open=True, step=Step.FORMAL_CONVERSATION
+        ).exists()
+        assert PartnerBlock.objects.filter(
+            manufacturer=manufacturer, offer__isnull=True, lifted_at__isnull=True
+        ).exists()
+        standing = {
+            c.in_breach
+            for c in exclusive_compliance(list(Exclusive.objects.filter(manufacturer=manufacturer)))
+        }
+        assert standing == {True, False}
+        assert Scorecard.objects.filter(manufacturer=manufacturer, orders__gt=0).exists()
     assert ResellerMembership.objects.exists()
     assert Partnership.objects.filter(reseller__public_id=FLAGSHIP_RESELLER_ID).count() == 2
 

@@ -54,9 +54,9 @@ SKIPPED_ROUTES = {
     "logout/": "ends the session",
 }
 ALLOWED_STATUSES = {200, 302, 400, 403, 404, 405, 410}
-# A login writes a session; axes records every failed login attempt (that is its job).
-# Bookkeeping of the walk itself, not of what a form changes: sessions and their last-seen
-# times, and the audit log (which records the walker's failed logins and exports by design).
+# A login writes a session, and every request may move its "last seen" (the user's list of
+# sessions); axes records every failed login attempt (that is its job), and the audit log
+# records the walker's failed logins and exports by design.
 UNHASHED_TABLES = {"django_session", "accounts_usersession", "accounts_auditevent"}
 UNHASHED_PREFIXES = ("axes_",)
 

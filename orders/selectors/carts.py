@@ -80,7 +80,7 @@ def cart_priced(*, cart: Cart | None, partnership: Partnership) -> CartSummary:
     prices = reseller_unit_prices(
         products=available,
         price_list=partnership.price_list,
-        discount_percent=partnership.discount_percent,
+        discount_percent=partnership.effective_discount_percent,
     )
     for line in lines:
         unit = prices.get(line.product_id)

@@ -18,6 +18,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import ExportJob, ExportStatus, Role
 from accounts.tasks import export_job_run_task, export_jobs_sweep_task
+from commissions.models import PayoutRequest
+from commissions.tasks import commissions_daily_task
 from config.celery_app import app as celery_app
 from notifications.models import (
     Notification,
@@ -28,10 +30,23 @@ from notifications.models import (
 )
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
-from orders.tasks import payment_attempts_reconcile_task
-from tests.accounts.factories import ExportJobFactory, MembershipFactory
+from orders.tasks import payment_attempts_reconcile_task, payment_links_expired_notify_task
+from partners.models import Incident, OfferAnnouncement, Scorecard, Tier, TierProposal
+from partners.tasks import (
+    incidents_raise_task,
+    offers_announce_task,
+    scorecards_refresh_task,
+    tiers_evaluate_task,
+)
+from tests.accounts.factories import ExportJobFactory, MembershipFactory, ResellerUserFactory
 from tests.notifications.factories import NotificationFactory, OutboxEmailFactory
-from tests.orders.factories import PaymentAttemptFactory, TestProviderChargeFactory
+from tests.orders.factories import (
+    OrderFactory,
+    PaymentAttemptFactory,
+    PaymentLinkFactory,
+    TestProviderChargeFactory,
+)
+from tests.partners.factories import OfferRecipientFactory, ScorecardFactory
 from tests.resellers.factories import PartnershipFactory
 from tests.scoping import worker_scope
 
@@ -44,6 +59,12 @@ TESTED_TASKS = {
     "notifications.tasks.outbox_flush_task",
     "notifications.tasks.notifications_digest_task",
     "orders.tasks.payment_attempts_reconcile_task",
+    "commissions.tasks.commissions_daily_task",
+    "orders.tasks.payment_links_expired_notify_task",
+    "partners.tasks.scorecards_refresh_task",
+    "partners.tasks.tiers_evaluate_task",
+    "partners.tasks.incidents_raise_task",
+    "partners.tasks.offers_announce_task",
 }
 
 
@@ -150,6 +171,136 @@ def test_payment_attempts_reconcile_task_in_a_worker(manufacturer, other_manufac
         assert Payment.objects.get().order == charged.order
         charged.order.refresh_from_db()
         assert charged.order.status == OrderStatus.PLACED
+
+
+def test_commissions_daily_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's due commissions go into that tenant's own request."""
+    from tests.commissions.factories import CommissionEntryFactory
+
+    long_ago = timezone.localdate() - timedelta(weeks=12)
+    with scopes_disabled():
+        ours = CommissionEntryFactory(
+            partnership__manufacturer=manufacturer, eligible_from=long_ago, pay_by=long_ago
+        )
+        theirs = CommissionEntryFactory(
+            partnership__manufacturer=other_manufacturer, eligible_from=long_ago, pay_by=long_ago
+        )
+
+    assert run_in_worker(commissions_daily_task) == 2
+    assert run_in_worker(commissions_daily_task) == 0  # once a day
+
+    with scopes_disabled():
+        requests = {r.partnership_id: r for r in PayoutRequest.objects.all()}
+        assert set(requests) == {ours.partnership_id, theirs.partnership_id}
+        assert [item.entry for item in requests[ours.partnership_id].items.all()] == [ours]
+        assert requests[theirs.partnership_id].manufacturer == other_manufacturer
+
+
+def test_payment_links_expired_notify_task_in_a_worker(manufacturer, other_manufacturer):
+    """Each tenant's link that expired unpaid is told once to its reseller, in its scope; a
+    live link and a used one are not."""
+    past = timezone.now() - timedelta(minutes=1)
+    with scopes_disabled():
+        ours = PaymentLinkFactory(order__partnership__manufacturer=manufacturer, expires_at=past)
+        theirs = PaymentLinkFactory(
+            order__partnership__manufacturer=other_manufacturer, expires_at=past
+        )
+        PaymentLinkFactory(order__partnership__manufacturer=manufacturer)
+        PaymentLinkFactory(
+            order__partnership__manufacturer=manufacturer, expires_at=past, used_at=past
+        )
+
+    assert run_in_worker(payment_links_expired_notify_task) == 2
+    assert run_in_worker(payment_links_expired_notify_task) == 0
+
+    with scopes_disabled():
+        told = Notification.objects.filter(kind=NotificationKind.PAYMENT_LINK)
+        assert sorted(told.values_list("manufacturer_id", "user_id")) == sorted(
+            [
+                (manufacturer.pk, ours.order.created_by_id),
+                (other_manufacturer.pk, theirs.order.created_by_id),
+            ]
+        )
+        assert all(
+            ours.order.number in note.title for note in told.filter(manufacturer=manufacturer)
+        )
+
+
+def test_scorecards_refresh_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's scorecards are stored in that tenant's scope."""
+    with scopes_disabled():
+        ours = OrderFactory(partnership__manufacturer=manufacturer)
+        theirs = OrderFactory(partnership__manufacturer=other_manufacturer)
+
+    assert run_in_worker(scorecards_refresh_task) == 2
+    assert run_in_worker(scorecards_refresh_task) == 2  # idempotent: rows updated in place
+
+    with scopes_disabled():
+        month = timezone.localdate().replace(day=1)
+        cards = {card.partnership_id: card.orders for card in Scorecard.objects.filter(month=month)}
+    assert cards == {ours.partnership_id: 1, theirs.partnership_id: 1}
+
+
+def test_tiers_evaluate_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's partners are judged against that tenant's tiers."""
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer)
+        theirs = PartnershipFactory(manufacturer=other_manufacturer)
+        Tier.objects.filter(name="Silver").update(months_held=1)
+        ScorecardFactory(
+            partnership=ours,
+            month=last_month,
+            orders=20,
+            completed=20,
+            completion_rate=100,
+            cancellation_rate=0,
+        )
+        ScorecardFactory(
+            partnership=theirs,
+            month=last_month,
+            orders=1,
+            completed=1,
+            completion_rate=100,
+            cancellation_rate=0,
+        )
+
+    assert run_in_worker(tiers_evaluate_task) == 1
+    assert run_in_worker(tiers_evaluate_task) == 1  # refreshed, not duplicated
+
+    with scopes_disabled():
+        proposals = list(TierProposal.objects.values_list("partnership_id", "to_tier__name"))
+    assert proposals == [(ours.pk, "Silver")]
+
+
+def test_incidents_raise_task_in_a_worker(manufacturer, other_manufacturer):
+    last_month = (timezone.localdate().replace(day=1) - timedelta(days=1)).replace(day=1)
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer)
+        theirs = PartnershipFactory(manufacturer=other_manufacturer)
+        ScorecardFactory(partnership=ours, month=last_month, orders=10, cancellation_rate=40)
+        ScorecardFactory(partnership=theirs, month=last_month, orders=10, cancellation_rate=5)
+
+    assert run_in_worker(incidents_raise_task) == 1
+    assert run_in_worker(incidents_raise_task) == 0
+
+    with scopes_disabled():
+        assert list(Incident.objects.values_list("partnership_id", flat=True)) == [ours.pk]
+
+
+def test_offers_announce_task_in_a_worker(manufacturer, other_manufacturer):
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer)
+        theirs = PartnershipFactory(manufacturer=other_manufacturer)
+        for partnership in (ours, theirs):
+            ResellerUserFactory(reseller=partnership.reseller)
+        OfferRecipientFactory(partnership=ours)  # a published offer naming ours
+
+    assert run_in_worker(offers_announce_task) == 1
+    assert run_in_worker(offers_announce_task) == 0
+
+    with scopes_disabled():
+        assert list(OfferAnnouncement.objects.values_list("partnership_id", flat=True)) == [ours.pk]
 
 
 def test_export_tasks_in_a_worker(

@@ -1,0 +1,292 @@
+"""Demo partner performance: scorecards from the demo orders, partners in all three tiers, a
+pending promotion and a demotion, offers of each visibility, an incident at its second step,
+a blocked partner, and two regional exclusives (one in breach, one in good standing).
+
+Tier history and proposals are written as rows with past timestamps rather than through the
+services, which would notify every reseller of changes that "happened" months ago. Offers,
+incidents and exclusives go through the services. Idempotent: a manufacturer that already has
+offers is left alone.
+"""
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from django.db.models import Sum
+from django.utils import timezone
+
+from accounts.models import Manufacturer, Region, Reseller, Role
+from channel.models import Partnership, PartnershipStatus
+from orders.models import Order, OrderStatus
+from partners.metrics import add_months, month_start
+from partners.models import (
+    OrderRating,
+    PartnerNote,
+    PartnerTier,
+    ProposalStatus,
+    Scorecard,
+    Tier,
+    TierChange,
+    TierProposal,
+    Visibility,
+)
+from partners.services.exclusives import ExclusiveTerms, exclusive_grant
+from partners.services.incidents import incident_raise, incident_step_take
+from partners.services.offers import OfferValues, offer_save
+from partners.services.scorecards import scorecards_refresh
+from partners.services.tiers import proposal_figures, proposal_reasons, tiers_create_defaults
+
+if TYPE_CHECKING:
+    from demo.channel import DemoReport
+
+# The demo login's company is Silver at Northwind: its dashboard shows a tier, early access
+# and the way to Gold.
+SILVER_LOGIN = {"northwind": "36G8J2Z"}
+
+
+def _rate_orders(manufacturer: Manufacturer, rng: random.Random, report: "DemoReport") -> None:
+    """Staff ratings on about a third of the completed orders."""
+    completed = list(
+        Order.objects.filter(manufacturer=manufacturer, status=OrderStatus.COMPLETED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    ratings = [
+        OrderRating(
+            manufacturer=manufacturer,
+            order_id=pk,
+            satisfaction=rng.choice([3, 4, 4, 5, 5, 5]),
+            address_accurate=rng.random() > 0.1,
+        )
+        for pk in completed
+        if rng.random() < 0.35
+    ]
+    OrderRating.objects.bulk_create(ratings, ignore_conflicts=True)
+    report.count("order ratings", len(ratings))
+
+
+def _by_orders(manufacturer: Manufacturer) -> list[Partnership]:
+    totals = dict(
+        Scorecard.objects.filter(manufacturer=manufacturer)
+        .values("partnership_id")
+        .annotate(n=Sum("orders"))
+        .values_list("partnership_id", "n")
+    )
+    active = Partnership.objects.filter(
+        manufacturer=manufacturer, status=PartnershipStatus.ACTIVE
+    ).select_related("reseller")
+    return sorted(active, key=lambda p: (-(totals.get(p.pk) or 0), p.reseller.name))
+
+
+def _place(partnership: Partnership, tier: Tier, reason: str, when_days: int) -> None:
+    when = timezone.now() - timedelta(days=when_days)
+    PartnerTier.objects.update_or_create(
+        partnership=partnership,
+        defaults={"manufacturer_id": partnership.manufacturer_id, "tier": tier, "since": when},
+    )
+    TierChange.objects.create(
+        manufacturer_id=partnership.manufacturer_id,
+        partnership=partnership,
+        from_tier=None,
+        to_tier=tier,
+        reason=reason,
+        created_at=when,
+    )
+
+
+def _propose(partnership: Partnership, from_tier: Tier, to_tier: Tier, judged: Tier) -> None:
+    last = add_months(month_start(timezone.localdate()), -1)
+    cards = list(
+        Scorecard.objects.filter(
+            partnership=partnership,
+            month__gt=add_months(last, -judged.months_held),
+            month__lte=last,
+        )
+    )
+    TierProposal.objects.create(
+        manufacturer_id=partnership.manufacturer_id,
+        partnership=partnership,
+        from_tier=from_tier,
+        to_tier=to_tier,
+        figures=proposal_figures(cards),
+        reasons=proposal_reasons(judged, cards, promotion=to_tier.rank > from_tier.rank),
+        status=ProposalStatus.PENDING,
+        created_at=timezone.now() - timedelta(days=2),
+    )
+
+
+def build_demo_partners(
+    manufacturer: Manufacturer, rng: random.Random, report: "DemoReport"
+) -> None:
+    from partners.models import Offer
+
+    if Offer.objects.filter(manufacturer=manufacturer).exists():
+        return
+    tiers = {tier.name: tier for tier in tiers_create_defaults(manufacturer=manufacturer)}
+    bronze, silver, gold = tiers["Bronze"], tiers["Silver"], tiers["Gold"]
+    _rate_orders(manufacturer, rng, report)
+    scorecards_refresh(manufacturer=manufacturer)
+    report.count("scorecards", Scorecard.objects.filter(manufacturer=manufacturer).count())
+    ranked = _by_orders(manufacturer)
+    if len(ranked) < 12:
+        return
+    manager = manufacturer.memberships.filter(role=Role.MANAGER).select_related("user").first()
+    by = manager.user if manager else None
+
+    flagship = next(
+        (p for p in ranked if p.reseller.public_id == SILVER_LOGIN.get(manufacturer.slug)), None
+    )
+    golds = [p for p in ranked[:3] if p != flagship]
+    silvers = [p for p in ranked[3:8] if p != flagship]
+    if flagship is not None:
+        silvers.append(flagship)
+    for partnership in golds:
+        _place(partnership, gold, "Quarterly business review: a strategic partner.", 200)
+    for partnership in silvers:
+        _place(partnership, silver, "Met the Silver criteria for three months.", 120)
+    if by is not None and golds:
+        PartnerTier.objects.filter(partnership=golds[0]).update(account_manager=by)
+    report.count("partner tiers", len(golds) + len(silvers))
+    placed = {p.pk for p in golds + silvers}
+    bronzes = [p for p in ranked if p.pk not in placed]
+    _propose(bronzes[0], bronze, silver, silver)  # a pending promotion
+    _propose(golds[-1], gold, silver, gold)  # a pending demotion
+    report.count("tier proposals", 2)
+
+    today = timezone.localdate()
+    starts, ends = today - timedelta(days=10), today + timedelta(days=60)
+    product_ids = list(
+        manufacturer.products.filter(is_active=True).order_by("pk").values_list("pk", flat=True)
+    )[:3]
+    offers = [
+        OfferValues(
+            title="Spring install bundle",
+            terms="Three products at a bundle price, for orders placed before the end date.",
+            price=Decimal("1490.00"),
+            visibility=Visibility.PUBLIC,
+            items=dict.fromkeys(product_ids, 1),
+            starts_on=starts,
+            ends_on=ends,
+        ),
+        OfferValues(
+            title="Partner pricing on the new range",
+            terms="Silver and Gold partners order the new range at the launch price.",
+            price=Decimal("990.00"),
+            visibility=Visibility.PREFERRED,
+            min_tier=silver,
+            items=dict.fromkeys(product_ids[:1], 2),
+            starts_on=starts,
+            ends_on=ends,
+        ),
+        OfferValues(
+            title="Summer launch: preview",
+            terms="Opens to all partners in five days; Silver and Gold see it first.",
+            price=Decimal("1190.00"),
+            visibility=Visibility.PUBLIC,
+            starts_on=today + timedelta(days=5),
+            ends_on=today + timedelta(days=90),
+        ),
+        OfferValues(
+            title="Showroom display set",
+            terms="A display set for named partners' showrooms.",
+            price=Decimal("450.00"),
+            visibility=Visibility.SELECTED,
+            recipient_ids=[p.pk for p in (flagship, *golds[:1]) if p is not None],
+            starts_on=starts,
+            ends_on=ends,
+        ),
+    ]
+    saved = [offer_save(manufacturer=manufacturer, offer=None, values=v) for v in offers]
+    Offer.objects.filter(pk__in=[o.pk for o in saved]).update(
+        is_published=True, published_at=timezone.now() - timedelta(days=10)
+    )
+    report.count("offers", len(saved))
+
+    troubled, blocked = bronzes[1], bronzes[2]
+    incident = incident_raise(
+        partnership=troubled,
+        kind="high_cancellations",
+        summary="A quarter of last month's orders were cancelled.",
+        by=by,
+    )
+    incident_step_take(
+        incident=incident,
+        step="friendly_contact",
+        notes="Called the owner: two customers changed their minds after the quote.",
+        by=by,
+    )
+    incident_step_take(
+        incident=incident,
+        step="formal_conversation",
+        notes="Meeting held; agreed to confirm stock before quoting. Review next month.",
+        by=by,
+    )
+    serious = incident_raise(
+        partnership=blocked,
+        kind="complaints",
+        summary="Repeated complaints about installations.",
+        by=by,
+    )
+    for step, notes in (
+        ("friendly_contact", "Called about three complaints."),
+        ("formal_conversation", "Formal meeting; a written improvement plan was agreed."),
+        ("blocked_all", "No improvement after the plan: blocked from all offers."),
+    ):
+        incident_step_take(incident=serious, step=step, notes=notes, by=by)
+    report.count("incidents", 2)
+
+    start = add_months(month_start(today), -4)
+    # In good standing: the requirement is what the partner did in its weakest month.
+    weakest = min(
+        Scorecard.objects.filter(
+            partnership=golds[0], month__gte=start, month__lt=month_start(today)
+        ).values_list("orders", flat=True),
+        default=0,
+    )
+    for partnership, region, minimum in (
+        (golds[0], Region.NORTH, weakest),
+        (bronzes[3], Region.SOUTH, 20),  # in breach
+    ):
+        Reseller.objects.filter(pk=partnership.reseller_id).update(region=region)
+        offer = offer_save(
+            manufacturer=manufacturer,
+            offer=None,
+            values=OfferValues(
+                title=f"Regional exclusive: {Region(region).label}",
+                terms="Exclusive rights to the region for the contract term.",
+                price=Decimal("0.00"),
+                visibility=Visibility.SELECTED,
+                starts_on=start,
+                recipient_ids=[partnership.pk],
+                regions=[region],
+            ),
+        )
+        Offer.objects.filter(pk=offer.pk).update(is_published=True, published_at=timezone.now())
+        exclusive_grant(
+            partnership=partnership,
+            offer=offer,
+            terms=ExclusiveTerms(
+                kind="regional",
+                scope=region,
+                starts_on=start,
+                term_months=12,
+                min_monthly_orders=minimum,
+                min_completion_rate=None,
+                renewal_criteria="Renewed for 12 months when every quarter met the requirements.",
+            ),
+        )
+    report.count("exclusives", 2)
+    PartnerNote.objects.bulk_create(
+        PartnerNote(
+            manufacturer=manufacturer,
+            partnership=partnership,
+            body=body,
+            author=by,
+        )
+        for partnership, body in (
+            (golds[0], "Quarterly business review: plans a second showroom in autumn."),
+            (troubled, "Owner asked for a stock-availability feed to quote more safely."),
+        )
+    )
+    report.count("partner notes", 2)

@@ -1,0 +1,1 @@
+"""Reads of partners: scorecards, the leaderboard and (later) tiers, offers and incidents."""

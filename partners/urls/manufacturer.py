@@ -1,0 +1,56 @@
+from django.urls import include, path
+
+from partners import views, views_offers, views_problems, views_tiers
+
+app_name = "partners_manufacturer"
+
+partner_patterns = [
+    path("", views.leaderboard, name="leaderboard"),
+    path("orders/<int:order_id>/rating/", views.order_rating, name="order_rating"),
+    path("tiers/", views_tiers.tier_list, name="tiers"),
+    path("tiers/new/", views_tiers.tier_edit, name="tier_create"),
+    path("tiers/<int:tier_id>/edit/", views_tiers.tier_edit, name="tier_edit"),
+    path("tiers/proposals/", views_tiers.proposal_list, name="proposals"),
+    path("tiers/proposals/evaluate/", views_tiers.proposals_evaluate, name="evaluate"),
+    path(
+        "tiers/proposals/<int:proposal_id>/approve/",
+        views_tiers.proposal_approve,
+        name="proposal_approve",
+    ),
+    path(
+        "tiers/proposals/<int:proposal_id>/override/",
+        views_tiers.proposal_override,
+        name="proposal_override",
+    ),
+    path("offers/", views_offers.offer_list, name="offers"),
+    path("offers/new/", views_offers.offer_edit, name="offer_create"),
+    path("offers/<int:offer_id>/edit/", views_offers.offer_edit, name="offer_edit"),
+    path("offers/<int:offer_id>/publish/", views_offers.offer_publish, name="offer_publish"),
+    path(
+        "offers/<int:offer_id>/announce/",
+        views_offers.offer_announce_change,
+        name="offer_announce",
+    ),
+    path("incidents/", views_problems.incident_list, name="incidents"),
+    path("incidents/<int:incident_id>/", views_problems.incident_detail, name="incident"),
+    path("incidents/<int:incident_id>/step/", views_problems.incident_step, name="incident_step"),
+    path(
+        "incidents/<int:incident_id>/resolve/",
+        views_problems.incident_resolve,
+        name="incident_resolve",
+    ),
+    path("blocks/<int:block_id>/lift/", views_problems.block_lift, name="block_lift"),
+    path("exclusives/", views_problems.exclusive_list, name="exclusives"),
+    path("<str:public_id>/", views.scorecard, name="scorecard"),
+    path("<str:public_id>/incidents/", views_problems.incident_create, name="incident_create"),
+    path("<str:public_id>/notes/", views_problems.note_add, name="note_add"),
+    path("<str:public_id>/exclusives/", views_problems.exclusive_grant, name="exclusive_grant"),
+    path("<str:public_id>/tier/", views_tiers.partner_tier_set, name="tier_set"),
+    path(
+        "<str:public_id>/account-manager/",
+        views_tiers.partner_account_manager,
+        name="account_manager",
+    ),
+]
+
+urlpatterns = [path("partners/", include(partner_patterns))]
