@@ -33,7 +33,7 @@ from accounts.forms_security import (
     UnlockRequestForm,
 )
 from accounts.hooks import security_changed
-from accounts.models import AuditAction, User
+from accounts.models import AuditAction, RecoveryCodeDevice, User
 from accounts.reauth import mark_reauthenticated, recent_auth_required
 from accounts.sessions import now_ts, user_session_end, user_sessions, user_sessions_end_all
 from accounts.tenancy import UserRequest
@@ -122,7 +122,7 @@ def login_verify(request: HttpRequest) -> HttpResponseBase:
             del request.session[PENDING_KEY]
             auth_login(request, user, backend=pending["backend"] or None)
             otp_login(request, device)
-            if device.__class__.__name__ == "RecoveryCodeDevice":
+            if isinstance(device, RecoveryCodeDevice):
                 left = recovery_codes_left(user)
                 messages.warning(
                     request,

@@ -344,10 +344,13 @@ EMAIL_TIMEOUT = float(env_str("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Channel Portal <no-reply@channel-portal.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Payment links (orders.services.payment_links): the provider is a dotted path to a class with
-# `charge(order, amount, currency, form_data, idempotency_key)` and `find_charge(key)`
-# (orders.payments); the built-in one is a test stub.
-PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments.TestPaymentProvider")
+# Payment links (orders.services.payment_links): the provider is a dotted path to a class, a
+# hosted one (orders.payments_hosted: the customer pays on the provider's page, a signed
+# webhook confirms) or a direct one (orders.payments: `charge` and `find_charge`).
+# The default is the hosted checkout of the fake provider (fakepay/, not mounted in
+# production: set a real hosted provider there); orders.payments.TestPaymentProvider is the
+# older direct seam, kept for its tests.
+PAYMENT_PROVIDER = env_str("PAYMENT_PROVIDER", "orders.payments_hosted.FakepayProvider")
 # The hosted checkout (orders.payments_hosted.FakepayProvider): the webhook's shared secret.
 FAKEPAY_WEBHOOK_SECRET = env_str("FAKEPAY_WEBHOOK_SECRET")
 PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))

@@ -128,6 +128,6 @@ def _result_of(charge: TestProviderCharge) -> PaymentResult:
 
 
 def get_payment_provider() -> PaymentProvider:
-    """The configured provider (settings.PAYMENT_PROVIDER), by default the test one."""
-    path = getattr(settings, "PAYMENT_PROVIDER", "") or "orders.payments.TestPaymentProvider"
+    """The configured provider (settings.PAYMENT_PROVIDER), by default the fake hosted one."""
+    path = getattr(settings, "PAYMENT_PROVIDER", "") or "orders.payments_hosted.FakepayProvider"
     return import_string(path)()

@@ -308,7 +308,10 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 url = payments.payment_link_checkout(
                     token=token,
-                    success_url=f"{pay_page}?checkout=returned",
+                    success_url=request.build_absolute_uri(
+                        reverse("orders_public:receipt", kwargs={"token": token})
+                    )
+                    + "?checkout=returned",
                     cancel_url=pay_page,
                     webhook_url=request.build_absolute_uri(reverse("orders_public:webhook")),
                     base_url=request.build_absolute_uri("/"),
@@ -366,7 +369,9 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
         return _public(render(request, "orders/pay/invalid.html", status=404))
     with scope(manufacturer=link.manufacturer):
         if payment_link_state(link) != LinkState.PAID:
-            return redirect("orders_public:pay", token=token)
+            # Back from the provider's page before its webhook: the pay page says it waits.
+            returned = "?checkout=returned" if request.GET.get("checkout") == "returned" else ""
+            return redirect(reverse("orders_public:pay", kwargs={"token": token}) + returned)
         context = {
             "link": link,
             "order": link.order,

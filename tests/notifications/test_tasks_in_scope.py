@@ -152,8 +152,9 @@ def test_notifications_digest_task_in_a_worker(manufacturer, other_manufacturer)
     assert "Ours" not in digests[theirs.user.email]
 
 
-def test_payment_attempts_reconcile_task_in_a_worker(manufacturer, other_manufacturer):
+def test_payment_attempts_reconcile_task_in_a_worker(manufacturer, other_manufacturer, settings):
     """A platform job: each tenant's lost attempt is finished in that tenant's scope."""
+    settings.PAYMENT_PROVIDER = "orders.payments.TestPaymentProvider"  # the attempts' provider
     with scopes_disabled():
         charged = PaymentAttemptFactory(link__order__partnership__manufacturer=manufacturer)
         lost = PaymentAttemptFactory(link__order__partnership__manufacturer=other_manufacturer)

@@ -10,6 +10,14 @@ from tests.orders.factories import make_end_customer
 from tests.resellers.factories import PartnershipFactory
 
 
+@pytest.fixture(autouse=True)
+def _direct_test_provider(settings):
+    """These tests drive the older direct seam (card fields on the portal's page, the
+    provider charged by the portal); tests/orders/test_hosted_checkout.py drives the
+    default hosted one."""
+    settings.PAYMENT_PROVIDER = "orders.payments.TestPaymentProvider"
+
+
 @pytest.fixture
 def category(manufacturer):
     return CategoryFactory(manufacturer=manufacturer, name="Loudspeakers")

@@ -56,6 +56,16 @@ def paid_session(client: Client, token: str) -> FakeCheckoutSession:
     return FakeCheckoutSession.objects.get()
 
 
+def test_the_default_provider_is_the_hosted_fake_one():
+    import importlib
+
+    from orders.payments_hosted import FakepayProvider
+
+    configured = importlib.import_module("config.settings").PAYMENT_PROVIDER
+    assert configured == "orders.payments_hosted.FakepayProvider"
+    assert FakepayProvider.hosted
+
+
 def test_the_pay_page_asks_for_no_card_and_sends_the_customer_to_the_provider(manufacturer):
     _channel, _order, token = send_link(manufacturer)
     client = Client()
@@ -178,3 +188,18 @@ def test_concurrent_submits_share_one_provider_page_and_charge_once(manufacturer
     assert errors == []
     assert Payment.objects.filter(order=order).count() == 1
     assert Order.objects.get(pk=order.pk).status == OrderStatus.PLACED
+
+
+def test_back_from_the_provider_before_its_webhook_the_page_says_it_waits(manufacturer):
+    _channel, _order, token = send_link(manufacturer)
+    client = Client()
+    session = paid_session(client, token)  # the webhook has not arrived yet
+
+    back = client.get(session.success_url.split("testserver", 1)[-1], follow=True)
+
+    assert back.status_code == 200
+    assert "waiting for the payment provider" in back.text
+    deliver(client, session)
+    receipt = client.get(session.success_url.split("testserver", 1)[-1])
+    assert receipt.status_code == 200
+    assert "Thank you, your payment was received" in receipt.text

@@ -81,8 +81,8 @@ def assert_unpaid(order):
 # --- the provider seam ----------------------------------------------------------------------
 
 
-def test_the_default_provider_is_the_test_one(settings):
-    provider = get_payment_provider()
+def test_the_direct_seams_provider_is_the_test_one(settings):
+    provider = get_payment_provider()  # pinned by tests/orders/conftest.py
     assert isinstance(provider, TestPaymentProvider)
     assert isinstance(provider, PaymentProvider)
     assert provider.is_test

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('orders', '0015_payment_attempt_constraints'),
+        ('orders', '0016_payment_link_expiry_notified'),
     ]
 
     operations = [
