@@ -1,8 +1,15 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
+from django_otp.admin import OTPAdminSite
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller, ResellerMembership, User
+from core.http import safe_next
 
 
 @admin.register(User)
@@ -45,3 +52,16 @@ class ResellerAdmin(admin.ModelAdmin):
 class ResellerMembershipAdmin(admin.ModelAdmin):
     list_display = ["user", "reseller"]
     raw_id_fields = ["user", "reseller"]
+
+
+class PortalAdminSite(OTPAdminSite):
+    """The admin for platform operators: staff who logged in with their second factor
+    (django-otp's OTPAdminSite). Logging in is the portal's own two-step login."""
+
+    def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        next_url = safe_next(request, None) or "/admin/"
+        if request.user.is_authenticated:
+            if self.has_permission(request):
+                return HttpResponseRedirect(next_url)
+            raise PermissionDenied(_("The admin is for platform staff with two-factor login."))
+        return redirect_to_login(next_url)

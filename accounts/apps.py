@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "accounts"
     verbose_name = _("Accounts and tenants")
+
+    def ready(self) -> None:
+        # Signal receivers: session clocks at login, per-address login failure counts.
+        from accounts import sessions, throttling  # noqa: F401

@@ -1,6 +1,7 @@
 from collections.abc import Iterable
 from typing import Any, cast
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 
@@ -41,7 +42,12 @@ def portal(request: HttpRequest) -> dict[str, Any]:
             "resellers": list(user_reseller_memberships(user)),
         }
 
-    context: dict[str, Any] = {"organisations": organisations}
+    context: dict[str, Any] = {
+        "organisations": organisations,
+        "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        "session_idle_warning": settings.SESSION_IDLE_WARNING,
+        "session_idle_warning_minutes": settings.SESSION_IDLE_WARNING // 60,
+    }
     # The tenant decorators set `portal` along with the attributes each kind of view has.
     portal_kind = getattr(request, "portal", None)
     if portal_kind == "manufacturer":

@@ -33,6 +33,7 @@ class ChannelSettingsForm(forms.ModelForm):
             "commission_holding_weeks",
             "payout_deadline_weeks",
             "resellers_fulfil_orders",
+            "require_two_factor",
         ]
 
     def clean_currency(self) -> str:

@@ -1,3 +1,4 @@
+import hashlib
 import secrets
 import string
 import uuid
@@ -7,7 +8,9 @@ from typing import Any, ClassVar
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 from django_scopes import ScopedManager
 
 from core.bounds import MAX_PERCENT, MAX_WEEKS, between, percent_validators
@@ -100,6 +103,14 @@ class Manufacturer(models.Model):
         help_text=_(
             "Resellers mark their accepted orders fulfilled and completed themselves, "
             "for example when they deliver and install. Otherwise your team does."
+        ),
+    )
+    require_two_factor = models.BooleanField(
+        _("require two-factor login for all staff"),
+        default=False,
+        help_text=_(
+            "Everyone on your team, sales reps included, must set up an authenticator app "
+            "before they can use the portal. Owners always need one."
         ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
@@ -250,6 +261,74 @@ class ResellerMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.reseller}"
+
+
+class RecoveryCodeDevice(ThrottlingMixin, Device):
+    """A user's one-time recovery codes, a django-otp device beside their authenticator app.
+
+    django-otp's own static device keeps its codes in clear; these are kept as SHA-256
+    digests (each code carries 60 random bits, so a salted slow hash buys nothing), and a
+    code is deleted when it is used.
+    """
+
+    class Meta:
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+    def verify_token(self, token: Any) -> bool:
+        allowed, _reason = self.verify_is_allowed()
+        if not allowed:
+            return False
+        digest = recovery_code_digest(str(token))
+        used = self.codes.filter(digest=digest).delete()[0] > 0
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return used
+
+
+def recovery_code_digest(code: str) -> str:
+    normalized = "".join(ch for ch in code.upper() if ch.isalnum())
+    return hashlib.sha256(normalized.encode()).hexdigest()
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodeDevice, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["device", "digest"], name="unique_recovery_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.device} · {self.digest[:8]}…"
+
+
+class UserSession(models.Model):
+    """One logged-in browser of a user: what their "active sessions" list shows and ends.
+
+    Django's session row does not name its user outside its encoded data; this row does, so
+    a user's sessions are one indexed query and ending one deletes both rows.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(default=timezone.now)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_seen_at"]
+        indexes = [models.Index(fields=["user", "-last_seen_at"], name="usersession_user_seen")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ExportStatus(models.TextChoices):

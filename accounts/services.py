@@ -90,6 +90,7 @@ def manufacturer_settings_update(
     commission_holding_weeks: int,
     payout_deadline_weeks: int,
     resellers_fulfil_orders: bool | None = None,
+    require_two_factor: bool | None = None,
 ) -> Manufacturer:
     """Save the channel settings. The currency is fixed once prices or orders exist: they
     are amounts in it, and nothing converts them."""
@@ -112,6 +113,8 @@ def manufacturer_settings_update(
     manufacturer.payout_deadline_weeks = payout_deadline_weeks
     if resellers_fulfil_orders is not None:  # None: the caller does not set it
         manufacturer.resellers_fulfil_orders = resellers_fulfil_orders
+    if require_two_factor is not None:
+        manufacturer.require_two_factor = require_two_factor
     manufacturer.full_clean()
     manufacturer.save()
     return manufacturer

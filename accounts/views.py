@@ -24,6 +24,7 @@ from accounts.tenancy import (
     user_reseller_memberships,
 )
 from core.listing import csv_date, csv_response
+from core.ratelimits import Ratelimited
 
 
 @login_required
@@ -150,7 +151,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
 
 
 def permission_denied(request: HttpRequest, exception=None) -> HttpResponse:
+    if isinstance(exception, Ratelimited):
+        return too_many_requests(request)
     return render(request, "errors/403.html", status=403)
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    response = render(request, "errors/429.html", status=429)
+    response["Retry-After"] = "300"
+    return response
 
 
 def page_not_found(request: HttpRequest, exception=None) -> HttpResponse:

@@ -6,7 +6,14 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, Reseller, User
+from accounts.models import (
+    STAFF_ROLES,
+    Manufacturer,
+    ManufacturerMembership,
+    Reseller,
+    Role,
+    User,
+)
 from channel.models import EndCustomer, Partnership, PartnershipStatus
 from channel.visibility import VIEW_PARTNERSHIP, partnership_visibility_q
 
@@ -122,6 +129,23 @@ def partnership_staff(partnership: Partnership) -> list[User]:
                 partnershipuserobjectpermission__content_object_id=partnership.pk,
                 partnershipuserobjectpermission__permission__codename=VIEW_PARTNERSHIP,
             ),
+            is_active=True,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def partnership_reps(partnership: Partnership) -> list[User]:
+    """The sales reps whose portfolio holds this customer (active sellers only)."""
+    return list(
+        User.objects.filter(
+            manufacturer_memberships__manufacturer_id=partnership.manufacturer_id,
+            manufacturer_memberships__role__in=[
+                role for role in Role.values if role not in STAFF_ROLES
+            ],
+            partnershipuserobjectpermission__content_object_id=partnership.pk,
+            partnershipuserobjectpermission__permission__codename=VIEW_PARTNERSHIP,
             is_active=True,
         )
         .distinct()

@@ -44,10 +44,11 @@ class StaffReplyForm(OnceForm):
         label=_("Mark"),
         required=False,
         choices=[("", _("No emoji: send to the reseller"))]
-        + [(emoji, _("%(emoji)s internal, treated as done") % {"emoji": emoji})
+        + [(emoji, _("%(emoji)s internal: the reseller will not see this") % {"emoji": emoji})
            for emoji in EMOJI_PALETTE],
-        help_text=_("A staff message with an emoji is treated as done and is not shown to the "
-                    "reseller. To reach the reseller, reply without an emoji."),
+        help_text=_("With an emoji the reseller will not see this: it is an internal answer "
+                    "that marks the conversation done. To reach the reseller, reply without "
+                    "an emoji."),
     )  # fmt: skip
 
 

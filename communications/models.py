@@ -8,8 +8,12 @@ table so that no query meant for a reseller can ever reach them.
 Marks: any message may carry one emoji from a small fixed palette. A conversation is
 *marked* when its own `mark` is set; assigning an emoji to one of its messages (or
 "mark as done", which assigns ✅) sets it, and a new message from the reseller clears it so
-the conversation is a new lead again. The manual's rule: a staff message marked with an
-emoji is treated as done and is never shown to the reseller.
+the conversation is a new lead again (`reopened_at`): only the marks given since then count.
+An emoji marks the conversation done for the team and answers nothing.
+
+The manual's rule: a staff message written with an emoji is an internal answer, not sent to
+the reseller. Once a staff message has been delivered (`delivered_at`: the reseller was
+notified of it or read it), no emoji hides it again.
 """
 
 from django.conf import settings
@@ -21,6 +25,7 @@ from django_scopes import ScopedManager
 from accounts.models import Manufacturer
 from channel.models import Partnership
 from core.constraints import one_of
+from qualifications.models import QualificationRequest
 
 MAX_BODY_LENGTH = 5000
 
@@ -58,6 +63,9 @@ class Conversation(models.Model):
     mark = models.CharField(_("mark"), max_length=8, blank=True)
     marked_at = models.DateTimeField(null=True, blank=True)
     last_message_at = models.DateTimeField(_("last message at"))
+    # The reseller's side last wrote (or asked for something): marks older than this are
+    # last round's triage and no longer mark the conversation.
+    reopened_at = models.DateTimeField(null=True, blank=True)
     # The "new conversation" form's one-time key: a double submit opens one conversation.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -114,6 +122,20 @@ class Message(models.Model):
     event = models.CharField(_("event"), max_length=40, blank=True)
     body = models.TextField(_("message"), max_length=MAX_BODY_LENGTH)
     emoji = models.CharField(_("emoji"), max_length=8, blank=True)
+    # When the emoji was given: only those given since the conversation reopened count.
+    marked_at = models.DateTimeField(null=True, blank=True)
+    # A staff message reached the reseller (notified in the portal or by email, or shown in
+    # their thread); from then on it stays visible to them whatever emoji it gets.
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+    # The request an event message logs ("qualification_requested"): Qualify in this
+    # conversation grants what it asked for.
+    qualification_request = models.ForeignKey(
+        QualificationRequest,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     # A form's one-time key: a second submission of the same form changes nothing.
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("sent at"), db_index=True)
@@ -140,14 +162,22 @@ class Message(models.Model):
 
     @property
     def is_hidden_from_reseller(self) -> bool:
-        """The manual's rule: a staff message with an emoji is done, not sent."""
-        return self.kind == MessageKind.STAFF and bool(self.emoji)
+        """The manual's rule: a staff message with an emoji is done, not sent, unless it
+        was already delivered."""
+        return self.kind == MessageKind.STAFF and bool(self.emoji) and self.delivered_at is None
+
+    @property
+    def is_delivered(self) -> bool:
+        return self.delivered_at is not None
 
 
 def reseller_visible_messages_q(prefix: str = "") -> Q:
-    """Messages a reseller may read: theirs, system events, and staff replies without a mark."""
-    return Q(**{f"{prefix}kind__in": [MessageKind.RESELLER, MessageKind.EVENT]}) | Q(
-        **{f"{prefix}kind": MessageKind.STAFF, f"{prefix}emoji": ""}
+    """Messages a reseller may read: theirs, system events, staff replies without a mark,
+    and every staff message already delivered to them."""
+    return (
+        Q(**{f"{prefix}kind__in": [MessageKind.RESELLER, MessageKind.EVENT]})
+        | Q(**{f"{prefix}kind": MessageKind.STAFF, f"{prefix}emoji": ""})
+        | Q(**{f"{prefix}kind": MessageKind.STAFF, f"{prefix}delivered_at__isnull": False})
     )
 
 

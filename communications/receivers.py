@@ -28,6 +28,7 @@ def on_qualification_requested(*, request: QualificationRequest) -> None:
         body=text,
         actor=request.requested_by,
         from_reseller=True,
+        qualification_request=request,
     )
 
 

@@ -24,7 +24,7 @@ from accounts.models import STAFF_ROLES
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from communications import selectors
 from communications.forms import CommentForm, QualifyingForm, StaffReplyForm
-from communications.models import EMOJI_PALETTE, Conversation
+from communications.models import EMOJI_PALETTE, Conversation, MessageKind
 from communications.services import deletion  # by module: the view message_delete has its name
 from communications.services.comments import comment_add
 from communications.services.conversations import (
@@ -275,11 +275,26 @@ def comment(request: ManufacturerRequest, conversation_id: int) -> HttpResponse:
 def message_emoji(request: ManufacturerRequest, message_id: int) -> HttpResponse:
     message = selectors.access_message(membership=request.membership, message_id=message_id)
     emoji = request.POST.get("emoji", "")
+    was_internal = message.is_hidden_from_reseller
     try:
         message = message_set_emoji(message=message, emoji=emoji)
     except CommunicationRefused as error:
         return _refused(request, message.conversation_id, error)
-    text = _("Marked with %(emoji)s.") % {"emoji": emoji} if emoji else _("Emoji removed.")
+    if emoji and message.kind == MessageKind.STAFF and message.is_delivered:
+        text = _(
+            "Marked with %(emoji)s for your team. The message was already delivered: the "
+            "reseller still sees it."
+        ) % {"emoji": emoji}
+    elif emoji and message.kind == MessageKind.STAFF:
+        text = _("Marked with %(emoji)s: the reseller will not see this message.") % {
+            "emoji": emoji
+        }
+    elif emoji:
+        text = _("Marked with %(emoji)s.") % {"emoji": emoji}
+    elif was_internal:
+        text = _("Emoji removed: the message is now a reply the reseller reads.")
+    else:
+        text = _("Emoji removed.")
     return _done(request, message.conversation_id, text)
 
 
@@ -355,6 +370,7 @@ def qualifying(request: ManufacturerRequest, conversation_id: int) -> HttpRespon
             qualification=form.cleaned_data["qualification"],
             status=form.cleaned_data["status"],
             user=request.user,
+            conversation=conversation,
         )
     except (CommunicationRefused, QualificationRefused) as error:
         return _refused(request, conversation.pk, error, forms={"qualifying": form})

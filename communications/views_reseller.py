@@ -1,7 +1,8 @@
 """A reseller's conversations with one manufacturer: read, start one of any type, reply.
 
-The reseller never sees staff comments, marks, or staff messages marked with an emoji
-(selectors.reseller_thread is the only way these pages read messages).
+The reseller never sees staff comments, marks, or staff messages written with an emoji and
+never delivered (selectors.reseller_thread is the only way these pages read messages). What
+the thread shows is delivered: no emoji hides it again.
 """
 
 from django.contrib import messages
@@ -14,10 +15,12 @@ from django.views.decorators.http import require_http_methods
 from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from communications import selectors
 from communications.forms import NewConversationForm, ReplyForm
+from communications.models import MessageKind
 from communications.services.conversations import (
     CommunicationRefused,
     DuplicateSubmission,
     conversation_start,
+    messages_mark_delivered,
     reseller_reply,
 )
 from core.listing import paginate
@@ -103,9 +106,10 @@ def conversation_detail(request: ResellerPartnerRequest, conversation_id: int) -
             else:
                 messages.success(request, _("Reply sent."))
                 return redirect(request.path)
-    context = {
-        "conversation": conversation,
-        "thread": selectors.reseller_thread(conversation),
-        "form": form,
-    }
+    thread = selectors.reseller_thread(conversation)
+    # Shown to the reseller: from now on no emoji hides these staff messages again.
+    messages_mark_delivered(
+        message_ids=[m.pk for m in thread if m.kind == MessageKind.STAFF and not m.is_delivered]
+    )
+    context = {"conversation": conversation, "thread": thread, "form": form}
     return render(request, "communications/reseller_detail.html", context, status=status)

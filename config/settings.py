@@ -5,11 +5,11 @@ DEBUG on. DATABASE_URL switches to PostgreSQL, REDIS_URL to a Redis broker and c
 DJANGO_ENV=production to hardened settings that refuse to start without a secret key.
 """
 
-from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_list, env_required, env_str
@@ -45,7 +45,11 @@ INSTALLED_APPS = [
     "template_partials",
     "health_check",
     "guardian",
+    "pgtrigger",
     "axes",
+    "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "core",
     "accounts",
     "notifications",
@@ -67,15 +71,22 @@ MIDDLEWARE = [
     "core.middleware.RequestContextMiddleware",
     "core.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.HtmxSessionExpiredMiddleware",
+    # Idle and absolute session limits, two-factor login where it is required.
+    "accounts.middleware.SessionPolicyMiddleware",
+    "core.middleware.NoStoreMiddleware",
     "accounts.middleware.TenantScopeMiddleware",
     # Axes last, as its documentation asks.
     "axes.middleware.AxesMiddleware",
@@ -129,25 +140,62 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# ASVS 2.1: at least 12 characters, none of a list of breached passwords that ships with the
+# project (accounts/data/breached-passwords.txt.gz, one lowercase password a line).
+PASSWORD_MIN_LENGTH = 12
+BREACHED_PASSWORDS_FILE = BASE_DIR / "accounts" / "data" / "breached-passwords.txt.gz"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
+    },
+    {
+        "NAME": "django.contrib.auth.password_validation.CommonPasswordValidator",
+        "OPTIONS": {"password_list_path": BREACHED_PASSWORDS_FILE},
+    },
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor login (django-otp): the name authenticator apps show beside the account.
+OTP_TOTP_ISSUER = "Channel Portal"
+# The admin never shows an authenticator's secret or its QR code.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+# Sessions: 12 hours from login at most, 30 minutes without a request end them (the page
+# warns 5 minutes before); sensitive actions need the password or a code within 10 minutes.
+SESSION_COOKIE_AGE = 12 * 3600
+SESSION_IDLE_TIMEOUT = int(env_str("SESSION_IDLE_TIMEOUT", str(30 * 60)))
+SESSION_IDLE_WARNING = 5 * 60
+REAUTH_MAX_AGE = 10 * 60
+# How many proxies (load balancers) in front of the portal append to X-Forwarded-For; the
+# client's address is the entry that many from the right (core.client_ip).
+TRUSTED_PROXY_COUNT = int(env_str("TRUSTED_PROXY_COUNT", "0"))
+# Rate limits of the public forms (core.ratelimits) count in the default cache, by the
+# client's address as above.
+RATELIMIT_IP_META_KEY = "core.client_ip.ratelimit_ip"
 LOGIN_URL = "accounts_public:login"
 LOGIN_REDIRECT_URL = "accounts_public:home"
 LOGOUT_REDIRECT_URL = "accounts_public:login"
 
-# Five wrong passwords in a row for one account from one address lock it for a while.
+# Login throttling (accounts.throttling): five wrong passwords lock an account whatever the
+# addresses they came from; each new lock in a day lasts twice as long (15 minutes to a day)
+# and failures during a lock do not extend it; an emailed link unlocks the account in the
+# owner's browser. Every address is also limited across accounts (django-ratelimit).
 AXES_FAILURE_LIMIT = 5
-AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-# The login form posts the email as `username`; axes would otherwise read `email` (the
-# USERNAME_FIELD), find nothing and never lock the account.
+AXES_COOLOFF_TIME = "accounts.throttling.lockout_cool_off"
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+# The login form posts the email as `username`; stored lowercase, as accounts are.
 AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "accounts.throttling.axes_username"
+AXES_WHITELIST_CALLABLE = "accounts.throttling.unlocked_browser"
+AXES_CLIENT_IP_CALLABLE = "core.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
+# axes.W006 asks for ip_address among the lockout parameters: per-address counting is done
+# by accounts.throttling (django-ratelimit), with its own, higher limit across accounts, so
+# that one office behind one address is not locked out by one colleague's typos.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_VERBOSE = False
 
 GUARDIAN_RAISE_403 = False
@@ -230,6 +278,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "orders.tasks.payment_attempts_reconcile_task",
         "schedule": 60.0,
     },
+    "payment-links-expired": {
+        "task": "orders.tasks.payment_links_expired_notify_task",
+        "schedule": 600.0,
+    },
     # Partner scorecards of the current and previous month, and of any month a late change
     # touched (partners.services.scorecards).
     "partner-scorecards": {
@@ -254,6 +306,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-digest": {
         "task": "notifications.tasks.notifications_digest_task",
         "schedule": crontab(hour=7, minute=0),
+    },
+    # Payout windows are dates on the ledger rows, scanned once a day (never a countdown).
+    "commissions-daily": {
+        "task": "commissions.tasks.commissions_daily_task",
+        "schedule": crontab(hour=5, minute=30),
     },
 }
 
@@ -281,7 +338,49 @@ PAYMENT_LINK_VALID_DAYS = int(env_str("PAYMENT_LINK_VALID_DAYS", "7"))
 EXPORT_INLINE_MAX_ROWS = int(env_str("EXPORT_INLINE_MAX_ROWS", "5000"))
 
 # Where the portal is reached, for links in emails written outside a request (tasks, hooks).
-PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Production never falls back to the development port: without PORTAL_BASE_URL it is the
+# first allowed host over HTTPS.
+PORTAL_BASE_URL = env_str(
+    "PORTAL_BASE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION else "http://127.0.0.1:8000",
+)
+
+# Content-Security-Policy (django-csp): scripts only from the portal's own static files (a
+# nonce for any inline one a page may need: `{{ request.csp_nonce }}`), no eval (htmx is
+# configured without it in base.html), no inline <style> element, nothing from elsewhere.
+# Inline style attributes stay allowed (style-src-attr): the pages set one-off widths with them,
+# and an attribute cannot run script.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs a device or sensor feature.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "usb": [],
+    "fullscreen": ["self"],
+}
 
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
@@ -335,6 +434,10 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # __Host- cookies: sent only over HTTPS, to this host, for every path; no subdomain can
+    # set or overwrite them.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = int(env_str("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.admin import PortalAdminSite
+
+# The admin requires two-factor login (ASVS 2.2); the registrations stay on admin.site.
+admin.site.__class__ = PortalAdminSite
+
 handler403 = "accounts.views.permission_denied"
 handler404 = "accounts.views.page_not_found"
 handler500 = "accounts.views.server_error"
@@ -23,6 +28,7 @@ MANUFACTURER_APPS = [
     "resellers",
     "qualifications",
     "communications",
+    "commissions",
     "salesreps",
     "partners",
     "notifications",
@@ -38,6 +44,7 @@ RESELLER_APPS = [
     "resellers",
     "qualifications",
     "communications",
+    "commissions",
     "partners",
 ]
 

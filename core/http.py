@@ -75,3 +75,13 @@ def _is_plain_relative_path(candidate: str) -> bool:
     if _UNSAFE_CHARACTER.search(path) or path.startswith("//"):
         return False
     return not any(segment in {".", ".."} for segment in path.split("/"))
+
+
+def portal_url(path: str) -> str:
+    """`path` as an absolute address on the configured PORTAL_BASE_URL, for emails: a worker
+    has no request, and a request's own host may be an internal one behind the balancer."""
+    from django.conf import settings
+
+    if not path.startswith("/"):
+        return path
+    return settings.PORTAL_BASE_URL.rstrip("/") + path

@@ -7,6 +7,7 @@ import sentry_sdk
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_cache_control
 
 from core.health import PortalHealthView
 from core.logging import NO_VALUE, request_id_var, tenant_var
@@ -72,4 +73,24 @@ class HealthCheckMiddleware:
         response = self.health_view(request)
         if hasattr(response, "render"):
             response.render()
+        return response
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every page of a logged-in user and every page reached by a
+    token (a payment link, an invitation, a sign-up): no browser or proxy keeps a copy of a
+    portal page, an export or a link's page after the user leaves (ASVS 8.2.1)."""
+
+    TOKEN_PREFIXES = ("/pay/", "/invite/", "/join/", "/login/", "/password/", "/account/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith(
+            self.TOKEN_PREFIXES
+        ):
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -4,17 +4,19 @@ from notifications.models import NotificationChannel, NotificationKind
 
 
 class PreferencesForm(forms.Form):
-    """One choice of channel per kind of event."""
+    """One choice of channel per kind of event the user may hear of (the keys of
+    `initial_channels`)."""
 
     def __init__(self, *args, initial_channels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind, label in NotificationKind.choices:
+        self.kinds = list(initial_channels)
+        for kind in self.kinds:
             self.fields[kind] = forms.ChoiceField(
-                label=label,
+                label=NotificationKind(kind).label,
                 choices=NotificationChannel.choices,
-                initial=initial_channels.get(kind),
+                initial=initial_channels[kind],
                 widget=forms.RadioSelect,
             )
 
     def channels(self) -> dict[str, str]:
-        return {kind: self.cleaned_data[kind] for kind in NotificationKind.values}
+        return {kind: self.cleaned_data[kind] for kind in self.kinds}

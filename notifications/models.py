@@ -58,6 +58,9 @@ class OutboxEmail(models.Model):
     recipient = models.EmailField(_("recipient"))
     subject = models.CharField(_("subject"), max_length=250)
     body = models.TextField(_("body"))
+    # The links of the body that work as keys, encrypted (notifications.sealing); emptied
+    # once the email is sent.
+    sealed = models.TextField(blank=True, default="", editable=False)
     kind = models.CharField(_("kind"), max_length=60, blank=True)
     # What the email is about ("conversation:12"), so deleting that thing cancels it.
     topic = models.CharField(_("topic"), max_length=60, blank=True)
@@ -119,9 +122,52 @@ class NotificationKind(models.TextChoices):
     PAYOUT = "payout", _("Payouts")
     TIER_CHANGED = "tier_changed", _("Partner tier changes")
     PARTNER_ANNOUNCEMENT = "partner_announcement", _("New offers and announcements")
-    PAYMENT_LINK = "payment_link", _("Payment links")
+    PAYMENT_LINK = "payment_link", _("A payment link expired unpaid")
     EMAIL_FAILED = "email_failed", _("Emails that could not be delivered")
     PORTFOLIO_RECEIVED = "portfolio_received", _("Customers moved into your portfolio")
+    STAFF_REPLIED = "staff_replied", _("The manufacturer answered in a conversation")
+    QUALIFICATION_GRANTED = "qualification_granted", _("A qualification was granted")
+    QUALIFICATION_REVOKED = "qualification_revoked", _("A qualification was revoked")
+    QUALIFICATION_ANSWERED = "qualification_answered", _("A qualification request was answered")
+    ORDER_STATUS = "order_status", _("An order's status changed")
+    ORDER_PAID = "order_paid", _("An order was paid")
+    ORDER_RETURNED = "order_returned", _("Goods of an order came back")
+    ORDER_CANCELLED = "order_cancelled", _("An order was cancelled")
+    CONVERSATION_ASSIGNED = "conversation_assigned", _("A conversation was assigned to you")
+
+
+# Who may hear of each kind: the preferences page offers a manufacturer's members the first
+# list and a reseller's users the second (order events reach both sides).
+STAFF_KINDS: tuple[str, ...] = (
+    NotificationKind.MESSAGE_RECEIVED,
+    NotificationKind.QUALIFICATION_REQUESTED,
+    NotificationKind.CONVERSATION_ASSIGNED,
+    NotificationKind.ORDER_CREATED,
+    NotificationKind.ORDER_MOVED,
+    NotificationKind.ORDER_STATUS,
+    NotificationKind.ORDER_PAID,
+    NotificationKind.ORDER_RETURNED,
+    NotificationKind.ORDER_CANCELLED,
+    NotificationKind.PAYMENT_LINK,
+    NotificationKind.PORTFOLIO_RECEIVED,
+    NotificationKind.PAYOUT,
+    NotificationKind.TIER_CHANGED,
+    NotificationKind.EMAIL_FAILED,
+)
+RESELLER_KINDS: tuple[str, ...] = (
+    NotificationKind.STAFF_REPLIED,
+    NotificationKind.QUALIFICATION_GRANTED,
+    NotificationKind.QUALIFICATION_REVOKED,
+    NotificationKind.QUALIFICATION_ANSWERED,
+    NotificationKind.ORDER_STATUS,
+    NotificationKind.ORDER_PAID,
+    NotificationKind.ORDER_RETURNED,
+    NotificationKind.ORDER_CANCELLED,
+    NotificationKind.PAYMENT_LINK,
+    NotificationKind.PAYOUT,
+    NotificationKind.TIER_CHANGED,
+    NotificationKind.PARTNER_ANNOUNCEMENT,
+)
 
 
 class NotificationChannel(models.TextChoices):
@@ -131,10 +177,20 @@ class NotificationChannel(models.TextChoices):
     OFF = "off", _("Off")
 
 
-# What a user gets before they choose: new messages reach staff in-app and by email.
-# (qualifications.services already emails staff about a request, so in-app only here.)
+# What a user gets before they choose: what someone wrote or decided reaches them in-app and
+# by email at once; routine order progress in-app only.
 DEFAULT_CHANNELS: dict[str, str] = {
     NotificationKind.MESSAGE_RECEIVED: NotificationChannel.EMAIL,
+    NotificationKind.QUALIFICATION_REQUESTED: NotificationChannel.EMAIL,
+    NotificationKind.CONVERSATION_ASSIGNED: NotificationChannel.EMAIL,
+    NotificationKind.ORDER_CREATED: NotificationChannel.EMAIL,
+    NotificationKind.STAFF_REPLIED: NotificationChannel.EMAIL,
+    NotificationKind.QUALIFICATION_GRANTED: NotificationChannel.EMAIL,
+    NotificationKind.QUALIFICATION_REVOKED: NotificationChannel.EMAIL,
+    NotificationKind.QUALIFICATION_ANSWERED: NotificationChannel.EMAIL,
+    NotificationKind.ORDER_CANCELLED: NotificationChannel.EMAIL,
+    NotificationKind.ORDER_RETURNED: NotificationChannel.EMAIL,
+    NotificationKind.PAYMENT_LINK: NotificationChannel.EMAIL,
     # A rep who takes over a departed colleague's customers should hear it the same day.
     NotificationKind.PORTFOLIO_RECEIVED: NotificationChannel.EMAIL,
 }

@@ -2,7 +2,7 @@ import logging
 import smtplib
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,7 @@ from django_scopes import scope
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from core.enqueue import enqueue_after_commit
+from core.http import portal_url
 from notifications.models import (
     Notification,
     NotificationChannel,
@@ -28,6 +29,7 @@ from notifications.models import (
     first_sweep_at,
     retry_deadline,
 )
+from notifications.sealing import seal, unseal
 
 logger = logging.getLogger(__name__)
 
@@ -56,15 +58,21 @@ def email_enqueue(
     kind: str = "",
     manufacturer: Manufacturer | None = None,
     topic: str = "",
+    secrets: Sequence[str] = (),
 ) -> OutboxEmail:
-    """Write an email to the outbox in the caller's transaction; deliver it after commit."""
+    """Write an email to the outbox in the caller's transaction; deliver it after commit.
+
+    `secrets` are the links of the body that work as keys (a payment or invitation link):
+    they are stored encrypted, not in the body (notifications.sealing)."""
     from notifications.tasks import email_deliver_task
 
+    stored_body, sealed = seal(body, secrets)
     email = OutboxEmail.objects.create(
         manufacturer=manufacturer,
         recipient=recipient,
         subject=subject,
-        body=body,
+        body=stored_body,
+        sealed=sealed,
         kind=kind,
         topic=topic,
     )
@@ -149,7 +157,7 @@ def outbox_send(*, emails: list[OutboxEmail]) -> int:
 def _message(email: OutboxEmail, connection: Any) -> EmailMessage:
     return EmailMessage(
         email.subject,
-        email.body,
+        unseal(email.body, email.sealed),
         settings.DEFAULT_FROM_EMAIL,
         [email.recipient],
         connection=connection,
@@ -169,6 +177,7 @@ def _record_outcomes(
             claimed_until=None,
             attempts=F("attempts") + 1,
             last_error="",
+            sealed="",  # the links are out: nothing stored opens them any more
         )
     if released:
         OutboxEmail.objects.filter(pk__in=[email.pk for email in released]).update(
@@ -361,13 +370,46 @@ def notify(
     return Notification.objects.bulk_create(created)
 
 
+def notify_reseller(
+    *,
+    reseller_id: int,
+    manufacturer: Manufacturer,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    topic: str = "",
+    actor: User | None = None,
+) -> list[Notification]:
+    """Tell the reseller's active users (not `actor`, who did it) about an event of theirs
+    with `manufacturer`, each the way they chose for that manufacturer."""
+    users = reseller_users(reseller_id=reseller_id)
+    if actor is not None:
+        users = [user for user in users if user.pk != actor.pk]
+    return notify(
+        users=users,
+        manufacturer=manufacturer,
+        kind=kind,
+        title=title,
+        body=body,
+        url=url,
+        topic=topic,
+    )
+
+
+def reseller_users(*, reseller_id: int) -> list[User]:
+    return list(
+        User.objects.filter(reseller_memberships__reseller_id=reseller_id, is_active=True)
+        .distinct()
+        .order_by("pk")
+    )
+
+
 def _email_body(body: str, url: str) -> str:
     """The text plus the link; a path gets the portal's address when one is configured."""
     if not url:
         return body
-    if url.startswith("/"):
-        url = settings.PORTAL_BASE_URL.rstrip("/") + url
-    return f"{body}\n\n{url}".strip()
+    return f"{body}\n\n{portal_url(url)}".strip()
 
 
 @transaction.atomic

@@ -13,15 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.tenancy import (
-    UserRequest,
-    resolve_manufacturer_membership,
-    user_manufacturer_memberships,
-)
+from accounts.tenancy import UserRequest
 from core.http import safe_next
 from core.listing import paginate
 from notifications import selectors, services
 from notifications.forms import PreferencesForm
+from notifications.models import NotificationChannel
 
 
 @login_required
@@ -32,7 +29,7 @@ def notification_list(request: UserRequest) -> HttpResponse:
     context = {
         "page_obj": paginate(request, rows),
         "unread_only": unread_only,
-        "memberships": list(user_manufacturer_memberships(request.user)),
+        "has_preferences": bool(selectors.preference_tenants(user=request.user)),
     }
     return render(request, "notifications/list.html", context)
 
@@ -74,22 +71,24 @@ def notification_read_all(request: UserRequest) -> HttpResponse:
 @login_required
 @require_GET
 def preferences_index(request: UserRequest) -> HttpResponse:
-    membership = user_manufacturer_memberships(request.user).first()
-    if membership is None:
+    tenants = selectors.preference_tenants(user=request.user)
+    if not tenants:
         return render(request, "notifications/preferences.html", {"form": None})
     return redirect(
-        "notifications_public:preferences", manufacturer_slug=membership.manufacturer.slug
+        "notifications_public:preferences", manufacturer_slug=tenants[0].manufacturer.slug
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def preferences(request: UserRequest, manufacturer_slug: str) -> HttpResponse:
-    membership = resolve_manufacturer_membership(request.user, manufacturer_slug)
-    manufacturer = membership.manufacturer
+    tenant = selectors.access_preference_tenant(user=request.user, slug=manufacturer_slug)
+    manufacturer = tenant.manufacturer
     form = PreferencesForm(
         request.POST or None,
-        initial_channels=selectors.preference_choices(user=request.user, manufacturer=manufacturer),
+        initial_channels=selectors.preference_choices(
+            user=request.user, manufacturer=manufacturer, kinds=tenant.kinds
+        ),
     )
     if request.method == "POST" and form.is_valid():
         services.preferences_save(
@@ -107,7 +106,8 @@ def preferences(request: UserRequest, manufacturer_slug: str) -> HttpResponse:
     context = {
         "form": form,
         "manufacturer": manufacturer,
-        "memberships": list(user_manufacturer_memberships(request.user)),
+        "tenants": selectors.preference_tenants(user=request.user),
+        "channel_choices": NotificationChannel.choices,
     }
     return render(
         request, "notifications/preferences.html", context, status=400 if form.errors else 200

@@ -441,12 +441,22 @@ class PaymentLink(models.Model):
     recipient = models.EmailField()
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
+    # When the reseller was told the link expired unpaid (or it was replaced by a new one):
+    # the periodic job tells each expiry once.
+    expiry_notified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(
+                fields=["expires_at"],
+                condition=models.Q(used_at__isnull=True, expiry_notified_at__isnull=True),
+                name="payment_link_expiry_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Payment link for order {self.order_id}"

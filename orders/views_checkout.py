@@ -24,6 +24,8 @@ from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
 from channel.models import EndCustomer
+from core.http import portal_url
+from core.ratelimits import limited
 from orders.forms_checkout import (
     CartAddForm,
     CartCustomerForm,
@@ -284,6 +286,7 @@ def _render_state(request: HttpRequest, link: PaymentLink, state: str) -> HttpRe
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limited(("ip", "10/10m"), ("ip", "30/d"), group="pay")
 def pay(request: HttpRequest, token: str) -> HttpResponse:
     try:
         link = payment_link_resolve(token=token)
@@ -340,10 +343,10 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _pay_url_builder(request: HttpRequest) -> Callable[[str], str]:
-    """token -> the absolute /pay/<token>/ address, on the host the reseller is using."""
+    """token -> the absolute /pay/<token>/ address on the configured PORTAL_BASE_URL."""
 
     def pay_url(token: str) -> str:
-        return request.build_absolute_uri(reverse("orders_public:pay", kwargs={"token": token}))
+        return portal_url(reverse("orders_public:pay", kwargs={"token": token}))
 
     return pay_url
 

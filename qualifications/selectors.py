@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
 from catalog.models import Qualification
-from channel.models import Partnership
+from channel.models import Partnership, QualifyingStatus
 from channel.visibility import partnership_visibility_q, require_viewer
 from qualifications.models import (
     QualificationGrant,
@@ -40,11 +40,15 @@ class HeldOrRequested(TypedDict):
 
 
 def held_qualification_ids(manufacturer: Manufacturer, reseller: Reseller) -> set[int]:
-    """Ids of the qualifications the reseller holds with the manufacturer now: one query."""
+    """Ids of the qualifications the reseller holds with the manufacturer now: one query.
+    A partnership whose qualifying status is "Not qualified" holds none: its restricted
+    categories close at once, whatever was granted."""
     return set(
         QualificationGrant.objects.filter(
             manufacturer=manufacturer, partnership__reseller=reseller, revoked_at__isnull=True
-        ).values_list("qualification_id", flat=True)
+        )
+        .exclude(partnership__qualifying_status=QualifyingStatus.NOT_QUALIFIED)
+        .values_list("qualification_id", flat=True)
     )
 
 

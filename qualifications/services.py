@@ -7,14 +7,16 @@ A refused change raises `QualificationRefused` with a user-facing message and wr
 """
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
+from accounts.models import Manufacturer, User
 from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from core.exceptions import DomainRefused
-from notifications.services import email_enqueue
+from notifications.models import NotificationKind
+from notifications.services import notify_reseller
 from qualifications import hooks
 from qualifications.models import (
     QualificationGrant,
@@ -40,6 +42,24 @@ def _same_tenant(partnership: Partnership, qualification: Qualification) -> None
     if qualification.manufacturer_id != partnership.manufacturer_id:
         # Never reached through the views (they resolve codes within the tenant).
         raise QualificationRefused(_("That qualification belongs to another manufacturer."))
+
+
+def _notify_reseller(*, partnership: Partnership, kind: str, title: str, body: str) -> None:
+    """Tell the reseller's users, each as they chose; the link opens their qualifications."""
+    notify_reseller(
+        reseller_id=partnership.reseller_id,
+        manufacturer=partnership.manufacturer,
+        kind=kind,
+        title=title,
+        body=body,
+        url=reverse(
+            "qualifications_reseller:list",
+            kwargs={
+                "reseller_public_id": partnership.reseller.public_id,
+                "manufacturer_slug": partnership.manufacturer.slug,
+            },
+        ),
+    )
 
 
 # --- definitions ----------------------------------------------------------------------------
@@ -140,10 +160,29 @@ def qualification_grant(
             _("%(reseller)s already holds %(code)s.")
             % {"reseller": locked.reseller.name, "code": qualification.code}
         ) from error
-    QualificationRequest.objects.filter(
+    answered = QualificationRequest.objects.filter(
         partnership=locked, qualification=qualification, status=RequestStatus.OPEN
     ).update(status=RequestStatus.GRANTED, decided_by=granted_by, decided_at=now)
     hooks.qualification_granted.send(grant=grant, granted_by=granted_by)
+    values = {
+        "manufacturer": locked.manufacturer.name,
+        "code": qualification.code,
+        "name": qualification.name,
+    }
+    _notify_reseller(
+        partnership=locked,
+        # A grant that answers the reseller's request is told as the answer, once.
+        kind=NotificationKind.QUALIFICATION_ANSWERED
+        if answered
+        else NotificationKind.QUALIFICATION_GRANTED,
+        title=(_("Your request for %(code)s was granted") if answered else _("%(code)s granted"))
+        % values,
+        body=_(
+            "%(manufacturer)s granted you the qualification %(code)s – %(name)s. Its restricted "
+            "products are in your catalog now."
+        )
+        % values,
+    )
     return grant
 
 
@@ -173,6 +212,20 @@ def qualification_revoke(
     grant.revoke_reason = reason.strip()
     grant.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
     hooks.qualification_revoked.send(grant=grant, revoked_by=revoked_by)
+    values = {
+        "manufacturer": locked.manufacturer.name,
+        "code": qualification.code,
+        "name": qualification.name,
+    }
+    body = _("%(manufacturer)s revoked your qualification %(code)s – %(name)s.") % values
+    if grant.revoke_reason:
+        body = f"{body}\n\n{_('Reason:')} {grant.revoke_reason}"
+    _notify_reseller(
+        partnership=locked,
+        kind=NotificationKind.QUALIFICATION_REVOKED,
+        title=_("%(code)s revoked") % values,
+        body=body,
+    )
     return grant
 
 
@@ -206,14 +259,6 @@ def qualifying_status_set(
 
 
 # --- requests -------------------------------------------------------------------------------
-
-
-def _staff_emails(manufacturer: Manufacturer) -> list[str]:
-    return list(
-        ManufacturerMembership.objects.filter(manufacturer=manufacturer, role__in=STAFF_ROLES)
-        .order_by("user__email")
-        .values_list("user__email", flat=True)
-    )
 
 
 @transaction.atomic
@@ -250,27 +295,9 @@ def qualification_request_create(
             )
     except IntegrityError as error:
         raise QualificationRefused(duplicate) from error
+    # Staff hear of it through the conversation the request is logged in (communications
+    # receives the hook and notifies each staff member the way they chose).
     hooks.qualification_requested.send(request=request)
-    reseller = locked.reseller
-    for recipient in _staff_emails(locked.manufacturer):
-        email_enqueue(
-            recipient=recipient,
-            subject=_("%(reseller)s requests the qualification %(code)s")
-            % {"reseller": reseller.name, "code": qualification.code},
-            body=_(
-                "%(reseller)s (reseller ID %(public_id)s) requests %(code)s – %(name)s.\n\n"
-                "%(message)s\n\nGrant or decline it on the Qualification requests page."
-            )
-            % {
-                "reseller": reseller.name,
-                "public_id": reseller.public_id,
-                "code": qualification.code,
-                "name": qualification.name,
-                "message": request.message or _("(no message)"),
-            },
-            kind="qualification_request",
-            manufacturer=locked.manufacturer,
-        )
     return request
 
 
@@ -298,8 +325,6 @@ def qualification_request_decide(
             reason=reason or _("Requested by the reseller"),
         )
         locked.refresh_from_db()
-        subject = _("%(code)s granted") % {"code": locked.qualification.code}
-        body = _("%(manufacturer)s granted you the qualification %(code)s – %(name)s.")
     else:
         if not reason:
             raise QualificationRefused(_("Give a reason for declining."))
@@ -308,23 +333,21 @@ def qualification_request_decide(
         locked.decided_at = timezone.now()
         locked.decline_reason = reason
         locked.save(update_fields=["status", "decided_by", "decided_at", "decline_reason"])
-        subject = _("Your request for %(code)s was declined") % {"code": locked.qualification.code}
-        body = _(
-            "%(manufacturer)s declined your request for %(code)s – %(name)s.\n\nReason: %(reason)s"
-        )
-    if locked.requested_by is not None and locked.requested_by.email:
-        email_enqueue(
-            recipient=locked.requested_by.email,
-            subject=subject,
-            body=body
-            % {
-                "manufacturer": locked.manufacturer.name,
-                "code": locked.qualification.code,
-                "name": locked.qualification.name,
-                "reason": reason,
-            },
-            kind="qualification_request_decided",
-            manufacturer=locked.manufacturer,
+        values = {
+            "manufacturer": locked.manufacturer.name,
+            "code": locked.qualification.code,
+            "name": locked.qualification.name,
+            "reason": reason,
+        }
+        _notify_reseller(
+            partnership=locked.partnership,
+            kind=NotificationKind.QUALIFICATION_ANSWERED,
+            title=_("Your request for %(code)s was declined") % values,
+            body=_(
+                "%(manufacturer)s declined your request for %(code)s – %(name)s.\n\n"
+                "Reason: %(reason)s"
+            )
+            % values,
         )
     request.status = locked.status
     return locked

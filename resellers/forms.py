@@ -69,3 +69,8 @@ class AffiliateSignupForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
     company = forms.CharField(label=_("Company"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    consent = forms.BooleanField(
+        label=_("I agree that the reseller keeps these details to contact me about my purchase."),
+        required=True,
+        error_messages={"required": _("Tick the box to agree, or we cannot keep your details.")},
+    )

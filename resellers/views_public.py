@@ -10,6 +10,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 from django_scopes import scope
 
+from core.ratelimits import limited
 from resellers import services
 from resellers.forms import AffiliateSignupForm
 from resellers.models import AffiliateLink
@@ -29,6 +30,7 @@ def _retired(request: HttpRequest, link: AffiliateLink) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@limited(("ip", "5/h"), ("post:email", "2/h"), group="join")
 def join(request: HttpRequest, token: str) -> HttpResponse:
     link = affiliate_link_by_token_unscoped(token=token)
     if link is None:
@@ -39,8 +41,9 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
     with scope(manufacturer=link.manufacturer, reseller=reseller):
         form = AffiliateSignupForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "consent"}
             try:
-                services.affiliate_signup(link=link, **form.cleaned_data)
+                services.affiliate_signup(link=link, **data)
             except services.AffiliateLinkRefused:
                 return _retired(request, link)
             return redirect("resellers_public:thanks", token=token)

@@ -65,6 +65,10 @@ class RepInvitation(models.Model):
     )
     new_user = models.BooleanField()
     submission_key = models.UUIDField(null=True, blank=True, editable=False)
+    # Someone who already has a login joins only when they accept: the emailed link's token
+    # is kept as its SHA-256 digest, and `accepted_at` says they did.
+    token_digest = models.CharField(max_length=64, blank=True, default="", editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(manufacturer="manufacturer")
@@ -75,7 +79,12 @@ class RepInvitation(models.Model):
                 fields=["manufacturer", "submission_key"],
                 condition=models.Q(submission_key__isnull=False),
                 name="unique_rep_invitation_submission",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["token_digest"],
+                condition=~models.Q(token_digest=""),
+                name="unique_rep_invitation_token",
+            ),
         ]
 
     def __str__(self) -> str:

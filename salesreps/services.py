@@ -3,11 +3,12 @@ reassigns or unassigns a rep, and the only code that grants or withdraws the rep
 django-guardian object permissions on the partnership (same transaction, row lock).
 """
 
+import hashlib
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.contrib.auth.tokens import default_token_generator
 from django.db import IntegrityError, transaction
@@ -17,6 +18,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django_scopes import scope
 
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from accounts.services import membership_add, user_create, user_deactivate, user_sessions_end
@@ -215,17 +217,9 @@ def _onboard(
 # --- the new-order email (orders.hooks.order_created) --------------------------------------
 
 
-def order_link(order: Order) -> str:
-    """The order's page in the manufacturer portal, as an absolute address for an email."""
-    path = reverse(
-        "orders_manufacturer:detail",
-        kwargs={"manufacturer_slug": order.manufacturer.slug, "pk": order.pk},
-    )
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
 def order_created_notify_rep(*, order: Order) -> None:
-    """Email the customer's current rep about a new order, unless they placed it themselves."""
+    """Tell the customer's current rep of a new order (as they chose: in-app, email, digest
+    or off), unless they placed it themselves. It links to the order and says its status."""
     assignment = (
         PortfolioAssignment.objects.filter(
             manufacturer_id=order.manufacturer_id,
@@ -245,35 +239,39 @@ def order_created_notify_rep(*, order: Order) -> None:
         "currency": order.currency,
         "total": order.total,
         "manufacturer": order.manufacturer.name,
-        "link": order_link(order),
     }
     # An order waiting for the end customer's payment is not placed yet: it may never be.
     if order.status == OrderStatus.AWAITING_PAYMENT:
-        subject = _("New order %(number)s from %(reseller)s, awaiting payment") % values
+        title = _("New order %(number)s from %(reseller)s, awaiting payment") % values
         body = (
             _(
                 "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
                 "%(number)s (%(currency)s %(total)s) with %(manufacturer)s. It is awaiting "
                 "payment: it becomes a placed order once the end customer pays.\n\n"
-                "Open the order: %(link)s\n"
+                "Open the order:"
             )
             % values
         )
     else:
-        subject = _("New order %(number)s from %(reseller)s") % values
+        title = _("New order %(number)s from %(reseller)s") % values
         body = (
             _(
                 "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
-                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order: %(link)s\n"
+                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order:"
             )
             % values
         )
-    email_enqueue(
-        recipient=rep.email,
-        subject=subject,
-        body=body,
-        kind="salesreps.new_order",
+    notify(
+        users=[rep],
         manufacturer=order.manufacturer,
+        kind=NotificationKind.ORDER_CREATED,
+        title=title,
+        body=body,
+        url=reverse(
+            "orders_manufacturer:detail",
+            kwargs={"manufacturer_slug": order.manufacturer.slug, "pk": order.pk},
+        ),
+        topic=f"order:{order.pk}",
     )
 
 
@@ -284,6 +282,63 @@ def order_created_notify_rep(*, order: Order) -> None:
 class InvitationResult:
     user: User
     new_user: bool
+
+
+def invitation_token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class InvitationUnavailable(DomainRefused):
+    """The invitation link is unknown, used, or meant for someone else."""
+
+
+def rep_invitation_accept(*, token: str, user: User) -> RepInvitation:
+    """The invited person accepts: they become a sales rep of the tenant. Only the user the
+    invitation names may accept it, once."""
+    with transaction.atomic():
+        invitation: RepInvitation | None = (
+            RepInvitation.objects.with_scopes_disabled()
+            .select_for_update()
+            .select_related("manufacturer")
+            .filter(token_digest=invitation_token_digest(token), accepted_at__isnull=True)
+            .first()
+        )
+        if invitation is None or invitation.user_id != user.pk:
+            raise InvitationUnavailable(_("This invitation cannot be used."))
+        manufacturer = invitation.manufacturer
+        with scope(manufacturer=manufacturer):
+            if not ManufacturerMembership.objects.filter(
+                manufacturer=manufacturer, user=user
+            ).exists():
+                membership_add(manufacturer=manufacturer, user=user, role=Role.SELLER)
+        invitation.accepted_at = timezone.now()
+        invitation.save(update_fields=["accepted_at"])
+        return invitation
+
+
+def rep_invitation_decline(*, token: str, user: User) -> None:
+    with transaction.atomic():
+        deleted, _rows = (
+            RepInvitation.objects.with_scopes_disabled()
+            .filter(
+                token_digest=invitation_token_digest(token),
+                accepted_at__isnull=True,
+                user=user,
+            )
+            .delete()
+        )
+        if not deleted:
+            raise InvitationUnavailable(_("This invitation cannot be used."))
+
+
+def rep_invitation_pending(*, token: str, user: User) -> RepInvitation | None:
+    pending: RepInvitation | None = (
+        RepInvitation.objects.with_scopes_disabled()
+        .select_related("manufacturer", "invited_by")
+        .filter(token_digest=invitation_token_digest(token), accepted_at__isnull=True, user=user)
+        .first()
+    )
+    return pending
 
 
 def invitation_path(user: User) -> str:
@@ -379,36 +434,49 @@ def _rep_invite(
             return twin
         raise _already_member(email=email, manufacturer=manufacturer)
     new_user = user is None
+    values = {"manufacturer": manufacturer.name, "inviter": invited_by.display_name}
+    subject = _("You are invited to %(manufacturer)s on Channel Portal") % values
     if user is None:
         user = user_create(email=email, password=None, first_name=first_name, last_name=last_name)
-    membership_add(manufacturer=manufacturer, user=user, role=Role.SELLER)
-    RepInvitation.objects.create(
-        manufacturer=manufacturer,
-        user=user,
-        invited_by=invited_by,
-        new_user=new_user,
-        submission_key=submission_key,
-    )
-    values = {"manufacturer": manufacturer.name, "inviter": invited_by.display_name}
-    if new_user:
+        # Setting the password is the new person's acceptance: without it, no login.
+        membership_add(manufacturer=manufacturer, user=user, role=Role.SELLER)
+        RepInvitation.objects.create(
+            manufacturer=manufacturer,
+            user=user,
+            invited_by=invited_by,
+            new_user=True,
+            submission_key=submission_key,
+            accepted_at=None,
+        )
         link = base_url.rstrip("/") + invitation_path(user)
-        subject = _("You are invited to %(manufacturer)s on Channel Portal") % values
         body = _(
             "%(inviter)s invited you to join %(manufacturer)s as a sales rep.\n\n"
             "Choose your password here (the link works once):\n%(link)s\n"
         ) % {**values, "link": link}
     else:
-        subject = _("You are now a sales rep of %(manufacturer)s") % values
+        # Someone with a login joins only if they accept: nothing changes until then.
+        token = secrets.token_urlsafe(32)
+        RepInvitation.objects.create(
+            manufacturer=manufacturer,
+            user=user,
+            invited_by=invited_by,
+            new_user=False,
+            submission_key=submission_key,
+            token_digest=invitation_token_digest(token),
+        )
+        link = base_url.rstrip("/") + reverse("salesreps_public:join", kwargs={"token": token})
         body = _(
-            "%(inviter)s added you to %(manufacturer)s as a sales rep. "
-            "Log in with your usual password: %(link)s\n"
-        ) % {**values, "link": base_url.rstrip("/") + reverse("accounts_public:login")}
+            "%(inviter)s invited you to join %(manufacturer)s as a sales rep.\n\n"
+            "Log in with your usual password and accept or decline here:\n%(link)s\n\n"
+            "Nothing changes unless you accept.\n"
+        ) % {**values, "link": link}
     email_enqueue(
         recipient=user.email,
         subject=subject,
         body=body,
         kind="salesreps.invitation",
         manufacturer=manufacturer,
+        secrets=[link],
     )
     return InvitationResult(user=user, new_user=new_user)
 

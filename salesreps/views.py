@@ -26,7 +26,7 @@ from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from catalog.pricing import quantize_money
 from channel import selectors as channel_selectors
 from channel.models import Partnership
-from core.http import safe_next
+from core.http import portal_url, safe_next
 from core.listing import csv_date, csv_datetime, csv_response, paginate, search_query
 from salesreps import selectors
 from salesreps.forms import (
@@ -429,16 +429,14 @@ def invite(request: ManufacturerRequest) -> HttpResponse:
                 first_name=form.cleaned_data["first_name"],
                 last_name=form.cleaned_data["last_name"],
                 invited_by=request.user,
-                base_url=request.build_absolute_uri("/"),
+                base_url=portal_url("/"),
                 submission_key=form.cleaned_data["submission_key"],
             )
         except InvitationRefused as error:
             form.add_error("email", error.user_message)
         else:
-            if result.new_user:
-                text = _("Invitation sent to %(email)s: the link lets them set a password.")
-            else:
-                text = _("%(email)s already had a login: they are now a sales rep and were told.")
+            # The same answer whether or not the address has a login (no enumeration).
+            text = _("Invitation sent to %(email)s. They join the team when they accept it.")
             messages.success(request, text % {"email": result.user.email})
             return redirect("salesreps_manufacturer:overview", **_slug(request))
     return render(

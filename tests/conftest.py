@@ -171,6 +171,26 @@ def _celery_eager() -> Iterator[None]:
 
 
 @pytest.fixture(autouse=True)
+def _portal_base_url() -> Iterator[None]:
+    """Links in emails use PORTAL_BASE_URL; in tests it is the test client's host."""
+    from django.test import override_settings
+
+    with override_settings(PORTAL_BASE_URL="http://testserver"):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def _no_rate_limit_carried_over() -> Iterator[None]:
+    """Rate-limit counters live in the (per-process, local-memory) cache: each test starts
+    with none, as if an hour had passed."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _no_cooldown_carried_over() -> Iterator[None]:
     """A Redis failure in one test must not make the next one skip its broker or cache."""
     from core.cache import cooldowns
@@ -243,9 +263,9 @@ def client_for(db) -> Callable[[User], Client]:
     """client_for(user) -> a test client logged in as that user."""
 
     def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        from tests.accounts.two_factor_helpers import login_as
+
+        return login_as(Client(), user)
 
     return make
 

@@ -15,6 +15,13 @@ from catalog.models import Category, PriceList, Product
 from catalog.services import price_list_item_set, retail_price_set
 from channel.models import EndCustomer, Partnership
 from channel.services import partnership_update_conditions
+from commissions.models import CommissionEntry, PayoutBatch
+from commissions.services.ledger import commission_adjust
+from commissions.services.payouts import (
+    payout_batch_approve,
+    payout_details_save,
+    payout_request_create,
+)
 from communications.models import Conversation, ConversationType, Message
 from communications.services.conversations import conversation_start
 from notifications.models import Notification, NotificationKind, OutboxEmail
@@ -37,6 +44,7 @@ from tests.accounts.factories import (
     ResellerFactory,
     ResellerUserFactory,
     UserFactory,
+    UserSessionFactory,
 )
 from tests.catalog.factories import CategoryFactory, PriceListFactory, ProductFactory
 from tests.orders.factories import make_end_customer
@@ -67,6 +75,9 @@ class TenantWorld:
     email: OutboxEmail  # pending: "send again" refuses it without a change
     invite_uidb64: str
     invite_token: str
+    accrual: CommissionEntry  # pending: its window can be extended
+    batch: PayoutBatch  # approved, not paid yet
+    owner_session_id: int  # another browser of the owner's, for "end this session"
     tier_id: int
     proposal_id: int
     offer_id: int
@@ -94,6 +105,9 @@ class TenantWorld:
             "notification_id": self.notification.pk,
             "email_id": self.email.pk,
             "uidb64": self.invite_uidb64,
+            "entry_id": self.accrual.pk,
+            "batch_id": self.batch.pk,
+            "session_id": self.owner_session_id,
             "tier_id": self.tier_id,
             "proposal_id": self.proposal_id,
             "offer_id": self.offer_id,
@@ -213,6 +227,33 @@ def build_world(slug: str, name: str) -> TenantWorld:
     ).user
     from django.contrib.auth.tokens import default_token_generator
 
+    # Commissions: an accrual in its holding period, and a batch approved, not paid.
+    earning = order_create(
+        partnership=partnership,
+        lines=[LineRequest(product_id=product.pk, quantity=1)],
+        created_by=reseller_user,
+        end_customer=customer,
+    )
+    for step in (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED):
+        earning = order_transition(
+            order=earning, to_status=step, side=MANUFACTURER, changed_by=owner
+        )
+    accrual = CommissionEntry.objects.get(order=earning)
+    bonus = commission_adjust(
+        partnership=partnership, amount=Decimal("60.00"), reason="Launch bonus", created_by=owner
+    )
+    payout_details_save(
+        partnership=partnership,
+        account_holder=reseller.name,
+        iban="DE89370400440532013000",
+        updated_by=reseller_user,
+    )
+    payout = payout_request_create(
+        partnership=partnership, amount=bonus.credit, requested_by=reseller_user
+    )
+    batch = payout_batch_approve(
+        manufacturer=manufacturer, request_ids=[payout.pk], approved_by=owner
+    )
     tiers = list(Tier.objects.filter(manufacturer=manufacturer).order_by("rank"))
     proposal = TierProposal.objects.create(
         manufacturer=manufacturer,
@@ -267,6 +308,9 @@ def build_world(slug: str, name: str) -> TenantWorld:
         email=OutboxEmail.objects.filter(manufacturer=manufacturer).order_by("pk").first(),
         invite_uidb64=urlsafe_base64_encode(str(invited.pk).encode()),
         invite_token=default_token_generator.make_token(invited),
+        accrual=accrual,
+        batch=batch,
+        owner_session_id=UserSessionFactory(user=owner).pk,
         tier_id=tiers[1].pk,
         proposal_id=proposal.pk,
         offer_id=offer.pk,

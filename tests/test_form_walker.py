@@ -43,6 +43,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from tests.accounts.factories import DEFAULT_PASSWORD
+from tests.accounts.two_factor_helpers import login_as
 from tests.form_walker_world import TenantWorld, build_worlds
 from tests.test_tenant_urls import all_patterns
 
@@ -53,8 +54,9 @@ SKIPPED_ROUTES = {
     "logout/": "ends the session",
 }
 ALLOWED_STATUSES = {200, 302, 400, 403, 404, 405, 410}
-# A login writes a session; axes records every failed login attempt (that is its job).
-UNHASHED_TABLES = {"django_session"}
+# A login writes a session, and every request may move its "last seen" (the user's list of
+# sessions); axes records every failed login attempt (that is its job).
+UNHASHED_TABLES = {"django_session", "accounts_usersession"}
 UNHASHED_PREFIXES = ("axes_",)
 
 # 10¹² is past every domain maximum; 30 digits past a 64-bit integer and Decimal's precision.
@@ -293,7 +295,7 @@ def tenant_kwarg(route: str) -> str | None:
 def user_for(path: str, world: TenantWorld) -> User | None:
     if path.startswith("/r/"):
         return world.reseller_user
-    if path.startswith(("/m/", "/notifications/", "/password/change/")) or path == "/":
+    if path.startswith(("/m/", "/notifications/", "/password/change/", "/account/")) or path == "/":
         return world.owner
     return None  # payment, affiliate, invitation and login pages are public
 
@@ -332,7 +334,7 @@ class Walker:
         if key not in self.clients:
             client = Client()
             if user is not None:
-                client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+                login_as(client, user)
             self.clients[key] = client
         return self.clients[key]
 

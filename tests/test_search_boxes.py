@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 
 from core.listing import EXPORT_FAILED, clean_search
+from tests.accounts.two_factor_helpers import login_as
 from tests.form_walker_world import TenantWorld, build_world
 
 HOSTILE = ["\x00", "Acme\x00Audio", "\x1b[2J\x7f", "\u202e" + "x" * 5000]
@@ -20,9 +21,7 @@ def world(db) -> TenantWorld:
 
 
 def login(user) -> Client:
-    client = Client()
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    return client
+    return login_as(Client(), user)
 
 
 def search_pages(world: TenantWorld) -> list[tuple[str, object]]:

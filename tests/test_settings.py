@@ -156,3 +156,10 @@ def test_sentry_stays_off_without_a_dsn(tmp_path):
     shown = evaluate(tmp_path, SENTRY_STATE, **PRODUCTION)
 
     assert shown["active"] is False
+
+
+def test_links_in_emails_never_point_at_the_development_port_in_production(tmp_path):
+    assert evaluate(tmp_path, "s.PORTAL_BASE_URL", **PRODUCTION) == "https://portal.example.com"
+    configured = {**PRODUCTION, "PORTAL_BASE_URL": "https://partners.acme.example"}
+    assert evaluate(tmp_path, "s.PORTAL_BASE_URL", **configured) == "https://partners.acme.example"
+    assert evaluate(tmp_path, "s.PORTAL_BASE_URL") == "http://127.0.0.1:8000"

@@ -1,26 +1,20 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
-from accounts import views
-from accounts.forms import EmailAuthenticationForm
+from accounts import views, views_security
 
 app_name = "accounts_public"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=EmailAuthenticationForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", views_security.PortalLoginView.as_view(), name="login"),
+    path("login/code/", views_security.login_verify, name="login_verify"),
+    path("login/unlock/", views_security.unlock_request, name="unlock_request"),
+    path("login/unlock/<str:token>/", views_security.unlock, name="unlock"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            success_url=reverse_lazy("accounts_public:password_change_done")
-        ),
+        views_security.PortalPasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -30,11 +24,7 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            success_url=reverse_lazy("accounts_public:password_reset_done"),
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
+        views_security.PortalPasswordResetView.as_view(),
         name="password_reset",
     ),
     path(
@@ -44,14 +34,34 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            success_url=reverse_lazy("accounts_public:password_reset_complete")
-        ),
+        views_security.PortalPasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(
         "password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("account/security/", views_security.security, name="security"),
+    path("account/two-factor/", views_security.two_factor_setup, name="two_factor_setup"),
+    path("account/two-factor/off/", views_security.two_factor_off, name="two_factor_off"),
+    path(
+        "account/two-factor/recovery-codes/",
+        views_security.recovery_codes_new,
+        name="recovery_codes_new",
+    ),
+    path("account/confirm/", views_security.reauth, name="reauth"),
+    path("account/keep-alive/", views_security.keep_alive, name="keep_alive"),
+    path("account/sessions/<int:session_id>/end/", views_security.session_end, name="session_end"),
+    path(
+        "account/sessions/end-others/",
+        views_security.sessions_end_others,
+        name="sessions_end_others",
+    ),
+    path("account/email/", views_security.email_change, name="email_change"),
+    path(
+        "account/email/confirm/<str:token>/",
+        views_security.email_change_confirm,
+        name="email_change_confirm",
     ),
 ]

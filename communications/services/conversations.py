@@ -12,6 +12,9 @@ notifications.py (who hears about a reseller's message).
 """
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -21,6 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from channel.models import Partnership
 from communications.models import (
+    DONE_EMOJI,
     EMOJI_PALETTE,
     MAX_BODY_LENGTH,
     Conversation,
@@ -29,9 +33,24 @@ from communications.models import (
     MessageKind,
     StaffComment,
 )
-from communications.services.notifications import notify_staff
+from communications.services.notifications import notify_reseller_of_reply, notify_staff
 from core.exceptions import DomainRefused
 from notifications.models import NotificationKind
+from qualifications.models import QualificationRequest
+
+# The conversation a staff action was clicked in: the events it causes are logged there.
+_acting_in: ContextVar[int | None] = ContextVar("communications_acting_in", default=None)
+
+
+@contextmanager
+def logging_into(conversation: Conversation) -> Iterator[None]:
+    """Log the events of what runs inside (a grant, a status change) into `conversation`
+    (when it belongs to the partnership they are about), not the latest one of its type."""
+    token = _acting_in.set(conversation.pk)
+    try:
+        yield
+    finally:
+        _acting_in.reset(token)
 
 
 class CommunicationRefused(DomainRefused):
@@ -102,9 +121,11 @@ def _add_message(
     event: str = "",
     submission_key: uuid.UUID | None = None,
     reopens: bool | None = None,
+    qualification_request: QualificationRequest | None = None,
 ) -> Message:
     """Add a message. One from the reseller's side (`reopens`, by default a reseller's own
-    message) makes a marked conversation a new lead again."""
+    message) makes a marked conversation a new lead again and starts a new round of triage:
+    the marks given before it no longer count."""
     if reopens is None:
         reopens = kind == MessageKind.RESELLER
     now = timezone.now()
@@ -117,7 +138,9 @@ def _add_message(
                 author=author,
                 body=body,
                 emoji=emoji,
+                marked_at=now if emoji else None,
                 event=event,
+                qualification_request=qualification_request,
                 submission_key=submission_key,
                 created_at=now,
             )
@@ -125,12 +148,13 @@ def _add_message(
         raise DuplicateSubmission(_("This was already sent; it was not sent twice.")) from error
     conversation.last_message_at = now
     fields = ["last_message_at"]
-    if reopens and conversation.mark:
+    if reopens:
         # The reseller wrote again: the conversation is a new lead until staff triage it.
+        conversation.reopened_at = now
         conversation.mark = ""
         conversation.marked_at = None
-        fields += ["mark", "marked_at"]
-    elif emoji:
+        fields += ["reopened_at", "mark", "marked_at"]
+    elif emoji and conversation.mark != DONE_EMOJI:
         conversation.mark = emoji
         conversation.marked_at = now
         fields += ["mark", "marked_at"]
@@ -239,7 +263,7 @@ def staff_reply(
         clean_emoji(emoji)
     conversation = lock_conversation(conversation)
     refuse_duplicate(Message, conversation, submission_key)
-    return _add_message(
+    message = _add_message(
         conversation=conversation,
         kind=MessageKind.STAFF,
         body=body,
@@ -247,6 +271,24 @@ def staff_reply(
         emoji=emoji,
         submission_key=submission_key,
     )
+    if not emoji:
+        message_deliver(conversation=conversation, message=message)
+    return message
+
+
+def message_deliver(*, conversation: Conversation, message: Message) -> None:
+    """A staff message the reseller can read: tell their users; once anyone was told, it is
+    delivered and no emoji hides it again. (Nobody told: it is delivered when they read it.)"""
+    if notify_reseller_of_reply(conversation=conversation, message=message):
+        message.delivered_at = timezone.now()
+        Message.objects.filter(pk=message.pk).update(delivered_at=message.delivered_at)
+
+
+def messages_mark_delivered(*, message_ids: list[int]) -> int:
+    """The reseller's thread showed these staff messages: they are delivered from now on."""
+    return Message.objects.filter(
+        pk__in=message_ids, kind=MessageKind.STAFF, delivered_at__isnull=True
+    ).update(delivered_at=timezone.now())
 
 
 @transaction.atomic
@@ -258,17 +300,28 @@ def conversation_log_event(
     kind: str = ConversationType.QUALIFICATION,
     actor: User | None = None,
     from_reseller: bool = False,
+    qualification_request: QualificationRequest | None = None,
 ) -> Message:
     """Log something the system did (a qualification requested, granted, revoked; a
-    qualifying status changed) in the partnership's latest conversation of that type,
-    opening one if there is none. An event from the reseller's side (a request) makes the
-    conversation a new lead again and notifies staff."""
-    conversation = (
-        Conversation.objects.select_for_update()
-        .filter(partnership=partnership, kind=kind)
-        .order_by("-last_message_at", "-pk")
-        .first()
-    )
+    qualifying status changed) in the conversation the action was taken in
+    (`logging_into`), else the partnership's latest conversation of that type, opening one
+    if there is none. An event from the reseller's side (a request) makes the conversation
+    a new lead again and notifies staff."""
+    conversation = None
+    acting_in = _acting_in.get()
+    if acting_in is not None:
+        conversation = (
+            Conversation.objects.select_for_update()
+            .filter(pk=acting_in, partnership=partnership)
+            .first()
+        )
+    if conversation is None:
+        conversation = (
+            Conversation.objects.select_for_update()
+            .filter(partnership=partnership, kind=kind)
+            .order_by("-last_message_at", "-pk")
+            .first()
+        )
     if conversation is None:
         conversation = Conversation.objects.create(
             manufacturer_id=partnership.manufacturer_id,
@@ -284,6 +337,7 @@ def conversation_log_event(
         author=actor,
         event=event,
         reopens=from_reseller,
+        qualification_request=qualification_request,
     )
     if from_reseller:
         notify_staff(

@@ -3,7 +3,7 @@
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from communications.models import Conversation, Message
+from communications.models import DONE_EMOJI, Conversation, Message
 from communications.services.conversations import CommunicationRefused, lock_conversation
 from communications.services.marks import recompute_mark
 from communications.services.notifications import conversation_topic
@@ -16,7 +16,7 @@ def message_delete(*, message: Message) -> None:
     deleted, _counts = Message.objects.filter(pk=message.pk).delete()
     if not deleted:
         raise CommunicationRefused(_("This message was already deleted."))
-    recompute_mark(conversation)
+    recompute_mark(conversation, keep_done=message.emoji != DONE_EMOJI)
 
 
 @transaction.atomic

@@ -1,11 +1,14 @@
-"""Who hears about a reseller's message: its staff recipients are told the way each chose
-(notifications.services.notify), in the same transaction as the message."""
+"""Who hears about a message: a reseller's reaches its staff recipients, a staff reply the
+reseller's users, each the way they chose (notifications.services.notify), in the same
+transaction as the message."""
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from communications.models import Conversation, Message
 from communications.selectors import staff_recipients
-from notifications.services import notify
+from notifications.models import NotificationKind
+from notifications.services import notify, notify_reseller
 
 
 def conversation_topic(conversation_id: int) -> str:
@@ -32,3 +35,35 @@ def notify_staff(*, conversation: Conversation, message: Message, kind: str, tit
         url=url,
         topic=conversation_topic(conversation.pk),
     )
+
+
+def reseller_conversation_path(conversation: Conversation) -> str:
+    partnership = conversation.partnership
+    return reverse(
+        "communications_reseller:detail",
+        kwargs={
+            "reseller_public_id": partnership.reseller.public_id,
+            "manufacturer_slug": partnership.manufacturer.slug,
+            "conversation_id": conversation.pk,
+        },
+    )
+
+
+def notify_reseller_of_reply(*, conversation: Conversation, message: Message) -> bool:
+    """Tell the reseller's users of a staff message they can read; True when anyone was told
+    (in the portal or by email), which delivers the message to them."""
+    partnership = conversation.partnership
+    told = notify_reseller(
+        reseller_id=partnership.reseller_id,
+        manufacturer=partnership.manufacturer,
+        kind=NotificationKind.STAFF_REPLIED,
+        title=_("%(manufacturer)s wrote to you: %(subject)s")
+        % {
+            "manufacturer": partnership.manufacturer.name,
+            "subject": conversation.subject or conversation.get_kind_display(),
+        },
+        body=message.body[:1000],
+        url=reseller_conversation_path(conversation),
+        topic=conversation_topic(conversation.pk),
+    )
+    return bool(told)

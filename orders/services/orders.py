@@ -28,6 +28,7 @@ from orders.models import (
 )
 from orders.pricing import order_prices, sale_kind_for
 from orders.selectors.orders import returned_quantities
+from orders.services.notices import order_returned_notify, order_status_notify
 from orders.workflow import REASON_REQUIRED, RESELLER, can_transition
 
 
@@ -254,6 +255,15 @@ def order_transition(
     hooks.order_status_changed.send(
         order=locked, from_status=from_status, to_status=to_status, changed_by=changed_by
     )
+    if side != RESELLER:
+        order_status_notify(
+            order=locked,
+            from_status=from_status,
+            to_status=to_status,
+            side=side,
+            changed_by=changed_by,
+            reason=reason,
+        )
     order.status = locked.status
     return locked
 
@@ -347,4 +357,5 @@ def order_return_create(
         for line_id, quantity in sorted(requested.items())
     )
     hooks.order_returned.send(order_return=order_return)
+    order_returned_notify(order_return=order_return)
     return order_return

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_scopes import scope
 
 from accounts.models import User
 from notifications.services import email_enqueue
@@ -26,6 +27,7 @@ from orders.models import Cart, CartLine, Order, OrderStatus, Payment, PaymentLi
 from orders.selectors.orders import order_notes_for_customer
 from orders.selectors.payment_links import hash_token
 from orders.services.carts import CheckoutRefused, cart_clear
+from orders.services.notices import payment_link_expired_notify
 from orders.services.orders import LineRequest, order_create
 from orders.services.submissions import order_submission_claim, order_submission_record
 
@@ -136,6 +138,7 @@ def _send_payment_link(
         body=render_to_string("orders/pay/email.txt", context),
         kind="payment_link",
         manufacturer=partnership.manufacturer,
+        secrets=[url],
     )
     return link, url
 
@@ -162,8 +165,9 @@ def payment_link_resend(
             % {"number": locked.number}
         )
     now = now or timezone.now()
+    # Replaced, not expired unpaid: nobody is told about these links.
     PaymentLink.objects.filter(order=locked, used_at__isnull=True, expires_at__gt=now).update(
-        expires_at=now
+        expires_at=now, expiry_notified_at=now
     )
     link, url = _send_payment_link(order=locked, recipient=recipient, pay_url=pay_url)
     return CheckoutResult(order=locked, link=link, url=url)
@@ -191,3 +195,39 @@ def payment_receipt_send(*, payment: Payment, link: PaymentLink) -> None:
         kind="payment_receipt",
         manufacturer=partnership.manufacturer,
     )
+
+
+def payment_links_expired_notify(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Periodic: tell the reseller and rep of each link that expired unpaid, once.
+
+    A link is claimed under a row lock (skip_locked) and stamped in the same transaction as
+    its notifications, so two runs at once never tell twice. Returns how many were told.
+    """
+    now = now or timezone.now()
+    due = (
+        PaymentLink.objects.with_scopes_disabled()
+        .filter(
+            used_at__isnull=True,
+            expiry_notified_at__isnull=True,
+            expires_at__lte=now,
+        )
+        .order_by("expires_at", "pk")
+        .values_list("pk", "manufacturer_id")[:limit]
+    )
+    told = 0
+    for link_id, manufacturer_id in list(due):
+        with scope(manufacturer=manufacturer_id), transaction.atomic():
+            link = (
+                PaymentLink.objects.select_for_update(skip_locked=True, of=("self",))
+                .select_related("order__partnership__reseller", "order__manufacturer")
+                .filter(pk=link_id, expiry_notified_at__isnull=True)
+                .first()
+            )
+            if link is None:
+                continue
+            link.expiry_notified_at = now
+            link.save(update_fields=["expiry_notified_at"])
+            if link.order.status == OrderStatus.AWAITING_PAYMENT:
+                payment_link_expired_notify(link=link)
+                told += 1
+    return told

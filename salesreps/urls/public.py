@@ -7,6 +7,8 @@ from salesreps import views_public
 app_name = "salesreps_public"
 
 invite_patterns = [
+    # Before the password link's pattern, which "join/<token>" would also match.
+    path("join/<str:token>/", views_public.join, name="join"),
     path("<uidb64>/<token>/", views_public.accept, name="accept"),
 ]
 

@@ -24,6 +24,14 @@ document.body.addEventListener("showMessage", (event) => {
   alert.className = `alert alert-${event.detail.level || "success"} alert-dismissible fade show`;
   alert.setAttribute("role", "alert");
   alert.textContent = event.detail.message || "";
+  if (event.detail.link) {
+    const link = document.createElement("a");
+    link.className = "alert-link ms-1";
+    link.href = event.detail.link;
+    link.textContent = event.detail.linkLabel || event.detail.link;
+    link.dataset.testid = "login-again";
+    alert.appendChild(link);
+  }
   const close = document.createElement("button");
   close.type = "button"; close.className = "btn-close"; close.dataset.bsDismiss = "alert";
   close.setAttribute("aria-label", box.dataset.closeLabel || "Close");
@@ -76,4 +84,29 @@ document.body.addEventListener("htmx:beforeRequest", (event) => {
 });
 document.body.addEventListener("htmx:afterRequest", (event) => {
   event.target.removeAttribute("aria-busy");
+});
+
+// An htmx action that did not reach its view: say so, and nothing is swapped. A session that
+// expired answers 401 with the login address (accounts.middleware.HtmxSessionExpiredMiddleware).
+function tellFailure(detail) {
+  document.body.dispatchEvent(new CustomEvent("showMessage", { detail }));
+}
+document.body.addEventListener("htmx:responseError", (event) => {
+  const box = document.getElementById("messages");
+  if (!box) return;
+  const xhr = event.detail.xhr;
+  if (xhr.status === 401 && xhr.getResponseHeader("X-Login-URL")) {
+    tellFailure({
+      level: "warning",
+      message: box.dataset.sessionExpired,
+      link: xhr.getResponseHeader("X-Login-URL"),
+      linkLabel: box.dataset.loginLabel,
+    });
+  } else if (xhr.status >= 500) {
+    tellFailure({ level: "danger", message: box.dataset.serverError });
+  }
+});
+document.body.addEventListener("htmx:sendError", () => {
+  const box = document.getElementById("messages");
+  if (box) tellFailure({ level: "danger", message: box.dataset.connectionLost });
 });

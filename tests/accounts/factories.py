@@ -7,12 +7,16 @@ from accounts.models import (
     ExportJob,
     Manufacturer,
     ManufacturerMembership,
+    RecoveryCode,
+    RecoveryCodeDevice,
     Reseller,
     ResellerMembership,
     ResellerType,
     Role,
     User,
+    UserSession,
 )
+from accounts.two_factor import recovery_codes_renew
 
 DEFAULT_PASSWORD = "a-long-test-password-42"
 
@@ -82,6 +86,46 @@ class ResellerUserFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> ResellerMembership:
         return services.reseller_user_add(**kwargs)
+
+
+class RecoveryCodeDeviceFactory(factory.Factory):
+    """A user's recovery codes, made by the service that shows them once."""
+
+    class Meta:
+        model = RecoveryCodeDevice
+
+    user = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, user: User) -> RecoveryCodeDevice:
+        recovery_codes_renew(user=user)
+        return RecoveryCodeDevice.objects.get(user=user)
+
+
+class RecoveryCodeFactory(factory.Factory):
+    class Meta:
+        model = RecoveryCode
+
+    device = factory.SubFactory(RecoveryCodeDeviceFactory)
+
+    @classmethod
+    def _create(cls, model_class, device: RecoveryCodeDevice) -> RecoveryCode:
+        return device.codes.first()
+
+
+class UserSessionFactory(factory.Factory):
+    """A session row as a login writes it (accounts.sessions.session_record)."""
+
+    class Meta:
+        model = UserSession
+
+    user = factory.SubFactory(UserFactory)
+    session_key = factory.Sequence(lambda n: f"session-key-{n:028d}")
+    user_agent = "Firefox"
+
+    @classmethod
+    def _create(cls, model_class, **kwargs) -> UserSession:
+        return UserSession.objects.create(**kwargs)
 
 
 class ExportJobFactory(factory.Factory):

@@ -24,6 +24,7 @@ from tests.accounts.factories import (
     ResellerFactory,
     ResellerUserFactory,
 )
+from tests.accounts.two_factor_helpers import login_as
 from tests.catalog.factories import ProductFactory
 from tests.resellers.factories import PartnershipFactory
 
@@ -37,8 +38,8 @@ def admin_client_for(client) -> Callable[[], object]:
     def make():
         # A platform operator: `createsuperuser`, not a service of the product.
         operator = User.objects.create_superuser(email="operator@example.test", password="x")
-        client.force_login(operator)
-        return client
+        # The admin requires two-factor login: the operator's session has their code.
+        return login_as(client, operator)
 
     return make
 

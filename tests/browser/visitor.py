@@ -22,6 +22,10 @@ class AxeViolation(AssertionError):
     pass
 
 
+class CspViolation(AssertionError):
+    pass
+
+
 class Visitor:
     """Drives one page; `goto`, `click`, `submit` and `check` run axe on what they land on."""
 
@@ -39,6 +43,13 @@ class Visitor:
         self.checked: set[str] = set()
         self.visited: list[str] = []
         self.page.on("load", lambda page: self.loads.append(page.url))
+        # What the Content-Security-Policy blocked: a page that needs it is broken.
+        self.csp_violations: list[str] = []
+        self.page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.csp_violations.append(f"{self.page.url}: {message.text}")
 
     # --- navigation -----------------------------------------------------------------------
 
@@ -69,8 +80,9 @@ class Visitor:
         """Let the page settle, then fail on any serious or critical axe violation."""
         self.page.wait_for_load_state()
         if self.javascript:
-            self.page.wait_for_function(
-                "!document.querySelector('.htmx-request, .htmx-settling, .htmx-swapping')"
+            # A selector, not wait_for_function: the CSP forbids the eval that one needs.
+            self.page.locator(".htmx-request, .htmx-settling, .htmx-swapping").first.wait_for(
+                state="detached"
             )
         results = AXE.run(self._axe_target())
         blocking = [
@@ -79,6 +91,8 @@ class Visitor:
             if violation.get("impact") in BLOCKING_IMPACTS
         ]
         url = self.page.url
+        if self.csp_violations:
+            raise CspViolation("\n".join(self.csp_violations))
         self.checked.add(url)
         self.visited.append(url_name(url))
         if blocking:

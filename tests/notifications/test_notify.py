@@ -78,11 +78,13 @@ def test_a_reseller_message_notifies_staff_and_the_customers_rep(channel):
     assert note.url.startswith(f"/m/{channel['tenant'].slug}/communications/")
 
 
-def test_staff_replies_notify_nobody(channel):
+def test_staff_replies_notify_the_resellers_users_not_the_staff(channel):
     conversation = write(channel)
     Notification.objects.all().delete()
     staff_reply(conversation=conversation, author=channel["owner"], body="Hi")
-    assert not Notification.objects.exists()
+    (note,) = Notification.objects.all()
+    assert note.kind == "staff_replied"
+    assert note.user == channel["reseller_user"]
 
 
 def test_preferences_are_respected(channel, django_capture_on_commit_callbacks):
@@ -204,7 +206,7 @@ def test_notify_is_the_shared_path(channel):
     notes = notify(
         users=[channel["owner"], channel["manager"]],
         manufacturer=channel["tenant"],
-        kind=NotificationKind.ORDER_CREATED,
+        kind=NotificationKind.ORDER_STATUS,
         title="New order 1001",
         body="",
         url="/m/acme-n/orders/",

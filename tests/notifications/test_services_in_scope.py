@@ -51,7 +51,7 @@ def test_notify_in_a_tenant_scope_and_without_one(
         notify(
             users=[member_of_both],
             manufacturer=other_manufacturer,
-            kind=NotificationKind.ORDER_CREATED,
+            kind=NotificationKind.ORDER_STATUS,
             title="New order BOR-000001",
         )
 
@@ -63,7 +63,7 @@ def test_notify_in_a_tenant_scope_and_without_one(
         ) == sorted(
             [
                 (manufacturer.pk, NotificationKind.MESSAGE_RECEIVED, NotificationChannel.EMAIL),
-                (other_manufacturer.pk, NotificationKind.ORDER_CREATED, NotificationChannel.IN_APP),
+                (other_manufacturer.pk, NotificationKind.ORDER_STATUS, NotificationChannel.IN_APP),
             ]
         )
         email = OutboxEmail.objects.get()
@@ -81,7 +81,7 @@ def test_outbox_delivery_after_commit_runs_in_a_worker_with_no_scope(
             recipient="owner@acme.example",
             subject="A new order",
             body="Order ACM-000001.",
-            kind=NotificationKind.ORDER_CREATED,
+            kind=NotificationKind.ORDER_STATUS,
             manufacturer=manufacturer,
         )
     assert len(callbacks) == 1

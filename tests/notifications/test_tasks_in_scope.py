@@ -18,6 +18,8 @@ from django_scopes import scopes_disabled
 
 from accounts.models import ExportJob, ExportStatus, Role
 from accounts.tasks import export_job_run_task, export_jobs_sweep_task
+from commissions.models import PayoutRequest
+from commissions.tasks import commissions_daily_task
 from config.celery_app import app as celery_app
 from notifications.models import (
     Notification,
@@ -28,7 +30,7 @@ from notifications.models import (
 )
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
-from orders.tasks import payment_attempts_reconcile_task
+from orders.tasks import payment_attempts_reconcile_task, payment_links_expired_notify_task
 from partners.models import Incident, OfferAnnouncement, Scorecard, Tier, TierProposal
 from partners.tasks import (
     incidents_raise_task,
@@ -41,6 +43,7 @@ from tests.notifications.factories import NotificationFactory, OutboxEmailFactor
 from tests.orders.factories import (
     OrderFactory,
     PaymentAttemptFactory,
+    PaymentLinkFactory,
     TestProviderChargeFactory,
 )
 from tests.partners.factories import OfferRecipientFactory, ScorecardFactory
@@ -56,6 +59,8 @@ TESTED_TASKS = {
     "notifications.tasks.outbox_flush_task",
     "notifications.tasks.notifications_digest_task",
     "orders.tasks.payment_attempts_reconcile_task",
+    "commissions.tasks.commissions_daily_task",
+    "orders.tasks.payment_links_expired_notify_task",
     "partners.tasks.scorecards_refresh_task",
     "partners.tasks.tiers_evaluate_task",
     "partners.tasks.incidents_raise_task",
@@ -165,6 +170,59 @@ def test_payment_attempts_reconcile_task_in_a_worker(manufacturer, other_manufac
         assert Payment.objects.get().order == charged.order
         charged.order.refresh_from_db()
         assert charged.order.status == OrderStatus.PLACED
+
+
+def test_commissions_daily_task_in_a_worker(manufacturer, other_manufacturer):
+    """A platform job: each tenant's due commissions go into that tenant's own request."""
+    from tests.commissions.factories import CommissionEntryFactory
+
+    long_ago = timezone.localdate() - timedelta(weeks=12)
+    with scopes_disabled():
+        ours = CommissionEntryFactory(
+            partnership__manufacturer=manufacturer, eligible_from=long_ago, pay_by=long_ago
+        )
+        theirs = CommissionEntryFactory(
+            partnership__manufacturer=other_manufacturer, eligible_from=long_ago, pay_by=long_ago
+        )
+
+    assert run_in_worker(commissions_daily_task) == 2
+    assert run_in_worker(commissions_daily_task) == 0  # once a day
+
+    with scopes_disabled():
+        requests = {r.partnership_id: r for r in PayoutRequest.objects.all()}
+        assert set(requests) == {ours.partnership_id, theirs.partnership_id}
+        assert [item.entry for item in requests[ours.partnership_id].items.all()] == [ours]
+        assert requests[theirs.partnership_id].manufacturer == other_manufacturer
+
+
+def test_payment_links_expired_notify_task_in_a_worker(manufacturer, other_manufacturer):
+    """Each tenant's link that expired unpaid is told once to its reseller, in its scope; a
+    live link and a used one are not."""
+    past = timezone.now() - timedelta(minutes=1)
+    with scopes_disabled():
+        ours = PaymentLinkFactory(order__partnership__manufacturer=manufacturer, expires_at=past)
+        theirs = PaymentLinkFactory(
+            order__partnership__manufacturer=other_manufacturer, expires_at=past
+        )
+        PaymentLinkFactory(order__partnership__manufacturer=manufacturer)
+        PaymentLinkFactory(
+            order__partnership__manufacturer=manufacturer, expires_at=past, used_at=past
+        )
+
+    assert run_in_worker(payment_links_expired_notify_task) == 2
+    assert run_in_worker(payment_links_expired_notify_task) == 0
+
+    with scopes_disabled():
+        told = Notification.objects.filter(kind=NotificationKind.PAYMENT_LINK)
+        assert sorted(told.values_list("manufacturer_id", "user_id")) == sorted(
+            [
+                (manufacturer.pk, ours.order.created_by_id),
+                (other_manufacturer.pk, theirs.order.created_by_id),
+            ]
+        )
+        assert all(
+            ours.order.number in note.title for note in told.filter(manufacturer=manufacturer)
+        )
 
 
 def test_scorecards_refresh_task_in_a_worker(manufacturer, other_manufacturer):

@@ -157,9 +157,11 @@ def test_request_flow_grant(partnership, qualification, reseller_user, owner, ma
         message="We have two certified technicians.",
     )
     assert request.status == RequestStatus.OPEN
-    # Owners and managers are told through the outbox.
+    # Owners and managers are told by email (their default for requests).
     assert set(
-        OutboxEmail.objects.filter(kind="qualification_request").values_list("recipient", flat=True)
+        OutboxEmail.objects.filter(kind="qualification_requested").values_list(
+            "recipient", flat=True
+        )
     ) == {owner.email, manager.email}
 
     with pytest.raises(QualificationRefused, match="open request"):
@@ -176,8 +178,10 @@ def test_request_flow_grant(partnership, qualification, reseller_user, owner, ma
         partnership=partnership, qualification=qualification, revoked_at__isnull=True
     ).exists()
     assert OutboxEmail.objects.filter(
-        kind="qualification_request_decided", recipient=reseller_user.email
+        kind="qualification_answered", recipient=reseller_user.email
     ).exists()
+    # The grant answered the request: the reseller hears it once, as the answer.
+    assert not OutboxEmail.objects.filter(kind="qualification_granted").exists()
 
     with pytest.raises(QualificationRefused, match="already answered"):
         services.qualification_request_decide(

@@ -140,12 +140,12 @@ def test_request_and_decision_in_the_scopes_of_their_pages(
             partnership=partnership, qualification=qualification, revoked_at__isnull=True
         ).exists()
         assert set(
-            OutboxEmail.objects.filter(kind="qualification_request").values_list(
+            OutboxEmail.objects.filter(kind="qualification_requested").values_list(
                 "recipient", flat=True
             )
         ) == {owner.email, manager.email}
         assert list(
-            OutboxEmail.objects.filter(kind="qualification_request_decided").values_list(
+            OutboxEmail.objects.filter(kind="qualification_answered").values_list(
                 "recipient", flat=True
             )
         ) == [reseller_user.email]

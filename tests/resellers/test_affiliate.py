@@ -39,7 +39,13 @@ def join_url(token):
     return reverse("resellers_public:join", kwargs={"token": token})
 
 
-SIGNUP = {"name": "Jane Doe", "email": "Jane@Example.com", "company": "Doe AV", "phone": "123"}
+SIGNUP = {
+    "name": "Jane Doe",
+    "email": "Jane@Example.com",
+    "company": "Doe AV",
+    "phone": "123",
+    "consent": "on",
+}
 
 
 # --- services -------------------------------------------------------------------------------
@@ -197,7 +203,7 @@ def test_signup_with_bad_input_shows_errors(partnership):
     link = services.affiliate_link_get_or_create(partnership=partnership)
     response = Client().post(join_url(link.token), {"name": "", "email": "nope"})
     assert response.status_code == 200
-    assert set(response.context["form"].errors) == {"name", "email"}
+    assert set(response.context["form"].errors) == {"name", "email", "consent"}
     assert not EndCustomer.objects.exists()
 
 

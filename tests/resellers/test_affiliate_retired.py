@@ -15,7 +15,12 @@ from resellers.models import AffiliateLink
 from tests.accounts.factories import ResellerFactory
 from tests.resellers.factories import PartnershipFactory
 
-PERSON = {"name": "Jane Doe", "email": "jane@example.com", "company": "Doe AV", "phone": ""}
+PERSON = {
+    "name": "Jane Doe",
+    "email": "jane@example.com",
+    "company": "Doe AV",
+    "phone": "",
+}
 
 
 @pytest.fixture

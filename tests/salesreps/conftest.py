@@ -114,8 +114,8 @@ def world(db) -> World:
 @pytest.fixture
 def login():
     def make(user: User) -> Client:
-        client = Client()
-        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-        return client
+        from tests.accounts.two_factor_helpers import login_as
+
+        return login_as(Client(), user)
 
     return make

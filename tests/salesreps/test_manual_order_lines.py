@@ -108,4 +108,5 @@ def test_add_a_line_for_a_customer_one_may_not_order_for_is_404(world, login, cl
     assert login(world.reseller_user).get(url, params, **HTMX).status_code == 404
     assert login(world.other_manager).get(url, params, **HTMX).status_code == 404
     anonymous = client.get(url, params, **HTMX)
-    assert anonymous.status_code == 302 and "/login" in anonymous["Location"]
+    # An htmx request of an expired session: 401 and the way back to log in (not the form).
+    assert anonymous.status_code == 401 and "/login" in anonymous["X-Login-URL"]

@@ -14,7 +14,7 @@ BASE = "https://portal.example.test"
 
 
 def rep_email() -> OutboxEmail:
-    (email,) = OutboxEmail.objects.filter(kind="salesreps.new_order")
+    (email,) = OutboxEmail.objects.filter(kind="order_created")
     return email
 
 

@@ -219,7 +219,7 @@ def test_portfolio_check_finds_a_planted_inconsistency(world, plant):
 
 
 def rep_emails():
-    return list(OutboxEmail.objects.filter(kind="salesreps.new_order").order_by("pk"))
+    return list(OutboxEmail.objects.filter(kind="order_created").order_by("pk"))
 
 
 def test_new_order_emails_the_assigned_rep_only(world):

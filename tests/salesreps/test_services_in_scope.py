@@ -136,7 +136,7 @@ def test_new_order_emails_the_rep_in_the_scope_of_either_portal(world: World):
         )
 
     with scopes_disabled():
-        emails = OutboxEmail.objects.filter(kind="salesreps.new_order").order_by("pk")
+        emails = OutboxEmail.objects.filter(kind="order_created").order_by("pk")
         assert [(e.manufacturer, e.recipient) for e in emails] == [
             (world.tenant, world.rep_a.email),
             (world.tenant, world.rep_b.email),

@@ -1,11 +1,14 @@
 """The salesreps pages: who may open what, what each sees, and what each action changes."""
 
+import re
+
 import pytest
 
 from accounts.models import Role
 from channel.models import Partnership, PartnershipUserObjectPermission
 from notifications.models import OutboxEmail
-from salesreps.models import PortfolioAssignment
+from notifications.sealing import unseal
+from salesreps.models import PortfolioAssignment, RepInvitation
 from salesreps.selectors import partnerships_of_rep
 from salesreps.services import portfolio_assign
 from tests.salesreps.conftest import customer, member
@@ -388,7 +391,12 @@ def test_invite_new_person_sends_a_link(world, login):
     assert user.role == Role.SELLER
     email = OutboxEmail.objects.get(kind="salesreps.invitation")
     assert email.recipient == "new.rep@example.test"
-    assert "http://testserver/invite/" in email.body
+    assert "http://testserver/invite/" not in email.body  # sealed until sent
+    assert "http://testserver/invite/" in unseal(email.body, email.sealed)
+
+
+def sent_body(email: OutboxEmail) -> str:
+    return unseal(email.body, email.sealed)
 
 
 def test_invite_existing_member_is_refused_clearly(world, login):
@@ -401,18 +409,64 @@ def test_invite_existing_member_is_refused_clearly(world, login):
     assert OutboxEmail.objects.count() == count
 
 
-def test_invite_existing_user_of_another_tenant_adds_membership_and_notice(world, login):
+def test_invite_existing_user_of_another_tenant_needs_their_consent(world, login):
     response = login(world.manager).post(
+        world.url("salesreps_manufacturer:invite"), {"email": world.other_rep.email}, follow=True
+    )
+    assert response.status_code == 200
+    assert "They join the team when they accept it." in response.content.decode()
+    assert not world.tenant.memberships.filter(user=world.other_rep).exists()
+    email = OutboxEmail.objects.get(kind="salesreps.invitation")
+    assert email.recipient == world.other_rep.email
+    path = re.search(r"http://testserver(/invite/join/\S+/)", sent_body(email)).group(1)
+    my_sales = world.url("salesreps_manufacturer:my_sales")
+    assert login(world.other_rep).get(my_sales).status_code == 404  # not a member yet
+
+    assert login(world.rep_a).get(path).status_code == 404  # someone else's invitation
+    invited = login(world.other_rep)
+    assert invited.get(path).status_code == 200
+    accepted = invited.post(path, {"decision": "accept"})
+    assert accepted.status_code == 302
+    assert world.tenant.memberships.filter(user=world.other_rep, role=Role.SELLER).exists()
+    assert invited.get(path).status_code == 404  # used
+    assert invited.get(my_sales).status_code == 200
+
+
+def test_a_declined_invitation_changes_nothing(world, login):
+    login(world.manager).post(
         world.url("salesreps_manufacturer:invite"), {"email": world.other_rep.email}
     )
-    assert response.status_code == 302
-    assert world.tenant.memberships.filter(user=world.other_rep, role=Role.SELLER).exists()
-    email = OutboxEmail.objects.get(kind="salesreps.invitation")
-    assert "/invite/" not in email.body and email.recipient == world.other_rep.email
-    # Still only their own customers here: none yet.
-    assert (
-        login(world.other_rep)
-        .get(world.url("salesreps_manufacturer:history", partnership_id=world.a1.pk))
-        .status_code
-        == 404
+    body = sent_body(OutboxEmail.objects.get(kind="salesreps.invitation"))
+    path = re.search(r"http://testserver(/invite/join/\S+/)", body).group(1)
+
+    declined = login(world.other_rep).post(path, {"decision": "decline"})
+
+    assert declined.status_code == 302
+    assert not world.tenant.memberships.filter(user=world.other_rep).exists()
+    assert login(world.other_rep).post(path, {"decision": "accept"}).status_code == 404
+
+
+def test_inviting_answers_the_same_whether_or_not_the_address_has_a_login(world, login):
+    client = login(world.manager)
+    url = world.url("salesreps_manufacturer:invite")
+
+    known = client.post(url, {"email": world.other_rep.email}, follow=True)
+    unknown = client.post(url, {"email": "stranger@example.test"}, follow=True)
+
+    def message(response, email) -> str:
+        return next(str(m) for m in response.context["messages"]).replace(email, "<email>")
+
+    assert known.status_code == unknown.status_code == 200
+    assert message(known, world.other_rep.email) == message(unknown, "stranger@example.test")
+
+
+def test_only_the_digest_of_an_invitation_token_is_stored(world, login):
+    login(world.manager).post(
+        world.url("salesreps_manufacturer:invite"), {"email": world.other_rep.email}
     )
+    body = sent_body(OutboxEmail.objects.get(kind="salesreps.invitation"))
+    token = re.search(r"/invite/join/(\S+)/", body).group(1)
+
+    invitation = RepInvitation.objects.get(user=world.other_rep)
+    assert invitation.token_digest
+    assert token not in invitation.token_digest

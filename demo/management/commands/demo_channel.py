@@ -1,6 +1,7 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from demo.channel import DEMO_PASSWORD, build_demo_channel
 
@@ -9,6 +10,11 @@ class Command(BaseCommand):
     help = "Load the demo channel (idempotent) and print the demo logins."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            # Known logins with a published password have no place on a real portal.
+            raise CommandError(
+                "The demo channel is not loaded on production (DJANGO_ENV=production)."
+            )
         report = build_demo_channel()
         if report.created:
             made = ", ".join(f"{n} {what}" for what, n in sorted(report.created.items()))
