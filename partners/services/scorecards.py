@@ -7,9 +7,10 @@ recorded, a return booked. "Touched" is read from the rows' own timestamps (`upd
 `created_at`), so no hook has to remember it and a missed night loses nothing.
 """
 
+import json
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
@@ -81,6 +82,71 @@ def _row(
     )
 
 
+COPY_COLUMNS = (
+    "manufacturer_id",
+    "partnership_id",
+    "month",
+    "orders",
+    "accepted",
+    "completed",
+    "cancelled",
+    "rejected",
+    "revenue",
+    "average_order_value",
+    "returns_amount",
+    "acceptance_rate",
+    "completion_rate",
+    "cancellation_rate",
+    "new_customers",
+    "repeat_customers",
+    "rated_orders",
+    "satisfaction",
+    "address_checked",
+    "address_accuracy",
+    "category_mix",
+    "computed_at",
+)
+
+
+def _copy_rows(
+    *, manufacturer: Manufacturer, keyed: "list[tuple[int, date, Figures]]", now: datetime
+) -> None:
+    """PostgreSQL's COPY: a tenant of 10,000 partners writes 120,000 rows a year in seconds,
+    where building as many model instances took most of the run. The tenant guards (row
+    triggers) still check every row."""
+    columns = ", ".join(COPY_COLUMNS)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor, for its COPY support
+        with raw.copy(f"COPY {Scorecard._meta.db_table} ({columns}) FROM STDIN") as copy:
+            for partnership_id, month, item in keyed:
+                copy.write_row(
+                    (
+                        manufacturer.pk,
+                        partnership_id,
+                        month,
+                        item.orders,
+                        item.accepted,
+                        item.completed,
+                        item.cancelled,
+                        item.rejected,
+                        item.revenue,
+                        item.average_order_value,
+                        item.returns_amount,
+                        item.acceptance_rate,
+                        item.completion_rate,
+                        item.cancellation_rate,
+                        item.new_customers,
+                        item.repeat_customers,
+                        item.rated_orders,
+                        item.satisfaction,
+                        item.address_checked,
+                        item.address_accuracy,
+                        json.dumps({name: str(v) for name, v in sorted(item.category_mix.items())}),
+                        now,
+                    )
+                )
+
+
 @transaction.atomic
 def scorecards_compute(
     *, manufacturer: Manufacturer, first_month: date, last_month: date, now: datetime | None = None
@@ -100,20 +166,22 @@ def scorecards_compute(
     Scorecard.objects.filter(
         manufacturer=manufacturer, month__gte=first_month, month__lte=last_month
     ).delete()
-    Scorecard.objects.bulk_create(
-        (
-            _row(
-                manufacturer=manufacturer,
-                partnership_id=partnership_id,
-                month=month,
-                figures=item,
-                now=now,
-            )
-            for (partnership_id, month), item in sorted(figures.items(), key=_by_key)
-            if month is not None
-        ),
-        batch_size=UPSERT_BATCH,
-    )
+    keyed = [
+        (partnership_id, month, item)
+        for (partnership_id, month), item in sorted(figures.items(), key=_by_key)
+        if month is not None
+    ]
+    if connection.vendor == "postgresql":
+        _copy_rows(manufacturer=manufacturer, keyed=keyed, now=now)
+    else:
+        Scorecard.objects.bulk_create(
+            (
+                _row(manufacturer=manufacturer, partnership_id=pid, month=month, figures=item,
+                     now=now)
+                for pid, month, item in keyed
+            ),
+            batch_size=UPSERT_BATCH,
+        )  # fmt: skip
     return len(figures)
 
 
