@@ -12,16 +12,20 @@ from django.utils.translation import gettext as _
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller, Role
 from api.keys import MANUFACTURER_KIND, key_matches, key_parse
 from api.models import ApiKey, KeyFields, ResellerApiKey
+from channel.visibility import require_viewer
+from core.exceptions import DomainRefused
 
 
-class KeyInvalid(Exception):
-    """The request's key does not authenticate; the message says why, for the client."""
+class KeyInvalid(DomainRefused):
+    """The request's key does not authenticate; the message says why, for the client (the
+    authentication class answers it with 401)."""
 
 
 def api_keys_visible_to(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership
 ) -> QuerySet[ApiKey]:
     """Owners see every key of the tenant; other members see the keys they made."""
+    require_viewer(membership)
     keys = ApiKey.objects.filter(manufacturer=manufacturer).select_related(
         "created_by", "revoked_by"
     )
@@ -33,6 +37,7 @@ def api_keys_visible_to(
 def access_api_key(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership, key_id: int
 ) -> ApiKey:
+    require_viewer(membership)
     key = (
         api_keys_visible_to(manufacturer=manufacturer, membership=membership)
         .filter(pk=key_id)

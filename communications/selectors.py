@@ -498,6 +498,7 @@ def inbox_filter(
 
 
 def saved_views(*, membership: ManufacturerMembership) -> list[SavedView]:
+    require_viewer(membership)
     return list(
         SavedView.objects.filter(
             manufacturer_id=membership.manufacturer_id, user_id=membership.user_id
@@ -506,6 +507,7 @@ def saved_views(*, membership: ManufacturerMembership) -> list[SavedView]:
 
 
 def access_saved_view(*, membership: ManufacturerMembership, view_id: int) -> SavedView:
+    require_viewer(membership)
     view = SavedView.objects.filter(
         manufacturer_id=membership.manufacturer_id, user_id=membership.user_id, pk=view_id
     ).first()

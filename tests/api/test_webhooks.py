@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from api.models import DeliveryStatus, WebhookDelivery, WebhookEvent
+from api.tasks import webhook_deliver_task, webhook_deliveries_flush_task
 from api.webhooks import (
     webhook_deliver,
     webhook_deliveries_flush,
@@ -22,6 +23,7 @@ from api.webhooks import (
 from orders.services.orders import order_transition
 from orders.workflow import MANUFACTURER
 from tests.orders.factories import make_order
+from tests.scoping import worker_scope
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +270,21 @@ def test_reps_and_other_tenants_cannot_reach_the_endpoints(tenant, other_tenant,
     foreign_path = f"/m/{other_tenant.manufacturer.slug}/webhooks/{endpoint.pk}/"
     assert client_for(other_tenant.owner.user).get(foreign_path).status_code == 404
     assert client_for(tenant.manager.user).get(path).status_code == 200
+
+
+def test_webhook_tasks_run_in_a_worker(tenant, other_tenant, receiver_factory):
+    """The task and the periodic sweep, as a bare worker runs them (tests/scoping.py): each
+    tenant's delivery is sent, in scope, to its own endpoint."""
+    receiver = receiver_factory()
+    for each in (tenant, other_tenant):
+        register(each, receiver.url, [WebhookEvent.ORDER_CREATED])
+        make_order(each.partnership, each.products[:1])
+    ours, theirs = WebhookDelivery.objects.order_by("pk")
+    WebhookDelivery.objects.filter(pk=theirs.pk).update(next_attempt_at=timezone.now())
+
+    with worker_scope():
+        assert webhook_deliver_task.apply(args=(ours.pk,)).get() is True
+        assert webhook_deliveries_flush_task.apply().get() == 1
+
+    assert len(receiver.received) == 2
+    assert set(WebhookDelivery.objects.values_list("status", flat=True)) == {"delivered"}

@@ -53,6 +53,9 @@ from tests.scoping import worker_scope
 pytestmark = [pytest.mark.django_db, pytest.mark.scoped]
 
 TESTED_TASKS = {
+    # Run in worker_scope() beside their real HTTP receiver, in tests/api/test_webhooks.py.
+    "api.tasks.webhook_deliver_task",
+    "api.tasks.webhook_deliveries_flush_task",
     "accounts.tasks.export_job_run_task",
     "accounts.tasks.export_jobs_sweep_task",
     "notifications.tasks.email_deliver_task",
