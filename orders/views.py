@@ -69,14 +69,14 @@ DANGER_TRANSITIONS = frozenset({"rejected", "cancelled"})
 @manufacturer_view
 @require_GET
 def order_list(request: ManufacturerRequest) -> HttpResponseBase:
+    if request.GET.get("format") == "csv":
+        return csv_export_response(request, MANUFACTURER_ORDERS_EXPORT)
     form = ManufacturerOrderFilterForm(
         request.GET or None,
         resellers=channel_selectors.resellers_visible_to(
             manufacturer=request.tenant, membership=request.membership
         ),
     )
-    if request.GET.get("format") == "csv":
-        return csv_export_response(request, MANUFACTURER_ORDERS_EXPORT)
     orders = orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
     )

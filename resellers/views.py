@@ -69,13 +69,13 @@ def _url_exists(name: str, **kwargs: object) -> bool:
 @manufacturer_view
 @require_GET
 def directory_list(request: ManufacturerRequest) -> HttpResponseBase:
+    if request.GET.get("format") == "csv":
+        return csv_export_response(request, DIRECTORY_EXPORT)
     rep_choices = (
         directory.sales_rep_choices(manufacturer=request.tenant)
         if request.membership.is_staff_role
         else None
     )
-    if request.GET.get("format") == "csv":
-        return csv_export_response(request, DIRECTORY_EXPORT)
     filter_form = DirectoryFilterForm(request.GET, rep_choices=rep_choices)
     filters = filter_form.filters()
     rows = directory.directory_rows(
