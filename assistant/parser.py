@@ -17,7 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import Any, Protocol
 
@@ -246,6 +246,7 @@ def _close(token: str, word: str) -> bool:
     return fuzz.ratio(token, word) >= 86
 
 
+@lru_cache(maxsize=65536)
 def _word_matches(token: str, keyword: str) -> bool:
     if keyword.endswith("*"):
         stem = keyword[:-1]
@@ -367,10 +368,18 @@ class KeywordParser:
                     found.append(-1)
                 continue
             words = synonym.split()
+            if len(words) == 1:
+                found.extend(
+                    i
+                    for i, t in enumerate(tokens)
+                    if t.kind == "word" and _word_matches(t.text, synonym)
+                )
+                continue
             for start in range(len(tokens) - len(words) + 1):
                 window = tokens[start : start + len(words)]
-                if all(t.kind == "word" for t in window) and all(
-                    _word_matches(t.text, w) for t, w in zip(window, words, strict=True)
+                if all(
+                    t.kind == "word" and _word_matches(t.text, w)
+                    for t, w in zip(window, words, strict=True)
                 ):
                     found.extend(range(start, start + len(words)))
         return found
