@@ -4,10 +4,12 @@ from django.db.models import QuerySet
 
 from accounts.models import ManufacturerMembership
 from assistant.models import RECENT_REQUESTS, RecentRequest
+from channel.visibility import require_viewer
 
 
 def recent_requests(*, membership: ManufacturerMembership) -> QuerySet[RecentRequest]:
     """The member's own latest requests in this tenant, newest first."""
+    require_viewer(membership)
     return RecentRequest.objects.filter(
         manufacturer_id=membership.manufacturer_id, user_id=membership.user_id
     ).order_by("-asked_at", "-pk")[:RECENT_REQUESTS]

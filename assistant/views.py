@@ -44,7 +44,7 @@ PICKS = {"reseller": "reseller_id", "rep": "rep_id"}
 _PICK_VALUE = re.compile(r"^[A-Za-z0-9]{1,20}$")
 # Links of a page's partial that are relative to that page ("?sort=name", "?page=2").
 _RELATIVE_HREF = re.compile(r'href="\?')
-_RELATIVE_HX = re.compile(r'\s(?:hx-get|hx-push-url|hx-target)="[^"]*"')
+_RELATIVE_HX = re.compile(r'\s(?:hx-get="\?[^"]*"|hx-push-url="true")')
 
 
 def _examples(intent: str, language: str) -> list[str]:
@@ -170,6 +170,8 @@ def _respond(
         "body": _body(request, answer),
         "q": text,
         "recent": list(recent_requests(membership=request.membership)),
+        # The page has the form itself: no command bar dialog beside it.
+        "assistant_page": not request.htmx,
     }
     template = ANSWER if request.htmx else PAGE
     return render(request, template, context, status=status or answer.status)

@@ -59,7 +59,8 @@ def test_statistics_for_an_id_and_a_period_come_with_the_chart(client_for, manag
     assert title(response) == "Sales statistics of Soundhouse GmbH"
     assert 'data-chart="sales-chart-data"' in html and 'id="sales-chart-data"' in html
     # The period form of the partial asks the profile page, like on the profile.
-    assert f'hx-get="/m/acme/resellers/{public_id}/"' not in html  # htmx links stripped
+    assert f'hx-get="/m/acme/resellers/{public_id}/"' in html
+    assert 'hx-push-url="true"' not in html  # the page's address stays the page's
     assert f"/m/acme/resellers/{public_id}/?days=30" in html
 
 
