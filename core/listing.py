@@ -5,6 +5,7 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
@@ -74,6 +75,34 @@ def apply_sort_params(
     return queryset.order_by(default, "pk"), ""
 
 
+# Every export is machine-readable in every language: ISO dates and times, amounts with a dot
+# and no grouping (str(Decimal)). The header row says so on the columns that hold them,
+# judged by the first row: `Created (YYYY-MM-DD)`, `Total (1234.56)`.
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+_DECIMAL = re.compile(r"^-?\d+\.\d+$")
+
+
+def csv_header(header: "Sequence[StrOrPromise]", first_row: Sequence[object] | None) -> list[str]:
+    """The header row in the reader's language, with the format of each date, time and
+    amount column in brackets, so nobody reads 2026-03-04 or 1234.56 the local way."""
+    labels = [str(label) for label in header]
+    if not first_row:
+        return labels
+    for index, value in enumerate(first_row[: len(labels)]):
+        text = str(value) if value is not None else ""
+        if isinstance(value, datetime) or _ISO_DATETIME.match(text):
+            note = _("%(column)s (ISO 8601, YYYY-MM-DDTHH:MM:SS)")
+        elif isinstance(value, date) or _ISO_DATE.match(text):
+            note = _("%(column)s (YYYY-MM-DD)")
+        elif isinstance(value, Decimal | float) or _DECIMAL.match(text):
+            note = _("%(column)s (decimal point: 1234.56)")
+        else:
+            continue
+        labels[index] = str(note) % {"column": labels[index]}
+    return labels
+
+
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -95,9 +124,22 @@ def csv_response(
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # lets spreadsheet programs read UTF-8 names correctly
-        yield writer.writerow(header)
         remaining = iter(rows)
-        written = 0
+        token = scope_state.set(request_scope)
+        try:
+            first = next(remaining, None)
+        except Exception:
+            logger.exception("CSV export %s failed before its first row", filename)
+            yield writer.writerow([str(label) for label in header])
+            yield writer.writerow([str(EXPORT_FAILED)])
+            return
+        finally:
+            scope_state.reset(token)
+        yield writer.writerow(csv_header(header, first))
+        if first is None:
+            return
+        yield writer.writerow([_csv_safe(v) for v in first])
+        written = 1
         while True:
             token = scope_state.set(request_scope)
             try:
@@ -132,9 +174,14 @@ def csv_write(
     `every` rows; the number of rows written."""
     writer = csv.writer(stream)
     stream.write("\ufeff")
-    writer.writerow(header)
+    remaining = iter(rows)
+    first = next(remaining, None)
+    writer.writerow(csv_header(header, first))
     written = 0
-    for row in rows:
+    for row in [first] if first is not None else []:
+        writer.writerow([_csv_safe(v) for v in row])
+        written += 1
+    for row in remaining:
         writer.writerow([_csv_safe(v) for v in row])
         written += 1
         if written % every == 0:
