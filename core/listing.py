@@ -5,7 +5,6 @@ import logging
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
-from decimal import Decimal
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
 from django.core.paginator import Page, Paginator
@@ -21,6 +20,11 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 25
 MAX_SEARCH_LENGTH = 200
+# Every export reads the same in every language (ISO 8601 dates and times from csv_date and
+# csv_datetime, amounts as str(Decimal): a dot, no grouping), and says so in a response header
+# that programs can check. The header row's column names are in the reader's language.
+CSV_FORMAT = "dates=ISO-8601; decimal-separator=.; thousands-separator=none; charset=utf-8"
+CSV_FORMAT_HEADER = "X-CSV-Format"
 # The last row of an export that failed while it streamed.
 EXPORT_FAILED = _("Export failed: the file is incomplete. Try again or contact support.")
 
@@ -75,34 +79,6 @@ def apply_sort_params(
     return queryset.order_by(default, "pk"), ""
 
 
-# Every export is machine-readable in every language: ISO dates and times, amounts with a dot
-# and no grouping (str(Decimal)). The header row says so on the columns that hold them,
-# judged by the first row: `Created (YYYY-MM-DD)`, `Total (1234.56)`.
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
-_DECIMAL = re.compile(r"^-?\d+\.\d+$")
-
-
-def csv_header(header: "Sequence[StrOrPromise]", first_row: Sequence[object] | None) -> list[str]:
-    """The header row in the reader's language, with the format of each date, time and
-    amount column in brackets, so nobody reads 2026-03-04 or 1234.56 the local way."""
-    labels = [str(label) for label in header]
-    if not first_row:
-        return labels
-    for index, value in enumerate(first_row[: len(labels)]):
-        text = str(value) if value is not None else ""
-        if isinstance(value, datetime) or _ISO_DATETIME.match(text):
-            note = _("%(column)s (ISO 8601, YYYY-MM-DDTHH:MM:SS)")
-        elif isinstance(value, date) or _ISO_DATE.match(text):
-            note = _("%(column)s (YYYY-MM-DD)")
-        elif isinstance(value, Decimal | float) or _DECIMAL.match(text):
-            note = _("%(column)s (decimal point: 1234.56)")
-        else:
-            continue
-        labels[index] = str(note) % {"column": labels[index]}
-    return labels
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -124,22 +100,9 @@ def csv_response(
 
     def lines() -> Iterator[str]:
         yield "\ufeff"  # lets spreadsheet programs read UTF-8 names correctly
+        yield writer.writerow(header)
         remaining = iter(rows)
-        token = scope_state.set(request_scope)
-        try:
-            first = next(remaining, None)
-        except Exception:
-            logger.exception("CSV export %s failed before its first row", filename)
-            yield writer.writerow([str(label) for label in header])
-            yield writer.writerow([str(EXPORT_FAILED)])
-            return
-        finally:
-            scope_state.reset(token)
-        yield writer.writerow(csv_header(header, first))
-        if first is None:
-            return
-        yield writer.writerow([_csv_safe(v) for v in first])
-        written = 1
+        written = 0
         while True:
             token = scope_state.set(request_scope)
             try:
@@ -159,6 +122,7 @@ def csv_response(
     stamp = timezone.localdate().isoformat()
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    response[CSV_FORMAT_HEADER] = CSV_FORMAT
     return response
 
 
@@ -174,14 +138,9 @@ def csv_write(
     `every` rows; the number of rows written."""
     writer = csv.writer(stream)
     stream.write("\ufeff")
-    remaining = iter(rows)
-    first = next(remaining, None)
-    writer.writerow(csv_header(header, first))
+    writer.writerow(header)
     written = 0
-    for row in [first] if first is not None else []:
-        writer.writerow([_csv_safe(v) for v in row])
-        written += 1
-    for row in remaining:
+    for row in rows:
         writer.writerow([_csv_safe(v) for v in row])
         written += 1
         if written % every == 0:
