@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from babel import localedata
+from babel.core import get_global
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
@@ -45,7 +46,11 @@ def region_for(language: str, code: object) -> str:
     if not isinstance(code, str) or len(code) != REGION_LENGTH or not code.isalpha():
         return ""
     region = code.upper()
-    return region if localedata.exists(f"{language}_{region}") else ""
+    if not localedata.exists(f"{language}_{region}"):
+        return ""
+    # The language's home region (IT for Italian) adds nothing the language does not imply.
+    likely = get_global("likely_subtags").get(language, "")
+    return "" if likely.endswith(f"_{region}") else region
 
 
 @lru_cache(maxsize=1)

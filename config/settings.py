@@ -223,6 +223,8 @@ LANGUAGES = [
     ("fr", _("French")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Corrections of Django's regional date formats (config/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
 # The language the anonymous visitor picked in the top bar (a logged-in user's is on the account).
 LANGUAGE_COOKIE_NAME = "portal_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

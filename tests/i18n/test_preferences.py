@@ -49,8 +49,9 @@ def test_the_account_page_saves_language_region_and_time_zone(client_for, manage
     ],
 )
 def test_bad_preferences_re_render_with_an_error_and_change_nothing(client_for, manager, values):
+    client = client_for(manager)
     before = fresh(manager)
-    response = client_for(manager).post(PREFERENCES, values)
+    response = client.post(PREFERENCES, values)
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     after = fresh(manager)
@@ -64,7 +65,7 @@ def test_bad_preferences_re_render_with_an_error_and_change_nothing(client_for, 
 def test_the_account_page_needs_a_login():
     response = Client().get(PREFERENCES)
     assert response.status_code == 302
-    assert response["Location"].startswith(settings.LOGIN_URL)
+    assert response["Location"].startswith(LOGIN)
 
 
 def test_the_top_bar_switch_saves_the_language_and_returns_to_the_page(
