@@ -78,9 +78,7 @@ def test_a_demoted_partner_loses_its_place(inbox, client_for, silver_partner):
     assert marked_priority(response) == set()
 
 
-def test_keyset_paging_walks_priority_first_then_the_rest_once_each_way(
-    inbox, silver_partner
-):
+def test_keyset_paging_walks_priority_first_then_the_rest_once_each_way(inbox, silver_partner):
     from channel.benefits import priority_partnership_ids
 
     plain = [start(inbox.partnership, body=f"plain {n}") for n in range(4)]
