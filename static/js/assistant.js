@@ -36,6 +36,13 @@
   dialog.querySelectorAll("[data-assistant-close]").forEach((button) => {
     button.addEventListener("click", () => dialog.close());
   });
+  // Escape closes at once, even from the search box (which would first clear itself).
+  dialog.addEventListener("keydown", (event) => {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      dialog.close();
+    }
+  });
   dialog.addEventListener("close", () => {
     if (opener && typeof opener.focus === "function") opener.focus();
   });
