@@ -56,8 +56,9 @@ class Bench:
         # gunicorn serves the portal plus the bare view (ops/bench/settings.py).
         self.stack.env["DJANGO_SETTINGS_MODULE"] = "ops.bench.settings"
         # In-process figures (queries, SQL time) use the test client: development settings
-        # (no HTTPS redirect) on the same database and Redis.
-        self.dev_env = {k: v for k, v in self.stack.env.items() if k not in ("DJANGO_ENV",)} | {
+        # (no HTTPS redirect, the test client's host allowed) on the same database and Redis.
+        dropped = ("DJANGO_ENV", "DJANGO_ALLOWED_HOSTS")
+        self.dev_env = {k: v for k, v in self.stack.env.items() if k not in dropped} | {
             "DJANGO_SETTINGS_MODULE": "config.settings",
             "DJANGO_DEBUG": "false",
         }
@@ -89,6 +90,10 @@ class Bench:
         )  # fmt: skip
         demo = json.loads(demo_json.read_text())
         scale = json.loads(scale_json.read_text())
+        refused = [p["label"] for p in demo["pages"] + scale["pages"] if p["status"] == 400]
+        if refused:  # a misconfigured run measures error pages: stop rather than print them
+            print(f"in-process requests answered 400: {refused[:3]}…")
+            return 1
         stack.web.start()
         wait_for_port(stack.web_port)
         self.http(demo, scale)
