@@ -49,6 +49,7 @@ from accounts.services import user_create
 from channel.models import Partnership
 from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
+from demo.assistant_bench import report_assistant_accuracy
 from demo.channel import DEMO_PASSWORD
 from demo.commission_bench import benchmark_commission_job
 from demo.partner_scale import run_partner_benchmark
@@ -230,6 +231,7 @@ class Command(BaseCommand):
             Path(json_path).write_text(
                 json.dumps({"tenant": tenant.slug, "counts": counts, "pages": rows}, indent=1)
             )
+        report_assistant_accuracy(self.stdout)
 
     def _measure_commission_job(self, count: int) -> None:
         """The daily commission job over `count` entries (demo/commission_bench.py)."""
