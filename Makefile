@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test chaos install install-dev lint format migrate demo worker beat check-deploy clean messages compile-messages
+.PHONY: run test chaos bench install install-dev lint format migrate demo worker beat check-deploy clean messages compile-messages
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required.")'
@@ -66,6 +66,13 @@ format: install-dev
 # fails when a user's action is lost, duplicated or answered with an error. SCENARIOS=… picks.
 chaos: install
 	$(BIN)/python -m ops.chaos $(SCENARIOS)
+
+# The pages' cost at the demo's size and at scale on a production-shaped stack this run starts
+# itself (PostgreSQL, Redis, gunicorn, a Celery worker): queries, SQL time, p50/p95 at both
+# sizes and their ratio, throughput against a bare view, the outbox's rate. SCALE=20000 is quick.
+SCALE ?= 200000
+bench: install
+	$(BIN)/python -m ops.bench --scale $(SCALE) $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A config worker --loglevel=INFO

@@ -6,9 +6,10 @@ object permission (the direct foreign-key table `channel.PartnershipUserObjectPe
 Lists filter by this join in the selector; nothing checks has_perm row by row.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from accounts.models import ManufacturerMembership
+from channel.models import PartnershipUserObjectPermission
 
 VIEW_PARTNERSHIP = "view_partnership"
 
@@ -37,6 +38,22 @@ def partnership_visibility_q(membership: ManufacturerMembership, *, prefix: str 
     require_viewer(membership)
     if membership.is_staff_role:
         return Q()
+    # On a partnership or a row with a partnership foreign key: a semi-join (EXISTS) on the
+    # (user, partnership) index, which lets PostgreSQL walk the list's own index in order
+    # and stop at the page's last row; a join on the permission table made it read and sort
+    # the whole portfolio first. Reverse relations keep the join, so that the conditions of
+    # one filter() call hit the same partnership.
+    outer = {"": "pk", "partnership__": "partnership_id"}.get(prefix)
+    if outer is not None:
+        return Q(
+            Exists(
+                PartnershipUserObjectPermission.objects.filter(
+                    content_object_id=OuterRef(outer),
+                    user_id=membership.user_id,
+                    permission__codename=VIEW_PARTNERSHIP,
+                )
+            )
+        )
     return Q(
         **{
             f"{prefix}rep_permissions__user_id": membership.user_id,

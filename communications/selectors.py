@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, TypedDict
 
+from django.db import connection
 from django.db.models import (
     Avg,
     Case,
@@ -109,9 +110,26 @@ def conversation_search(rows: QuerySet[Conversation], query: str) -> QuerySet[Co
     )
 
 
+# A tab counts at most this many conversations and shows "999+" beyond: the count of every
+# tab stays one bounded query however many conversations the tenant has had.
+TAB_COUNT_CAP = 999
+
+
 def tab_counts(rows: QuerySet[Conversation]) -> dict[str, int]:
-    """Every tab's count in one aggregate query."""
-    return rows.aggregate(**{tab.key: Count("pk", filter=tab.q) for tab in TABS})
+    """Every tab's count, at most TAB_COUNT_CAP + 1 (shown "999+"), in one query: each tab
+    counts the first TAB_COUNT_CAP + 1 matching rows, never all of them."""
+    parts: list[str] = []
+    params: list[Any] = []
+    for tab in TABS:
+        sql, tab_params = (
+            rows.filter(tab.q).order_by().values("pk")[: TAB_COUNT_CAP + 1].query.sql_with_params()
+        )
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS {tab.key}_rows)")  # noqa: S608 - compiled querysets
+        params.extend(tab_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = cursor.fetchone()
+    return {tab.key: int(n) for tab, n in zip(TABS, found, strict=True)}
 
 
 # --- keyset paging -------------------------------------------------------------------------

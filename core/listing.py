@@ -11,6 +11,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Model, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_scopes import get_scope
 from django_scopes.state import state as scope_state
@@ -38,11 +39,34 @@ _M = TypeVar("_M", bound=Model)
 _QS = TypeVar("_QS", bound=QuerySet[Any, Any])
 
 
+# A list counts and pages through at most this many rows: the count and the deepest OFFSET
+# stay bounded however long the tenant's history ("10,000+"; a filter or another sort
+# reaches the rest), instead of a COUNT(*) and an OFFSET over every row on each page.
+MAX_COUNTED = 10_000
+
+
+class BoundedPaginator(Paginator):
+    """A Paginator whose count stops at MAX_COUNTED (`capped` tells it stopped)."""
+
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        if not isinstance(self.object_list, QuerySet):
+            return len(self.object_list)
+        found = self.object_list[: MAX_COUNTED + 1].count()
+        if found > MAX_COUNTED:
+            self.capped = True
+            return MAX_COUNTED
+        return found
+
+
 def paginate(
     request: HttpRequest, queryset: QuerySet[_M] | Sequence[_M], per_page: int = PAGE_SIZE
 ) -> Page[_M]:
-    """The requested page; a page number out of range shows the last page, junk the first."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The requested page; a page number out of range shows the last page, junk the first.
+    The count is bounded (`BoundedPaginator`)."""
+    return BoundedPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def clean_search(value: str | None, *, max_length: int = MAX_SEARCH_LENGTH) -> str:

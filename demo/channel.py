@@ -5,11 +5,13 @@ missing, so `make run` can load the demo again and again. A fixed random seed ke
 names and figures the same on every machine.
 """
 
+import functools
 import random
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
+from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.db.models import F, Max, Window
 from django.db.models.functions import RowNumber
@@ -214,15 +216,25 @@ class DemoReport:
             self.created[what] = self.created.get(what, 0) + n
 
 
+@functools.cache
+def demo_password_hash() -> str:
+    """The demo password, hashed once: every demo account has the same published password,
+    so one salt for all of them hides nothing, and hashing it per user (PBKDF2, over a
+    second each on a busy machine) took most of the loader's time."""
+    return make_password(DEMO_PASSWORD)
+
+
 def _user(person: DemoUser, report: DemoReport) -> User:
     user = User.objects.filter(email=person.email).first()
     if user is None:
         user = user_create(
             email=person.email,
-            password=DEMO_PASSWORD,
+            password=None,
             first_name=person.first_name,
             last_name=person.last_name,
         )
+        user.password = demo_password_hash()
+        user.save(update_fields=["password"])
         user_preferences_update(
             user=user,
             language=person.language,

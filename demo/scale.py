@@ -53,8 +53,9 @@ from communications.models import (
 )
 from demo.channel import DEMO_PASSWORD
 from demo.communications import COMMENTS, FOLLOW_UPS, OPENERS, STAFF_REPLIES
-from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, SaleKind
+from orders.models import Order, OrderLine, OrderStatus, OrderStatusChange, OrderTally, SaleKind
 from orders.services.orders import order_numbers_draw
+from orders.summaries import tally_rebuild
 from qualifications.models import QualificationGrant
 from qualifications.services import qualification_create
 from salesreps.models import PortfolioAssignment
@@ -132,6 +133,9 @@ def build_scale_channel(*, size: int, seed: int = 1) -> ScaleReport:
             now=now,
             report=report,
         )
+        if report.created.get("orders"):
+            # bulk_create skips the services that keep the tallies: compute them once.
+            tally_rebuild(manufacturer_id=manufacturer.pk)
     if report.created:
         _analyze()
     report.manufacturer = manufacturer
@@ -147,7 +151,7 @@ def _analyze() -> None:
         return
     models: tuple[type[Model], ...] = (
         Partnership, EndCustomer, QualificationGrant, Conversation, Message, StaffComment,
-        Order, OrderLine, OrderStatusChange,
+        Order, OrderLine, OrderStatusChange, OrderTally,
     )  # fmt: skip
     tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in models)
     with connection.cursor() as cursor:

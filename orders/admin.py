@@ -5,6 +5,7 @@ read-only so a timeline never disagrees with an order's status.
 """
 
 from django.contrib import admin
+from django.db import transaction
 
 from orders.models import (
     Order,
@@ -14,6 +15,7 @@ from orders.models import (
     OrderReturnLine,
     OrderStatusChange,
 )
+from orders.summaries import tally_order_count, tally_order_forget, tally_order_returned
 
 
 class OrderLineInline(admin.TabularInline):
@@ -80,6 +82,27 @@ class OrderAdmin(admin.ModelAdmin):
     ]
     inlines = [OrderLineInline, OrderStatusChangeInline, OrderNoteInline]
 
+    # An operator's repair keeps the order tallies (orders.summaries) true: a deleted order
+    # leaves them, an order moved to another partnership or placer moves with it.
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if change:
+            tally_order_forget(order=obj)
+        super().save_model(request, obj, form, change)
+        if change:
+            tally_order_count(order=obj)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        tally_order_forget(order=obj)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for order in queryset:
+            tally_order_forget(order=order)
+        super().delete_queryset(request, queryset)
+
 
 class OrderReturnLineInline(admin.TabularInline):
     model = OrderReturnLine
@@ -97,3 +120,24 @@ class OrderReturnAdmin(admin.ModelAdmin):
     search_fields = ["order__number"]
     readonly_fields = ["order", "manufacturer", "amount", "created_by", "created_at"]
     inlines = [OrderReturnLineInline]
+
+    # A return moved to another day, or deleted, moves or leaves the order tallies.
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        if change:
+            stored = OrderReturn.objects.select_related("order").get(pk=obj.pk)
+            tally_order_returned(order_return=stored, sign=-1)
+        super().save_model(request, obj, form, change)
+        if change:
+            tally_order_returned(order_return=obj)
+
+    @transaction.atomic
+    def delete_model(self, request, obj):
+        tally_order_returned(order_return=obj, sign=-1)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for order_return in queryset.select_related("order"):
+            tally_order_returned(order_return=order_return, sign=-1)
+        super().delete_queryset(request, queryset)

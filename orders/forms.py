@@ -66,15 +66,81 @@ class OrderFilterForm(forms.Form):
         )
 
 
+class AutocompleteInput(forms.TextInput):
+    """A text field with a <datalist> that htmx fills from `options_url` as the user types
+    (`reseller_options`); without JavaScript it is a plain text field."""
+
+    template_name = "forms/widgets/autocomplete.html"
+
+    def __init__(self, options_url: str = "", attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.options_url = options_url
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        datalist_id = f"{context['widget']['attrs'].get('id', name)}-options"
+        context["widget"]["datalist_id"] = datalist_id
+        context["widget"]["attrs"].update({"list": datalist_id, "autocomplete": "off"})
+        if self.options_url:
+            context["widget"]["attrs"].update(
+                {
+                    "hx-get": self.options_url,
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": f"#{datalist_id}",
+                    "hx-swap": "innerHTML",
+                }
+            )
+        return context
+
+
+class ResellerLookupField(forms.CharField):
+    """One of `queryset`'s resellers, typed as its reseller ID (what the autocomplete puts
+    in) or given by its id (links, the API). A list of every reseller as <option>s cost a
+    template include each, thousands per page."""
+
+    default_error_messages = {
+        "invalid_choice": _("No reseller of yours has this reseller ID."),
+    }
+
+    def __init__(self, *, queryset: QuerySet[Reseller] | None = None, **kwargs: Any) -> None:
+        super().__init__(max_length=100, **kwargs)
+        self.queryset = queryset
+
+    def clean(self, value: Any) -> Reseller | None:
+        text = (super().clean(value) or "").strip()
+        if not text or self.queryset is None:
+            return None
+        found = self.queryset.filter(public_id__iexact=text).first()
+        if found is None and text.isdigit() and len(text) < 12:
+            found = self.queryset.filter(pk=int(text)).first()
+        if found is None:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return found
+
+
 class ManufacturerOrderFilterForm(OrderFilterForm):
-    reseller: "forms.ModelChoiceField[Reseller]" = forms.ModelChoiceField(
-        label=_("Reseller"), required=False, queryset=None, empty_label=_("All resellers")
+    reseller = ResellerLookupField(
+        label=_("Reseller"),
+        required=False,
+        help_text=_("Reseller ID; type a name to pick one."),
     )
     field_order = ["q", "status", "reseller", "customer", "date_from", "date_to"]
 
-    def __init__(self, *args: Any, resellers: QuerySet[Reseller], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        resellers: QuerySet[Reseller],
+        options_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Reseller]", self.fields["reseller"]).queryset = resellers
+        field = cast(ResellerLookupField, self.fields["reseller"])
+        field.queryset = resellers
+        field.widget = AutocompleteInput(
+            options_url, attrs={"placeholder": _("All resellers"), "maxlength": "100"}
+        )
 
 
 class ResellerAllOrdersFilterForm(OrderFilterForm):

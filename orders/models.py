@@ -16,6 +16,7 @@ from core.bounds import (
     MAX_TEXT_LENGTH,
     MONEY_PLACES,
     PRICE_DIGITS,
+    SUM_DIGITS,
     amount_validators,
     between,
     price_validators,
@@ -600,3 +601,67 @@ class ProcessedWebhook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_id}"
+
+
+class TallySpan(models.TextChoices):
+    DAY = "day", _("day")
+    MONTH = "month", _("month")
+    EVER = "ever", _("all time")
+
+
+# What a tally row counts: orders now in one status, or returns (`RETURN_MEASURE`).
+RETURN_MEASURE = "return"
+TALLY_MEASURES = [*OrderStatus.values, RETURN_MEASURE]
+
+
+class OrderTally(models.Model):
+    """How many orders of a partnership are in one status, and their value, per UTC day,
+    per month and for all time; the same for returns. Kept by orders.summaries inside the
+    transaction of every change, so the dashboards never aggregate the order history.
+
+    `placed_by` is empty on the rows of all orders; the manual orders a user placed are
+    counted once more on rows with `placed_by` set, for the sales rep who sees those
+    outside their portfolio (orders.visibility).
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    span = models.CharField(max_length=5, choices=TallySpan)
+    # The day, the first day of the month, or orders.summaries.EVER.
+    start = models.DateField()
+    measure = models.CharField(max_length=20, choices=[(m, m) for m in TALLY_MEASURES])
+    orders = models.IntegerField(default=0)
+    amount = models.DecimalField(
+        max_digits=SUM_DIGITS, decimal_places=MONEY_PLACES, default=Decimal("0.00")
+    )
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "span", "start", "measure"],
+                condition=models.Q(placed_by__isnull=True),
+                name="order_tally_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["partnership", "placed_by", "span", "start", "measure"],
+                condition=models.Q(placed_by__isnull=False),
+                name="order_tally_placed_by_unique",
+            ),
+            one_of("span", TallySpan, name="order_tally_span_valid"),
+            one_of("measure", TALLY_MEASURES, name="order_tally_measure_valid"),
+            models.CheckConstraint(condition=models.Q(orders__gte=0), name="order_tally_orders"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0), name="order_tally_amount"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["manufacturer", "span", "start", "measure"], name="order_tally_read_idx"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id} {self.span} {self.start} {self.measure}: {self.orders}"

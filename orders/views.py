@@ -8,9 +8,12 @@ from datetime import date, datetime, time
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
@@ -22,7 +25,7 @@ from catalog.gate import orderable_products
 from channel import selectors as channel_selectors
 from channel.models import Partnership
 from core.bounds import MAX_ORDER_LINES
-from core.listing import apply_sort, paginate
+from core.listing import apply_sort, paginate, search_query
 from orders.exports import MANUFACTURER_ORDERS_EXPORT
 from orders.forms import (
     LINES_LIMIT_ERROR,
@@ -76,6 +79,10 @@ def order_list(request: ManufacturerRequest) -> HttpResponseBase:
         resellers=channel_selectors.resellers_visible_to(
             manufacturer=request.tenant, membership=request.membership
         ),
+        options_url=reverse(
+            "orders_manufacturer:reseller_options",
+            kwargs={"manufacturer_slug": request.tenant.slug},
+        ),
     )
     orders = orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
@@ -86,6 +93,31 @@ def order_list(request: ManufacturerRequest) -> HttpResponseBase:
     if request.htmx and request.htmx.target == "order-table":
         template += "#order-table"
     return render(request, template, context)
+
+
+RESELLER_OPTIONS = 20
+
+
+@manufacturer_view
+@require_GET
+def reseller_options(request: ManufacturerRequest) -> HttpResponse:
+    """The autocomplete of the orders filter: <option>s of the first visible resellers whose
+    name contains, or whose reseller ID starts with, what was typed (`?reseller=`)."""
+    typed = search_query(request, "reseller")
+    options = []
+    if typed:
+        options = list(
+            channel_selectors.resellers_visible_to(
+                manufacturer=request.tenant, membership=request.membership
+            )
+            .filter(Q(name__icontains=typed) | Q(public_id__istartswith=typed))
+            .values_list("public_id", "name")
+            .distinct()[:RESELLER_OPTIONS]
+        )
+    return HttpResponse(
+        format_html_join("", '<option value="{}">{}</option>', options),
+        content_type="text/html; charset=utf-8",
+    )
 
 
 def _detail_context(request: ManufacturerRequest, order: Order, **extra: Any) -> dict[str, Any]:

@@ -32,3 +32,21 @@ def order_visibility_q(membership: ManufacturerMembership, *, prefix: str = "") 
     )
     placed_by_them = Q(**{f"{prefix}is_manual": True, f"{prefix}created_by_id": membership.user_id})
     return Q(in_portfolio) | placed_by_them
+
+
+def tally_visibility_q(membership: ManufacturerMembership) -> Q:
+    """`order_visibility_q` for order tallies (orders.summaries): everyone's rows of the
+    portfolio, and the rows of a seller's own manual orders outside it (counted apart, on
+    rows with `placed_by`, so nothing counts twice)."""
+    require_viewer(membership)
+    everyone = Q(placed_by__isnull=True)
+    if membership.is_staff_role:
+        return everyone
+    in_portfolio = Exists(
+        PartnershipUserObjectPermission.objects.filter(
+            content_object_id=OuterRef("partnership_id"),
+            user_id=membership.user_id,
+            permission__codename=VIEW_PARTNERSHIP,
+        )
+    )
+    return (everyone & Q(in_portfolio)) | (Q(placed_by_id=membership.user_id) & ~Q(in_portfolio))

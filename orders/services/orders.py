@@ -29,6 +29,7 @@ from orders.models import (
 from orders.pricing import order_prices, sale_kind_for
 from orders.selectors.orders import returned_quantities
 from orders.services.notices import order_returned_notify, order_status_notify
+from orders.summaries import tally_order_created, tally_order_moved, tally_order_returned
 from orders.workflow import REASON_REQUIRED, RESELLER, can_transition
 
 
@@ -205,6 +206,7 @@ def order_create(
         changed_by=created_by,
         created_at=now,
     )
+    tally_order_created(order=order)
     hooks.order_created.send(order=order)
     return order
 
@@ -252,6 +254,7 @@ def order_transition(
         reason=reason,
         created_at=now,
     )
+    tally_order_moved(order=locked, from_status=from_status, to_status=to_status)
     hooks.order_status_changed.send(
         order=locked, from_status=from_status, to_status=to_status, changed_by=changed_by
     )
@@ -356,6 +359,7 @@ def order_return_create(
         )
         for line_id, quantity in sorted(requested.items())
     )
+    tally_order_returned(order_return=order_return)
     hooks.order_returned.send(order_return=order_return)
     order_returned_notify(order_return=order_return)
     return order_return

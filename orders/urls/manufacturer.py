@@ -6,6 +6,7 @@ app_name = "orders_manufacturer"
 
 order_patterns = [
     path("", views.order_list, name="list"),
+    path("resellers/", views.reseller_options, name="reseller_options"),
     path("new/", views.order_create_manual, name="create_manual"),
     path("<int:pk>/", views.order_detail, name="detail"),
     path("<int:pk>/status/", views.order_status, name="status"),

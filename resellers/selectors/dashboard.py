@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 from django.db.models import (
     Aggregate,
     Count,
+    F,
     Field,
     IntegerField,
     OuterRef,
@@ -46,11 +47,13 @@ from django.utils.translation import gettext as _
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
 from channel.models import Partnership, PartnershipStatus
 from channel.selectors import partnerships_visible_to
-from orders.models import Order, OrderReturn, OrderStatus
+from channel.visibility import partnership_visibility_q
+from orders.models import RETURN_MEASURE, Order, OrderReturn, OrderStatus, OrderTally, TallySpan
 from orders.selectors.orders import orders_for_manufacturer, orders_for_reseller
+from orders.summaries import visible_tallies
 from orders.visibility import order_visibility_q
 from orders.workflow import OPEN_STATUSES, SALES_STATUSES
-from resellers.directory import DirectoryFigures, DirectoryFilters, directory_rows
+from resellers.directory import DirectoryFigures
 from resellers.selectors.end_customers import end_customer_count
 from resellers.statistics import (
     MONEY,
@@ -59,8 +62,6 @@ from resellers.statistics import (
     Period,
     bucket_label,
     bucket_starts,
-    grouped_by_bucket,
-    money_sum,
 )
 
 if TYPE_CHECKING:
@@ -149,24 +150,35 @@ def channel_figures(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership, today: date | None = None
 ) -> ChannelFigures:
     """Net sales and sales orders of the last 30 days against the 30 before, open orders,
-    orders awaiting acceptance, active and new resellers. Three queries."""
+    orders awaiting acceptance (from the order tallies, orders.summaries), active and new
+    resellers. Two queries, whatever the number of orders."""
     period = Period.last_days(KPI_DAYS, today=today)
     previous = period.previous()
-    sales = Q(status__in=SALES_STATUSES)
-    orders = visible_orders(manufacturer=manufacturer, membership=membership).aggregate(
-        gross=money_sum("total", sales & period.q("created_at")),
-        gross_previous=money_sum("total", sales & previous.q("created_at")),
-        orders=Count("pk", filter=sales & period.q("created_at")),
-        orders_previous=Count("pk", filter=sales & previous.q("created_at")),
-        open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
-        awaiting=Count("pk", filter=Q(status=OrderStatus.PLACED)),
-    )
-    returned = (
-        visible_sales_returns(manufacturer=manufacturer, membership=membership)
-        .filter(returned_at__gte=previous.start_at, returned_at__lt=period.end_before)
+    sales = Q(measure__in=SALES_STATUSES)
+    returned = Q(measure=RETURN_MEASURE)
+
+    def days(within: Period) -> Q:
+        return Q(span=TallySpan.DAY, start__gte=within.start, start__lte=within.end)
+
+    def amount(q: Q) -> Coalesce:
+        return Coalesce(Sum("amount", filter=q), Value(ZERO), output_field=MONEY)
+
+    def count(q: Q) -> Coalesce:
+        return Coalesce(Sum("orders", filter=q), Value(0), output_field=IntegerField())
+
+    ever = Q(span=TallySpan.EVER)
+    tallies = (
+        visible_tallies(manufacturer=manufacturer, membership=membership)
+        .filter(days(Period(start=previous.start, end=period.end)) | ever)
         .aggregate(
-            current=money_sum("amount", period.q("returned_at")),
-            previous=money_sum("amount", previous.q("returned_at")),
+            gross=amount(sales & days(period)),
+            gross_previous=amount(sales & days(previous)),
+            returned=amount(returned & days(period)),
+            returned_previous=amount(returned & days(previous)),
+            sales_orders=count(sales & days(period)),
+            sales_orders_previous=count(sales & days(previous)),
+            open=count(ever & Q(measure__in=OPEN_STATUSES)),
+            awaiting=count(ever & Q(measure=OrderStatus.PLACED)),
         )
     )
     partners = partnerships_visible_to(manufacturer=manufacturer, membership=membership).aggregate(
@@ -177,11 +189,12 @@ def channel_figures(
         "period": period,
         "previous_period": previous,
         "sales": Figure(
-            orders["gross"] - returned["current"], orders["gross_previous"] - returned["previous"]
+            tallies["gross"] - tallies["returned"],
+            tallies["gross_previous"] - tallies["returned_previous"],
         ),
-        "orders": Figure(orders["orders"], orders["orders_previous"]),
-        "open_orders": orders["open"],
-        "awaiting_acceptance": orders["awaiting"],
+        "orders": Figure(tallies["sales_orders"], tallies["sales_orders_previous"]),
+        "open_orders": tallies["open"],
+        "awaiting_acceptance": tallies["awaiting"],
         "active_resellers": partners["active"],
         "new_resellers": partners["new"],
     }
@@ -200,32 +213,26 @@ def monthly_sales(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership, today: date | None = None
 ) -> list[MonthSales]:
     """Net sales (order value minus returns) and sales orders per month of the last 12
-    months, empty months included. Two grouped queries (statistics' own grouping)."""
+    months, empty months included: one grouped query over the monthly order tallies."""
     period = chart_period(today=today)
-    orders = grouped_by_bucket(
-        visible_orders(manufacturer=manufacturer, membership=membership).filter(
-            period.q("created_at"), status__in=SALES_STATUSES
-        ),
-        "created_at",
-        "month",
-        period,
-        gross=Sum("total", output_field=MONEY),
-        orders=Count("pk"),
-    )
-    returns = grouped_by_bucket(
-        visible_sales_returns(manufacturer=manufacturer, membership=membership).filter(
-            period.q("returned_at")
-        ),
-        "returned_at",
-        "month",
-        period,
-        amount=Sum("amount", output_field=MONEY),
-    )
+    sales = Q(measure__in=SALES_STATUSES)
+    rows = {
+        row["start"]: row
+        for row in visible_tallies(manufacturer=manufacturer, membership=membership)
+        .filter(span=TallySpan.MONTH, start__gte=period.start, start__lte=period.end)
+        .order_by()
+        .values("start")
+        .annotate(
+            gross=Sum("amount", filter=sales, output_field=MONEY),
+            returned=Sum("amount", filter=Q(measure=RETURN_MEASURE), output_field=MONEY),
+            order_count=Sum("orders", filter=sales),
+        )
+    }
     months: list[MonthSales] = []
     for start in bucket_starts(period, "month"):
-        order_row = orders.get((True, start), {})
-        gross = order_row.get("gross") or ZERO
-        returned = returns.get((True, start), {}).get("amount") or ZERO
+        row = rows.get(start, {})
+        gross = row.get("gross") or ZERO
+        returned = row.get("returned") or ZERO
         months.append(
             {
                 "start": start,
@@ -233,7 +240,7 @@ def monthly_sales(
                 "gross": gross,
                 "returns": returned,
                 "sales": gross - returned,
-                "orders": order_row.get("orders") or 0,
+                "orders": row.get("order_count") or 0,
             }
         )
     return months
@@ -291,33 +298,67 @@ def recent_orders(*, manufacturer: Manufacturer, membership: ManufacturerMembers
 def orders_awaiting_acceptance_count(
     *, manufacturer: Manufacturer, membership: ManufacturerMembership
 ) -> int:
-    """Placed orders this member may see that still wait for acceptance. One query."""
-    return (
-        visible_orders(manufacturer=manufacturer, membership=membership)
-        .filter(status=OrderStatus.PLACED)
-        .count()
+    """Placed orders this member may see that still wait for acceptance. One query, on the
+    all-time order tallies."""
+    total = (
+        visible_tallies(manufacturer=manufacturer, membership=membership)
+        .filter(span=TallySpan.EVER, measure=OrderStatus.PLACED)
+        .aggregate(n=Sum("orders"))["n"]
     )
+    return total or 0
 
 
 def top_resellers(
-    *, manufacturer: Manufacturer, membership: ManufacturerMembership
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership, today: date | None = None
 ) -> "list[TopReseller]":
-    """The directory's rows for the last 90 days, best five by net sales, each with its
-    `share` of the best one's sales. One query."""
-    rows = list(
-        directory_rows(
+    """The best five visible resellers by net sales of the last 90 whole days (the daily
+    order tallies), each with its `order_count` and `share` of the best one's sales. Two
+    queries: the ranking, then the five partnerships."""
+    period = Period.last_days(TOP_RESELLER_DAYS, today=today)
+    sales = Q(measure__in=SALES_STATUSES)
+    ranking = list(
+        OrderTally.objects.filter(
             manufacturer=manufacturer,
-            membership=membership,
-            filters=DirectoryFilters(days=TOP_RESELLER_DAYS),
+            placed_by__isnull=True,
+            span=TallySpan.DAY,
+            start__gte=period.start,
+            start__lte=period.end,
         )
+        .filter(partnership_visibility_q(membership, prefix="partnership__"))
+        .order_by()
+        .values("partnership_id")
+        .annotate(
+            gross=Coalesce(Sum("amount", filter=sales), Value(ZERO), output_field=MONEY),
+            returned=Coalesce(
+                Sum("amount", filter=Q(measure=RETURN_MEASURE)), Value(ZERO), output_field=MONEY
+            ),
+            order_count=Coalesce(Sum("orders", filter=sales), Value(0)),
+        )
+        .annotate(sales=F("gross") - F("returned"))
         .filter(sales__gt=ZERO)
-        .order_by("-sales", "reseller__name")[:TOP_RESELLERS]
+        .order_by("-sales", "partnership_id")[: TOP_RESELLERS * 4]
     )
-    best = rows[0].sales if rows else ZERO
-    # `share` needs the best row, so it is set here rather than annotated: every row gets it.
-    ranked = cast("list[TopReseller]", rows)
-    for row in ranked:
-        row.share = int(row.sales * 100 / best) if best else 0
+    if not ranking:
+        return []
+    partnerships = {
+        p.pk: p
+        for p in partnerships_visible_to(manufacturer=manufacturer, membership=membership)
+        .filter(pk__in=[row["partnership_id"] for row in ranking])
+        .select_related("reseller")
+    }
+    # Ties on sales rank by the reseller's name, as the directory sorts them.
+    ranking.sort(key=lambda r: (-r["sales"], partnerships[r["partnership_id"]].reseller.name))
+    ranked = cast("list[TopReseller]", [])
+    for row in ranking[:TOP_RESELLERS]:
+        partnership = cast("TopReseller", partnerships[row["partnership_id"]])
+        partnership.gross_sales = row["gross"]
+        partnership.returned = row["returned"]
+        partnership.sales = row["sales"]
+        partnership.order_count = row["order_count"]
+        ranked.append(partnership)
+    best = ranked[0].sales
+    for top in ranked:
+        top.share = int(top.sales * 100 / best) if best else 0
     return ranked
 
 

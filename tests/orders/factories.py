@@ -20,15 +20,18 @@ from orders.models import (
     OrderStatus,
     OrderStatusChange,
     OrderSubmission,
+    OrderTally,
     Payment,
     PaymentAttempt,
     PaymentLink,
     PaymentStatus,
     ProcessedWebhook,
+    TallySpan,
     TestProviderCharge,
 )
 from orders.selectors.payment_links import hash_token
 from orders.services.orders import LineRequest, order_create
+from orders.summaries import tally_order_moved
 from resellers.services import end_customer_create
 from tests.accounts.factories import ManufacturerFactory, MembershipFactory, ResellerUserFactory
 from tests.catalog.factories import ProductFactory
@@ -75,6 +78,7 @@ def force_status(order: Order, status: str) -> Order:
     """Test set-up only: put an order straight into a status (the timeline gets a row)."""
     previous = order.status
     Order.objects.filter(pk=order.pk).update(status=status)
+    tally_order_moved(order=order, from_status=previous, to_status=status)
     OrderStatusChange.objects.create(
         manufacturer=order.manufacturer,
         order=order,
@@ -316,3 +320,18 @@ class ProcessedWebhookFactory(factory.django.DjangoModelFactory):
 
     provider = "fakepay"
     event_id = factory.Sequence(lambda n: f"evt_{n}")
+
+
+class OrderTallyFactory(ScopedModelFactory):
+    """A tally row of a new partnership (test_factories only: real rows come from orders)."""
+
+    class Meta:
+        model = OrderTally
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    span = TallySpan.DAY
+    start = factory.LazyFunction(timezone.localdate)
+    measure = OrderStatus.PLACED
+    orders = 1
+    amount = Decimal("10.00")

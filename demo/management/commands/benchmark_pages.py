@@ -9,17 +9,22 @@ periodic sweep) with the locmem backend, printed as emails per minute; the rows 
 afterwards.
 `--commission-job 1000000` times the daily commission job over a million ledger entries
 (PostgreSQL; its budget is 30 s), in a transaction it rolls back.
+`--json FILE` also writes every page's figures, URL and login to FILE: `make bench`
+(ops/bench) reads it to replay the same pages over HTTP under gunicorn.
 Figures, not assertions: tests hold the query budgets; this shows what a user waits.
 `ms` is the whole request in the test client, `sql ms` the part spent in the database
-(both medians); the rest is Python, mostly template rendering. `req/s` is 1000 / `ms`: what
+(both medians; `p95` the 95th percentile); the rest is Python, mostly template rendering.
+`req/s` is 1000 / `ms`: what
 one process answers one after the other, so the REST API's orders list (`api_v1:m-order-list`)
 reads beside the orders page.
 """
 
+import json
 import logging
 import statistics
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from django.core import mail
@@ -32,11 +37,20 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
-from accounts.models import Manufacturer, ManufacturerMembership, Role
+from accounts.models import (
+    Manufacturer,
+    ManufacturerMembership,
+    Reseller,
+    ResellerMembership,
+    Role,
+    User,
+)
+from accounts.services import user_create
 from channel.models import Partnership
 from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
 from demo.assistant_bench import report_assistant_accuracy
+from demo.channel import DEMO_PASSWORD
 from demo.commission_bench import benchmark_commission_job
 from demo.partner_scale import run_partner_benchmark
 from demo.scale import SLUG as SCALE_SLUG
@@ -50,11 +64,15 @@ MIDDLE = "{middle}"  # replaced by the keyset cursor of the conversation halfway
 
 # (url name, URL kwargs (None: the role's busiest reseller), query string)
 PAGES: list[tuple[str, dict[str, str | None], str]] = [
+    ("accounts_manufacturer:dashboard", {}, ""),
+    ("resellers_manufacturer:directory", {}, ""),
+    ("resellers_manufacturer:directory", {}, "?page=999999"),
     ("resellers_manufacturer:directory", {}, "?days=365"),
     ("resellers_manufacturer:profile", {"public_id": None}, "?days=365"),
     ("orders_manufacturer:list", {}, ""),
     ("orders_manufacturer:list", {}, "?page=999999"),  # out of range: the last page
     ("orders_manufacturer:list", {}, "?q=shop"),
+    ("orders_manufacturer:list", {}, "?status=placed"),
     # The REST API's orders list beside the page (api/), through the same session.
     ("api_v1:m-order-list", {}, ""),
     ("api_v1:m-order-list", {}, "?page_size=200"),
@@ -72,6 +90,22 @@ PAGES: list[tuple[str, dict[str, str | None], str]] = [
     ("partners_manufacturer:offers", {}, ""),
     ("partners_manufacturer:proposals", {}, ""),
 ]
+# The reseller's side, as the busiest reseller's user (kwargs filled in by the command).
+RESELLER_PAGES: list[tuple[str, str]] = [
+    ("accounts_reseller:dashboard", ""),
+    ("orders_reseller:list", ""),
+    ("communications_reseller:list", ""),
+]
+# The busiest pages, whose throughput ops/bench holds against a bare view (the dashboard
+# counts twice: the manager's and the rep's).
+BUSIEST_URLS = {
+    "accounts_manufacturer:dashboard",
+    "resellers_manufacturer:directory",
+    "resellers_manufacturer:profile ?days=365",
+    "communications_manufacturer:inbox",
+    "orders_manufacturer:list",
+    "accounts_reseller:dashboard",
+}
 
 
 class Command(BaseCommand):
@@ -107,6 +141,13 @@ class Command(BaseCommand):
             help="measure the partner scorecards and tier evaluation instead: N partners and "
             "--orders orders in a throwaway tenant (PostgreSQL; rolled back)",
         )
+        parser.add_argument(
+            "--json",
+            dest="json_path",
+            default="",
+            metavar="FILE",
+            help="also write the figures, with each page's URL and login, to FILE (ops/bench)",
+        )
         parser.add_argument("--orders", type=int, default=1_000_000, metavar="M")
         parser.add_argument(
             "--scale",
@@ -127,6 +168,7 @@ class Command(BaseCommand):
         commission_job: int = 0,
         partners: int = 0,
         orders: int = 1_000_000,
+        json_path: str = "",
         **options: Any,
     ) -> None:
         if commission_job:
@@ -156,6 +198,7 @@ class Command(BaseCommand):
             members = {
                 role: ManufacturerMembership.objects.filter(manufacturer=tenant, role=role)
                 .select_related("user", "manufacturer")
+                .order_by("pk")
                 .first()
                 for role in (Role.MANAGER, Role.SELLER)
             }
@@ -169,9 +212,10 @@ class Command(BaseCommand):
             f"{counts['conversations']} conversations; median of {repeat} requests"
         )
         self.stdout.write(
-            f"{'page':<48} {'role':<8} {'status':>6} {'queries':>8} {'ms':>8} {'sql ms':>8}"
-            f" {'req/s':>7}"
+            f"{'page':<48} {'role':<8} {'status':>6} {'queries':>8} {'ms':>8} {'p95':>8}"
+            f" {'sql ms':>8} {'req/s':>7}"
         )
+        rows: list[dict[str, Any]] = []
         # A seller's 403 on a staff-only page is an expected figure, not an error to log.
         request_logger = logging.getLogger("django.request")
         level = request_logger.level
@@ -179,9 +223,14 @@ class Command(BaseCommand):
         try:
             for role, membership in members.items():
                 if membership is not None:
-                    self._measure(tenant, role, membership, repeat)
+                    rows += self._measure(tenant, role, membership, repeat)
+            rows += self._measure_reseller(tenant, repeat)
         finally:
             request_logger.setLevel(level)
+        if json_path:
+            Path(json_path).write_text(
+                json.dumps({"tenant": tenant.slug, "counts": counts, "pages": rows}, indent=1)
+            )
         report_assistant_accuracy(self.stdout)
 
     def _measure_commission_job(self, count: int) -> None:
@@ -260,21 +309,13 @@ class Command(BaseCommand):
         role: str,
         membership: ManufacturerMembership,
         repeat: int,
-    ) -> None:
+    ) -> list[dict[str, Any]]:
         with scopes_disabled():
-            busiest = (
-                Partnership.objects.filter(manufacturer=tenant)
-                .filter(partnership_visibility_q(membership))
-                .annotate(n=Count("orders"))
-                .order_by("-n", "pk")
-                .select_related("reseller")
-                .first()
-            )
+            busiest = _busiest_partnership(tenant, membership)
             inbox = visible_conversations(membership=membership).order_by("-last_message_at", "-pk")
             total = inbox.count()
             middle = encode_cursor(inbox[total // 2]) if total else ""
-        client = Client()
-        client.force_login(membership.user)
+        urls = []
         for url_name, extra, query in PAGES:
             kwargs = {"manufacturer_slug": tenant.slug}
             if extra:
@@ -286,19 +327,98 @@ class Command(BaseCommand):
                 url = reverse(url_name, kwargs=kwargs) + query.replace(MIDDLE, middle)
             except NoReverseMatch:
                 continue
-            timings, sql_timings, queries, status = [], [], 0, 0
+            urls.append((url_name + (" " + query.replace(MIDDLE, "…") if query else ""), url))
+        return self._measure_urls(membership.user, role, urls, repeat)
+
+    def _measure_reseller(self, tenant: Manufacturer, repeat: int) -> list[dict[str, Any]]:
+        """The reseller's pages, as a user of the tenant's busiest reseller."""
+        with scopes_disabled():
+            busiest = _busiest_partnership(tenant, None)
+            if busiest is None:
+                return []
+            user = _bench_reseller_user(busiest.reseller)
+        kwargs = {"reseller_public_id": busiest.reseller.public_id}
+        urls = []
+        for url_name, query in RESELLER_PAGES:
+            try:
+                url = reverse(url_name, kwargs=kwargs)
+            except NoReverseMatch:
+                url = reverse(url_name, kwargs={**kwargs, "manufacturer_slug": tenant.slug})
+            urls.append((url_name + (" " + query if query else ""), url + query))
+        return self._measure_urls(user, "reseller", urls, repeat)
+
+    def _measure_urls(
+        self, user: User, role: str, urls: list[tuple[str, str]], repeat: int
+    ) -> list[dict[str, Any]]:
+        client = Client()
+        client.force_login(user)
+        rows = []
+        for label, url in urls:
+            timings, sql_timings, queries, status, size = [], [], 0, 0, 0
+            client.get(url)  # warm: the first request compiles templates and fills caches
             for _ in range(repeat):
                 with CaptureQueriesContext(connection) as captured:
                     started = time.perf_counter()
                     response = client.get(url)
                     timings.append((time.perf_counter() - started) * 1000)
                 sql_timings.append(sum(float(q["time"]) for q in captured.captured_queries) * 1000)
-                queries, status = len(captured), response.status_code
-            label = url_name + (" " + query.replace(MIDDLE, "…") if query else "")
+                queries, status, size = len(captured), response.status_code, len(response.content)
             median = statistics.median(timings)
+            p95 = _percentile(timings, 95)
+            sql_ms = statistics.median(sql_timings)
             # One client in one thread: requests a second one web process serves this way.
             per_second = 1000 / median if median else 0.0
             self.stdout.write(
                 f"{label:<48} {role:<8} {status:>6} {queries:>8} "
-                f"{median:>8.1f} {statistics.median(sql_timings):>8.1f} {per_second:>7.1f}"
+                f"{median:>8.1f} {p95:>8.1f} {sql_ms:>8.1f} {per_second:>7.1f}"
             )
+            rows.append(
+                {
+                    "label": label,
+                    "role": role,
+                    "email": user.email,
+                    "url": url,
+                    "status": status,
+                    "queries": queries,
+                    "sql_ms": round(sql_ms, 2),
+                    "p50_ms": round(median, 2),
+                    "p95_ms": round(p95, 2),
+                    "bytes": size,
+                    "busiest": label in BUSIEST_URLS,
+                }
+            )
+        return rows
+
+
+def _percentile(values: list[float], percent: int) -> float:
+    """The nearest-rank percentile (p95 of 20 requests is the 19th slowest)."""
+    ordered = sorted(values)
+    return ordered[max(0, min(len(ordered) - 1, -(-len(ordered) * percent // 100) - 1))]
+
+
+def _busiest_partnership(
+    tenant: Manufacturer, membership: ManufacturerMembership | None
+) -> Partnership | None:
+    partnerships = Partnership.objects.filter(manufacturer=tenant)
+    if membership is not None:
+        partnerships = partnerships.filter(partnership_visibility_q(membership))
+    return (
+        partnerships.annotate(n=Count("orders"))
+        .order_by("-n", "pk")
+        .select_related("reseller")
+        .first()
+    )
+
+
+def _bench_reseller_user(reseller: Reseller) -> User:
+    """A user of `reseller` the HTTP benchmark can log in as (the demo password): an
+    existing member with a usable password, else one made for the benchmark."""
+    for membership in ResellerMembership.objects.filter(reseller=reseller).select_related("user"):
+        if membership.user.has_usable_password() and membership.user.is_active:
+            return membership.user
+    email = f"bench.{reseller.public_id.lower()}@reseller-bench.example"
+    user = User.objects.filter(email=email).first() or user_create(
+        email=email, password=DEMO_PASSWORD, first_name="Bench", last_name=reseller.name
+    )
+    ResellerMembership.objects.get_or_create(reseller=reseller, user=user)
+    return user
