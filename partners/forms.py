@@ -19,6 +19,7 @@ from partners.models import (
     STEP_ORDER,
     ExclusiveKind,
     IncidentKind,
+    IncidentThresholds,
     Offer,
     ReviewPeriod,
     Tier,
@@ -117,6 +118,22 @@ class TierForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """The service refuses a taken name or rank with its own message."""
+
+
+class IncidentThresholdsForm(forms.ModelForm):
+    """When the nightly check raises an incident; the model's validators bound every number."""
+
+    class Meta:
+        model = IncidentThresholds
+        fields = [
+            "max_cancellation_rate",
+            "min_address_accuracy",
+            "min_satisfaction",
+            "max_response_hours",
+            "min_orders",
+            "min_ratings",
+            "min_responses",
+        ]
 
 
 class TierChoiceField(forms.ModelChoiceField):
