@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.reauth import recent_auth_required
 from accounts.tenancy import (
     ResellerPartnerRequest,
     ResellerRequest,
@@ -161,6 +162,7 @@ def payout_request(request: ResellerPartnerRequest) -> HttpResponseBase:
 
 
 @reseller_partner_view
+@recent_auth_required
 @require_http_methods(["GET", "POST"])
 def payout_details(request: ResellerPartnerRequest) -> HttpResponse:
     details = payout_details_of(request.partnership)

@@ -11,6 +11,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -21,6 +23,7 @@ from accounts.services import (
     reseller_create,
     reseller_user_add,
     user_create,
+    user_preferences_update,
 )
 from channel.models import Partnership, PartnershipStatus
 from channel.services import partnership_create
@@ -32,6 +35,7 @@ from demo.orders import build_demo_orders
 from demo.partners import build_demo_partners
 from demo.qualifications import build_demo_qualifications
 from demo.salesreps import assign_demo_portfolios
+from notifications.models import Notification
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -45,6 +49,10 @@ class DemoUser:
     email: str
     first_name: str
     last_name: str
+    # What they read the portal in (accounts.i18n): language, region of formats, time zone.
+    language: str = "en"
+    region: str = ""
+    time_zone: str = "Europe/Berlin"
 
 
 @dataclass(frozen=True)
@@ -80,9 +88,20 @@ MANUFACTURERS = (
         manager=DemoUser("maya.manager@helios.example", "Maya", "Fernández"),
         reps=(
             DemoUser("lena.rep@helios.example", "Lena", "Novak"),
-            DemoUser("ravi.rep@helios.example", "Ravi", "Menon"),
+            # The Spanish-speaking rep (Latin America's manual): Mexican formats and time.
+            DemoUser(
+                "lucia.rep@helios.example", "Lucía", "Ramírez", "es", "MX", "America/Mexico_City"
+            ),
         ),
     ),
+)
+# The French-Canadian manager of Helios (the distributor's manual is Canada's).
+FRENCH_CANADIAN_MANAGER = DemoUser(
+    "chloe.manager@helios.example", "Chloé", "Tremblay", "fr", "CA", "America/Toronto"
+)
+# Soundhouse's Italian colleague of anna@: both read the same emails, each in their language.
+ITALIAN_RESELLER_USER = DemoUser(
+    "giulia@soundhouse.example", "Giulia", "Rossi", "it", "", "Europe/Rome"
 )
 
 # A consultant who manages both channels shows the organisation switcher.
@@ -204,6 +223,12 @@ def _user(person: DemoUser, report: DemoReport) -> User:
             first_name=person.first_name,
             last_name=person.last_name,
         )
+        user_preferences_update(
+            user=user,
+            language=person.language,
+            region=person.region,
+            time_zone=person.time_zone,
+        )
         report.count("users")
     return user
 
@@ -262,6 +287,12 @@ def build_reseller_users(resellers: list[Reseller], report: DemoReport) -> None:
             report.count("reseller users")
         if index < 3:
             report.logins.append((user.email, "Reseller user", reseller.name))
+        if reseller.public_id == FLAGSHIP_RESELLER_ID:
+            italian = _user(ITALIAN_RESELLER_USER, report)
+            if not reseller.memberships.filter(user=italian).exists():
+                reseller_user_add(reseller=reseller, user=italian)
+                report.count("reseller users")
+            report.logins.append((italian.email, "Reseller user (Italiano)", reseller.name))
 
 
 def build_manufacturer(
@@ -279,6 +310,10 @@ def build_manufacturer(
     ):
         _membership(manufacturer, _user(person, report), role, report)
         report.logins.append((person.email, Role(role).label, spec.name))
+    if spec.slug == "helios":
+        person = FRENCH_CANADIAN_MANAGER
+        _membership(manufacturer, _user(person, report), Role.MANAGER, report)
+        report.logins.append((person.email, Role.MANAGER.label, spec.name))
 
     # Each channel holds most resellers; the overlap shows resellers shared across manufacturers.
     already = set(
@@ -325,10 +360,21 @@ def _one_load_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEMO_LOCK_KEY])
 
 
+def _history_notifications_read(*, after_pk: int, unread_per_user: int = 3) -> None:
+    """A year of orders, payouts and returns notifies as it happens; a demo user opens the portal
+    to a bell with the latest few unread, not a hundred items of history all stamped today."""
+    history = Notification.objects.filter(pk__gt=after_pk, read_at__isnull=True)
+    newest = history.annotate(
+        rank=Window(RowNumber(), partition_by=[F("user_id")], order_by=F("pk").desc())
+    ).filter(rank__lte=unread_per_user)
+    history.exclude(pk__in=newest.values("pk")).update(read_at=timezone.now())
+
+
 @scopes_disabled()
 @transaction.atomic
 def build_demo_channel() -> DemoReport:
     _one_load_at_a_time()
+    history_starts_after = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     rng = random.Random(20261123)  # noqa: S311 - demo data, not security
     report = DemoReport()
     resellers = build_resellers(rng, report)
@@ -350,6 +396,7 @@ def build_demo_channel() -> DemoReport:
         assign_demo_portfolios(manufacturer, report=report)
     build_demo_affiliate(resellers, report)  # after the orders and their end customers
     build_demo_commissions(report)  # after the orders: their completions accrued
+    _history_notifications_read(after_pk=history_starts_after)
     for manufacturer in manufacturers:
         build_demo_communications(manufacturer, rng, report)
     for manufacturer in manufacturers:  # after the orders: scorecards are built from them

@@ -21,12 +21,14 @@ from django.utils.translation import ngettext
 from django_scopes import scope
 
 from accounts.audit import audit_record
+from accounts.i18n import override_for
 from accounts.models import AuditAction, Manufacturer, ManufacturerMembership, Role, User
 from accounts.services import membership_add, user_create, user_deactivate, user_sessions_end
 from accounts.tenancy import user_manufacturer_memberships
 from channel.models import Partnership, PartnershipUserObjectPermission
 from channel.services import partnership_update_conditions, reseller_onboard
 from channel.visibility import VIEW_PARTNERSHIP
+from core import formatting
 from core.exceptions import DomainRefused
 from notifications.models import NotificationKind
 from notifications.services import email_enqueue, notify
@@ -233,35 +235,36 @@ def order_created_notify_rep(*, order: Order) -> None:
     if assignment is None or assignment.rep_id == order.created_by_id:
         return
     rep = assignment.rep
-    values = {
-        "name": rep.display_name,
-        "reseller": order.reseller.name,
-        "number": order.number,
-        "currency": order.currency,
-        "total": order.total,
-        "manufacturer": order.manufacturer.name,
-    }
-    # An order waiting for the end customer's payment is not placed yet: it may never be.
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        title = _("New order %(number)s from %(reseller)s, awaiting payment") % values
-        body = (
-            _(
-                "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
-                "%(number)s (%(currency)s %(total)s) with %(manufacturer)s. It is awaiting "
-                "payment: it becomes a placed order once the end customer pays.\n\n"
-                "Open the order:"
+    # In the rep's language and formats, whoever placed the order.
+    with override_for(rep):
+        values = {
+            "name": rep.display_name,
+            "reseller": order.reseller.name,
+            "number": order.number,
+            "total": formatting.money(order.total, order.currency),
+            "manufacturer": order.manufacturer.name,
+        }
+        # An order waiting for the end customer's payment is not placed yet: it may never be.
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            title = _("New order %(number)s from %(reseller)s, awaiting payment") % values
+            body = (
+                _(
+                    "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
+                    "%(number)s (%(total)s) with %(manufacturer)s. It is awaiting "
+                    "payment: it becomes a placed order once the end customer pays.\n\n"
+                    "Open the order:"
+                )
+                % values
             )
-            % values
-        )
-    else:
-        title = _("New order %(number)s from %(reseller)s") % values
-        body = (
-            _(
-                "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
-                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order:"
+        else:
+            title = _("New order %(number)s from %(reseller)s") % values
+            body = (
+                _(
+                    "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order "
+                    "%(number)s (%(total)s) with %(manufacturer)s.\n\nOpen the order:"
+                )
+                % values
             )
-            % values
-        )
     notify(
         users=[rep],
         manufacturer=order.manufacturer,
@@ -621,25 +624,26 @@ def _notify_receiving_rep(
     customers: int,
     open_orders: int,
 ) -> None:
-    values = {"count": customers, "name": from_user.display_name, "orders": open_orders}
-    title = (
-        ngettext(
-            "%(count)d customer of %(name)s moved into your portfolio",
-            "%(count)d customers of %(name)s moved into your portfolio",
-            customers,
+    with override_for(to_rep):
+        values = {"count": customers, "name": from_user.display_name, "orders": open_orders}
+        title = (
+            ngettext(
+                "%(count)d customer of %(name)s moved into your portfolio",
+                "%(count)d customers of %(name)s moved into your portfolio",
+                customers,
+            )
+            % values
         )
-        % values
-    )
-    body = (
-        ngettext(
-            "%(name)s left the team. You now look after their customers and their "
-            "%(orders)d open order.",
-            "%(name)s left the team. You now look after their customers and their "
-            "%(orders)d open orders.",
-            open_orders,
+        body = (
+            ngettext(
+                "%(name)s left the team. You now look after their customers and their "
+                "%(orders)d open order.",
+                "%(name)s left the team. You now look after their customers and their "
+                "%(orders)d open orders.",
+                open_orders,
+            )
+            % values
         )
-        % values
-    )
     notify(
         users=[to_rep],
         manufacturer=manufacturer,
@@ -650,3 +654,89 @@ def _notify_receiving_rep(
             "resellers_manufacturer:directory", kwargs={"manufacturer_slug": manufacturer.slug}
         ),
     )
+
+
+# --- changing a member's role ----------------------------------------------------------------
+
+
+class RoleChangeRefused(DomainRefused):
+    """The role cannot be changed; the message is user-facing and nothing was changed."""
+
+
+def member_role_change_refusal(
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership, role: str, by: User
+) -> str:
+    """Why `by` may not give this member `role`, or "" when they may (read only).
+
+    Only an owner changes roles; nobody changes their own; a sales rep who still looks after
+    customers keeps the role until they are reassigned (a manager has no portfolio).
+    """
+    if role not in Role.values:
+        return _("Choose a role.")
+    if membership.user_id == by.pk:
+        return _("You cannot change your own role.")
+    by_is_owner = ManufacturerMembership.objects.filter(
+        manufacturer=manufacturer, user=by, role=Role.OWNER
+    ).exists()
+    if not by_is_owner:
+        return _("Only an owner can change a member's role.")
+    if role == membership.role:
+        return _("%(name)s already has this role.") % {"name": membership.user.display_name}
+    if membership.role == Role.SELLER and _portfolio_of(
+        manufacturer=manufacturer, user=membership.user
+    ):
+        return _(
+            "%(name)s still looks after customers: reassign them first, then change the role."
+        ) % {"name": membership.user.display_name}
+    return ""
+
+
+@transaction.atomic
+def member_role_change(
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership, role: str, by: User
+) -> ManufacturerMembership:
+    """Give a member another role: their open sessions end (the next page they open is
+    built for the new role), the API keys they made with the old role stop working
+    (api.selectors), the change is audited and the member is told by email."""
+    Manufacturer.objects.select_for_update().filter(pk=manufacturer.pk).first()
+    current = (
+        ManufacturerMembership.objects.filter(manufacturer=manufacturer, pk=membership.pk)
+        .select_related("user")
+        .first()
+    )
+    if current is None:
+        raise RoleChangeRefused(_("This member is no longer on the team; nothing was changed."))
+    refusal = member_role_change_refusal(
+        manufacturer=manufacturer, membership=current, role=role, by=by
+    )
+    if refusal:
+        raise RoleChangeRefused(refusal)
+    old_label = current.get_role_display()
+    current.role = role
+    current.save(update_fields=["role"])
+    user_sessions_end(user=current.user)
+    values = {
+        "manufacturer": manufacturer.name,
+        "old": old_label,
+        "new": current.get_role_display(),
+        "by": by.display_name,
+    }
+    email_enqueue(
+        recipient=current.user.email,
+        subject=_("Your role at %(manufacturer)s is now %(new)s") % values,
+        body=_(
+            "%(by)s changed your role at %(manufacturer)s from %(old)s to %(new)s.\n\n"
+            "Log in again to continue. If you did not expect this, ask an owner of "
+            "%(manufacturer)s.\n"
+        )
+        % values,
+        kind="salesreps.role_changed",
+        manufacturer=manufacturer,
+    )
+    audit_record(
+        action=AuditAction.ROLE_CHANGED,
+        actor=by,
+        manufacturer=manufacturer,
+        target=f"{current.user.email} ({values['old']} → {values['new']})",
+    )
+    return current

@@ -219,8 +219,10 @@ def conversation_start(
         conversation=conversation,
         message=message,
         kind=NotificationKind.MESSAGE_RECEIVED,
-        title=_("%(reseller)s started a conversation: %(type)s")
-        % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
+        title=lambda: (
+            _("%(reseller)s started a conversation: %(type)s")
+            % {"reseller": partnership.reseller.name, "type": str(conversation.get_kind_display())}
+        ),
     )
     return conversation
 
@@ -251,11 +253,13 @@ def reseller_reply(
         conversation=conversation,
         message=message,
         kind=NotificationKind.MESSAGE_RECEIVED,
-        title=_("%(reseller)s replied: %(type)s")
-        % {
-            "reseller": conversation.partnership.reseller.name,
-            "type": conversation.get_kind_display(),
-        },
+        title=lambda: (
+            _("%(reseller)s replied: %(type)s")
+            % {
+                "reseller": conversation.partnership.reseller.name,
+                "type": conversation.get_kind_display(),
+            }
+        ),
     )
     return message
 
@@ -366,7 +370,12 @@ def conversation_log_event(
             conversation=conversation,
             message=message,
             kind=NotificationKind.QUALIFICATION_REQUESTED,
-            title=_("%(reseller)s: %(type)s")
-            % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
+            title=lambda: (
+                _("%(reseller)s: %(type)s")
+                % {
+                    "reseller": partnership.reseller.name,
+                    "type": str(conversation.get_kind_display()),
+                }
+            ),
         )
     return message
