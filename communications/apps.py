@@ -15,3 +15,9 @@ class CommunicationsConfig(AppConfig):
         hooks.qualification_granted.connect(receivers.on_qualification_granted)
         hooks.qualification_revoked.connect(receivers.on_qualification_revoked)
         hooks.qualifying_status_changed.connect(receivers.on_qualifying_status_changed)
+
+        # Partner metrics (a sibling) read partners' response times through channel.
+        from channel.responses import register_partner_responses_provider
+        from communications.selectors import partner_responses
+
+        register_partner_responses_provider(partner_responses)

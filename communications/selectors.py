@@ -11,7 +11,9 @@ from django.db.models import (
     Avg,
     Case,
     Count,
+    DurationField,
     Exists,
+    ExpressionWrapper,
     F,
     IntegerField,
     Max,
@@ -23,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import STAFF_ROLES, ManufacturerMembership, Role, User
 from channel.benefits import priority_partnership_ids
 from channel.models import Partnership
+from channel.responses import PartnerResponses, ResponseKey
 from channel.visibility import VIEW_PARTNERSHIP, partnership_visibility_q, require_viewer
 from communications.models import (
     Attachment,
@@ -38,6 +41,7 @@ from communications.models import (
     ConversationRead,
     ConversationType,
     Message,
+    MessageKind,
     SavedView,
     StaffComment,
     reseller_visible_messages_q,
@@ -659,3 +663,67 @@ def response_times(
         longest=figures["longest"],
         waiting_now=waiting.count(),
     )
+
+
+def partner_responses(
+    *,
+    manufacturer_id: int,
+    start: datetime,
+    end: datetime,
+    by_month: bool,
+    partnership_ids: list[int] | None = None,
+) -> dict[ResponseKey, PartnerResponses]:
+    """The provider of `channel.responses.partner_responses` (CommunicationsConfig.ready):
+    each reseller message of the period that answers staff messages the reseller could
+    read, timed from the first of them. One grouped query."""
+    thread = Message.objects.filter(conversation_id=OuterRef("conversation_id"))
+    previous_own = (
+        thread.filter(kind=MessageKind.RESELLER, created_at__lt=OuterRef("created_at"))
+        .order_by("-created_at", "-pk")
+        .values("created_at")[:1]
+    )
+    replies = Message.objects.filter(
+        manufacturer_id=manufacturer_id,
+        kind=MessageKind.RESELLER,
+        created_at__gte=start,
+        created_at__lt=end,
+    )
+    if partnership_ids is not None:
+        replies = replies.filter(conversation__partnership_id__in=partnership_ids)
+    first_question = (
+        thread.filter(
+            Q(kind=MessageKind.STAFF, emoji="")
+            | Q(kind=MessageKind.STAFF, delivered_at__isnull=False),
+            created_at__lt=OuterRef("created_at"),
+            created_at__gt=OuterRef("previous_own_at"),
+        )
+        .order_by("created_at", "pk")
+        .values("created_at")[:1]
+    )
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    timed = (
+        replies.annotate(
+            previous_own_at=Coalesce(Subquery(previous_own), Value(epoch)),
+        )
+        .annotate(asked_at=Subquery(first_question))
+        .filter(asked_at__isnull=False)
+        .annotate(
+            partnership_id=F("conversation__partnership_id"),
+            waited=ExpressionWrapper(F("created_at") - F("asked_at"), output_field=DurationField()),
+        )
+    )
+    grouped: QuerySet[Any, dict[str, Any]] = (
+        timed.annotate(period=TruncMonth("created_at")).values("partnership_id", "period")
+        if by_month
+        else timed.values("partnership_id")
+    )
+    figures: dict[ResponseKey, PartnerResponses] = {}
+    for row in grouped.annotate(replies=Count("pk"), average=Avg("waited")).order_by():
+        period = row.get("period")
+        month = None
+        if by_month and period is not None:
+            month = period.date() if isinstance(period, datetime) else period
+        figures[(row["partnership_id"], month)] = PartnerResponses(
+            replies=row["replies"], average=row["average"]
+        )
+    return figures

@@ -5,13 +5,14 @@ from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Manufacturer, Region, User
 from catalog.models import Product
-from channel.models import Partnership
-from core.bounds import MAX_PRICE, MAX_TEXT_LENGTH
+from channel.models import EndCustomer, Partnership
+from core.bounds import MAX_PRICE, MAX_QUANTITY, MAX_TEXT_LENGTH
 from partners.models import (
     MAX_MONTHLY_ORDERS,
     MAX_SATISFACTION,
@@ -19,6 +20,7 @@ from partners.models import (
     STEP_ORDER,
     ExclusiveKind,
     IncidentKind,
+    IncidentThresholds,
     Offer,
     ReviewPeriod,
     Tier,
@@ -117,6 +119,22 @@ class TierForm(forms.ModelForm):
 
     def validate_unique(self) -> None:
         """The service refuses a taken name or rank with its own message."""
+
+
+class IncidentThresholdsForm(forms.ModelForm):
+    """When the nightly check raises an incident; the model's validators bound every number."""
+
+    class Meta:
+        model = IncidentThresholds
+        fields = [
+            "max_cancellation_rate",
+            "min_address_accuracy",
+            "min_satisfaction",
+            "max_response_hours",
+            "min_orders",
+            "min_ratings",
+            "min_responses",
+        ]
 
 
 class TierChoiceField(forms.ModelChoiceField):
@@ -340,3 +358,28 @@ class ExclusiveForm(forms.Form):
             visibility=Visibility.SELECTED,
             recipients__partnership=partnership,
         ).order_by("title")
+
+
+class OfferOrderForm(forms.Form):
+    """Order an offer: how many, and for which end customer (none: the reseller's own use)."""
+
+    bundles = forms.IntegerField(
+        label=_("How many"),
+        min_value=1,
+        max_value=MAX_QUANTITY,
+        initial=1,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+    )
+    end_customer: "forms.ModelChoiceField[EndCustomer]" = forms.ModelChoiceField(
+        label=_("For"),
+        queryset=EndCustomer.objects.none(),
+        required=False,
+        empty_label=_("My own use (no commission)"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, end_customers: QuerySet[EndCustomer], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(
+            "forms.ModelChoiceField[EndCustomer]", self.fields["end_customer"]
+        ).queryset = end_customers

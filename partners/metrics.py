@@ -16,6 +16,9 @@ The figures of a partnership for a period [start, end):
 - satisfaction: the average of the staff ratings (1–5) of the period's orders; address
   accuracy: orders whose address was right ÷ orders whose address was checked;
 - category mix: order value per product category;
+- response time: how long the partner took to answer the manufacturer's messages, on
+  average over its replies of the period, in hours (`channel.responses`: the messages live
+  in communications);
 - growth: orders against the previous period of the same length, in %.
 
 A rate whose denominator is zero is None ("no orders"), never 0 %.
@@ -23,7 +26,7 @@ A rate whose denominator is zero is None ("no orders"), never 0 %.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -43,9 +46,10 @@ from django.utils import timezone
 
 from accounts.models import Manufacturer
 from catalog.pricing import quantize_money
+from channel.responses import partner_responses
 from core.bounds import MAX_DELTA_PERCENT
 from orders.models import Order, OrderLine, OrderReturn, OrderStatus, OrderStatusChange
-from partners.models import OrderRating
+from partners.models import MAX_RESPONSE_HOURS, OrderRating
 
 ZERO = Decimal("0.00")
 HUNDRED = Decimal("100")
@@ -90,6 +94,8 @@ class Figures:
     address_checked: int = 0
     address_accurate: int = 0
     category_mix: dict[str, Decimal] = field(default_factory=dict)
+    responses: int = 0  # replies to the manufacturer's messages
+    response_hours: Decimal | None = None  # their average wait, in hours
 
     @property
     def acceptance_rate(self) -> Decimal | None:
@@ -176,7 +182,7 @@ def compute_figures(
     partnership_ids: Iterable[int] | None = None,
 ) -> dict[Key, Figures]:
     """The figures of every partnership of the tenant with activity in [start, end), per
-    month (`by_month`) or for the whole period. Four aggregate queries.
+    month (`by_month`) or for the whole period. Six aggregate queries.
 
     Partnerships with no activity are absent: their figures are `Figures()`.
     """
@@ -266,7 +272,26 @@ def compute_figures(
         mix = at(_key(row, by_month)).category_mix
         name = row["category"] or ""
         mix[name] = mix.get(name, ZERO) + (row["amount"] or ZERO)
+
+    for key, answered in partner_responses(
+        manufacturer_id=manufacturer.pk,
+        start=start,
+        end=end,
+        by_month=by_month,
+        partnership_ids=ids,
+    ).items():
+        item = at(key)
+        item.responses = answered.replies
+        item.response_hours = hours(answered.average)
     return figures
+
+
+def hours(wait: timedelta | None) -> Decimal | None:
+    """A wait in hours, to one place, bounded by what a scorecard stores."""
+    if wait is None:
+        return None
+    value = (Decimal(wait.total_seconds()) / Decimal(3600)).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return min(max(value, Decimal("0.0")), MAX_RESPONSE_HOURS)
 
 
 def _new_customers(

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 MIN_SATISFACTION = 1
 MAX_SATISFACTION = 5
+MAX_RESPONSE_HOURS = Decimal("99999.9")
 
 
 class OrderRating(models.Model):
@@ -132,6 +133,17 @@ class Scorecard(models.Model):
     address_accuracy = _rate_field(_("address accuracy (%)"))
     # {category name: order value} of the month's orders that were not cancelled or rejected.
     category_mix = models.JSONField(_("category mix"), default=dict, blank=True)
+    # The partner's replies to the manufacturer's messages in the month, and their average
+    # wait in hours (None: it answered nothing).
+    responses = models.PositiveIntegerField(_("replies to the manufacturer"), default=0)
+    response_hours = models.DecimalField(
+        _("average response time (hours)"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(MAX_RESPONSE_HOURS)],
+    )
     computed_at = models.DateTimeField(_("computed at"))
 
     objects = ScopedManager(manufacturer="manufacturer")
@@ -156,6 +168,7 @@ class Scorecard(models.Model):
             models.CheckConstraint(
                 condition=models.Q(returns_amount__gte=0), name="scorecard_returns"
             ),
+            between("response_hours", 0, MAX_RESPONSE_HOURS, name="scorecard_response_hours"),
         ]
         indexes = [
             models.Index(fields=["manufacturer", "month"], name="scorecard_tenant_month_idx"),
@@ -600,6 +613,93 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+MAX_RESPONSE_THRESHOLD_HOURS = 720  # 30 days
+MAX_ACTIVITY_THRESHOLD = 1000
+
+
+class IncidentThresholds(models.Model):
+    """When the nightly check raises an incident from last month's scorecard, per
+    manufacturer (a tenant without a row uses the defaults). A figure counts only once the
+    month had enough activity for it to mean something."""
+
+    manufacturer = models.OneToOneField(
+        Manufacturer, on_delete=models.CASCADE, related_name="incident_thresholds"
+    )
+    max_cancellation_rate = models.DecimalField(
+        _("raise above this cancellation rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("20.00"),
+        validators=percent_validators(),
+    )
+    min_address_accuracy = models.DecimalField(
+        _("raise below this address accuracy (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("80.00"),
+        validators=percent_validators(),
+    )
+    min_satisfaction = models.DecimalField(
+        _("raise below this average satisfaction (1–5)"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("2.50"),
+        validators=[
+            MinValueValidator(Decimal(MIN_SATISFACTION)),
+            MaxValueValidator(Decimal(MAX_SATISFACTION)),
+        ],
+    )
+    max_response_hours = models.PositiveIntegerField(
+        _("raise above this average response time (hours)"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_RESPONSE_THRESHOLD_HOURS)],
+    )
+    min_orders = models.PositiveIntegerField(
+        _("orders a month needs before its rates count"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ACTIVITY_THRESHOLD)],
+    )
+    min_ratings = models.PositiveIntegerField(
+        _("ratings a month needs before its satisfaction counts"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ACTIVITY_THRESHOLD)],
+    )
+    min_responses = models.PositiveIntegerField(
+        _("replies a month needs before its response time counts"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_ACTIVITY_THRESHOLD)],
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            between("max_cancellation_rate", 0, MAX_PERCENT, name="threshold_cancellation"),
+            between("min_address_accuracy", 0, MAX_PERCENT, name="threshold_address"),
+            between(
+                "min_satisfaction",
+                MIN_SATISFACTION,
+                MAX_SATISFACTION,
+                name="threshold_satisfaction",
+            ),
+            between(
+                "max_response_hours", 1, MAX_RESPONSE_THRESHOLD_HOURS, name="threshold_response"
+            ),
+            between("min_orders", 1, MAX_ACTIVITY_THRESHOLD, name="threshold_min_orders"),
+            between("min_ratings", 1, MAX_ACTIVITY_THRESHOLD, name="threshold_min_ratings"),
+            between("min_responses", 1, MAX_ACTIVITY_THRESHOLD, name="threshold_min_responses"),
+        ]
+        verbose_name = _("incident thresholds")
+        verbose_name_plural = _("incident thresholds")
+
+    def __str__(self) -> str:
+        return str(self.manufacturer_id)
 
 
 class IncidentStep(models.Model):

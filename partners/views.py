@@ -54,13 +54,15 @@ def leaderboard(request: ManufacturerRequest) -> HttpResponseBase:
             header=[_("Reseller ID"), _("Reseller"), _("Orders"), _("Order value"),
                     _("Acceptance rate (%)"), _("Completion rate (%)"),
                     _("Cancellation rate (%)"), _("Average satisfaction"),
-                    _("Orders last month"), _("Orders the month before"), _("Growth (%)"),
+                    _("Average response time (hours)"), _("Orders last month"),
+                    _("Orders the month before"), _("Growth (%)"),
                     _("Tier")],
             rows=(
                 [p.reseller.public_id, p.reseller.name, p.period_orders, p.period_revenue,
                  _rate(p.period_acceptance), _rate(p.period_completion),
                  _rate(p.period_cancellation), _rate(p.period_satisfaction),
-                 p.latest_orders, p.before_orders, _rate(p.period_growth),
+                 _rate(p.period_response_hours), p.latest_orders, p.before_orders,
+                 _rate(p.period_growth),
                  p.tier_name or entry_name]
                 for p in rows.iterator(chunk_size=500)
             ),
@@ -95,14 +97,16 @@ def scorecard(request: ManufacturerRequest, public_id: str) -> HttpResponseBase:
                     _("Completion rate (%)"), _("Cancellation rate (%)"), _("Order value"),
                     _("Average order value"), _("Returns"), _("New end customers"),
                     _("Repeat end customers"), _("Average satisfaction"),
-                    _("Address accuracy (%)")],
+                    _("Address accuracy (%)"), _("Replies to your messages"),
+                    _("Average response time (hours)")],
             rows=(
                 [row.month.strftime("%Y-%m"), row.card.orders, _rate(row.growth),
                  _rate(row.card.acceptance_rate), _rate(row.card.completion_rate),
                  _rate(row.card.cancellation_rate), row.card.revenue,
                  row.card.average_order_value, row.card.returns_amount,
                  row.card.new_customers, row.card.repeat_customers,
-                 _rate(row.card.satisfaction), _rate(row.card.address_accuracy)]
+                 _rate(row.card.satisfaction), _rate(row.card.address_accuracy),
+                 row.card.responses, _rate(row.card.response_hours)]
                 for row in history
             ),
         )  # fmt: skip

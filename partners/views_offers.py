@@ -16,8 +16,9 @@ from accounts.tenancy import (
     manufacturer_view,
     reseller_partner_view,
 )
+from channel.models import EndCustomer
 from core.listing import csv_response, paginate, search_query
-from partners.forms import OfferForm
+from partners.forms import OfferForm, OfferOrderForm
 from partners.selectors import offers as selectors
 from partners.selectors.tiers import current_tier
 from partners.services import PartnerRefused
@@ -128,10 +129,41 @@ def reseller_offers(request: ResellerPartnerRequest) -> HttpResponseBase:
     )
 
 
+def _order_form(request: ResellerPartnerRequest) -> OfferOrderForm:
+    return OfferOrderForm(
+        request.POST if request.method == "POST" else None,
+        end_customers=EndCustomer.objects.filter(reseller=request.reseller).order_by("name"),
+    )
+
+
 @reseller_partner_view
-@require_GET
+@require_http_methods(["GET", "POST"])
 def reseller_offer(request: ResellerPartnerRequest, offer_id: int) -> HttpResponseBase:
+    """The offer, and ordering it at its price (POST); a blocked or closed offer is 404."""
     offer = selectors.access_open_offer(partnership=request.partnership, offer_id=offer_id)
+    form = _order_form(request)
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = services.offer_order(
+                partnership=request.partnership,
+                offer=offer,
+                bundles=form.cleaned_data["bundles"],
+                end_customer=form.cleaned_data["end_customer"],
+                by=request.user,
+            )
+        except PartnerRefused as refused:
+            form.add_error(None, refused.user_message)
+        else:
+            messages.success(
+                request,
+                _("Order %(number)s placed at the offer's price.") % {"number": order.number},
+            )
+            return redirect(
+                "orders_reseller:detail",
+                reseller_public_id=request.reseller.public_id,
+                manufacturer_slug=request.tenant.slug,
+                pk=order.pk,
+            )
     return render(
         request,
         "partners/reseller_offer.html",
@@ -139,5 +171,7 @@ def reseller_offer(request: ResellerPartnerRequest, offer_id: int) -> HttpRespon
             "offer": offer,
             "items": list(offer.items.select_related("product")),
             "early": selectors.is_early_access(offer),
+            "form": form,
         },
+        status=400 if form.is_bound else 200,
     )

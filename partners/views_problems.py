@@ -8,13 +8,19 @@ from django.http import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import STAFF_ROLES
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from channel import selectors as channel_selectors
 from core.listing import csv_response, paginate
-from partners.forms import ExclusiveForm, IncidentForm, StepForm, TextForm
+from partners.forms import (
+    ExclusiveForm,
+    IncidentForm,
+    IncidentThresholdsForm,
+    StepForm,
+    TextForm,
+)
 from partners.selectors import problems as selectors
 from partners.selectors.exclusives import exclusive_compliance, exclusives_of
 from partners.services import PartnerRefused
@@ -42,6 +48,36 @@ def incident_list(request: ManufacturerRequest) -> HttpResponseBase:
         request,
         "partners/incidents.html",
         {"page_obj": paginate(request, rows), "show_closed": show_closed},
+    )
+
+
+@manufacturer_view(roles=STAFF_ROLES)
+@require_http_methods(["GET", "POST"])
+def incident_thresholds(request: ManufacturerRequest) -> HttpResponseBase:
+    """The thresholds from which the nightly check raises incidents, per manufacturer."""
+    current = services.incident_thresholds_of(request.tenant)
+    form = IncidentThresholdsForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.incident_thresholds_save(
+                manufacturer=request.tenant, values=dict(form.cleaned_data), by=request.user
+            )
+        except PartnerRefused as refused:
+            form.add_error(None, refused.messages)
+        else:
+            messages.success(
+                request, _("Thresholds saved: the next nightly check raises incidents by them.")
+            )
+            return redirect(_url(request, "incidents"))
+    return render(
+        request,
+        "partners/thresholds.html",
+        {
+            "form": form,
+            "title": _("Incident thresholds"),
+            "back_url": _url(request, "incidents"),
+        },
+        status=400 if form.is_bound else 200,
     )
 
 

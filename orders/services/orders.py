@@ -12,7 +12,7 @@ from catalog.gate import orderable_products
 from catalog.models import Product
 from catalog.pricing import quantize_money
 from channel.models import EndCustomer, Partnership
-from core.bounds import MAX_AMOUNT, MAX_QUANTITY
+from core.bounds import MAX_AMOUNT, MAX_PRICE, MAX_QUANTITY
 from core.exceptions import DomainRefused
 from orders import hooks
 from orders.models import (
@@ -103,9 +103,13 @@ def order_create(
     is_manual: bool = False,
     status: str = OrderStatus.PLACED,
     created_at: datetime | None = None,
+    unit_prices: dict[int, Decimal] | None = None,
 ) -> Order:
     """Create an order at the prices of its kind of sale (orders.pricing), captured now;
     refuse anything not allowed.
+
+    `unit_prices`: a price agreed elsewhere (a partner offer) for every product of the
+    order, frozen on its lines instead of the price list's; not for customer-paid sales.
 
     `customer_pays`: the end customer pays through a payment link, at the manufacturer's
     retail prices for their market; refused when a product has none there.
@@ -148,6 +152,12 @@ def order_create(
     if priced.missing_retail:
         raise OrderRefused(missing_retail_refusal(priced.missing_retail, end_customer))
     prices, retail = priced.reseller, priced.retail
+    if unit_prices is not None:
+        if customer_pays or set(unit_prices) != set(quantities):
+            raise OrderRefused(_("An agreed price must name every product of the order."))
+        if any(not Decimal("0") <= price <= MAX_PRICE for price in unit_prices.values()):
+            raise OrderRefused(amount_refusal())
+        prices = {pk: quantize_money(price) for pk, price in unit_prices.items()}
     list_subtotal = sum(
         (quantize_money(p.price * quantities[p.pk]) for p in products), Decimal("0.00")
     )

@@ -49,6 +49,7 @@ LEADERBOARD_SORTS = {
     "cancellation": "period_cancellation",
     "acceptance": "period_acceptance",
     "satisfaction": "period_satisfaction",
+    "response": "period_response_hours",
     "growth": "period_growth",
 }
 
@@ -96,6 +97,8 @@ class LeaderboardFigures(TypedDict):
     period_cancellation: Decimal | None
     period_acceptance: Decimal | None
     period_satisfaction: Decimal | None
+    period_responses: int
+    period_response_hours: Decimal | None
     period_growth: Decimal | None
 
 
@@ -137,6 +140,10 @@ def leaderboard(
             period_satisfaction_points=Sum(
                 F("scorecards__satisfaction") * F("scorecards__rated_orders"), filter=in_period
             ),
+            period_responses=total("responses"),
+            period_response_points=Sum(
+                F("scorecards__response_hours") * F("scorecards__responses"), filter=in_period
+            ),
             tier_name=Subquery(
                 PartnerTier.objects.filter(partnership_id=OuterRef("pk")).values("tier__name")[:1]
             ),
@@ -152,6 +159,11 @@ def leaderboard(
             period_satisfaction=ExpressionWrapper(
                 F("period_satisfaction_points")
                 / NullIf(Cast(F("period_rated"), decimal), Value(0)),
+                output_field=decimal,
+            ),
+            period_response_hours=ExpressionWrapper(
+                F("period_response_points")
+                / NullIf(Cast(F("period_responses"), decimal), Value(0)),
                 output_field=decimal,
             ),
             period_growth=_percent(F("latest_orders") - F("before_orders"), F("before_orders")),

@@ -7,12 +7,15 @@ offers); each step is recorded with its notes and who took it. A block takes eff
 block is a recorded step too.
 
 `incidents_raise_automatic` (nightly, after the scorecards) raises an incident from last
-month's scorecard when a figure crosses its threshold; at most one open automatic incident
-per partner and kind, however often it runs.
+month's scorecard when a figure crosses its threshold (the manufacturer's
+`IncidentThresholds`, set on the thresholds page; the defaults below without a row); at
+most one open automatic incident per partner and kind, however often it runs.
 """
 
 from datetime import date
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +30,7 @@ from partners.models import (
     Incident,
     IncidentKind,
     IncidentStep,
+    IncidentThresholds,
     Offer,
     PartnerBlock,
     PartnerNote,
@@ -35,12 +39,39 @@ from partners.models import (
 )
 from partners.services import PartnerRefused
 
-# Thresholds on last month's scorecard, and the least activity for a figure to count.
-CANCELLATION_THRESHOLD = 20  # % of orders
-ADDRESS_THRESHOLD = 80  # % of checked addresses that were right
-SATISFACTION_THRESHOLD = 2.5  # average of the ratings
-MIN_ORDERS_FOR_RATES = 5
-MIN_RATINGS = 3
+THRESHOLD_FIELDS = (
+    "max_cancellation_rate",
+    "min_address_accuracy",
+    "min_satisfaction",
+    "max_response_hours",
+    "min_orders",
+    "min_ratings",
+    "min_responses",
+)
+
+
+def incident_thresholds_of(manufacturer: Manufacturer) -> IncidentThresholds:
+    """The tenant's thresholds, or the defaults (unsaved) when it never set them."""
+    found = IncidentThresholds.objects.filter(manufacturer=manufacturer).first()
+    return found or IncidentThresholds(manufacturer=manufacturer)
+
+
+@transaction.atomic
+def incident_thresholds_save(
+    *, manufacturer: Manufacturer, values: dict[str, Any], by: User
+) -> IncidentThresholds:
+    """Set the thresholds; every one is bounded (the form says so first, the model's
+    validators and the table's check constraints again)."""
+    thresholds = incident_thresholds_of(manufacturer)
+    for name in THRESHOLD_FIELDS:
+        setattr(thresholds, name, values[name])
+    thresholds.updated_by = by
+    try:
+        thresholds.full_clean(exclude=["manufacturer", "updated_by"])
+    except ValidationError as error:
+        raise PartnerRefused(" ".join(error.messages)) from error
+    thresholds.save()
+    return thresholds
 
 
 def _text(value: str, *, what: str) -> str:
@@ -178,12 +209,12 @@ def partner_note_add(*, partnership: Partnership, body: str, by: User) -> Partne
     )
 
 
-def _breaches(card: Scorecard) -> list[tuple[str, str]]:
+def _breaches(card: Scorecard, limits: IncidentThresholds) -> list[tuple[str, str]]:
     found: list[tuple[str, str]] = []
     if (
-        card.orders >= MIN_ORDERS_FOR_RATES
+        card.orders >= limits.min_orders
         and card.cancellation_rate is not None
-        and card.cancellation_rate > CANCELLATION_THRESHOLD
+        and card.cancellation_rate > limits.max_cancellation_rate
     ):
         found.append(
             (
@@ -193,9 +224,9 @@ def _breaches(card: Scorecard) -> list[tuple[str, str]]:
             )
         )
     if (
-        card.address_checked >= MIN_ORDERS_FOR_RATES
+        card.address_checked >= limits.min_orders
         and card.address_accuracy is not None
-        and card.address_accuracy < ADDRESS_THRESHOLD
+        and card.address_accuracy < limits.min_address_accuracy
     ):
         found.append(
             (
@@ -205,15 +236,27 @@ def _breaches(card: Scorecard) -> list[tuple[str, str]]:
             )
         )
     if (
-        card.rated_orders >= MIN_RATINGS
+        card.rated_orders >= limits.min_ratings
         and card.satisfaction is not None
-        and card.satisfaction < SATISFACTION_THRESHOLD
+        and card.satisfaction < limits.min_satisfaction
     ):
         found.append(
             (
                 IncidentKind.COMPLAINTS,
                 _("Customers rated %(month)s's orders %(value)s of 5 on average.")
                 % {"value": f"{card.satisfaction:.1f}", "month": card.month.strftime("%B %Y")},
+            )
+        )
+    if (
+        card.responses >= limits.min_responses
+        and card.response_hours is not None
+        and card.response_hours > limits.max_response_hours
+    ):
+        found.append(
+            (
+                IncidentKind.SLOW_RESPONSES,
+                _("In %(month)s the partner took %(hours)s hours on average to answer.")
+                % {"hours": f"{card.response_hours:.0f}", "month": card.month.strftime("%B %Y")},
             )
         )
     return found
@@ -224,6 +267,7 @@ def incidents_raise_automatic(*, manufacturer: Manufacturer, today: date | None 
     """Raise incidents from last month's scorecards; returns how many were new."""
     month = add_months(month_start(today or timezone.localdate()), -1)
     now = timezone.now()
+    limits = incident_thresholds_of(manufacturer)
     rows = [
         Incident(
             manufacturer=manufacturer,
@@ -234,7 +278,7 @@ def incidents_raise_automatic(*, manufacturer: Manufacturer, today: date | None 
             created_at=now,
         )
         for card in Scorecard.objects.filter(manufacturer=manufacturer, month=month)
-        for kind, summary in _breaches(card)
+        for kind, summary in _breaches(card, limits)
     ]
     open_now = set(
         Incident.objects.filter(

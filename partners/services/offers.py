@@ -8,7 +8,7 @@ preferences (kind `partner_announcement`).
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,12 +17,14 @@ from django_scopes import scope
 
 from accounts.models import Manufacturer, Region, User
 from catalog.models import Product
-from channel.models import Partnership, PartnershipStatus
+from channel.models import EndCustomer, Partnership, PartnershipStatus
 from channel.selectors import dangerously_all_partnerships
 from core import formatting
 from core.bounds import MAX_PRICE, MAX_QUANTITY, MAX_TEXT_LENGTH
 from notifications.models import NotificationKind
 from notifications.services import notify
+from orders.models import NoteSide, Order
+from orders.services.orders import LineRequest, OrderRefused, order_create, order_note_add
 from partners.models import (
     AreaKind,
     Offer,
@@ -236,3 +238,79 @@ def offers_announce_due(*, today: date | None = None) -> int:
             for offer in offers.select_related("manufacturer"):
                 total += _announce(offer=offer, partnerships=_open_partnerships(offer, today_))
     return total
+
+
+# --- ordering from an offer --------------------------------------------------------------------
+
+CENT = Decimal("0.01")
+
+
+def offer_unit_prices(*, price: Decimal, items: list[tuple[Product, int]]) -> dict[int, Decimal]:
+    """Split one bundle's price over its items, in proportion to their list value, so that
+    the lines add up to the offer's price to the cent (the remainder goes to an item whose
+    quantity divides it). Refused when no split is exact."""
+    value = sum((product.price * quantity for product, quantity in items), Decimal("0"))
+    units: dict[int, Decimal] = {}
+    for product, quantity in items:
+        share = price * product.price * quantity / value if value else price / len(items)
+        units[product.pk] = (share / quantity).quantize(CENT, rounding=ROUND_DOWN)
+    left = price - sum((units[p.pk] * q for p, q in items), Decimal("0"))
+    if left:
+        for product, quantity in sorted(items, key=lambda item: item[1]):
+            if (left / CENT) % quantity == 0:
+                units[product.pk] += left / quantity
+                break
+        else:
+            raise PartnerRefused(
+                _("This offer's price cannot be split over its items to the cent; ask %(m)s.")
+                % {"m": items[0][0].manufacturer.name}
+            )
+    return units
+
+
+@transaction.atomic
+def offer_order(
+    *,
+    partnership: Partnership,
+    offer: Offer,
+    bundles: int,
+    end_customer: EndCustomer | None,
+    by: User,
+) -> Order:
+    """Order `bundles` of an offer at its price, through the orders domain: the agreed unit
+    prices are frozen on the lines, and a note on the order says which offer it came from.
+    The offer must still be open to the partner (a block takes effect at once)."""
+    if not offers_open_to(partnership=partnership).filter(pk=offer.pk).exists():
+        raise PartnerRefused(_("This offer is no longer open to you."))
+    items = [(item.product, item.quantity) for item in offer.items.select_related("product")]
+    if not items:
+        raise PartnerRefused(_("This offer is a service bundle: ask the manufacturer for it."))
+    most = MAX_QUANTITY // max(quantity for _product, quantity in items)
+    if not 1 <= bundles <= most:
+        raise PartnerRefused(_("Order between 1 and %(most)d of this offer.") % {"most": most})
+    units = offer_unit_prices(price=offer.price, items=items)
+    try:
+        order = order_create(
+            partnership=partnership,
+            lines=[LineRequest(product_id=p.pk, quantity=q * bundles) for p, q in items],
+            created_by=by,
+            end_customer=end_customer,
+            own_use=end_customer is None,
+            unit_prices=units,
+        )
+    except OrderRefused as refused:
+        raise PartnerRefused(refused.user_message) from refused
+    order_note_add(
+        order=order,
+        author=by,
+        side=NoteSide.RESELLER,
+        is_internal=False,
+        body=_("Ordered from the offer “%(title)s”: %(count)d × %(price)s %(currency)s.")
+        % {
+            "title": offer.title,
+            "count": bundles,
+            "price": offer.price,
+            "currency": order.currency,
+        },
+    )
+    return order

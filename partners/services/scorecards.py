@@ -78,6 +78,8 @@ def _row(
         address_checked=figures.address_checked,
         address_accuracy=figures.address_accuracy,
         category_mix={name: str(amount) for name, amount in sorted(figures.category_mix.items())},
+        responses=figures.responses,
+        response_hours=figures.response_hours,
         computed_at=now,
     )
 
@@ -104,6 +106,8 @@ COPY_COLUMNS = (
     "address_checked",
     "address_accuracy",
     "category_mix",
+    "responses",
+    "response_hours",
     "computed_at",
 )
 
@@ -142,6 +146,8 @@ def _copy_rows(
                         item.address_checked,
                         item.address_accuracy,
                         json.dumps({name: str(v) for name, v in sorted(item.category_mix.items())}),
+                        item.responses,
+                        item.response_hours,
                         now,
                     )
                 )

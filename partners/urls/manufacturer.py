@@ -32,6 +32,11 @@ partner_patterns = [
         name="offer_announce",
     ),
     path("incidents/", views_problems.incident_list, name="incidents"),
+    path(
+        "incidents/thresholds/",
+        views_problems.incident_thresholds,
+        name="incident_thresholds",
+    ),
     path("incidents/<int:incident_id>/", views_problems.incident_detail, name="incident"),
     path("incidents/<int:incident_id>/step/", views_problems.incident_step, name="incident_step"),
     path(
