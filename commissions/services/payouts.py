@@ -23,6 +23,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
 from channel.models import Partnership
+from commissions import hooks
 from commissions.models import (
     OPEN_REQUEST_STATUSES,
     ZERO,
@@ -333,4 +334,5 @@ def payout_batch_mark_paid(
             % {"amount": money(request.amount, request.currency), "reference": reference[:120]},
             url=reseller_commissions_url(request.partnership),
         )
+        hooks.payout_paid.send(payout_request=request, batch=locked)
     return locked

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from channel.models import Partnership
+from communications import hooks
 from communications.models import (
     DONE_EMOJI,
     EMOJI_PALETTE,
@@ -222,6 +223,7 @@ def conversation_start(
         title=_("%(reseller)s started a conversation: %(type)s")
         % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
     )
+    hooks.message_received.send(conversation=conversation, message=message, started=True)
     return conversation
 
 
@@ -257,6 +259,7 @@ def reseller_reply(
             "type": conversation.get_kind_display(),
         },
     )
+    hooks.message_received.send(conversation=conversation, message=message, started=False)
     return message
 
 
