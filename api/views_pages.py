@@ -2,6 +2,8 @@
 
 Any member makes keys that act as themselves, with their role; owners see and revoke every
 key of the tenant. The secret is on the page once, in the answer to the POST that made it.
+Managing keys needs two-factor login and a password or code typed in the last 10 minutes
+(accounts.reauth), whoever the member is. Each list exports as CSV (api.exports).
 """
 
 from django.contrib import messages
