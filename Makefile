@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.lock | cksum | cut -d' ' -f1)
 DEV_STAMP := $(VENV)/.dev-installed-$(shell cat requirements.lock requirements-dev.lock | cksum | cut -d' ' -f1)
 
-.PHONY: run test chaos install install-dev lint format migrate demo worker beat check-deploy clean
+.PHONY: run test chaos install install-dev lint format migrate demo worker beat check-deploy clean messages compile-messages
 
 $(STAMP): requirements.lock
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is required.")'
@@ -20,7 +20,18 @@ $(DEV_STAMP): $(STAMP) requirements-dev.lock
 	@rm -f $(VENV)/.dev-installed-*
 	@touch $(DEV_STAMP)
 
-install: $(STAMP)
+install: $(STAMP) compile-messages
+
+# The catalogues every translator shares (locale/<language>/LC_MESSAGES/django.po): these exact
+# options, so runs by different people give the same files. JavaScript shows no text of its own
+# (the templates hand it its words in data- attributes), so there is no djangojs catalogue.
+MESSAGES_OPTIONS := --locale=it --locale=es --locale=fr --ignore=.venv --ignore=tests --ignore=stubs --ignore=static/vendor --no-location --no-wrap
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages $(MESSAGES_OPTIONS)
+
+# .po -> .mo with Babel (no GNU gettext needed); the .mo files are built, not committed.
+compile-messages: $(STAMP)
+	$(BIN)/python manage.py compile_catalogues
 
 install-dev: $(DEV_STAMP)
 
@@ -36,7 +47,7 @@ run: demo
 # The whole suite with coverage, held to [tool.coverage.report]'s fail_under. A subset runs
 # without coverage (and so without the floor): `.venv/bin/python -m pytest tests/<app>`. One worker
 # per core (pytest-xdist): each starts its own PostgreSQL, Redis and live server.
-test: install-dev
+test: install-dev compile-messages
 	$(BIN)/python -m pytest --numprocesses=auto --cov --cov-report=term:skip-covered $(PYTEST_ARGS)
 
 # Every pre-commit hook over the whole tree (fixers fix, and the run fails if they changed

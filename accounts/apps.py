@@ -7,5 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and tenants")
 
     def ready(self) -> None:
-        # Signal receivers: session clocks at login, per-address login failure counts, audit.
-        from accounts import audit, sessions, throttling  # noqa: F401
+        # Signal receivers: session clocks at login, per-address login failure counts, audit,
+        # the language of a first login.
+        from accounts import audit, i18n, sessions, throttling  # noqa: F401

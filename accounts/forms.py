@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
+from accounts import i18n
 from accounts.models import Manufacturer
 
 
@@ -41,3 +44,31 @@ class ChannelSettingsForm(forms.ModelForm):
         if len(currency) != 3 or not currency.isalpha():
             raise forms.ValidationError(_("Use a three-letter currency code such as EUR."))
         return currency
+
+
+class PreferencesForm(forms.Form):
+    """The language, formats and time zone a user reads the portal and their emails in."""
+
+    language = forms.ChoiceField(label=_("Language"), choices=i18n.language_choices)
+    region = forms.ChoiceField(
+        label=_("Formats of numbers, money and dates"),
+        required=False,
+        help_text=_("Leave it as usual for the language unless you write numbers differently."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=i18n.time_zone_choices,
+        help_text=_("Dates and times on the pages and in your emails follow it."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        usual = ("", _("As usual for the language"))
+        region: forms.ChoiceField = self.fields["region"]  # type: ignore[assignment]  # declared above
+        region.choices = [usual, *i18n.region_choices()]
+
+
+class LanguageSwitchForm(forms.Form):
+    """The top bar's language menu: any code the portal does not speak is refused."""
+
+    language = forms.ChoiceField(choices=i18n.language_choices)

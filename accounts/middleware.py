@@ -8,12 +8,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import resolve_url
 from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 from django_scopes.state import state
 
-from accounts import audit, sessions, two_factor
+from accounts import audit, i18n, sessions, two_factor
 from accounts.models import AuditAction
 from core.client_ip import client_ip
 
@@ -164,3 +165,38 @@ class AuditContextMiddleware:
             return response
         finally:
             audit.current_ip.reset(token)
+
+
+class UserLocaleMiddleware:
+    """Activate the language, formats and time zone of whoever is asking.
+
+    A logged-in user reads in their own (accounts.i18n.user_locale; their first login gave
+    them the browser's). A visitor reads in the language picked in the
+    top bar, else the browser's. `?lang=<code>` shows one page in another of the portal's
+    languages; an unknown code, like a malformed Accept-Language header, is ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        zone = ""
+        if user is not None and user.is_authenticated:
+            # A user with no language yet (one from before languages) reads the visitor's.
+            code, zone = i18n.user_locale(user)
+            if not user.language:
+                code = i18n.user_language_code(*i18n.language_from_request(request))
+        else:
+            code = i18n.user_language_code(*i18n.language_from_request(request))
+        asked = i18n.supported_language(request.GET.get(i18n.LANGUAGE_QUERY_PARAMETER))
+        if asked and asked != i18n.base_language(code):
+            code = asked
+        translation.activate(code)
+        request.LANGUAGE_CODE = translation.get_language()
+        if zone:
+            timezone.activate(zone)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

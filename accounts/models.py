@@ -5,7 +5,9 @@ import uuid
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from django_scopes import ScopedManager
 
+from accounts.i18n import valid_time_zone
 from core.bounds import MAX_PERCENT, MAX_WEEKS, between, percent_validators
 from core.constraints import currency_code, one_of
 
@@ -26,6 +29,11 @@ public_id_validator = RegexValidator(
 
 def generate_public_id() -> str:
     return "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(PUBLIC_ID_LENGTH))
+
+
+def validate_time_zone(value: str) -> None:
+    if not valid_time_zone(value):
+        raise ValidationError(_("Choose a time zone from the list."), code="time_zone")
 
 
 class UserManager(BaseUserManager["User"]):
@@ -58,6 +66,21 @@ class User(AbstractUser):
     # Removes AbstractUser's field; the stubs declare it as a `str`.
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("email address"), unique=True)
+    # Blank until the first login, which takes the browser's (accounts.middleware).
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, blank=True, default=""
+    )
+    region = models.CharField(
+        _("region"),
+        max_length=2,
+        blank=True,
+        default="",
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Choose a region from the list."))],
+        help_text=_("How numbers, money and dates are written (French in Canada, for example)."),
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -67,6 +90,17 @@ class User(AbstractUser):
 
     class Meta:
         ordering = ["email"]
+        constraints = [
+            one_of(
+                "language",
+                [code for code, _name in settings.LANGUAGES],
+                name="user_language_valid",
+                blank=True,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(region__regex=r"^([A-Z]{2})?$"), name="user_region_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email

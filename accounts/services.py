@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -7,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import hooks
+from accounts import hooks, i18n
 from accounts.models import (
     Manufacturer,
     ManufacturerMembership,
@@ -147,4 +148,30 @@ def user_deactivate(*, user: User) -> User:
         user.is_active = False
         user.save(update_fields=["is_active"])
     user_sessions_end(user=user)
+    return user
+
+
+@transaction.atomic
+def user_locale_default(*, user: User, language: str, region: str = "") -> User:
+    """Give a user who has no language yet the one they arrived with (their browser's).
+
+    Runs at the first request after the first login or sign-up; a language once set, by this
+    or by the user, is never overwritten here."""
+    code = i18n.supported_language(language) or settings.LANGUAGE_CODE
+    updated = User.objects.filter(pk=user.pk, language="").update(
+        language=code, region=i18n.region_for(code, region)
+    )
+    if updated:
+        user.language, user.region = code, i18n.region_for(code, region)
+    return user
+
+
+@transaction.atomic
+def user_preferences_update(*, user: User, language: str, region: str, time_zone: str) -> User:
+    """The language, region and time zone the user reads the portal and their emails in."""
+    user.language = i18n.supported_language(language) or settings.LANGUAGE_CODE
+    user.region = region.upper() if region else ""
+    user.time_zone = time_zone if i18n.valid_time_zone(time_zone) else settings.TIME_ZONE
+    user.full_clean(validate_unique=False, validate_constraints=False, exclude=["password"])
+    user.save(update_fields=["language", "region", "time_zone"])
     return user

@@ -25,7 +25,15 @@ from accounts.tenancy import (
     user_manufacturer_memberships,
     user_reseller_memberships,
 )
-from core.listing import csv_date, csv_datetime, csv_response, paginate, search_query
+from core.listing import (
+    CSV_FORMAT,
+    CSV_FORMAT_HEADER,
+    csv_date,
+    csv_datetime,
+    csv_response,
+    paginate,
+    search_query,
+)
 from core.ratelimits import Ratelimited
 
 
@@ -166,6 +174,7 @@ def export_job_file(request: ManufacturerRequest, public_id: UUID) -> FileRespon
         job.file.open("rb"), as_attachment=True, filename=job.filename, content_type="text/csv"
     )
     response["Cache-Control"] = "private, no-store"
+    response[CSV_FORMAT_HEADER] = CSV_FORMAT
     return response
 
 

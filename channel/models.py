@@ -9,6 +9,7 @@ filter by it without reaching upwards; `salesreps` grants and withdraws it.
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -146,6 +147,15 @@ class EndCustomer(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=100, blank=True)
     notes = models.TextField(_("notes"), blank=True, max_length=MAX_TEXT_LENGTH)
+    # What their payment page and emails are written in; blank: their browser's.
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        default="",
+        help_text=_("Their payment page and emails are in it. Empty: their browser's language."),
+    )
     # Set when the customer signed up through an affiliate link.
     source_manufacturer = models.ForeignKey(
         Manufacturer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -157,7 +167,13 @@ class EndCustomer(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["reseller", "email"], name="unique_end_customer_email")
+            models.UniqueConstraint(fields=["reseller", "email"], name="unique_end_customer_email"),
+            one_of(
+                "language",
+                [code for code, _name in settings.LANGUAGES],
+                name="end_customer_language_valid",
+                blank=True,
+            ),
         ]
         verbose_name = _("end customer")
         verbose_name_plural = _("end customers")

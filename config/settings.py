@@ -85,6 +85,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # After LocaleMiddleware (the visitor's language) and auth: a user's own language, region
+    # and time zone win, `?lang=` shows one page in another language.
+    "accounts.middleware.UserLocaleMiddleware",
     # The client's address for the audit log; CSV downloads are audited.
     "accounts.middleware.AuditContextMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -211,8 +214,21 @@ GUARDIAN_RENDER_403 = False
 ANONYMOUS_USER_NAME = None
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English"))]
+# Each language is named in itself in the switcher (accounts.i18n); a new one needs its catalogue
+# (`make messages`), a line here and a migration of accounts' language constraints (README).
+LANGUAGES = [
+    ("en", _("English")),
+    ("it", _("Italian")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Corrections of Django's regional date formats (config/formats/<locale>/formats.py).
+FORMAT_MODULE_PATH = ["config.formats"]
+# The language the anonymous visitor picked in the top bar (a logged-in user's is on the account).
+LANGUAGE_COOKIE_NAME = "portal_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -523,6 +539,7 @@ if PRODUCTION:
     # set or overwrite them.
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
+    LANGUAGE_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = int(env_str("DJANGO_SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

@@ -20,6 +20,11 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 25
 MAX_SEARCH_LENGTH = 200
+# Every export reads the same in every language (ISO 8601 dates and times from csv_date and
+# csv_datetime, amounts as str(Decimal): a dot, no grouping), and says so in a response header
+# that programs can check. The header row's column names are in the reader's language.
+CSV_FORMAT = "dates=ISO-8601; decimal-separator=.; thousands-separator=none; charset=utf-8"
+CSV_FORMAT_HEADER = "X-CSV-Format"
 # The last row of an export that failed while it streamed.
 EXPORT_FAILED = _("Export failed: the file is incomplete. Try again or contact support.")
 
@@ -117,6 +122,7 @@ def csv_response(
     stamp = timezone.localdate().isoformat()
     response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}-{stamp}.csv"'
+    response[CSV_FORMAT_HEADER] = CSV_FORMAT
     return response
 
 

@@ -23,6 +23,7 @@ from accounts.services import (
     reseller_create,
     reseller_user_add,
     user_create,
+    user_preferences_update,
 )
 from channel.models import Partnership, PartnershipStatus
 from channel.services import partnership_create
@@ -48,6 +49,10 @@ class DemoUser:
     email: str
     first_name: str
     last_name: str
+    # What they read the portal in (accounts.i18n): language, region of formats, time zone.
+    language: str = "en"
+    region: str = ""
+    time_zone: str = "Europe/Berlin"
 
 
 @dataclass(frozen=True)
@@ -83,9 +88,20 @@ MANUFACTURERS = (
         manager=DemoUser("maya.manager@helios.example", "Maya", "Fernández"),
         reps=(
             DemoUser("lena.rep@helios.example", "Lena", "Novak"),
-            DemoUser("ravi.rep@helios.example", "Ravi", "Menon"),
+            # The Spanish-speaking rep (Latin America's manual): Mexican formats and time.
+            DemoUser(
+                "lucia.rep@helios.example", "Lucía", "Ramírez", "es", "MX", "America/Mexico_City"
+            ),
         ),
     ),
+)
+# The French-Canadian manager of Helios (the distributor's manual is Canada's).
+FRENCH_CANADIAN_MANAGER = DemoUser(
+    "chloe.manager@helios.example", "Chloé", "Tremblay", "fr", "CA", "America/Toronto"
+)
+# Soundhouse's Italian colleague of anna@: both read the same emails, each in their language.
+ITALIAN_RESELLER_USER = DemoUser(
+    "giulia@soundhouse.example", "Giulia", "Rossi", "it", "", "Europe/Rome"
 )
 
 # A consultant who manages both channels shows the organisation switcher.
@@ -207,6 +223,12 @@ def _user(person: DemoUser, report: DemoReport) -> User:
             first_name=person.first_name,
             last_name=person.last_name,
         )
+        user_preferences_update(
+            user=user,
+            language=person.language,
+            region=person.region,
+            time_zone=person.time_zone,
+        )
         report.count("users")
     return user
 
@@ -265,6 +287,12 @@ def build_reseller_users(resellers: list[Reseller], report: DemoReport) -> None:
             report.count("reseller users")
         if index < 3:
             report.logins.append((user.email, "Reseller user", reseller.name))
+        if reseller.public_id == FLAGSHIP_RESELLER_ID:
+            italian = _user(ITALIAN_RESELLER_USER, report)
+            if not reseller.memberships.filter(user=italian).exists():
+                reseller_user_add(reseller=reseller, user=italian)
+                report.count("reseller users")
+            report.logins.append((italian.email, "Reseller user (Italiano)", reseller.name))
 
 
 def build_manufacturer(
@@ -282,6 +310,10 @@ def build_manufacturer(
     ):
         _membership(manufacturer, _user(person, report), role, report)
         report.logins.append((person.email, Role(role).label, spec.name))
+    if spec.slug == "helios":
+        person = FRENCH_CANADIAN_MANAGER
+        _membership(manufacturer, _user(person, report), Role.MANAGER, report)
+        report.logins.append((person.email, Role.MANAGER.label, spec.name))
 
     # Each channel holds most resellers; the overlap shows resellers shared across manufacturers.
     already = set(

@@ -7,11 +7,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.hooks import SECURITY_CHANGES
+from accounts.i18n import override_for
 from accounts.models import User
 from notifications.services import email_enqueue
 
 
 def on_security_changed(*, user: User, change: str, recipient: str, link: str = "") -> None:
+    # In the user's language, whoever (an admin, a reset link) made the change.
+    with override_for(user):
+        _security_email(user=user, change=change, recipient=recipient, link=link)
+
+
+def _security_email(*, user: User, change: str, recipient: str, link: str) -> None:
     subject = str(SECURITY_CHANGES[change])
     security_url = settings.PORTAL_BASE_URL.rstrip("/") + reverse("accounts_public:security")
     if change == "email_change_requested":

@@ -2,7 +2,7 @@ import logging
 import smtplib
 import time
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -12,9 +12,10 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django_scopes import scope
 
+from accounts.i18n import override_for
 from accounts.models import Manufacturer, ManufacturerMembership, Role, User
 from core.enqueue import enqueue_after_commit
 from core.http import portal_url
@@ -48,6 +49,15 @@ SWEEP_BUDGET = timedelta(seconds=50)
 # Refusals of one message: the connection still serves the next one. Any other error (a
 # timeout, a dropped connection) ends the batch, and its rest waits for the next attempt.
 _MESSAGE_ERRORS = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused, smtplib.SMTPDataError)
+
+# The text of a notification: a string, or a function that writes it, called once per
+# recipient in the recipient's language, formats and time zone (accounts.i18n.override_for),
+# so an Italian reseller reads Italian whoever caused it. `lambda: _("%(code)s granted") % v`.
+Text = str | Callable[[], str]
+
+
+def render_text(text: Text) -> str:
+    return text() if callable(text) else str(text)
 
 
 def email_enqueue(
@@ -234,19 +244,30 @@ def _tell_owners_of_failures(emails: list[OutboxEmail]) -> None:
                     manufacturer=manufacturer, role=Role.OWNER
                 ).select_related("user")
             ]
-        if len(failures) == 1:
-            title = gettext("An email to %(recipient)s could not be delivered: %(subject)s") % {
-                "recipient": failures[0].recipient,
-                "subject": failures[0].subject,
-            }
-        else:
-            title = gettext("%(count)d emails could not be delivered") % {"count": len(failures)}
+        first = failures[0]
+        count = len(failures)
+
+        def title(first: OutboxEmail = first, count: int = count) -> str:
+            if count == 1:
+                return gettext("An email to %(recipient)s could not be delivered: %(subject)s") % {
+                    "recipient": first.recipient,
+                    "subject": first.subject,
+                }
+            return ngettext(
+                "%(count)d email could not be delivered",
+                "%(count)d emails could not be delivered",
+                count,
+            ) % {"count": count}
+
+        def body(first: OutboxEmail = first) -> str:
+            return gettext("Last error: %(error)s") % {"error": first.last_error[:300]}
+
         notify(
             users=owners,
             manufacturer=manufacturer,
             kind=NotificationKind.EMAIL_FAILED,
             title=title,
-            body=gettext("Last error: %(error)s") % {"error": failures[0].last_error[:300]},
+            body=body,
             url=reverse(
                 "notifications_manufacturer:failed_emails",
                 kwargs={"manufacturer_slug": manufacturer.slug},
@@ -326,12 +347,14 @@ def notify(
     users: Iterable[User],
     manufacturer: Manufacturer | None,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     topic: str = "",
 ) -> list[Notification]:
     """Tell these users about an event, each the way they chose (in-app, email, digest, off).
+
+    `title` and `body` given as functions (`Text`) are written in each recipient's language.
 
     Runs in the caller's transaction: the notification and its outbox email exist only if the
     change that caused them commits, and the email is sent by Celery after the commit.
@@ -344,12 +367,14 @@ def notify(
         channel = channels[user_id]
         if channel == NotificationChannel.OFF:
             continue
+        with override_for(user):
+            title_text, body_text = render_text(title)[:250], render_text(body)
         email = None
         if channel == NotificationChannel.EMAIL and user.email:
             email = email_enqueue(
                 recipient=user.email,
-                subject=title[:250],
-                body=_email_body(body, url),
+                subject=title_text,
+                body=_email_body(body_text, url),
                 kind=kind,
                 manufacturer=manufacturer,
                 topic=topic,
@@ -360,8 +385,8 @@ def notify(
                 manufacturer=manufacturer,
                 kind=kind,
                 channel=channel,
-                title=title[:250],
-                body=body,
+                title=title_text,
+                body=body_text,
                 url=url[:500],
                 topic=topic,
                 email=email,
@@ -375,8 +400,8 @@ def notify_reseller(
     reseller_id: int,
     manufacturer: Manufacturer,
     kind: str,
-    title: str,
-    body: str = "",
+    title: Text,
+    body: Text = "",
     url: str = "",
     topic: str = "",
     actor: User | None = None,
@@ -462,12 +487,14 @@ def digest_send(*, user_id: int) -> OutboxEmail | None:
                 lines.append(f"  {note.body[:300]}")
             if note.url:
                 lines.append(f"  {_email_body('', note.url)}")
+        with override_for(user):
+            subject = ngettext(
+                "Your daily summary: %(count)d notification",
+                "Your daily summary: %(count)d notifications",
+                len(pending),
+            ) % {"count": len(pending)}
         email = email_enqueue(
-            recipient=user.email,
-            subject=gettext("Your daily summary: %(count)d notifications")
-            % {"count": len(pending)},
-            body="\n".join(lines),
-            kind="digest",
+            recipient=user.email, subject=subject, body="\n".join(lines), kind="digest"
         )
         Notification.objects.filter(pk__in=[note.pk for note in pending]).update(email=email)
         return email

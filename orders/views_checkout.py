@@ -16,12 +16,14 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_scopes import scope
 
+from accounts.i18n import LANGUAGE_QUERY_PARAMETER, supported_language
 from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
@@ -270,6 +272,21 @@ def _public(response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _speak_customers_language(request: HttpRequest, link: PaymentLink) -> None:
+    """The end customer reads the language of the reseller's record of them, unless they chose
+    one on the page (`?lang=`, the language menu's cookie); without either, their browser's,
+    which the middleware activated already."""
+    if supported_language(request.GET.get(LANGUAGE_QUERY_PARAMETER)) or supported_language(
+        request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    ):
+        return
+    customer = link.order.end_customer
+    language = supported_language(customer.language) if customer is not None else None
+    if language:
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+
+
 def _render_state(request: HttpRequest, link: PaymentLink, state: str) -> HttpResponse:
     templates = {
         LinkState.PAID: ("orders/pay/paid.html", 200),
@@ -294,6 +311,7 @@ def pay(request: HttpRequest, token: str) -> HttpResponse:
         link = payment_link_resolve(token=token)
     except PaymentLinkInvalid:
         return _public(render(request, "orders/pay/invalid.html", status=404))
+    _speak_customers_language(request, link)
     provider = get_payment_provider()
     with scope(manufacturer=link.manufacturer):
         state = payment_link_state(link)
@@ -367,6 +385,7 @@ def receipt(request: HttpRequest, token: str) -> HttpResponse:
         link = payment_link_resolve(token=token)
     except PaymentLinkInvalid:
         return _public(render(request, "orders/pay/invalid.html", status=404))
+    _speak_customers_language(request, link)
     with scope(manufacturer=link.manufacturer):
         if payment_link_state(link) != LinkState.PAID:
             # Back from the provider's page before its webhook: the pay page says it waits.

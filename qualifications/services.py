@@ -17,7 +17,7 @@ from catalog.models import Qualification
 from channel.models import Partnership, PartnershipStatus, QualifyingStatus
 from core.exceptions import DomainRefused
 from notifications.models import NotificationKind
-from notifications.services import notify_reseller
+from notifications.services import Text, notify_reseller
 from qualifications import hooks
 from qualifications.models import (
     QualificationGrant,
@@ -45,8 +45,9 @@ def _same_tenant(partnership: Partnership, qualification: Qualification) -> None
         raise QualificationRefused(_("That qualification belongs to another manufacturer."))
 
 
-def _notify_reseller(*, partnership: Partnership, kind: str, title: str, body: str) -> None:
-    """Tell the reseller's users, each as they chose; the link opens their qualifications."""
+def _notify_reseller(*, partnership: Partnership, kind: str, title: Text, body: Text) -> None:
+    """Tell the reseller's users, each as they chose and in their own language; the link
+    opens their qualifications."""
     notify_reseller(
         reseller_id=partnership.reseller_id,
         manufacturer=partnership.manufacturer,
@@ -176,13 +177,17 @@ def qualification_grant(
         kind=NotificationKind.QUALIFICATION_ANSWERED
         if answered
         else NotificationKind.QUALIFICATION_GRANTED,
-        title=(_("Your request for %(code)s was granted") if answered else _("%(code)s granted"))
-        % values,
-        body=_(
-            "%(manufacturer)s granted you the qualification %(code)s – %(name)s. Its restricted "
-            "products are in your catalog now."
-        )
-        % values,
+        title=lambda: (
+            (_("Your request for %(code)s was granted") if answered else _("%(code)s granted"))
+            % values
+        ),
+        body=lambda: (
+            _(
+                "%(manufacturer)s granted you the qualification %(code)s – %(name)s. "
+                "Its restricted products are in your catalog now."
+            )
+            % values
+        ),
     )
     audit_record(
         action=AuditAction.QUALIFICATION_GRANTED,
@@ -224,13 +229,17 @@ def qualification_revoke(
         "code": qualification.code,
         "name": qualification.name,
     }
-    body = _("%(manufacturer)s revoked your qualification %(code)s – %(name)s.") % values
-    if grant.revoke_reason:
-        body = f"{body}\n\n{_('Reason:')} {grant.revoke_reason}"
+
+    def body() -> str:
+        text = _("%(manufacturer)s revoked your qualification %(code)s – %(name)s.") % values
+        if grant.revoke_reason:
+            text = f"{text}\n\n{_('Reason:')} {grant.revoke_reason}"
+        return text
+
     _notify_reseller(
         partnership=locked,
         kind=NotificationKind.QUALIFICATION_REVOKED,
-        title=_("%(code)s revoked") % values,
+        title=lambda: _("%(code)s revoked") % values,
         body=body,
     )
     audit_record(
@@ -355,12 +364,14 @@ def qualification_request_decide(
         _notify_reseller(
             partnership=locked.partnership,
             kind=NotificationKind.QUALIFICATION_ANSWERED,
-            title=_("Your request for %(code)s was declined") % values,
-            body=_(
-                "%(manufacturer)s declined your request for %(code)s – %(name)s.\n\n"
-                "Reason: %(reason)s"
-            )
-            % values,
+            title=lambda: _("Your request for %(code)s was declined") % values,
+            body=lambda: (
+                _(
+                    "%(manufacturer)s declined your request for %(code)s – %(name)s.\n\n"
+                    "Reason: %(reason)s"
+                )
+                % values
+            ),
         )
     request.status = locked.status
     return locked

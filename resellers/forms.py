@@ -24,6 +24,7 @@ class EndCustomerForm(forms.ModelForm):
             "postal_code",
             "city",
             "country",
+            "language",
             "notes",
         ]
         widgets = {"notes": forms.Textarea(attrs={"rows": 3})}

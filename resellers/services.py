@@ -40,6 +40,7 @@ END_CUSTOMER_FIELDS = (
     "city",
     "country",
     "notes",
+    "language",
 )
 
 
@@ -63,6 +64,7 @@ def end_customer_create(
     city: str = "",
     country: str = "",
     notes: str = "",
+    language: str = "",
     source_manufacturer: Manufacturer | None = None,
 ) -> EndCustomer:
     """Add a customer to the reseller's book; an email already there is refused."""
@@ -82,6 +84,7 @@ def end_customer_create(
                 city=city.strip(),
                 country=country.strip(),
                 notes=notes,
+                language=language,
                 source_manufacturer=source_manufacturer,
             )
     except IntegrityError as error:  # the same email added at the same moment

@@ -21,12 +21,14 @@ from django.utils.translation import ngettext
 from django_scopes import scope
 
 from accounts.audit import audit_record
+from accounts.i18n import override_for
 from accounts.models import AuditAction, Manufacturer, ManufacturerMembership, Role, User
 from accounts.services import membership_add, user_create, user_deactivate, user_sessions_end
 from accounts.tenancy import user_manufacturer_memberships
 from channel.models import Partnership, PartnershipUserObjectPermission
 from channel.services import partnership_update_conditions, reseller_onboard
 from channel.visibility import VIEW_PARTNERSHIP
+from core import formatting
 from core.exceptions import DomainRefused
 from notifications.models import NotificationKind
 from notifications.services import email_enqueue, notify
@@ -233,35 +235,36 @@ def order_created_notify_rep(*, order: Order) -> None:
     if assignment is None or assignment.rep_id == order.created_by_id:
         return
     rep = assignment.rep
-    values = {
-        "name": rep.display_name,
-        "reseller": order.reseller.name,
-        "number": order.number,
-        "currency": order.currency,
-        "total": order.total,
-        "manufacturer": order.manufacturer.name,
-    }
-    # An order waiting for the end customer's payment is not placed yet: it may never be.
-    if order.status == OrderStatus.AWAITING_PAYMENT:
-        title = _("New order %(number)s from %(reseller)s, awaiting payment") % values
-        body = (
-            _(
-                "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
-                "%(number)s (%(currency)s %(total)s) with %(manufacturer)s. It is awaiting "
-                "payment: it becomes a placed order once the end customer pays.\n\n"
-                "Open the order:"
+    # In the rep's language and formats, whoever placed the order.
+    with override_for(rep):
+        values = {
+            "name": rep.display_name,
+            "reseller": order.reseller.name,
+            "number": order.number,
+            "total": formatting.money(order.total, order.currency),
+            "manufacturer": order.manufacturer.name,
+        }
+        # An order waiting for the end customer's payment is not placed yet: it may never be.
+        if order.status == OrderStatus.AWAITING_PAYMENT:
+            title = _("New order %(number)s from %(reseller)s, awaiting payment") % values
+            body = (
+                _(
+                    "Hello %(name)s,\n\n%(reseller)s, one of your customers, created order "
+                    "%(number)s (%(total)s) with %(manufacturer)s. It is awaiting "
+                    "payment: it becomes a placed order once the end customer pays.\n\n"
+                    "Open the order:"
+                )
+                % values
             )
-            % values
-        )
-    else:
-        title = _("New order %(number)s from %(reseller)s") % values
-        body = (
-            _(
-                "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order %(number)s "
-                "(%(currency)s %(total)s) with %(manufacturer)s.\n\nOpen the order:"
+        else:
+            title = _("New order %(number)s from %(reseller)s") % values
+            body = (
+                _(
+                    "Hello %(name)s,\n\n%(reseller)s, one of your customers, placed order "
+                    "%(number)s (%(total)s) with %(manufacturer)s.\n\nOpen the order:"
+                )
+                % values
             )
-            % values
-        )
     notify(
         users=[rep],
         manufacturer=order.manufacturer,
@@ -621,25 +624,26 @@ def _notify_receiving_rep(
     customers: int,
     open_orders: int,
 ) -> None:
-    values = {"count": customers, "name": from_user.display_name, "orders": open_orders}
-    title = (
-        ngettext(
-            "%(count)d customer of %(name)s moved into your portfolio",
-            "%(count)d customers of %(name)s moved into your portfolio",
-            customers,
+    with override_for(to_rep):
+        values = {"count": customers, "name": from_user.display_name, "orders": open_orders}
+        title = (
+            ngettext(
+                "%(count)d customer of %(name)s moved into your portfolio",
+                "%(count)d customers of %(name)s moved into your portfolio",
+                customers,
+            )
+            % values
         )
-        % values
-    )
-    body = (
-        ngettext(
-            "%(name)s left the team. You now look after their customers and their "
-            "%(orders)d open order.",
-            "%(name)s left the team. You now look after their customers and their "
-            "%(orders)d open orders.",
-            open_orders,
+        body = (
+            ngettext(
+                "%(name)s left the team. You now look after their customers and their "
+                "%(orders)d open order.",
+                "%(name)s left the team. You now look after their customers and their "
+                "%(orders)d open orders.",
+                open_orders,
+            )
+            % values
         )
-        % values
-    )
     notify(
         users=[to_rep],
         manufacturer=manufacturer,

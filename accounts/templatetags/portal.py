@@ -1,6 +1,10 @@
 from django import template
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from accounts import i18n
+from core import formatting
 
 register = template.Library()
 
@@ -45,11 +49,17 @@ def sort_header(context, field: str, label: str, hx_target: str = "") -> str:
 
 @register.filter
 def money(value, currency: str = "") -> str:
-    if value is None or value == "":
-        return "—"
-    return f"{currency} {value:,.2f}".strip()
+    """An amount in `currency`, written the reader's way (core.formatting.money)."""
+    return formatting.money(value, currency)
 
 
 @register.simple_tag
 def yes_no(value) -> str:
     return _("Yes") if value else _("No")
+
+
+@register.simple_tag
+def portal_languages() -> dict:
+    """The top bar's language menu: each language named in itself, and the one being read."""
+    choices = [{"code": code, "name": name} for code, name in i18n.language_choices()]
+    return {"choices": choices, "current": i18n.base_language(translation.get_language())}

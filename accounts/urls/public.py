@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from accounts import views, views_security
+from accounts import views, views_preferences, views_security
 
 app_name = "accounts_public"
 
@@ -43,6 +43,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("account/security/", views_security.security, name="security"),
+    path("account/preferences/", views_preferences.preferences, name="preferences"),
+    path("language/", views_preferences.language_switch, name="language_switch"),
     path("account/two-factor/", views_security.two_factor_setup, name="two_factor_setup"),
     path("account/two-factor/off/", views_security.two_factor_off, name="two_factor_off"),
     path(

@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scope
 
 from accounts.models import Manufacturer, ResellerMembership, User
@@ -166,15 +167,18 @@ def commission_daily_run(*, manufacturer: Manufacturer, today: date | None = Non
     )
     for partnership_id, amount, _count in newly:
         partnership = partnerships[int(str(partnership_id))]
+
+        def title(amount: object = amount) -> str:
+            return _("%(amount)s of commission from %(manufacturer)s is now payable") % {
+                "amount": money(Decimal(str(amount)), manufacturer.currency),
+                "manufacturer": manufacturer.name,
+            }
+
         notify(
             users=_reseller_users(partnership),
             manufacturer=manufacturer,
             kind=NotificationKind.PAYOUT,
-            title=_("%(amount)s of commission from %(manufacturer)s is now payable")
-            % {
-                "amount": money(Decimal(str(amount)), manufacturer.currency),
-                "manufacturer": manufacturer.name,
-            },
+            title=title,
             url=reseller_commissions_url(partnership),
         )
         hooks.commission_payable.send(
@@ -257,18 +261,29 @@ def _batch_due(
             users=staff_users(manufacturer),
             manufacturer=manufacturer,
             kind=NotificationKind.PAYOUT,
-            title=_("%(count)s payouts (%(total)s) reach their pay-by date: approve them this week")
-            % {"count": len(requests), "total": money(total, manufacturer.currency)},
+            title=lambda: (
+                ngettext(
+                    "%(count)s payout (%(total)s) reaches its pay-by date: approve it this week",
+                    "%(count)s payouts (%(total)s) reach their pay-by date: approve them this week",
+                    len(requests),
+                )
+                % {"count": len(requests), "total": money(total, manufacturer.currency)}
+            ),
             url=approvals_url(manufacturer),
         )
         for request in requests:
             if request.origin == PayoutOrigin.DEADLINE:
+
+                def title(request: PayoutRequest = request) -> str:
+                    return _("A payout of %(amount)s was requested for you: it is due") % {
+                        "amount": money(request.amount, request.currency)
+                    }
+
                 notify(
                     users=_reseller_users(partnerships[request.partnership_id]),
                     manufacturer=manufacturer,
                     kind=NotificationKind.PAYOUT,
-                    title=_("A payout of %(amount)s was requested for you: it is due")
-                    % {"amount": money(request.amount, request.currency)},
+                    title=title,
                     url=reseller_commissions_url(partnerships[request.partnership_id]),
                 )
     return len(requests)

@@ -15,7 +15,6 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
@@ -38,12 +37,13 @@ from commissions.models import (
     PayoutRequestStatus,
 )
 from commissions.services.ledger import CommissionRefused, commission_settings_for
+from core import formatting
 from notifications.models import NotificationKind
 from notifications.services import notify
 
 
 def money(amount: Decimal, currency: str) -> str:
-    return f"{number_format(amount, decimal_pos=2, force_grouping=True)} {currency}"
+    return formatting.money(amount, currency)
 
 
 def staff_users(manufacturer: Manufacturer) -> list[User]:
@@ -224,8 +224,10 @@ def payout_request_create(
         users=staff_users(manufacturer),
         manufacturer=manufacturer,
         kind=NotificationKind.PAYOUT,
-        title=_("%(reseller)s requests a payout of %(amount)s")
-        % {"reseller": partnership.reseller.name, "amount": money(payable, currency)},
+        title=lambda: (
+            _("%(reseller)s requests a payout of %(amount)s")
+            % {"reseller": partnership.reseller.name, "amount": money(payable, currency)}
+        ),
         url=approvals_url(manufacturer),
     )
     return request
@@ -270,15 +272,18 @@ def payout_batch_approve(
         status=PayoutRequestStatus.APPROVED, batch=batch
     )
     for request in requests:
+
+        def title(request: PayoutRequest = request) -> str:
+            return _("%(manufacturer)s approved your payout of %(amount)s") % {
+                "manufacturer": manufacturer.name,
+                "amount": money(request.amount, request.currency),
+            }
+
         notify(
             users=reseller_users(request.partnership),
             manufacturer=manufacturer,
             kind=NotificationKind.PAYOUT,
-            title=_("%(manufacturer)s approved your payout of %(amount)s")
-            % {
-                "manufacturer": manufacturer.name,
-                "amount": money(request.amount, request.currency),
-            },
+            title=title,
             url=reseller_commissions_url(request.partnership),
         )
     return batch
@@ -326,12 +331,18 @@ def payout_batch_mark_paid(
     locked.paid_by = paid_by
     locked.save(update_fields=["status", "reference", "paid_at", "paid_by"])
     for request in requests:
+
+        def title(request: PayoutRequest = request) -> str:
+            return _("Your payout of %(amount)s is paid (reference %(reference)s)") % {
+                "amount": money(request.amount, request.currency),
+                "reference": reference[:120],
+            }
+
         notify(
             users=reseller_users(request.partnership),
             manufacturer=request.partnership.manufacturer,
             kind=NotificationKind.PAYOUT,
-            title=_("Your payout of %(amount)s is paid (reference %(reference)s)")
-            % {"amount": money(request.amount, request.currency), "reference": reference[:120]},
+            title=title,
             url=reseller_commissions_url(request.partnership),
         )
         hooks.payout_paid.send(payout_request=request, batch=locked)

@@ -220,8 +220,10 @@ def conversation_start(
         conversation=conversation,
         message=message,
         kind=NotificationKind.MESSAGE_RECEIVED,
-        title=_("%(reseller)s started a conversation: %(type)s")
-        % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
+        title=lambda: (
+            _("%(reseller)s started a conversation: %(type)s")
+            % {"reseller": partnership.reseller.name, "type": str(conversation.get_kind_display())}
+        ),
     )
     hooks.message_received.send(conversation=conversation, message=message, started=True)
     return conversation
@@ -253,11 +255,13 @@ def reseller_reply(
         conversation=conversation,
         message=message,
         kind=NotificationKind.MESSAGE_RECEIVED,
-        title=_("%(reseller)s replied: %(type)s")
-        % {
-            "reseller": conversation.partnership.reseller.name,
-            "type": conversation.get_kind_display(),
-        },
+        title=lambda: (
+            _("%(reseller)s replied: %(type)s")
+            % {
+                "reseller": conversation.partnership.reseller.name,
+                "type": conversation.get_kind_display(),
+            }
+        ),
     )
     hooks.message_received.send(conversation=conversation, message=message, started=False)
     return message
@@ -369,7 +373,12 @@ def conversation_log_event(
             conversation=conversation,
             message=message,
             kind=NotificationKind.QUALIFICATION_REQUESTED,
-            title=_("%(reseller)s: %(type)s")
-            % {"reseller": partnership.reseller.name, "type": conversation.get_kind_display()},
+            title=lambda: (
+                _("%(reseller)s: %(type)s")
+                % {
+                    "reseller": partnership.reseller.name,
+                    "type": str(conversation.get_kind_display()),
+                }
+            ),
         )
     return message

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from communications.models import Conversation, Message
 from communications.selectors import staff_recipients
 from notifications.models import NotificationKind
-from notifications.services import notify, notify_reseller
+from notifications.services import Text, notify, notify_reseller
 
 
 def conversation_topic(conversation_id: int) -> str:
@@ -16,7 +16,7 @@ def conversation_topic(conversation_id: int) -> str:
     return f"conversation:{conversation_id}"
 
 
-def notify_staff(*, conversation: Conversation, message: Message, kind: str, title: str) -> None:
+def notify_staff(*, conversation: Conversation, message: Message, kind: str, title: Text) -> None:
     """Notify the owners, managers and the customer's sales rep of `message`."""
     partnership = conversation.partnership
     url = reverse(
@@ -57,11 +57,13 @@ def notify_reseller_of_reply(*, conversation: Conversation, message: Message) ->
         reseller_id=partnership.reseller_id,
         manufacturer=partnership.manufacturer,
         kind=NotificationKind.STAFF_REPLIED,
-        title=_("%(manufacturer)s wrote to you: %(subject)s")
-        % {
-            "manufacturer": partnership.manufacturer.name,
-            "subject": conversation.subject or conversation.get_kind_display(),
-        },
+        title=lambda: (
+            _("%(manufacturer)s wrote to you: %(subject)s")
+            % {
+                "manufacturer": partnership.manufacturer.name,
+                "subject": conversation.subject or str(conversation.get_kind_display()),
+            }
+        ),
         body=message.body[:1000],
         url=reseller_conversation_path(conversation),
         topic=conversation_topic(conversation.pk),

@@ -194,9 +194,11 @@ def conversation_assign(
             users=[assignee],
             manufacturer=partnership.manufacturer,
             kind=NotificationKind.CONVERSATION_ASSIGNED,
-            title=_("%(by)s assigned you a conversation with %(reseller)s")
-            % {"by": by.display_name, "reseller": partnership.reseller.name},
-            body=conversation.subject or conversation.get_kind_display(),
+            title=lambda: (
+                _("%(by)s assigned you a conversation with %(reseller)s")
+                % {"by": by.display_name, "reseller": partnership.reseller.name}
+            ),
+            body=lambda: conversation.subject or str(conversation.get_kind_display()),
             url=reverse(
                 "communications_manufacturer:detail",
                 kwargs={

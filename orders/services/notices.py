@@ -8,8 +8,9 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from channel.selectors import partnership_reps
+from core import formatting
 from notifications.models import NotificationKind
-from notifications.services import notify, notify_reseller
+from notifications.services import Text, notify, notify_reseller, render_text
 from orders.models import Order, OrderReturn, OrderStatus, PaymentLink
 from orders.workflow import SYSTEM
 
@@ -36,7 +37,10 @@ def staff_order_path(order: Order) -> str:
     )
 
 
-def _tell_both_sides(*, order: Order, kind: str, title: str, body: str, actor: User | None) -> None:
+def _tell_both_sides(
+    *, order: Order, kind: str, title: Text, body: Text, actor: User | None
+) -> None:
+    """Both sides are told in their own language (`title` and `body` written per recipient)."""
     partnership = order.partnership
     notify_reseller(
         reseller_id=partnership.reseller_id,
@@ -53,8 +57,10 @@ def _tell_both_sides(*, order: Order, kind: str, title: str, body: str, actor: U
         users=reps,
         manufacturer=order.manufacturer,
         kind=kind,
-        title=_("%(reseller)s: %(title)s")
-        % {"reseller": partnership.reseller.name, "title": title},
+        title=lambda: (
+            _("%(reseller)s: %(title)s")
+            % {"reseller": partnership.reseller.name, "title": render_text(title)}
+        ),
         body=body,
         url=staff_order_path(order),
         topic=order_topic(order),
@@ -72,30 +78,43 @@ def order_status_notify(
 ) -> None:
     """An order moved on by the manufacturer's side or by a payment: tell the reseller and
     the rep, with the order's status as it now is."""
-    values = {
-        "number": order.number,
-        "status": OrderStatus(to_status).label,
-        "previous": OrderStatus(from_status).label,
-    }
+
+    def values() -> dict[str, str]:
+        # The status labels are lazy: each recipient reads them in their language.
+        return {
+            "number": order.number,
+            "status": str(OrderStatus(to_status).label),
+            "previous": str(OrderStatus(from_status).label),
+        }
+
     if to_status == OrderStatus.CANCELLED:
         kind = NotificationKind.ORDER_CANCELLED
-        title = _("Order %(number)s was cancelled") % values
+
+        def title() -> str:
+            return _("Order %(number)s was cancelled") % values()
     elif side == SYSTEM and from_status == OrderStatus.AWAITING_PAYMENT:
         kind = NotificationKind.ORDER_PAID
-        title = _("Order %(number)s was paid: it is now “%(status)s”") % values
+
+        def title() -> str:
+            return _("Order %(number)s was paid: it is now “%(status)s”") % values()
     else:
         kind = NotificationKind.ORDER_STATUS
-        title = _("Order %(number)s is now “%(status)s” (was “%(previous)s”)") % values
+
+        def title() -> str:
+            return _("Order %(number)s is now “%(status)s” (was “%(previous)s”)") % values()
+
     _tell_both_sides(order=order, kind=kind, title=title, body=reason, actor=changed_by)
 
 
 def order_returned_notify(*, order_return: OrderReturn) -> None:
     order = order_return.order
-    title = _("A return of %(currency)s %(amount)s was recorded on order %(number)s") % {
-        "currency": order.currency,
-        "amount": order_return.amount,
-        "number": order.number,
-    }
+
+    def title() -> str:
+        return _("A return of %(amount)s was recorded on order %(number)s") % {
+            "amount": formatting.money(order_return.amount, order.currency),
+            "number": order.number,
+        }
+
     _tell_both_sides(
         order=order,
         kind=NotificationKind.ORDER_RETURNED,
@@ -107,11 +126,18 @@ def order_returned_notify(*, order_return: OrderReturn) -> None:
 
 def payment_link_expired_notify(*, link: PaymentLink) -> None:
     order = link.order
-    title = _("The payment link of order %(number)s expired unpaid") % {"number": order.number}
-    body = _(
-        "The link sent to %(recipient)s can no longer be used. Send a new one from the order "
-        "if the customer still wants to pay."
-    ) % {"recipient": link.recipient}
     _tell_both_sides(
-        order=order, kind=NotificationKind.PAYMENT_LINK, title=title, body=body, actor=None
+        order=order,
+        kind=NotificationKind.PAYMENT_LINK,
+        title=lambda: (
+            _("The payment link of order %(number)s expired unpaid") % {"number": order.number}
+        ),
+        body=lambda: (
+            _(
+                "The link sent to %(recipient)s can no longer be used. "
+                "Send a new one from the order if the customer still wants to pay."
+            )
+            % {"recipient": link.recipient}
+        ),
+        actor=None,
     )

@@ -11,16 +11,18 @@ never stored; the database keeps only their SHA-256 (PaymentLink.token_hash, see
 import secrets
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from accounts.i18n import supported_language
 from accounts.models import User
 from notifications.services import email_enqueue
 from orders.models import Cart, CartLine, Order, OrderStatus, Payment, PaymentLink
@@ -54,6 +56,14 @@ def payment_link_create(
         expires_at=(now or timezone.now()) + timedelta(days=days),
     )
     return link, token
+
+
+def _customers_language(order: Order) -> AbstractContextManager[None]:
+    """The end customer's emails are in the language of the reseller's record of them; without
+    one, in the language of whoever sends the link (the reseller's user, usually theirs)."""
+    customer = order.end_customer
+    language = supported_language(customer.language) if customer is not None else None
+    return translation.override(language) if language else nullcontext()
 
 
 @transaction.atomic
@@ -131,11 +141,16 @@ def _send_payment_link(
         "customer": order.end_customer,
         "customer_notes": order_notes_for_customer(order),
     }
+    with _customers_language(order):
+        subject = _("Your order %(number)s from %(reseller)s: payment link") % {
+            "number": order.number,
+            "reseller": partnership.reseller.name,
+        }
+        body = render_to_string("orders/pay/email.txt", context)
     email_enqueue(
         recipient=recipient,
-        subject=_("Your order %(number)s from %(reseller)s: payment link")
-        % {"number": order.number, "reseller": partnership.reseller.name},
-        body=render_to_string("orders/pay/email.txt", context),
+        subject=subject,
+        body=body,
         kind="payment_link",
         manufacturer=partnership.manufacturer,
         secrets=[url],
@@ -187,11 +202,16 @@ def payment_receipt_send(*, payment: Payment, link: PaymentLink) -> None:
         "customer": order.end_customer,
         "customer_notes": order_notes_for_customer(order),
     }
+    with _customers_language(order):
+        subject = _("Receipt for your order %(number)s from %(reseller)s") % {
+            "number": order.number,
+            "reseller": partnership.reseller.name,
+        }
+        body = render_to_string("orders/pay/receipt_email.txt", context)
     email_enqueue(
         recipient=link.recipient,
-        subject=_("Receipt for your order %(number)s from %(reseller)s")
-        % {"number": order.number, "reseller": partnership.reseller.name},
-        body=render_to_string("orders/pay/receipt_email.txt", context),
+        subject=subject,
+        body=body,
         kind="payment_receipt",
         manufacturer=partnership.manufacturer,
     )

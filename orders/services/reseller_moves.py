@@ -25,11 +25,14 @@ def order_reseller_move(*, order: Order, to_status: str, user: User, reason: str
     )
     partnership = moved.partnership
     manufacturer = partnership.manufacturer
-    title = _("%(reseller)s marked order %(number)s “%(status)s”") % {
-        "reseller": partnership.reseller.name,
-        "number": moved.number,
-        "status": OrderStatus(to_status).label,
-    }
+
+    def title() -> str:
+        return _("%(reseller)s marked order %(number)s “%(status)s”") % {
+            "reseller": partnership.reseller.name,
+            "number": moved.number,
+            "status": str(OrderStatus(to_status).label),
+        }
+
     notify(
         users=partnership_staff(partnership),
         manufacturer=manufacturer,

@@ -19,6 +19,7 @@ from accounts.models import Manufacturer, Region, User
 from catalog.models import Product
 from channel.models import Partnership, PartnershipStatus
 from channel.selectors import dangerously_all_partnerships
+from core import formatting
 from core.bounds import MAX_PRICE, MAX_QUANTITY, MAX_TEXT_LENGTH
 from notifications.models import NotificationKind
 from notifications.services import notify
@@ -149,12 +150,20 @@ def _announce(*, offer: Offer, partnerships: list[Partnership], changed: bool = 
     )
     fresh = [p for p in partnerships if changed or p.pk not in already]
     now = timezone.now()
+    values = {"manufacturer": offer.manufacturer.name, "title": offer.title}
+
+    def title() -> str:
+        if changed:
+            return _("%(manufacturer)s changed the offer “%(title)s”") % values
+        return _("New offer from %(manufacturer)s: %(title)s") % values
+
+    def body() -> str:
+        return _("%(price)s · %(terms)s") % {
+            "price": formatting.money(offer.price, offer.manufacturer.currency),
+            "terms": offer.terms,
+        }
+
     for partnership in fresh:
-        title = (
-            _("%(manufacturer)s changed the offer “%(title)s”")
-            if changed
-            else _("New offer from %(manufacturer)s: %(title)s")
-        ) % {"manufacturer": offer.manufacturer.name, "title": offer.title}
         notify(
             users=User.objects.filter(
                 reseller_memberships__reseller_id=partnership.reseller_id, is_active=True
@@ -162,8 +171,7 @@ def _announce(*, offer: Offer, partnerships: list[Partnership], changed: bool = 
             manufacturer=offer.manufacturer,
             kind=NotificationKind.PARTNER_ANNOUNCEMENT,
             title=title,
-            body=_("%(price)s %(currency)s · %(terms)s")
-            % {"price": offer.price, "currency": offer.manufacturer.currency, "terms": offer.terms},
+            body=body,
             url=f"/r/{partnership.reseller.public_id}/m/{offer.manufacturer.slug}/offers/{offer.pk}/",
             topic=f"offer:{offer.pk}",
         )

@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scope
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
@@ -371,8 +372,13 @@ def _tell_staff_of_proposals(*, manufacturer: Manufacturer, count: int) -> None:
         users=staff,
         manufacturer=manufacturer,
         kind=NotificationKind.TIER_CHANGED,
-        title=_("%(count)d tier changes proposed") % {"count": count},
-        body=_("The evaluation of your partners' figures proposes promotions or demotions."),
+        title=lambda: (
+            ngettext("%(count)d tier change proposed", "%(count)d tier changes proposed", count)
+            % {"count": count}
+        ),
+        body=lambda: _(
+            "The evaluation of your partners' figures proposes promotions or demotions."
+        ),
         url=f"{manufacturer.portal_path_prefix}partners/tiers/proposals/",
     )
 
@@ -418,27 +424,32 @@ def _move(
     )
     forget_benefits(partnership)
     promoted = from_tier is None or to_tier.rank > from_tier.rank
-    title = (
-        _("You are now a %(tier)s partner of %(manufacturer)s")
-        if promoted
-        else _("Your partner tier with %(manufacturer)s is now %(tier)s")
-    ) % {"tier": to_tier.name, "manufacturer": partnership.manufacturer.name}
-    body = "\n".join(
-        [
-            _("Your tier changed from %(old)s to %(new)s.")
-            % {"old": from_tier.name if from_tier else "—", "new": to_tier.name},
-            _("Why: %(reason)s") % {"reason": reason},
-            _("What you get now: %(benefits)s") % {"benefits": to_tier.description or to_tier.name},
-        ]
-    )
+
+    def title_and_body() -> tuple[str, str]:
+        title = (
+            _("You are now a %(tier)s partner of %(manufacturer)s")
+            if promoted
+            else _("Your partner tier with %(manufacturer)s is now %(tier)s")
+        ) % {"tier": to_tier.name, "manufacturer": partnership.manufacturer.name}
+        body = "\n".join(
+            [
+                _("Your tier changed from %(old)s to %(new)s.")
+                % {"old": from_tier.name if from_tier else "—", "new": to_tier.name},
+                _("Why: %(reason)s") % {"reason": reason},
+                _("What you get now: %(benefits)s")
+                % {"benefits": to_tier.description or to_tier.name},
+            ]
+        )
+        return title, body
+
     notify(
         users=User.objects.filter(
             reseller_memberships__reseller_id=partnership.reseller_id, is_active=True
         ),
         manufacturer=partnership.manufacturer,
         kind=NotificationKind.TIER_CHANGED,
-        title=title,
-        body=body,
+        title=lambda: title_and_body()[0],
+        body=lambda: title_and_body()[1],
         url=f"/r/{partnership.reseller.public_id}/m/{partnership.manufacturer.slug}/partner/",
         topic=f"tier:{partnership.pk}",
     )
