@@ -250,7 +250,7 @@ def affiliate_signup_token(signup: AffiliateSignup) -> str:
 
 def _confirm_url(signup: AffiliateSignup) -> str:
     return portal_url(
-        reverse("resellers_public:confirm", kwargs={"signed": affiliate_signup_token(signup)})
+        reverse("resellers_public:confirm", kwargs={"token": affiliate_signup_token(signup)})
     )
 
 

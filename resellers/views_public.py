@@ -85,10 +85,10 @@ def resend(request: HttpRequest, token: str) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 @limited(("ip", "30/h"), group="join-confirm")
-def confirm(request: HttpRequest, signed: str) -> HttpResponse:
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (a mail scanner that opens links confirms nothing); POST confirms."""
     try:
-        signup = services.affiliate_signup_by_token_unscoped(signed)
+        signup = services.affiliate_signup_by_token_unscoped(token)
     except services.SignupTokenExpired:
         return render(request, "resellers/public/confirm_invalid.html", {"expired": True},
                       status=410)  # fmt: skip
