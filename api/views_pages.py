@@ -18,6 +18,7 @@ from accounts.reauth import recent_auth_required
 from accounts.tenancy import ManufacturerRequest, ResellerRequest, manufacturer_view, reseller_view
 from api.exports import API_KEYS_EXPORT, WEBHOOKS_EXPORT, key_header, key_row
 from api.forms import ApiKeyForm, WebhookEndpointForm
+from api.models import ApiKey, ResellerApiKey
 from api.selectors import (
     access_api_key,
     access_reseller_api_key,
@@ -73,10 +74,15 @@ def keys(request: ManufacturerRequest) -> HttpResponseBase:
 
 
 @manufacturer_view
-@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
-def key_revoke(request: ManufacturerRequest, key_id: int) -> HttpResponse:
+def key_revoke(request: ManufacturerRequest, key_id: int) -> HttpResponseBase:
+    # The key is looked up first: another member's or tenant's id is a 404 before any detour.
     key = access_api_key(manufacturer=request.tenant, membership=request.membership, key_id=key_id)
+    return _key_revoke(request, key)
+
+
+@recent_auth_required(two_factor=True)
+def _key_revoke(request: ManufacturerRequest, key: ApiKey) -> HttpResponse:
     if request.method == "POST":
         api_key_revoke(key=key, by=request.user)
         messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
@@ -122,10 +128,14 @@ def reseller_keys(request: ResellerRequest) -> HttpResponseBase:
 
 
 @reseller_view
-@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
-def reseller_key_revoke(request: ResellerRequest, reseller_key_id: int) -> HttpResponse:
+def reseller_key_revoke(request: ResellerRequest, reseller_key_id: int) -> HttpResponseBase:
     key = access_reseller_api_key(reseller=request.reseller, key_id=reseller_key_id)
+    return _reseller_key_revoke(request, key)
+
+
+@recent_auth_required(two_factor=True)
+def _reseller_key_revoke(request: ResellerRequest, key: ResellerApiKey) -> HttpResponse:
     if request.method == "POST":
         api_key_revoke(key=key, by=request.user)
         messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})

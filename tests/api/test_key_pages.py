@@ -243,3 +243,17 @@ def test_the_webhooks_export_for_staff_only(tenant, other_tenant, client_for):
     assert "Event ID" in csv_of(deliveries)
     foreign = client_for(other_tenant.owner.user).get(f"{url}{endpoint.pk}/", {"format": "csv"})
     assert foreign.status_code == 404
+
+
+def test_a_foreign_key_is_404_before_any_detour(tenant, client_for, key_for, reseller_key_for):
+    # Neither user has two-factor login: an id they may not see is still a plain 404.
+    foreign = reseller_key_for(tenant.other_reseller_user)
+    owners_key = key_for(tenant.owner)
+    public_id = tenant.partnership.reseller.public_id
+
+    reseller = client_for(tenant.reseller_user.user)
+    rep = client_for(tenant.rep.user)
+
+    assert reseller.get(f"/r/{public_id}/api-keys/{foreign.pk}/revoke/").status_code == 404
+    assert rep.post(f"{keys_url(tenant)}{owners_key.pk}/revoke/").status_code == 404
+    assert ResellerApiKey.objects.get(pk=foreign.pk).revoked_at is None

@@ -67,7 +67,7 @@ def test_owner_manages_api_keys_and_webhooks(visit):
     expect(page.locator("#messages")).to_contain_text("Webhook endpoint added.")
     endpoint = WebhookEndpoint.objects.get(url="https://erp.example.test/hooks")
     assert endpoint.events == ["order.created", "payout.paid"]
-    expect(page.get_by_text(endpoint.secret)).to_be_visible()
+    expect(page.get_by_label("Secret", exact=True)).to_have_value(endpoint.secret)
     owner.submit("Pause")
     expect(page.locator("#messages")).to_contain_text("Endpoint paused.")
 
