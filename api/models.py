@@ -109,6 +109,9 @@ class WebhookEvent(models.TextChoices):
     ORDER_STATUS_CHANGED = "order.status_changed", _("Order status changed")
     QUALIFICATION_GRANTED = "qualification.granted", _("Qualification granted")
     QUALIFICATION_REVOKED = "qualification.revoked", _("Qualification revoked")
+    CONVERSATION_RECEIVED = "conversation.received", _("Conversation received")
+    COMMISSION_PAYABLE = "commission.payable", _("Commission payable")
+    PAYOUT_PAID = "payout.paid", _("Payout paid")
 
 
 class DeliveryStatus(models.TextChoices):

@@ -1,5 +1,7 @@
 """What the domains' hooks turn into webhook events (connected in ApiConfig.ready)."""
 
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from api.models import WebhookEvent
@@ -56,4 +58,59 @@ def on_qualification_revoked(*, grant: Any, revoked_by: Any = None) -> None:
         manufacturer=grant.partnership.manufacturer,
         event_type=WebhookEvent.QUALIFICATION_REVOKED,
         data=_grant(grant),
+    )
+
+
+def on_message_received(*, conversation: Any, message: Any, started: bool) -> None:
+    webhook_event_record(
+        manufacturer=conversation.partnership.manufacturer,
+        event_type=WebhookEvent.CONVERSATION_RECEIVED,
+        data={
+            "conversation": {
+                "id": conversation.pk,
+                "kind": conversation.kind,
+                "subject": conversation.subject,
+                "reseller": conversation.partnership.reseller.public_id,
+            },
+            "message": {
+                "id": message.pk,
+                "body": message.body,
+                "created_at": message.created_at.isoformat(),
+            },
+            "started": started,
+        },
+    )
+
+
+def on_commission_payable(
+    *, partnership: Any, amount: Decimal, currency: str, entries: int, day: date
+) -> None:
+    webhook_event_record(
+        manufacturer=partnership.manufacturer,
+        event_type=WebhookEvent.COMMISSION_PAYABLE,
+        data={
+            "reseller": partnership.reseller.public_id,
+            "amount": str(amount),
+            "currency": currency,
+            "entries": entries,
+            "date": day.isoformat(),
+        },
+    )
+
+
+def on_payout_paid(*, payout_request: Any, batch: Any) -> None:
+    webhook_event_record(
+        manufacturer=payout_request.partnership.manufacturer,
+        event_type=WebhookEvent.PAYOUT_PAID,
+        data={
+            "payout": {
+                "id": payout_request.pk,
+                "reseller": payout_request.partnership.reseller.public_id,
+                "amount": str(payout_request.amount),
+                "currency": payout_request.currency,
+                "batch": batch.pk,
+                "reference": batch.reference,
+                "paid_at": batch.paid_at.isoformat() if batch.paid_at else None,
+            }
+        },
     )

@@ -2,18 +2,23 @@
 
 Any member makes keys that act as themselves, with their role; owners see and revoke every
 key of the tenant. The secret is on the page once, in the answer to the POST that made it.
+Managing keys needs two-factor login and a password or code typed in the last 10 minutes
+(accounts.reauth), whoever the member is. Each list exports as CSV (api.exports).
 """
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.exports import csv_export_response
 from accounts.models import STAFF_ROLES
 from accounts.reauth import recent_auth_required
 from accounts.tenancy import ManufacturerRequest, ResellerRequest, manufacturer_view, reseller_view
+from api.exports import API_KEYS_EXPORT, WEBHOOKS_EXPORT, key_header, key_row
 from api.forms import ApiKeyForm, WebhookEndpointForm
+from api.models import ApiKey, ResellerApiKey
 from api.selectors import (
     access_api_key,
     access_reseller_api_key,
@@ -32,13 +37,15 @@ from api.webhooks import (
     webhook_endpoint_set_active,
     webhook_endpoints,
 )
-from core.listing import paginate
+from core.listing import csv_datetime, csv_response, paginate
 
 
 @manufacturer_view
 @recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
-def keys(request: ManufacturerRequest) -> HttpResponse:
+def keys(request: ManufacturerRequest) -> HttpResponseBase:
+    if request.method == "GET" and request.GET.get("format") == "csv":
+        return csv_export_response(request, API_KEYS_EXPORT)
     form = ApiKeyForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -67,10 +74,15 @@ def keys(request: ManufacturerRequest) -> HttpResponse:
 
 
 @manufacturer_view
-@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
-def key_revoke(request: ManufacturerRequest, key_id: int) -> HttpResponse:
+def key_revoke(request: ManufacturerRequest, key_id: int) -> HttpResponseBase:
+    # The key is looked up first: another member's or tenant's id is a 404 before any detour.
     key = access_api_key(manufacturer=request.tenant, membership=request.membership, key_id=key_id)
+    return _key_revoke(request, key)
+
+
+@recent_auth_required(two_factor=True)
+def _key_revoke(request: ManufacturerRequest, key: ApiKey) -> HttpResponse:
     if request.method == "POST":
         api_key_revoke(key=key, by=request.user)
         messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
@@ -81,7 +93,14 @@ def key_revoke(request: ManufacturerRequest, key_id: int) -> HttpResponse:
 @reseller_view
 @recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
-def reseller_keys(request: ResellerRequest) -> HttpResponse:
+def reseller_keys(request: ResellerRequest) -> HttpResponseBase:
+    if request.method == "GET" and request.GET.get("format") == "csv":
+        keys = reseller_api_keys(reseller=request.reseller)
+        return csv_response(
+            filename=f"{request.reseller.public_id.lower()}-api-keys",
+            header=key_header(with_role=False),
+            rows=(key_row(key) for key in keys.iterator(chunk_size=500)),
+        )
     form = ApiKeyForm(request.POST or None)
     secret = None
     if request.method == "POST" and form.is_valid():
@@ -109,10 +128,14 @@ def reseller_keys(request: ResellerRequest) -> HttpResponse:
 
 
 @reseller_view
-@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
-def reseller_key_revoke(request: ResellerRequest, reseller_key_id: int) -> HttpResponse:
+def reseller_key_revoke(request: ResellerRequest, reseller_key_id: int) -> HttpResponseBase:
     key = access_reseller_api_key(reseller=request.reseller, key_id=reseller_key_id)
+    return _reseller_key_revoke(request, key)
+
+
+@recent_auth_required(two_factor=True)
+def _reseller_key_revoke(request: ResellerRequest, key: ResellerApiKey) -> HttpResponse:
     if request.method == "POST":
         api_key_revoke(key=key, by=request.user)
         messages.success(request, _("API key “%(name)s” revoked.") % {"name": key.name})
@@ -125,7 +148,9 @@ def reseller_key_revoke(request: ResellerRequest, reseller_key_id: int) -> HttpR
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_http_methods(["GET", "POST"])
-def webhooks(request: ManufacturerRequest) -> HttpResponse:
+def webhooks(request: ManufacturerRequest) -> HttpResponseBase:
+    if request.method == "GET" and request.GET.get("format") == "csv":
+        return csv_export_response(request, WEBHOOKS_EXPORT)
     form = WebhookEndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -154,8 +179,21 @@ def webhooks(request: ManufacturerRequest) -> HttpResponse:
 
 @manufacturer_view(roles=STAFF_ROLES)
 @require_GET
-def webhook(request: ManufacturerRequest, endpoint_id: int) -> HttpResponse:
+def webhook(request: ManufacturerRequest, endpoint_id: int) -> HttpResponseBase:
     endpoint = access_webhook_endpoint(manufacturer=request.tenant, endpoint_id=endpoint_id)
+    if request.GET.get("format") == "csv":
+        deliveries = endpoint_deliveries(endpoint=endpoint)
+        return csv_response(
+            filename=f"{request.tenant.slug}-webhook-{endpoint.pk}-deliveries",
+            header=[_("Event"), _("Event ID"), _("Status"), _("Attempts"), _("Response"),
+                    _("Error"), _("Created"), _("Last attempt"), _("Delivered")],
+            rows=(
+                [d.event_type, d.event_id, d.get_status_display(), d.attempts,
+                 d.response_status or "", d.last_error, csv_datetime(d.created_at),
+                 csv_datetime(d.last_attempt_at), csv_datetime(d.delivered_at)]
+                for d in deliveries.iterator(chunk_size=500)
+            ),
+        )  # fmt: skip
     context = {
         "endpoint": endpoint,
         "page_obj": paginate(request, endpoint_deliveries(endpoint=endpoint)),

@@ -75,3 +75,7 @@ class AffiliateSignupForm(forms.Form):
         required=True,
         error_messages={"required": _("Tick the box to agree, or we cannot keep your details.")},
     )
+
+
+class SignupResendForm(forms.Form):
+    email = forms.EmailField(label=_("Email"))

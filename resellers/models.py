@@ -70,3 +70,33 @@ class AffiliateLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.retired_at is None
+
+
+class AffiliateSignup(models.Model):
+    """Someone who signed up through an affiliate link and has not confirmed their email yet.
+
+    Nothing reaches the reseller before the confirmation: the end customer is made when the
+    link in the email is used (resellers.services.affiliate_signup_confirm), so a typo'd or
+    someone else's address never becomes a customer (OWASP ASVS 2.1 / consent).
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    link = models.ForeignKey(AffiliateLink, on_delete=models.CASCADE, related_name="signups")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("email"))
+    company = models.CharField(_("company"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["link", "email"], name="affiliate_signup_email_idx")]
+        verbose_name = _("affiliate sign-up")
+        verbose_name_plural = _("affiliate sign-ups")
+
+    def __str__(self) -> str:
+        return self.email

@@ -1,7 +1,9 @@
 import secrets
 from datetime import datetime
 
+from django.core import signing
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -9,7 +11,9 @@ from accounts.models import Manufacturer, Reseller, User
 from channel.models import EndCustomer, Partnership, PartnershipStatus
 from core.bounds import MAX_TEXT_LENGTH
 from core.exceptions import DomainRefused
-from resellers.models import AffiliateLink, CustomerInteraction, InteractionKind
+from core.http import portal_url
+from notifications.services import email_enqueue
+from resellers.models import AffiliateLink, AffiliateSignup, CustomerInteraction, InteractionKind
 from resellers.selectors.affiliate_links import affiliate_link_usable
 from resellers.selectors.end_customers import end_customer_email_taken
 
@@ -219,3 +223,158 @@ def affiliate_signup(
         customer = EndCustomer.objects.get(reseller=reseller, email__iexact=normalize_email(email))
         return customer, False
     return customer, True
+
+
+# --- email confirmation of affiliate sign-ups ------------------------------------------------
+
+CONFIRM_SALT = "resellers.affiliate-signup"
+# A confirmation link works for two days; "send it again" makes a new one.
+CONFIRM_MAX_AGE = 2 * 24 * 3600
+# At most one email per sign-up in this many seconds, whoever asks for it again.
+RESEND_AFTER = 60
+
+
+class SignupTokenInvalid(DomainRefused):
+    """The confirmation link is unknown, altered or used up; the message is user-facing."""
+
+
+class SignupTokenExpired(SignupTokenInvalid):
+    """The confirmation link was real but is too old."""
+
+
+def affiliate_signup_token(signup: AffiliateSignup) -> str:
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(
+        {"id": signup.pk, "email": normalize_email(signup.email)}
+    )
+
+
+def _confirm_url(signup: AffiliateSignup) -> str:
+    return portal_url(
+        reverse("resellers_public:confirm", kwargs={"token": affiliate_signup_token(signup)})
+    )
+
+
+def _send_confirmation(signup: AffiliateSignup, reseller: Reseller) -> None:
+    link = _confirm_url(signup)
+    values = {"reseller": reseller.name, "name": signup.name, "link": link}
+    email_enqueue(
+        recipient=signup.email,
+        subject=_("Confirm your sign-up with %(reseller)s") % values,
+        body=_(
+            "Hello %(name)s,\n\nyou asked to become a customer of %(reseller)s. Confirm your "
+            "email address here (the link works for two days):\n%(link)s\n\n"
+            "If this was not you, ignore this email: nothing is kept without the confirmation.\n"
+        )
+        % values,
+        kind="resellers.affiliate_confirm",
+        manufacturer=signup.link.manufacturer,
+        secrets=[link],
+    )
+    AffiliateSignup.objects.filter(pk=signup.pk).update(sent_at=timezone.now())
+
+
+def _tell_existing_customer(*, email: str, reseller: Reseller, link: AffiliateLink) -> None:
+    email_enqueue(
+        recipient=email,
+        subject=_("You are already a customer of %(reseller)s") % {"reseller": reseller.name},
+        body=_(
+            "Someone (probably you) signed up with this address at %(reseller)s, where you "
+            "are already a customer. Nothing changed.\n"
+        )
+        % {"reseller": reseller.name},
+        kind="resellers.affiliate_known",
+        manufacturer=link.manufacturer,
+    )
+
+
+@transaction.atomic
+def affiliate_signup_request(
+    *, link: AffiliateLink, name: str, email: str, company: str = "", phone: str = ""
+) -> None:
+    """The public form was sent: email a confirmation link; nothing reaches the reseller yet.
+
+    Whoever the address belongs to, the person sees the same page ("check your email"), so
+    the form does not reveal who is a customer: an existing customer is told by email that
+    nothing changed, a pending sign-up gets its link again (at most once a minute).
+    """
+    partnership = Partnership.objects.select_for_update().get(pk=link.partnership_id)
+    link = AffiliateLink.objects.select_related("manufacturer").get(pk=link.pk)
+    link.partnership = partnership
+    if not affiliate_link_usable(link):
+        raise AffiliateLinkRefused(_("This sign-up link has been retired."))
+    reseller = partnership.reseller
+    email = normalize_email(email)
+    if EndCustomer.objects.filter(reseller=reseller, email__iexact=email).exists():
+        _tell_existing_customer(email=email, reseller=reseller, link=link)
+        return
+    pending = (
+        AffiliateSignup.objects.filter(link=link, email__iexact=email, confirmed_at__isnull=True)
+        .order_by("-pk")
+        .first()
+    )
+    if pending is not None:
+        if (timezone.now() - pending.sent_at).total_seconds() >= RESEND_AFTER:
+            _send_confirmation(pending, reseller)
+        return
+    signup = AffiliateSignup.objects.create(
+        manufacturer_id=link.manufacturer_id, link=link, name=name.strip(), email=email,
+        company=company.strip(), phone=phone.strip(), sent_at=timezone.now(),
+    )  # fmt: skip
+    signup.link = link
+    _send_confirmation(signup, reseller)
+
+
+@transaction.atomic
+def affiliate_signup_resend(*, link: AffiliateLink, email: str) -> None:
+    """ "Send the link again": the same answer whether or not the address signed up."""
+    signup = (
+        AffiliateSignup.objects.filter(
+            link=link, email__iexact=normalize_email(email), confirmed_at__isnull=True
+        )
+        .select_related("link__manufacturer", "link__partnership__reseller")
+        .order_by("-pk")
+        .first()
+    )
+    if signup is None:
+        return
+    if (timezone.now() - signup.sent_at).total_seconds() >= RESEND_AFTER:
+        _send_confirmation(signup, signup.link.partnership.reseller)
+
+
+def affiliate_signup_by_token_unscoped(signed: str) -> AffiliateSignup:
+    """The sign-up a confirmation link names (before any tenant is known: the token tells
+    it), or SignupTokenInvalid / SignupTokenExpired."""
+    try:
+        value = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(
+            signed, max_age=CONFIRM_MAX_AGE
+        )
+    except signing.SignatureExpired as error:
+        raise SignupTokenExpired(_("This confirmation link has expired.")) from error
+    except (signing.BadSignature, ValueError, TypeError) as error:
+        raise SignupTokenInvalid(_("This confirmation link is not valid.")) from error
+    if not isinstance(value, dict) or not isinstance(value.get("id"), int):
+        raise SignupTokenInvalid(_("This confirmation link is not valid."))
+    signup: AffiliateSignup | None = (
+        AffiliateSignup.objects.with_scopes_disabled()
+        .select_related("link__manufacturer", "link__partnership__reseller")
+        .filter(pk=value["id"])
+        .first()
+    )
+    if signup is None or normalize_email(signup.email) != value.get("email"):
+        raise SignupTokenInvalid(_("This confirmation link is not valid."))
+    return signup
+
+
+@transaction.atomic
+def affiliate_signup_confirm(*, signup: AffiliateSignup) -> EndCustomer:
+    """The person confirmed their address: they become the reseller's customer, once (a
+    second use of the link finds the customer made by the first)."""
+    locked = AffiliateSignup.objects.select_for_update().get(pk=signup.pk)
+    customer, _created = affiliate_signup(
+        link=signup.link, name=locked.name, email=locked.email,
+        company=locked.company, phone=locked.phone,
+    )  # fmt: skip
+    if locked.confirmed_at is None:
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_at"])
+    return customer

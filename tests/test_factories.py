@@ -107,6 +107,7 @@ from tests.qualifications.factories import (
 )
 from tests.resellers.factories import (
     AffiliateLinkFactory,
+    AffiliateSignupFactory,
     CustomerInteractionFactory,
     EndCustomerFactory,
     PartnershipFactory,
@@ -158,6 +159,7 @@ FACTORIES = {
     "channel.EndCustomer": EndCustomerFactory,
     "resellers.CustomerInteraction": CustomerInteractionFactory,
     "resellers.AffiliateLink": AffiliateLinkFactory,
+    "resellers.AffiliateSignup": AffiliateSignupFactory,
     "catalog.Qualification": QualificationFactory,
     "qualifications.QualificationGrant": QualificationGrantFactory,
     "qualifications.QualifyingStatusChange": QualifyingStatusChangeFactory,

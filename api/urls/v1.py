@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from api.views import manufacturer, reseller
+from api.views import manufacturer, programs, reseller
 
 app_name = "api_v1"
 
@@ -19,6 +19,12 @@ manufacturer_router.register(
 manufacturer_router.register(
     "conversations", manufacturer.ConversationViewSet, basename="m-conversation"
 )
+manufacturer_router.register(
+    "commissions", programs.CommissionEntryViewSet, basename="m-commission"
+)
+manufacturer_router.register("payouts", programs.PayoutRequestViewSet, basename="m-payout")
+manufacturer_router.register("tiers", programs.TierViewSet, basename="m-tier")
+manufacturer_router.register("offers", programs.OfferViewSet, basename="m-offer")
 
 reseller_router = SimpleRouter(use_regex_path=False)
 reseller_router.register(
@@ -39,6 +45,12 @@ reseller_partner_router.register(
 reseller_partner_router.register(
     "conversations", reseller.ResellerConversationViewSet, basename="rp-conversation"
 )
+reseller_partner_router.register(
+    "commissions", programs.ResellerCommissionViewSet, basename="rp-commission"
+)
+reseller_partner_router.register("payouts", programs.ResellerPayoutViewSet, basename="rp-payout")
+reseller_partner_router.register("tiers", programs.ResellerTierViewSet, basename="rp-tier")
+reseller_partner_router.register("offers", programs.ResellerOfferViewSet, basename="rp-offer")
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -292,3 +292,12 @@ def access_entry(*, entries: QuerySet[CommissionEntry], entry_id: int) -> Commis
     if entry is None:
         raise Http404(_("No such commission entry."))
     return entry
+
+
+def payout_requests_of(*, manufacturer: Manufacturer) -> QuerySet[PayoutRequest]:
+    """Every payout request of the tenant (staff: the API's payouts list), newest first."""
+    return (
+        PayoutRequest.objects.filter(manufacturer=manufacturer)
+        .select_related("partnership__reseller")
+        .order_by("-created_at", "-pk")
+    )

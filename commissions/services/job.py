@@ -32,6 +32,7 @@ from django_scopes import scope
 
 from accounts.models import Manufacturer, ResellerMembership, User
 from channel.models import Partnership
+from commissions import hooks
 from commissions.models import (
     CommissionEntry,
     CommissionJobRun,
@@ -179,6 +180,13 @@ def commission_daily_run(*, manufacturer: Manufacturer, today: date | None = Non
             kind=NotificationKind.PAYOUT,
             title=title,
             url=reseller_commissions_url(partnership),
+        )
+        hooks.commission_payable.send(
+            partnership=partnership,
+            amount=Decimal(str(amount)),
+            currency=manufacturer.currency,
+            entries=int(str(_count)),
+            day=today,
         )
     CommissionJobRun.objects.create(
         manufacturer=manufacturer,

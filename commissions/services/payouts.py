@@ -22,6 +22,7 @@ from stdnum.exceptions import ValidationError as StdnumValidationError
 
 from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
 from channel.models import Partnership
+from commissions import hooks
 from commissions.models import (
     OPEN_REQUEST_STATUSES,
     ZERO,
@@ -344,4 +345,5 @@ def payout_batch_mark_paid(
             title=title,
             url=reseller_commissions_url(request.partnership),
         )
+        hooks.payout_paid.send(payout_request=request, batch=locked)
     return locked

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from channel.models import Partnership
+from communications import hooks
 from communications.models import (
     DONE_EMOJI,
     EMOJI_PALETTE,
@@ -224,6 +225,7 @@ def conversation_start(
             % {"reseller": partnership.reseller.name, "type": str(conversation.get_kind_display())}
         ),
     )
+    hooks.message_received.send(conversation=conversation, message=message, started=True)
     return conversation
 
 
@@ -261,6 +263,7 @@ def reseller_reply(
             }
         ),
     )
+    hooks.message_received.send(conversation=conversation, message=message, started=False)
     return message
 
 

@@ -2,15 +2,22 @@
 resellers with users; orders; and a client that speaks to the API with a key."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from accounts.models import Role
 from api.models import KeyAccess
+from commissions.services.ledger import commission_adjust
+from commissions.services.payouts import payout_request_create
 from communications.models import ConversationType
 from communications.services.conversations import conversation_start
+from partners.selectors.tiers import tiers_of
+from partners.services.offers import OfferValues, offer_publish, offer_save
+from partners.services.tiers import tiers_create_defaults
 from qualifications.services import qualification_create, qualification_grant
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import (
@@ -21,6 +28,7 @@ from tests.accounts.factories import (
 )
 from tests.api.factories import ApiKeyFactory, ResellerApiKeyFactory
 from tests.catalog.factories import CategoryFactory, ProductFactory
+from tests.commissions.factories import PayoutDetailsFactory
 from tests.orders.factories import make_end_customer, make_order
 from tests.resellers.factories import PartnershipFactory
 
@@ -60,6 +68,11 @@ class Tenant:
     other_conversation: object  # started by `other_partnership`'s reseller
     customer: object  # an end customer of `partnership`'s reseller
     other_customer: object  # one of `other_partnership`'s reseller
+    entry: object  # a commission entry of `partnership` (an adjustment, payable)
+    other_entry: object  # one of `other_partnership`
+    payout: object  # `partnership`'s payout request
+    tier: object  # the entry tier
+    offer: object  # published, selected for `partnership` only
 
     def member(self, role: str):
         return {"owner": self.owner, "manager": self.manager, "rep": self.rep}[role]
@@ -105,7 +118,32 @@ def build_tenant(name: str, slug: str) -> Tenant:
         )
         for p, user in [(partnership, reseller_user), (other_partnership, other_reseller_user)]
     ]  # fmt: skip
+    entry, other_entry = (
+        commission_adjust(
+            partnership=p, amount=Decimal("80.00"), reason="Fair bonus", created_by=owner.user
+        )
+        for p in (partnership, other_partnership)
+    )
+    PayoutDetailsFactory(partnership=partnership)
+    payout = payout_request_create(
+        partnership=partnership, amount=Decimal("80.00"), requested_by=reseller_user.user
+    )
+    tiers = tiers_of(manufacturer) or tiers_create_defaults(manufacturer=manufacturer)
+    offer = offer_save(
+        manufacturer=manufacturer,
+        offer=None,
+        values=OfferValues(
+            title=f"{name} winter bundle", price=Decimal("99.00"), visibility="selected",
+            starts_on=timezone.localdate() - timedelta(days=1), recipient_ids=[partnership.pk],
+        ),
+    )  # fmt: skip
+    offer_publish(offer=offer)
     return Tenant(
+        entry=entry,
+        other_entry=other_entry,
+        payout=payout,
+        tier=tiers[0],
+        offer=offer,
         conversation=conversations[0],
         other_conversation=conversations[1],
         customer=make_end_customer(partnership.reseller),

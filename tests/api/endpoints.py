@@ -66,6 +66,15 @@ def manufacturer_endpoints(t) -> list[Endpoint]:
         Endpoint("categories-detail", "GET", f"{base}/categories/{t.products[0].category_id}/"),
         Endpoint("products-list", "GET", f"{base}/products/"),
         Endpoint("products-detail", "GET", f"{base}/products/{t.products[0].pk}/"),
+        Endpoint("commissions-list", "GET", f"{base}/commissions/"),
+        Endpoint("commissions-detail", "GET", f"{base}/commissions/{t.entry.pk}/"),
+        Endpoint("commissions-balances", "GET", f"{base}/commissions/balances/"),
+        Endpoint("payouts-list", "GET", f"{base}/payouts/"),
+        Endpoint("payouts-detail", "GET", f"{base}/payouts/{t.payout.pk}/"),
+        Endpoint("tiers-list", "GET", f"{base}/tiers/"),
+        Endpoint("tiers-detail", "GET", f"{base}/tiers/{t.tier.pk}/"),
+        Endpoint("offers-list", "GET", f"{base}/offers/"),
+        Endpoint("offers-detail", "GET", f"{base}/offers/{t.offer.pk}/"),
     ]
 
 
@@ -113,6 +122,14 @@ def reseller_endpoints(t) -> list[Endpoint]:
             f"{base}/customers/",
             {"name": "Julia Weber", "email": "julia.weber@example.test"},
         ),
+        Endpoint("commissions-list", "GET", f"{partner}/commissions/"),
+        Endpoint("commissions-detail", "GET", f"{partner}/commissions/{t.entry.pk}/"),
+        Endpoint("commissions-balance", "GET", f"{partner}/commissions/balance/"),
+        Endpoint("payouts-list", "GET", f"{partner}/payouts/"),
+        Endpoint("payouts-detail", "GET", f"{partner}/payouts/{t.payout.pk}/"),
+        Endpoint("tiers-list", "GET", f"{partner}/tiers/"),
+        Endpoint("offers-list", "GET", f"{partner}/offers/"),
+        Endpoint("offers-detail", "GET", f"{partner}/offers/{t.offer.pk}/"),
     ]
 
 
@@ -122,20 +139,29 @@ MANUFACTURER_NAMES = [
     "conversations-list", "conversations-detail", "conversations-reply", "conversations-done",
     "orders-list",
     "orders-detail", "orders-transition", "orders-notes", "categories-list",
-    "categories-detail", "products-list", "products-detail",
+    "categories-detail", "products-list", "products-detail", "commissions-list",
+    "commissions-detail", "commissions-balances", "payouts-list", "payouts-detail",
+    "tiers-list", "tiers-detail", "offers-list", "offers-detail",
 ]  # fmt: skip
 RESELLER_NAMES = [
     "partnerships-list", "all-orders-list", "orders-list", "orders-detail",
     "orders-transition", "orders-notes", "categories-list", "categories-detail",
     "products-list", "products-detail", "qualifications-list", "conversations-list",
     "conversations-detail", "conversations-reply", "conversations-create", "customers-list",
-    "customers-detail", "customers-create",
+    "customers-detail", "customers-create", "commissions-list", "commissions-detail",
+    "commissions-balance", "payouts-list", "payouts-detail", "tiers-list", "offers-list",
+    "offers-detail",
 ]  # fmt: skip
 # Endpoints that name one customer (a partnership or its order): a rep sees only their own.
 CUSTOMER_SPECIFIC = {
     "resellers-detail", "resellers-statistics", "resellers-qualifications", "resellers-grant",
     "resellers-revoke", "resellers-assign", "orders-detail", "orders-transition",
     "orders-notes", "conversations-detail", "conversations-reply", "conversations-done",
+    "commissions-detail",
 }  # fmt: skip
 # What only owners and managers may do: a rep's key gets 403 whichever customer it names.
 STAFF_ONLY = {"orders-transition", "resellers-grant", "resellers-revoke", "resellers-assign"}
+# Read by owners and managers only, as their pages are: a rep's key gets 403.
+STAFF_READS = {
+    "payouts-list", "payouts-detail", "tiers-list", "tiers-detail", "offers-list", "offers-detail",
+}  # fmt: skip

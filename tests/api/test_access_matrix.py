@@ -98,6 +98,7 @@ def test_a_reps_key_on_another_reps_customer_is_not_found(name, tenant, key_for,
     # The same endpoints, pointed at other_rep's customer and its order.
     tenant.partnership, tenant.orders = tenant.other_partnership, tenant.other_orders
     tenant.conversation = tenant.other_conversation
+    tenant.entry = tenant.other_entry
     endpoint = by_name(manufacturer_endpoints(tenant), name)
     before = snapshot()
 

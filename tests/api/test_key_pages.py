@@ -191,3 +191,69 @@ def test_another_tenant_is_404_before_any_detour(tenant, other_tenant, client_fo
     client = client_for(tenant.manager.user)
 
     assert client.get(f"/m/{other_tenant.manufacturer.slug}/api-keys/").status_code == 404
+
+
+# --- CSV exports (the shared core.exports / accounts.exports module) ------------------------
+
+
+def csv_of(response) -> str:
+    assert response.status_code == 200, response.status_code
+    assert response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_keys_export_lists_what_the_page_shows_never_a_secret(tenant, client_2fa, key_for):
+    owner_key, rep_key = key_for(tenant.owner), key_for(tenant.rep, name="Rep shop")
+
+    owner_csv = csv_of(client_2fa(tenant.owner.user).get(keys_url(tenant), {"format": "csv"}))
+    rep_csv = csv_of(client_2fa(tenant.rep.user).get(keys_url(tenant), {"format": "csv"}))
+
+    assert owner_key.prefix in owner_csv and rep_key.prefix in owner_csv
+    assert owner_key.raw not in owner_csv and owner_key.secret_hash not in owner_csv
+    assert "Sales rep" in owner_csv
+    assert rep_key.prefix in rep_csv and owner_key.prefix not in rep_csv
+
+
+def test_a_resellers_keys_export_holds_its_own_keys_only(tenant, client_2fa, reseller_key_for):
+    ours = reseller_key_for(tenant.reseller_user, name="Our shop")
+    theirs = reseller_key_for(tenant.other_reseller_user, name="Their shop")
+    public_id = tenant.partnership.reseller.public_id
+
+    body = csv_of(
+        client_2fa(tenant.reseller_user.user).get(f"/r/{public_id}/api-keys/", {"format": "csv"})
+    )
+
+    assert ours.prefix in body and theirs.prefix not in body
+    assert ours.raw not in body
+
+
+def test_the_webhooks_export_for_staff_only(tenant, other_tenant, client_for):
+    from tests.api.test_webhooks import register
+
+    endpoint = register(tenant, "https://erp.example.test/hooks")
+    register(other_tenant, "https://other.example.test/hooks")
+    url = f"/m/{tenant.manufacturer.slug}/webhooks/"
+
+    body = csv_of(client_for(tenant.manager.user).get(url, {"format": "csv"}))
+
+    assert "https://erp.example.test/hooks" in body and "other.example.test" not in body
+    assert endpoint.secret not in body
+    assert client_for(tenant.rep.user).get(url, {"format": "csv"}).status_code == 403
+    deliveries = client_for(tenant.manager.user).get(f"{url}{endpoint.pk}/", {"format": "csv"})
+    assert "Event ID" in csv_of(deliveries)
+    foreign = client_for(other_tenant.owner.user).get(f"{url}{endpoint.pk}/", {"format": "csv"})
+    assert foreign.status_code == 404
+
+
+def test_a_foreign_key_is_404_before_any_detour(tenant, client_for, key_for, reseller_key_for):
+    # Neither user has two-factor login: an id they may not see is still a plain 404.
+    foreign = reseller_key_for(tenant.other_reseller_user)
+    owners_key = key_for(tenant.owner)
+    public_id = tenant.partnership.reseller.public_id
+
+    reseller = client_for(tenant.reseller_user.user)
+    rep = client_for(tenant.rep.user)
+
+    assert reseller.get(f"/r/{public_id}/api-keys/{foreign.pk}/revoke/").status_code == 404
+    assert rep.post(f"{keys_url(tenant)}{owners_key.pk}/revoke/").status_code == 404
+    assert ResellerApiKey.objects.get(pk=foreign.pk).revoked_at is None

@@ -326,7 +326,9 @@ def test_another_tenants_batch_is_404(client_for, manufacturer, foreign_partners
 
     url = manufacturer_url(manufacturer, f"batches/{foreign.batch_id}/")
     assert client_for(manager).get(url).status_code == 404
-    assert client_for(manager).post(url, {"reference": "X"}).status_code == 404
+    client = client_for(manager)
+    verify_session(client, manager)  # marking paid needs two-factor login first
+    assert client.post(url, {"reference": "X"}).status_code == 404
 
 
 def test_only_an_owner_adjusts_and_always_with_a_reason(

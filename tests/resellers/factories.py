@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from channel.models import EndCustomer, Partnership, PartnershipStatus
 from channel.services import partnership_create
-from resellers.models import AffiliateLink, CustomerInteraction, InteractionKind
+from resellers.models import AffiliateLink, AffiliateSignup, CustomerInteraction, InteractionKind
 from resellers.services import affiliate_link_get_or_create, end_customer_create
 from tests.accounts.factories import ManufacturerFactory, ResellerFactory, ResellerUserFactory
 from tests.scoped_factories import ScopedModelFactory
@@ -68,3 +68,21 @@ class AffiliateLinkFactory(factory.Factory):
     @classmethod
     def _create(cls, model_class, **kwargs) -> AffiliateLink:
         return affiliate_link_get_or_create(**kwargs)
+
+
+class AffiliateSignupFactory(factory.Factory):
+    """A sign-up awaiting its email confirmation, made by the service (it sends the email)."""
+
+    class Meta:
+        model = AffiliateSignup
+
+    link = factory.SubFactory(AffiliateLinkFactory)
+    name = "Jane Doe"
+    email = factory.Sequence(lambda n: f"signup{n}@example.com")
+
+    @classmethod
+    def _create(cls, model_class, *, link, **kwargs) -> AffiliateSignup:
+        from resellers.services import affiliate_signup_request
+
+        affiliate_signup_request(link=link, **kwargs)
+        return AffiliateSignup.objects.filter(link=link).latest("pk")

@@ -1,12 +1,22 @@
 """Affiliate links: the reseller's page, and the public /join/<token>/ sign-up."""
 
+import re
+import time
+from datetime import timedelta
+from unittest import mock
+from urllib.parse import urlsplit
+
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from channel.models import EndCustomer, PartnershipStatus
+from notifications.models import OutboxEmail
+from notifications.sealing import unseal
 from resellers import services
-from resellers.models import AffiliateLink
+from resellers.models import AffiliateLink, AffiliateSignup
 from tests.accounts.factories import ResellerUserFactory
 from tests.resellers.customer_helpers import make_customer, reseller_with_user
 from tests.resellers.factories import PartnershipFactory
@@ -117,6 +127,7 @@ def test_signup_count(client_for, user, partnership, other_manufacturer):
     link = services.affiliate_link_get_or_create(partnership=partnership)
     services.affiliate_signup(link=link, name="A", email="a@example.com")
     services.affiliate_signup(link=link, name="B", email="b@example.com")
+    services.affiliate_signup_request(link=link, name="D", email="d@example.com")  # unconfirmed
     make_customer(partnership.reseller, 9)  # added by hand: not a sign-up
     other = PartnershipFactory(manufacturer=other_manufacturer, reseller=partnership.reseller)
     services.affiliate_signup(
@@ -159,7 +170,16 @@ def test_anonymous_is_sent_to_login(partnership):
 # --- public sign-up -------------------------------------------------------------------------
 
 
-def test_signup_creates_a_customer_of_the_reseller(partnership):
+def confirm_link(email="jane@example.com") -> str:
+    """The confirmation link of the last email sent to `email`, as the person opens it."""
+    stored = OutboxEmail.objects.filter(recipient=email, kind="resellers.affiliate_confirm").latest(
+        "pk"
+    )
+    url = re.search(r"https?://\S+/join/confirm/\S+/", unseal(stored.body, stored.sealed)).group(0)
+    return urlsplit(url).path
+
+
+def test_signup_emails_a_link_and_makes_the_customer_only_once_confirmed(partnership):
     link = services.affiliate_link_get_or_create(partnership=partnership)
     client = Client()
 
@@ -170,6 +190,14 @@ def test_signup_creates_a_customer_of_the_reseller(partnership):
     assert partnership.reseller.name in page.content.decode()
     assert response.status_code == 302
     assert response["Location"] == reverse("resellers_public:thanks", kwargs={"token": link.token})
+    assert "Check your email" in client.get(response["Location"]).content.decode()
+    assert not EndCustomer.objects.exists()  # nothing reaches the reseller yet
+
+    url = confirm_link()
+    asked = client.get(url)  # opening the link (a mail scanner, say) confirms nothing
+    assert asked.status_code == 200 and not EndCustomer.objects.exists()
+    done = client.post(url)
+    assert "Your address is confirmed" in done.content.decode()
     customer = EndCustomer.objects.get()
     assert customer.reseller == partnership.reseller
     assert customer.source_manufacturer == partnership.manufacturer
@@ -178,8 +206,18 @@ def test_signup_creates_a_customer_of_the_reseller(partnership):
         "jane@example.com",
         "Doe AV",
     )
-    thanks = client.get(response["Location"])
-    assert "Thank you" in thanks.content.decode()
+    assert AffiliateSignup.objects.get().confirmed_at is not None
+    client.post(url)  # the same link again: still one customer
+    assert EndCustomer.objects.count() == 1
+
+
+def test_the_confirmation_link_is_not_stored_in_clear(partnership):
+    link = services.affiliate_link_get_or_create(partnership=partnership)
+    Client().post(join_url(link.token), SIGNUP)
+
+    stored = OutboxEmail.objects.get(kind="resellers.affiliate_confirm")
+    assert "/join/confirm/" not in stored.body
+    assert confirm_link().split("/")[-2] not in stored.body
 
 
 def test_signing_up_twice_does_not_duplicate(partnership):
@@ -187,16 +225,87 @@ def test_signing_up_twice_does_not_duplicate(partnership):
     Client().post(join_url(link.token), SIGNUP)
     response = Client().post(join_url(link.token), {**SIGNUP, "email": "JANE@example.com "})
     assert response.status_code == 302
+    assert AffiliateSignup.objects.count() == 1
+    Client().post(confirm_link())
     assert EndCustomer.objects.count() == 1
 
 
-def test_signup_of_an_existing_customer_keeps_their_data(partnership):
+def test_signup_of_an_existing_customer_keeps_their_data_and_reveals_nothing(partnership):
     existing = make_customer(partnership.reseller, 1, name="Kept", email="jane@example.com")
     link = services.affiliate_link_get_or_create(partnership=partnership)
-    Client().post(join_url(link.token), SIGNUP)
+
+    response = Client().post(join_url(link.token), SIGNUP)
+
+    assert response["Location"] == reverse("resellers_public:thanks", kwargs={"token": link.token})
     existing.refresh_from_db()
     assert existing.name == "Kept"
     assert EndCustomer.objects.count() == 1
+    assert not AffiliateSignup.objects.exists()
+    assert OutboxEmail.objects.filter(kind="resellers.affiliate_known").count() == 1
+
+
+@pytest.mark.parametrize("signed", ["nope", "x" * 300, "e30:1tXx:abc", "%00"])
+def test_a_bad_confirmation_link_is_a_clear_page(partnership, signed):
+    response = Client().get(f"/join/confirm/{signed}/")
+
+    assert response.status_code == 404
+    assert "This link is not valid" in response.content.decode()
+    assert Client().post(f"/join/confirm/{signed}/").status_code == 404
+    assert not EndCustomer.objects.exists()
+
+
+def test_an_expired_confirmation_link_says_so_and_a_new_one_can_be_sent(partnership):
+    link = services.affiliate_link_get_or_create(partnership=partnership)
+    Client().post(join_url(link.token), SIGNUP)
+    old = confirm_link()
+    later = time.time() + services.CONFIRM_MAX_AGE + 60
+
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        expired = Client().post(old)
+        assert expired.status_code == 410
+        assert "This link has expired" in expired.content.decode()
+        assert not EndCustomer.objects.exists()
+        AffiliateSignup.objects.update(sent_at=timezone.now() - timedelta(minutes=5))
+        resent = Client().post(
+            reverse("resellers_public:resend", kwargs={"token": link.token}),
+            {"email": "jane@example.com"},
+        )
+        assert resent.status_code == 200
+        new = confirm_link()
+        assert new != old
+        assert Client().post(new).status_code == 200
+    assert EndCustomer.objects.get().email == "jane@example.com"
+
+
+def test_resending_answers_the_same_for_an_unknown_address(partnership):
+    link = services.affiliate_link_get_or_create(partnership=partnership)
+    url = reverse("resellers_public:resend", kwargs={"token": link.token})
+
+    unknown = Client().post(url, {"email": "nobody@example.com"})
+    bad = Client().post(url, {"email": "not an email"})
+
+    assert unknown.status_code == 200
+    assert "we sent the link again" in unknown.content.decode()
+    assert not OutboxEmail.objects.exists()
+    assert bad.status_code == 400
+
+
+def test_a_link_of_another_signup_cannot_be_forged_from_a_valid_one(partnership):
+    link = services.affiliate_link_get_or_create(partnership=partnership)
+    Client().post(join_url(link.token), SIGNUP)
+    signup = AffiliateSignup.objects.get()
+    real = services.affiliate_signup_token(signup)
+    other_salt = signing.TimestampSigner(salt="another.purpose").sign_object(
+        {"id": signup.pk, "email": signup.email}
+    )
+    wrong_email = signing.TimestampSigner(salt=services.CONFIRM_SALT).sign_object(
+        {"id": signup.pk, "email": "eve@example.com"}
+    )
+    tampered = real[:-1] + ("A" if real[-1] != "A" else "B")
+
+    for forged in (other_salt, wrong_email, tampered):
+        assert Client().post(f"/join/confirm/{forged}/").status_code == 404
+    assert not EndCustomer.objects.exists()
 
 
 def test_signup_with_bad_input_shows_errors(partnership):
@@ -217,7 +326,7 @@ def test_retired_link_says_so(partnership):
     assert page.status_code == 410
     assert "retired" in page.content.decode()
     assert post.status_code == 410
-    assert not EndCustomer.objects.exists()
+    assert not EndCustomer.objects.exists() and not AffiliateSignup.objects.exists()
 
 
 def test_link_of_an_ended_partnership_is_retired(partnership):
