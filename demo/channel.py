@@ -11,6 +11,8 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from django.db import connection, transaction
+from django.db.models import F, Max, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django_scopes import scopes_disabled
 
@@ -33,6 +35,7 @@ from demo.orders import build_demo_orders
 from demo.partners import build_demo_partners
 from demo.qualifications import build_demo_qualifications
 from demo.salesreps import assign_demo_portfolios
+from notifications.models import Notification
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -357,10 +360,21 @@ def _one_load_at_a_time() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DEMO_LOCK_KEY])
 
 
+def _history_notifications_read(*, after_pk: int, unread_per_user: int = 3) -> None:
+    """A year of orders, payouts and returns notifies as it happens; a demo user opens the portal
+    to a bell with the latest few unread, not a hundred items of history all stamped today."""
+    history = Notification.objects.filter(pk__gt=after_pk, read_at__isnull=True)
+    newest = history.annotate(
+        rank=Window(RowNumber(), partition_by=[F("user_id")], order_by=F("pk").desc())
+    ).filter(rank__lte=unread_per_user)
+    history.exclude(pk__in=newest.values("pk")).update(read_at=timezone.now())
+
+
 @scopes_disabled()
 @transaction.atomic
 def build_demo_channel() -> DemoReport:
     _one_load_at_a_time()
+    history_starts_after = Notification.objects.aggregate(last=Max("pk"))["last"] or 0
     rng = random.Random(20261123)  # noqa: S311 - demo data, not security
     report = DemoReport()
     resellers = build_resellers(rng, report)
@@ -382,6 +396,7 @@ def build_demo_channel() -> DemoReport:
         assign_demo_portfolios(manufacturer, report=report)
     build_demo_affiliate(resellers, report)  # after the orders and their end customers
     build_demo_commissions(report)  # after the orders: their completions accrued
+    _history_notifications_read(after_pk=history_starts_after)
     for manufacturer in manufacturers:
         build_demo_communications(manufacturer, rng, report)
     for manufacturer in manufacturers:  # after the orders: scorecards are built from them

@@ -30,7 +30,7 @@ class Client:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         body = None
         if form is not None:
-            form = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **form}
+            form = {"csrfmiddlewaretoken": self.csrf_cookie(), **form}
             body = urlencode(form)
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"https://127.0.0.1{path}"
@@ -51,6 +51,13 @@ class Client:
         return Answer(
             response.status, time.monotonic() - started, response.getheader("Location", ""), text
         )
+
+    def csrf_cookie(self) -> str:
+        # Production names it __Host-csrftoken, development csrftoken.
+        for name, value in self.cookies.items():
+            if name.endswith("csrftoken"):
+                return value
+        return ""
 
     def get(self, path: str) -> Answer:
         return self.request("GET", path)

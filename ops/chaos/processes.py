@@ -239,10 +239,10 @@ class Stack:
             root / "worker.log",
         )
 
-    def manage(self, *args: str) -> None:
+    def manage(self, *args: str, env: dict[str, str] | None = None) -> None:
         subprocess.run(
             [sys.executable, "manage.py", *args],
-            env=self.env,
+            env=env or self.env,
             cwd=PROJECT,
             check=True,
             stdout=subprocess.DEVNULL,
@@ -254,7 +254,8 @@ class Stack:
         self.redis.start()
         self.manage("migrate", "--noinput")
         self.manage("collectstatic", "--noinput")
-        self.manage("demo_channel")
+        # The loader refuses production settings; this database is thrown away after the run.
+        self.manage("demo_channel", env={**self.env, "DJANGO_ENV": "development"})
         self.web.start()
         wait_for_port(self.web_port)
 
