@@ -148,7 +148,7 @@ def test_the_reseller_requests_its_payout(client_for, earned, reseller_user):
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("30.01", "at most your payable balance of 30.00 EUR"),
+        ("30.01", "at most your payable balance of €30.00"),
         ("1000000000000", "less than or equal to 9999999999.99"),
         ("-5", "greater than or equal to 0.01"),
         ("abc", "Enter a number"),
@@ -175,7 +175,7 @@ def test_below_the_minimum_the_request_is_refused(client_for, earned, reseller_u
     response = client_for(reseller_user).post(reseller_url(earned, "request/"), {"amount": "30.00"})
 
     assert response.status_code == 400
-    assert "The minimum payout is 100.00 EUR" in response.content.decode()
+    assert "The minimum payout is €100.00" in response.content.decode()
 
 
 def test_payout_details_are_validated_and_shown_masked(client_for, earned, reseller_user):
