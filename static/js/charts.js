@@ -36,6 +36,8 @@
       type: spec.type || "bar",
       data: { labels: spec.labels || [], datasets: datasets },
       options: {
+        // Ticks and tooltips group digits the reader's way (<html lang>, the user's language).
+        locale: document.documentElement.lang || undefined,
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },

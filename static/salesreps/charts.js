@@ -11,7 +11,7 @@
       datasets.push({ label: data.customersLabel, data: data.customers, backgroundColor: "#adb5bd", yAxisID: "y1" });
       scales.y1 = { beginAtZero: true, position: "right", grid: { drawOnChartArea: false }, ticks: { precision: 0 } };
     }
-    new Chart(canvas, { type: "bar", data: { labels: data.labels, datasets: datasets }, options: { responsive: true, scales: scales } });
+    new Chart(canvas, { type: "bar", data: { labels: data.labels, datasets: datasets }, options: { locale: document.documentElement.lang || undefined, responsive: true, scales: scales } });
   }
   draw("rep-chart", "rep-chart-data");
   draw("sales-chart", "sales-chart-data");
