@@ -48,16 +48,17 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(_("Webhooks"), "api_manufacturer:webhooks", "broadcast", STAFF),
 ]
 
-# The intelPlug manual's sections: Customers, Orders, Earnings, Commissions (per
-# manufacturer, below), Notifications, Statistics, Account (Logout is in the account menu).
+# The intelPlug manual's sections, in its order: Customers, Orders, Earnings, Commissions,
+# Notifications, Statistics, Account; base.html ends the list with Logout (a POST form) and
+# keeps API keys in the account menu.
 RESELLER_NAV: list[NavEntry] = [
     NavEntry(_("Dashboard"), "accounts_reseller:dashboard", "speedometer2"),
     NavEntry(_("Customers"), "resellers_reseller:list", "person-lines-fill"),
-    NavEntry(_("All orders"), "orders_reseller:all_orders", "receipt"),
-    NavEntry(_("Earnings"), "commissions_reseller:earnings", "coin"),
-    NavEntry(_("Statistics"), "commissions_reseller:statistics", "graph-up"),
+    NavEntry(_("Orders"), "orders_reseller:all_orders", "receipt"),
+    NavEntry(_("Earnings"), "commissions_reseller:earnings", "cash-stack"),
+    NavEntry(_("Commissions"), "commissions_reseller:index", "coin"),
     NavEntry(_("Notifications"), "notifications_public:list", "bell"),
-    NavEntry(_("API keys"), "api_reseller:keys", "key"),
+    NavEntry(_("Statistics"), "commissions_reseller:statistics", "graph-up"),
     NavEntry(_("Account"), "accounts_public:password_change", "person-gear"),
 ]
 

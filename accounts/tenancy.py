@@ -30,6 +30,7 @@ from accounts.models import (
 )
 
 TENANT_VIEW_ATTRIBUTE = "tenant_view_kind"
+ALLOWED_ROLES_ATTRIBUTE = "allowed_roles"
 
 View = Callable[..., HttpResponseBase]
 
@@ -159,6 +160,8 @@ def manufacturer_view(
                 return view_func(tenant_request, *args, **kwargs)
 
         setattr(wrapper, TENANT_VIEW_ATTRIBUTE, "manufacturer")
+        # Who may open it, for callers that run the page's action elsewhere (the assistant).
+        setattr(wrapper, ALLOWED_ROLES_ATTRIBUTE, allowed_roles)
         return wrapper
 
     return decorator(view) if view is not None else decorator

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import STAFF_ROLES
+from accounts.reauth import recent_auth_required
 from accounts.tenancy import ManufacturerRequest, ResellerRequest, manufacturer_view, reseller_view
 from api.forms import ApiKeyForm, WebhookEndpointForm
 from api.selectors import (
@@ -35,6 +36,7 @@ from core.listing import paginate
 
 
 @manufacturer_view
+@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
 def keys(request: ManufacturerRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
@@ -65,6 +67,7 @@ def keys(request: ManufacturerRequest) -> HttpResponse:
 
 
 @manufacturer_view
+@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
 def key_revoke(request: ManufacturerRequest, key_id: int) -> HttpResponse:
     key = access_api_key(manufacturer=request.tenant, membership=request.membership, key_id=key_id)
@@ -76,6 +79,7 @@ def key_revoke(request: ManufacturerRequest, key_id: int) -> HttpResponse:
 
 
 @reseller_view
+@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
 def reseller_keys(request: ResellerRequest) -> HttpResponse:
     form = ApiKeyForm(request.POST or None)
@@ -105,6 +109,7 @@ def reseller_keys(request: ResellerRequest) -> HttpResponse:
 
 
 @reseller_view
+@recent_auth_required(two_factor=True)
 @require_http_methods(["GET", "POST"])
 def reseller_key_revoke(request: ResellerRequest, reseller_key_id: int) -> HttpResponse:
     key = access_reseller_api_key(reseller=request.reseller, key_id=reseller_key_id)

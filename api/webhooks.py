@@ -11,6 +11,9 @@ unless someone asks ("send again", with the same event id the receiver deduplica
 Each request carries `Portal-Event-Id`, `Portal-Event-Type` and
 `Portal-Signature: t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the endpoint's
 secret>`; a receiver recomputes it and refuses a timestamp older than a few minutes.
+
+A URL is checked against server-side request forgery (api.ssrf) when it is saved and again
+at every delivery, after DNS resolution, and the request goes to the address checked.
 """
 
 import hashlib
@@ -22,6 +25,7 @@ import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import urllib3
 from django.conf import settings
@@ -36,6 +40,7 @@ from django_scopes import scope
 
 from accounts.models import Manufacturer, User
 from api.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint, WebhookEvent
+from api.ssrf import AddressRefused, resolve_public, url_refusal
 from core.enqueue import enqueue_after_commit
 from core.exceptions import DomainRefused
 
@@ -47,8 +52,6 @@ TIMEOUT = urllib3.Timeout(connect=5.0, read=10.0)
 RESPONSE_KEPT = 2000
 FLUSH_BATCH = 100
 SIGNATURE_HEADER = "Portal-Signature"
-
-_http = urllib3.PoolManager(retries=False, timeout=TIMEOUT)
 
 
 class WebhookRefused(DomainRefused):
@@ -90,6 +93,9 @@ def _check_url(url: str) -> str:
         raise WebhookRefused(_("Enter a valid URL.")) from error
     if not url.startswith("https://") and not settings.WEBHOOK_ALLOW_HTTP:
         raise WebhookRefused(_("A webhook URL must use HTTPS."))
+    refusal = url_refusal(url)
+    if refusal:
+        raise WebhookRefused(refusal)
     return url
 
 
@@ -238,14 +244,18 @@ def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> tuple[int | N
         ),
     }
     try:
-        response = _http.request(
+        pool, path = _pinned_pool(endpoint.url, headers)
+        response = pool.urlopen(
             "POST",
-            endpoint.url,
+            path,
             body=delivery.body.encode(),
             headers=headers,
             redirect=False,
             preload_content=False,
+            assert_same_host=False,
         )
+    except AddressRefused as refused:
+        return None, "", str(refused)[:500]
     except urllib3.exceptions.HTTPError as error:
         return None, "", str(error)[:500]
     try:
@@ -254,7 +264,29 @@ def _post(delivery: WebhookDelivery, endpoint: WebhookEndpoint) -> tuple[int | N
         text = ""
     finally:
         response.release_conn()
+        pool.close()
     return response.status, text, ""
+
+
+def _pinned_pool(url: str, headers: dict[str, str]) -> tuple[urllib3.HTTPConnectionPool, str]:
+    """A connection to the address the SSRF check approved (api.ssrf), not to whatever the
+    name resolves to a moment later; TLS still checks the certificate against the name."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not settings.WEBHOOK_ALLOW_HTTP:
+        raise AddressRefused(_("A webhook URL must use HTTPS."))
+    host = parts.hostname or ""
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    address = str(resolve_public(host, port))
+    headers["Host"] = parts.netloc.rsplit("@", 1)[-1]
+    path = urlunsplit(("", "", parts.path or "/", parts.query, ""))
+    if parts.scheme == "https":
+        return urllib3.HTTPSConnectionPool(
+            address, port, timeout=TIMEOUT, retries=False, maxsize=1,
+            server_hostname=host, assert_hostname=host,
+        ), path  # fmt: skip
+    return urllib3.HTTPConnectionPool(
+        address, port, timeout=TIMEOUT, retries=False, maxsize=1
+    ), path
 
 
 def _send(delivery: WebhookDelivery) -> bool:

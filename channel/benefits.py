@@ -11,17 +11,23 @@ must follow them without importing it. Partners registers one provider at start-
   tier's ("5 % better pricing" takes 5 % off the price the partnership already gets);
   `Partnership.effective_discount_percent` answers the same for callers that may not import
   this module (catalog);
-- `partnership_commission_rate(partnership)`: the tier's commission rate in %, or None when
-  the tier sets none (the manufacturer's default applies);
+- `tier_commission_rates(partnerships=..., on=...)`: the commission rate in % that each
+  partnership's tier gave on that day, for those whose tier sets one (absent: the
+  manufacturer's default applies), in one query for any number of partnerships (the
+  reseller dashboard asks for all its manufacturers at once); commissions freeze the rate
+  on the entry; `partnership_commission_rate(partnership)` asks the same for one, today;
 - `priority_partnership_ids(manufacturer_id)`: the partnerships whose conversations sort first.
 
 Without a provider every partnership has no benefits: its own conditions only.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
 
 if TYPE_CHECKING:
     from channel.models import Partnership
@@ -43,17 +49,21 @@ NO_BENEFITS = PartnerBenefits()
 
 BenefitsProvider = Callable[["Partnership"], PartnerBenefits]
 PriorityProvider = Callable[[int], set[int]]
+TierRatesProvider = Callable[[Sequence["Partnership"], date], dict[int, Decimal]]
 
 _providers: dict[str, Any] = {}
 _CACHE_ATTRIBUTE = "_partner_benefits"
 
 
 def register_benefits_provider(
-    benefits: BenefitsProvider, priority: PriorityProvider | None = None
+    benefits: BenefitsProvider,
+    priority: PriorityProvider | None = None,
+    tier_rates: TierRatesProvider | None = None,
 ) -> None:
     """Set once, at app start-up (partners)."""
     _providers["benefits"] = benefits
     _providers["priority"] = priority
+    _providers["tier_rates"] = tier_rates
 
 
 def partnership_benefits(partnership: "Partnership") -> PartnerBenefits:
@@ -86,8 +96,18 @@ def effective_discount_percent(partnership: "Partnership") -> Decimal:
     )
 
 
-def partnership_commission_rate(partnership: "Partnership") -> Decimal | None:
-    return partnership_benefits(partnership).commission_rate
+def tier_commission_rates(*, partnerships: Sequence["Partnership"], on: date) -> dict[int, Decimal]:
+    provider = _providers.get("tier_rates")
+    if provider is None or not partnerships:
+        return {}
+    return provider(partnerships, on)
+
+
+def partnership_commission_rate(
+    partnership: "Partnership", on: date | None = None
+) -> Decimal | None:
+    day = on or timezone.localdate()
+    return tier_commission_rates(partnerships=[partnership], on=day).get(partnership.pk)
 
 
 def priority_partnership_ids(manufacturer_id: int) -> set[int]:

@@ -5,7 +5,8 @@
 - A line of a commission-free product or category earns nothing.
 - Otherwise a line earns at the first rate that applies on the day the order completed:
   its category's own rate, else the partnership's own rate, else the partner tier's
-  (`channel.tier_rates`), else the manufacturer's default (10% unless changed). A
+  (`channel.benefits.tier_commission_rates`), else the manufacturer's default (10% unless
+  changed). A
   category's rate comes first because it is the most specific: it is set for exactly
   those products.
 - The commission of the lines that share a rate is rounded once, half-up to the cent

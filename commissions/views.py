@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.models import STAFF_ROLES, Role
+from accounts.reauth import recent_auth_required
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from channel.selectors import access_partnership, partnerships_visible_to
 from commissions.forms import (
@@ -157,6 +158,7 @@ def approvals(request: ManufacturerRequest) -> HttpResponse:
 
 
 @manufacturer_view(roles=STAFF_ROLES)
+@recent_auth_required(two_factor=True)
 @require_POST
 def approve(request: ManufacturerRequest) -> HttpResponseBase:
     ids = [int(value) for value in request.POST.getlist("request") if value.isdigit()]
@@ -172,6 +174,7 @@ def approve(request: ManufacturerRequest) -> HttpResponseBase:
 
 
 @manufacturer_view(roles=STAFF_ROLES)
+@recent_auth_required(two_factor=True, methods=("POST",))
 @require_http_methods(["GET", "POST"])
 def batch(request: ManufacturerRequest, batch_id: int) -> HttpResponseBase:
     found = access_batch(manufacturer=request.tenant, batch_id=batch_id)

@@ -7,9 +7,11 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.reauth import recent_auth_required
 from accounts.tenancy import (
     ResellerPartnerRequest,
     ResellerRequest,
@@ -18,7 +20,8 @@ from accounts.tenancy import (
 )
 from channel.models import Partnership
 from commissions.forms import PayoutDetailsForm, PayoutRequestForm, PeriodForm
-from commissions.selectors.balances import balance_of
+from commissions.models import CommissionEntry
+from commissions.selectors.balances import Balance, balance_of, balances_by_partnership
 from commissions.selectors.ledger import (
     by_customer,
     by_order,
@@ -28,7 +31,12 @@ from commissions.selectors.ledger import (
     payout_details_of,
 )
 from commissions.selectors.reports import Period, Report, default_period, reseller_report
-from commissions.services.ledger import CommissionRefused, commission_settings_for
+from commissions.services.ledger import (
+    CommissionRefused,
+    commission_settings_for,
+    partnership_rate_on,
+    partnership_rates_on,
+)
 from commissions.services.payouts import money, payout_details_save, payout_request_create
 from core.listing import csv_date, csv_response, paginate
 
@@ -64,7 +72,7 @@ def _context(request: ResellerPartnerRequest, form: PayoutRequestForm | None = N
         .first(),
         "form": form or PayoutRequestForm(initial={"amount": balance.payable_now}),
         "view": view,
-        "rate": partnership.manufacturer.default_commission_rate,
+        "rate": partnership_rate_on(partnership=partnership, on=timezone.localdate())[0],
     }
     if view == "orders":
         context["page"] = paginate(request, by_order(entries))
@@ -154,6 +162,7 @@ def payout_request(request: ResellerPartnerRequest) -> HttpResponseBase:
 
 
 @reseller_partner_view
+@recent_auth_required
 @require_http_methods(["GET", "POST"])
 def payout_details(request: ResellerPartnerRequest) -> HttpResponse:
     details = payout_details_of(request.partnership)
@@ -186,6 +195,38 @@ def payout_details(request: ResellerPartnerRequest) -> HttpResponse:
         {"form": form, "details": details, "partnership": request.partnership},
         status=status,
     )
+
+
+@reseller_view
+@require_http_methods(["GET"])
+def commissions_index(request: ResellerRequest) -> HttpResponse:
+    """The sidebar's Commissions: the balance with each manufacturer, each row leading to
+    that manufacturer's Commissions (entries, breakdowns, the payout request)."""
+    partnerships = list(
+        Partnership.objects.filter(reseller=request.reseller)
+        .select_related("manufacturer")
+        .order_by("manufacturer__name")
+    )
+    balances = balances_by_partnership(
+        CommissionEntry.objects.filter(partnership_id__in=[p.pk for p in partnerships])
+    )
+    rates = partnership_rates_on(partnerships=partnerships, on=timezone.localdate())
+    rows = [
+        {
+            "partnership": p,
+            "balance": balances.get(p.pk, Balance()),
+            "rate": rates[p.pk][0],
+            "url": reverse(
+                "commissions_reseller:overview",
+                kwargs={
+                    "reseller_public_id": request.reseller.public_id,
+                    "manufacturer_slug": p.manufacturer.slug,
+                },
+            ),
+        }
+        for p in partnerships
+    ]
+    return render(request, "commissions/reseller_index.html", {"rows": rows})
 
 
 @reseller_view

@@ -1,12 +1,14 @@
 """Reads for the inbox and the reseller's messages. Every query starts from the tenant and
 the member's visibility (a sales rep sees only the customers in their portfolio)."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     Exists,
     F,
@@ -18,6 +20,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -25,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import STAFF_ROLES, ManufacturerMembership, Role, User
+from channel.benefits import priority_partnership_ids
 from channel.models import Partnership
 from channel.visibility import VIEW_PARTNERSHIP, partnership_visibility_q, require_viewer
 from communications.models import (
@@ -133,19 +137,37 @@ DEFAULT_SORT = "newest"
 
 def encode_cursor(conversation: Conversation, field: str = "last_message_at") -> str:
     stamp = int(getattr(conversation, field).timestamp() * 1_000_000)
-    return f"{stamp}_{conversation.pk}"
+    priority = getattr(conversation, "is_priority", 0)
+    return f"{priority}_{stamp}_{conversation.pk}"
 
 
-def decode_cursor(value: str | None) -> tuple[datetime, int] | None:
-    """A cursor from the URL, or None for junk (which shows the first page)."""
+def decode_cursor(value: str | None) -> tuple[int, datetime, int] | None:
+    """A cursor from the URL (priority, moment, id), or None for junk (the first page)."""
     if not value:
         return None
     try:
-        stamp, pk = value.split("_", 1)
+        parts = value.split("_")
+        priority, stamp, pk = parts if len(parts) == 3 else ["0", *parts]
         moment = datetime.fromtimestamp(int(stamp) / 1_000_000, tz=UTC)
-        return moment, int(pk)
+        if priority not in ("0", "1"):
+            return None
+        return int(priority), moment, int(pk)
     except (ValueError, OverflowError, OSError):
         return None
+
+
+def with_priority(rows: QuerySet[Conversation], priority_ids: Collection[int]) -> QuerySet[Any]:
+    """`is_priority` 1 for the conversations of partners whose tier gives priority support
+    (`channel.benefits.priority_partnership_ids`): the inbox lists them first."""
+    if not priority_ids:
+        return rows.annotate(is_priority=Value(0, output_field=IntegerField()))
+    return rows.annotate(
+        is_priority=Case(
+            When(partnership_id__in=list(priority_ids), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    )
 
 
 class CardContext(TypedDict):
@@ -239,6 +261,14 @@ def _beyond(field: str, moment: datetime, pk: int, *, later: bool) -> Q:
     return Q(**{f"{field}__{op}": moment}) | Q(**{field: moment, f"pk__{op}": pk})
 
 
+def _beyond_key(key: tuple[int, datetime, int], field: str, *, later: bool, forward: bool) -> Q:
+    """Rows past the cursor in (priority first, field, pk) order: `forward` is the listing's
+    direction (what comes after), else what comes before."""
+    priority, moment, pk = key
+    beyond_priority = Q(is_priority__lt=priority) if forward else Q(is_priority__gt=priority)
+    return beyond_priority | (Q(is_priority=priority) & _beyond(field, moment, pk, later=later))
+
+
 def inbox_page(
     rows: QuerySet[Conversation],
     *,
@@ -247,19 +277,25 @@ def inbox_page(
     after: str | None = None,
     before: str | None = None,
     page_size: int = INBOX_PAGE_SIZE,
+    priority_ids: Collection[int] = (),
 ) -> InboxPage:
-    """Keyset-paged on (sort field, id) in the sort's direction: as fast on page 400 as on
-    page 1. `after` shows what comes after a cursor; `before` what comes before it."""
+    """Keyset-paged on (priority, sort field, id), the conversations of `priority_ids`
+    partners first, then the sort's direction: as fast on page 400 as on page 1. `after`
+    shows what comes after a cursor; `before` what comes before it."""
     order = SORTS_BY_KEY.get(sort) or SORTS_BY_KEY[DEFAULT_SORT]
     field = order.field
+    rows = with_priority(rows, priority_ids)
     if order.key == "waiting":
         rows = rows.filter(awaiting_since__isnull=False)
-    forward = [f"-{field}", "-pk"] if order.descending else [field, "pk"]
-    backward = [field, "pk"] if order.descending else [f"-{field}", "-pk"]
+    forward = (
+        ["-is_priority", f"-{field}", "-pk"] if order.descending else ["-is_priority", field, "pk"]
+    )
+    backward = (
+        ["is_priority", field, "pk"] if order.descending else ["is_priority", f"-{field}", "-pk"]
+    )
     after_key, before_key = decode_cursor(after), decode_cursor(before)
     if before_key is not None:
-        moment, pk = before_key
-        earlier = rows.filter(_beyond(field, moment, pk, later=order.descending))
+        earlier = rows.filter(_beyond_key(before_key, field, later=order.descending, forward=False))
         chunk = list(_with_context(earlier.order_by(*backward), user_id=user_id)[: page_size + 1])
         has_more = len(chunk) > page_size
         page = list(reversed(chunk[:page_size]))
@@ -269,8 +305,7 @@ def inbox_page(
             previous_cursor=encode_cursor(page[0], field) if page and has_more else None,
         )
     if after_key is not None:
-        moment, pk = after_key
-        rows = rows.filter(_beyond(field, moment, pk, later=not order.descending))
+        rows = rows.filter(_beyond_key(after_key, field, later=not order.descending, forward=True))
     chunk = list(_with_context(rows.order_by(*forward), user_id=user_id)[: page_size + 1])
     page = chunk[:page_size]
     return InboxPage(
@@ -284,7 +319,10 @@ def inbox_card(*, membership: ManufacturerMembership, conversation_id: int) -> "
     """One card with the same context as the list (for htmx swaps)."""
     require_viewer(membership)
     rows = _with_context(
-        visible_conversations(membership=membership).filter(pk=conversation_id),
+        with_priority(
+            visible_conversations(membership=membership).filter(pk=conversation_id),
+            priority_partnership_ids(membership.manufacturer_id),
+        ),
         user_id=membership.user_id,
     )
     conversation = next(iter(rows), None)

@@ -23,6 +23,7 @@ from django_htmx.http import trigger_client_event
 
 from accounts.models import STAFF_ROLES, ManufacturerMembership
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
+from channel.benefits import priority_partnership_ids
 from communications import selectors
 from communications.forms import (
     AssignForm,
@@ -223,6 +224,7 @@ def inbox(request: ManufacturerRequest) -> HttpResponse:
         sort=sort,
         after=request.GET.get("after"),
         before=request.GET.get("before"),
+        priority_ids=priority_partnership_ids(request.tenant.pk),
     )
     context.update(
         {

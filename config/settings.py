@@ -448,8 +448,12 @@ REST_FRAMEWORK = {
 }
 # Requests per API key (or per user of the session), as DRF writes a rate: N/s, N/min, N/hour.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "600/min")
-# Webhook endpoints must be HTTPS; development and tests may allow plain HTTP.
-WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False)
+# Webhook endpoints must be HTTPS and on the public internet (api.ssrf); development and
+# tests may allow plain HTTP and a receiver on a private or loopback address, never production.
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", False) and not PRODUCTION
+WEBHOOK_ALLOW_PRIVATE_ADDRESSES = (
+    env_bool("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", False) and not PRODUCTION
+)
 # Request bodies of the API above this are refused with 413.
 API_MAX_BODY_BYTES = int(env_str("API_MAX_BODY_BYTES", str(256 * 1024)))
 SPECTACULAR_SETTINGS = {

@@ -34,6 +34,8 @@ MANUFACTURER_APPS = [
     "partners",
     "notifications",
     "api",
+    # The command bar (staff pages only: a reseller's dashboard has few pages to find).
+    "assistant",
 ]
 
 # The reseller dashboard, /r/<public id>/… (accounts.tenancy.reseller_view), and one

@@ -8,7 +8,7 @@ number of orders.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict
 
@@ -76,6 +76,10 @@ class DirectoryFilters:
     # A seller's user id, or UNASSIGNED for customers without a rep.
     rep: str = ""
     days: int = DEFAULT_PERIOD_DAYS
+    # A period of dates instead of the last `days` days (the assistant's "top resellers of
+    # last quarter"): sales and order counts are of orders created on those days.
+    date_from: date | None = None
+    date_to: date | None = None
 
     @property
     def narrows(self) -> bool:
@@ -135,6 +139,10 @@ def directory_rows(
     filters = filters or DirectoryFilters()
     days = filters.days if filters.days in PERIOD_CHOICES else DEFAULT_PERIOD_DAYS
     since = timezone.now() - timedelta(days=days)
+    until = None
+    if filters.date_from and filters.date_to:
+        since = timezone.make_aware(datetime.combine(filters.date_from, time.min))
+        until = timezone.make_aware(datetime.combine(filters.date_to + timedelta(days=1), time.min))
     # Matched on (manufacturer, reseller): the columns Order is indexed on.
     orders = Order.objects.filter(
         manufacturer_id=OuterRef("manufacturer_id"), reseller_id=OuterRef("reseller_id")
@@ -146,6 +154,9 @@ def directory_rows(
         order__status__in=SALES_STATUSES,
         returned_at__gte=since,
     )
+    if until is not None:
+        period_sales = period_sales.filter(created_at__lt=until)
+        returns = returns.filter(returned_at__lt=until)
     rows = (
         partnerships_visible_to(manufacturer=manufacturer, membership=membership)
         .select_related("reseller")

@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Region, ResellerType
+from accounts.models import Region, ResellerType, Role
 from channel.models import PaymentMethod, ShippingMethod
 from core.forms import OnceForm
 
@@ -89,6 +89,10 @@ class ReassignForm(forms.Form):
     def selected(self, all_customers: QuerySet) -> list:
         chosen = list(self.cleaned_data.get("customers") or [])
         return chosen or list(all_customers)
+
+
+class MemberRoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("New role"), choices=Role.choices, widget=forms.RadioSelect)
 
 
 class MemberRemoveForm(forms.Form):

@@ -654,3 +654,89 @@ def _notify_receiving_rep(
             "resellers_manufacturer:directory", kwargs={"manufacturer_slug": manufacturer.slug}
         ),
     )
+
+
+# --- changing a member's role ----------------------------------------------------------------
+
+
+class RoleChangeRefused(DomainRefused):
+    """The role cannot be changed; the message is user-facing and nothing was changed."""
+
+
+def member_role_change_refusal(
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership, role: str, by: User
+) -> str:
+    """Why `by` may not give this member `role`, or "" when they may (read only).
+
+    Only an owner changes roles; nobody changes their own; a sales rep who still looks after
+    customers keeps the role until they are reassigned (a manager has no portfolio).
+    """
+    if role not in Role.values:
+        return _("Choose a role.")
+    if membership.user_id == by.pk:
+        return _("You cannot change your own role.")
+    by_is_owner = ManufacturerMembership.objects.filter(
+        manufacturer=manufacturer, user=by, role=Role.OWNER
+    ).exists()
+    if not by_is_owner:
+        return _("Only an owner can change a member's role.")
+    if role == membership.role:
+        return _("%(name)s already has this role.") % {"name": membership.user.display_name}
+    if membership.role == Role.SELLER and _portfolio_of(
+        manufacturer=manufacturer, user=membership.user
+    ):
+        return _(
+            "%(name)s still looks after customers: reassign them first, then change the role."
+        ) % {"name": membership.user.display_name}
+    return ""
+
+
+@transaction.atomic
+def member_role_change(
+    *, manufacturer: Manufacturer, membership: ManufacturerMembership, role: str, by: User
+) -> ManufacturerMembership:
+    """Give a member another role: their open sessions end (the next page they open is
+    built for the new role), the API keys they made with the old role stop working
+    (api.selectors), the change is audited and the member is told by email."""
+    Manufacturer.objects.select_for_update().filter(pk=manufacturer.pk).first()
+    current = (
+        ManufacturerMembership.objects.filter(manufacturer=manufacturer, pk=membership.pk)
+        .select_related("user")
+        .first()
+    )
+    if current is None:
+        raise RoleChangeRefused(_("This member is no longer on the team; nothing was changed."))
+    refusal = member_role_change_refusal(
+        manufacturer=manufacturer, membership=current, role=role, by=by
+    )
+    if refusal:
+        raise RoleChangeRefused(refusal)
+    old_label = current.get_role_display()
+    current.role = role
+    current.save(update_fields=["role"])
+    user_sessions_end(user=current.user)
+    values = {
+        "manufacturer": manufacturer.name,
+        "old": old_label,
+        "new": current.get_role_display(),
+        "by": by.display_name,
+    }
+    email_enqueue(
+        recipient=current.user.email,
+        subject=_("Your role at %(manufacturer)s is now %(new)s") % values,
+        body=_(
+            "%(by)s changed your role at %(manufacturer)s from %(old)s to %(new)s.\n\n"
+            "Log in again to continue. If you did not expect this, ask an owner of "
+            "%(manufacturer)s.\n"
+        )
+        % values,
+        kind="salesreps.role_changed",
+        manufacturer=manufacturer,
+    )
+    audit_record(
+        action=AuditAction.ROLE_CHANGED,
+        actor=by,
+        manufacturer=manufacturer,
+        target=f"{current.user.email} ({values['old']} → {values['new']})",
+    )
+    return current

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import trigger_client_event
 
-from accounts.models import STAFF_ROLES
+from accounts.models import STAFF_ROLES, Role
+from accounts.reauth import recent_auth_required
 from accounts.selectors import access_member
 from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from catalog.pricing import quantize_money
@@ -34,6 +35,7 @@ from salesreps.forms import (
     CustomerCreateForm,
     InviteForm,
     MemberRemoveForm,
+    MemberRoleForm,
     PeriodForm,
     ReassignForm,
     SalesReportForm,
@@ -42,9 +44,12 @@ from salesreps.services import (
     AssignmentRefused,
     InvitationRefused,
     RemovalRefused,
+    RoleChangeRefused,
     customer_create,
     member_removal_refusal,
     member_remove,
+    member_role_change,
+    member_role_change_refusal,
     portfolio_assign,
     portfolio_reassign,
     rep_invite,
@@ -503,3 +508,47 @@ def member_remove_view(request: ManufacturerRequest, user_id: int) -> HttpRespon
         "to_rep": form.to_rep() if ready and needs_rep else None,
     }
     return render(request, "salesreps/member_remove.html", context, status=status)
+
+
+# --- changing a member's role ------------------------------------------------------------------
+
+
+@manufacturer_view(roles={Role.OWNER})
+@recent_auth_required
+@require_http_methods(["GET", "POST"])
+def member_role_view(request: ManufacturerRequest, user_id: int) -> HttpResponse:
+    """GET: choose the new role; POST: change it (owners, with a recent password)."""
+    member = access_member(manufacturer=request.tenant, user_id=user_id)
+    form = MemberRoleForm(request.POST or None, initial={"role": member.role})
+    # Asked with a role other than theirs: what stops the page whatever role is chosen.
+    refusal = member_role_change_refusal(
+        manufacturer=request.tenant,
+        membership=member,
+        role=Role.OWNER if member.role != Role.OWNER else Role.MANAGER,
+        by=request.user,
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if not refusal and form.is_valid():
+            try:
+                member_role_change(
+                    manufacturer=request.tenant,
+                    membership=member,
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                )
+            except RoleChangeRefused as error:
+                form.add_error("role", error.user_message)
+            else:
+                member.refresh_from_db()
+                messages.success(
+                    request,
+                    _("%(name)s is now %(role)s; their sessions have ended.")
+                    % {"name": member.user.display_name, "role": member.get_role_display()},
+                )
+                return redirect(
+                    "accounts_manufacturer:team_member", **_slug(request), user_id=member.user_id
+                )
+    context = {"member": member, "form": form, "refusal": refusal}
+    return render(request, "salesreps/member_role.html", context, status=status)

@@ -28,6 +28,7 @@ from tests.api.factories import (
     WebhookDeliveryFactory,
     WebhookEndpointFactory,
 )
+from tests.assistant.factories import RecentRequestFactory
 from tests.catalog.factories import (
     CategoryFactory,
     PriceListFactory,
@@ -200,6 +201,7 @@ FACTORIES = {
     "api.ResellerApiKey": ResellerApiKeyFactory,
     "api.WebhookEndpoint": WebhookEndpointFactory,
     "api.WebhookDelivery": WebhookDeliveryFactory,
+    "assistant.RecentRequest": RecentRequestFactory,
 }
 
 # The tenant keys a row may carry; every related row that carries one must agree with it.

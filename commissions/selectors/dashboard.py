@@ -2,8 +2,8 @@
 affiliate link, orders and their value, earnings, pending earnings, the commission rate,
 paid and still to be paid; customers managed; customers and commissions per month.
 
-A fixed number of grouped queries plus two per manufacturer (its rate), whatever the
-number of entries, orders or customers."""
+A fixed number of grouped queries (the rates of every manufacturer, tiers' included, in
+two), whatever the number of manufacturers, entries, orders or customers."""
 
 from dataclasses import dataclass
 from datetime import date

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -169,15 +169,23 @@ class Overview:
     paid_this_month: Decimal
 
 
+# Accruals not paid yet (none allocated, or allocated to a request still open).
+UNPAID = Q(kind=EntryKind.ACCRUAL) & (
+    Q(payout_item__isnull=True) | Q(payout_item__request__status__in=OPEN_REQUEST_STATUSES)
+)
+
+
+def week_end(today: date) -> date:
+    """The Sunday that ends this week: "due this week" is a pay-by date up to it."""
+    return today + timedelta(days=7 - today.isoweekday())
+
+
 def manufacturer_overview(entries: QuerySet[CommissionEntry], *, today: date) -> Overview:
     """What is owed and when: accruals not paid whose pay-by date is this week or past."""
-    week_end = today + timedelta(days=7 - today.isoweekday())
     month_start = today.replace(day=1)
-    unpaid = Q(kind=EntryKind.ACCRUAL) & (
-        Q(payout_item__isnull=True) | Q(payout_item__request__status__in=OPEN_REQUEST_STATUSES)
-    )
+    unpaid = UNPAID
     totals = entries.aggregate(
-        due=sum_of("credit", unpaid & Q(pay_by__gte=today, pay_by__lte=week_end)),
+        due=sum_of("credit", unpaid & Q(pay_by__gte=today, pay_by__lte=week_end(today))),
         overdue=sum_of("credit", unpaid & Q(pay_by__lt=today)),
         paid_month=sum_of("debit", Q(kind=EntryKind.PAYOUT, eligible_from__gte=month_start)),
     )
@@ -206,6 +214,43 @@ def by_reseller(
         for p in partnerships.filter(pk__in=list(balances)).select_related("reseller")
     ]
     return sorted(rows, key=lambda row: (-row.balance.owed, row.partnership.reseller.name))
+
+
+@dataclass(frozen=True)
+class DueRow:
+    partnership: Partnership
+    due: Decimal
+    overdue: Decimal
+    pay_by: date
+
+
+def due_by_reseller(
+    entries: QuerySet[CommissionEntry], partnerships: QuerySet[Partnership], *, today: date
+) -> list[DueRow]:
+    """Who is due a payout this week: per reseller, the unpaid accruals whose pay-by date
+    falls this week (`due`) or has passed (`overdue`), the earliest pay-by date first. Two
+    queries, the figures grouped like the overview's."""
+    totals = (
+        entries.filter(UNPAID, pay_by__lte=week_end(today))
+        .order_by()
+        .values("partnership_id")
+        .annotate(
+            due=sum_of("credit", Q(pay_by__gte=today)),
+            overdue=sum_of("credit", Q(pay_by__lt=today)),
+            first=Min("pay_by"),
+        )
+    )
+    by_id = {row["partnership_id"]: row for row in totals}
+    rows = [
+        DueRow(
+            partnership=p,
+            due=by_id[p.pk]["due"],
+            overdue=by_id[p.pk]["overdue"],
+            pay_by=by_id[p.pk]["first"],
+        )
+        for p in partnerships.filter(pk__in=list(by_id)).select_related("reseller")
+    ]
+    return sorted(rows, key=lambda row: (row.pay_by, row.partnership.reseller.name))
 
 
 def open_requests(*, manufacturer: Manufacturer) -> QuerySet[PayoutRequest]:

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ResellerMembership, User
 from catalog.models import Category, Product, ProductKind
+from channel.benefits import tier_commission_rates
 from channel.models import Partnership
-from channel.tier_rates import tier_rate
 from commissions.models import (
     ZERO,
     CommissionEntry,
@@ -89,7 +89,7 @@ def partnership_rate_on(*, partnership: Partnership, on: date) -> tuple[Decimal,
     )
     if own is not None:
         return own.rate, RateRule.PARTNERSHIP
-    tier = tier_rate(partnership=partnership, on=on)
+    tier = tier_commission_rates(partnerships=[partnership], on=on).get(partnership.pk)
     if tier is not None:
         return tier, RateRule.TIER
     return default_rate_on(manufacturer=partnership.manufacturer, on=on), RateRule.DEFAULT
@@ -98,7 +98,8 @@ def partnership_rate_on(*, partnership: Partnership, on: date) -> tuple[Decimal,
 def partnership_rates_on(
     *, partnerships: list[Partnership], on: date
 ) -> dict[int, tuple[Decimal, str]]:
-    """`partnership_rate_on` for many partnerships in one query (the dashboard's)."""
+    """`partnership_rate_on` for many partnerships in two queries (the dashboard's): the
+    dated rates, and the tiers' rates of them all."""
     ids = [p.pk for p in partnerships]
     rows = CommissionRate.objects.filter(
         Q(scope=RateScope.PARTNERSHIP, partnership_id__in=ids)
@@ -115,12 +116,13 @@ def partnership_rates_on(
             own.setdefault(row.partnership_id, row.rate)
         elif row.scope == RateScope.MANUFACTURER:
             defaults.setdefault(row.manufacturer_id, row.rate)
+    tiers = tier_commission_rates(partnerships=[p for p in partnerships if p.pk not in own], on=on)
     rates: dict[int, tuple[Decimal, str]] = {}
     for partnership in partnerships:
         if partnership.pk in own:
             rates[partnership.pk] = (own[partnership.pk], RateRule.PARTNERSHIP)
             continue
-        tier = tier_rate(partnership=partnership, on=on)
+        tier = tiers.get(partnership.pk)
         if tier is not None:
             rates[partnership.pk] = (tier, RateRule.TIER)
             continue

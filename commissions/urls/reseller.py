@@ -11,6 +11,7 @@ commission_patterns = [
 ]
 
 urlpatterns = [
+    path("commissions/", views_reseller.commissions_index, name="index"),
     path("earnings/", views_reseller.earnings, name="earnings"),
     path("statistics/", views_reseller.statistics, name="statistics"),
     path("m/<slug:manufacturer_slug>/commissions/", include(commission_patterns)),

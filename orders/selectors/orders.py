@@ -26,6 +26,7 @@ from orders.models import (
     PaymentStatus,
 )
 from orders.visibility import order_visibility_q
+from orders.workflow import OPEN_STATUSES
 
 LIST_RELATED = ("reseller", "end_customer", "manufacturer", "created_by")
 
@@ -49,6 +50,8 @@ class OrderFilters:
     manufacturer_id: int | None = None
     customer: str = ""
     q: str = ""
+    # Only orders still in progress (orders.workflow.OPEN_STATUSES).
+    open_only: bool = False
 
 
 def _apply_filters(queryset: QuerySet[Order], filters: OrderFilters | None) -> QuerySet[Order]:
@@ -56,6 +59,8 @@ def _apply_filters(queryset: QuerySet[Order], filters: OrderFilters | None) -> Q
         return queryset
     if filters.status:
         queryset = queryset.filter(status=filters.status)
+    if filters.open_only:
+        queryset = queryset.filter(status__in=OPEN_STATUSES)
     if filters.date_from:
         queryset = queryset.filter(created_at__date__gte=filters.date_from)
     if filters.date_to:

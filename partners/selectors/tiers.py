@@ -1,10 +1,12 @@
 """Reads of tiers: the published ladder, a partner's tier, its benefits and its progress."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,6 +90,39 @@ def benefits_of(partnership: Partnership) -> PartnerBenefits:
         early_access_days=tier.early_access_days,
         account_manager=manager,
     )
+
+
+def tier_commission_rates(partnerships: Sequence[Partnership], on: date) -> dict[int, Decimal]:
+    """The provider of `channel.benefits.tier_commission_rates`: the commission rate of the
+    tier each partnership held on day `on` (its last tier change by then, else its row if it
+    was already in that tier, else its manufacturer's entry tier), for those whose tier sets
+    one. One query for any number of partnerships and manufacturers."""
+    until = day_start(on + timedelta(days=1))
+    changed = (
+        TierChange.objects.filter(partnership_id=OuterRef("pk"), created_at__lt=until)
+        .order_by("-created_at", "-pk")
+        .values("to_tier_id")[:1]
+    )
+    held = PartnerTier.objects.filter(partnership_id=OuterRef("pk"), since__lt=until).values(
+        "tier_id"
+    )[:1]
+    entry = (
+        Tier.objects.filter(manufacturer_id=OuterRef("manufacturer_id"))
+        .order_by("rank")
+        .values("pk")[:1]
+    )
+    rows = (
+        Partnership.objects.filter(pk__in=[p.pk for p in partnerships])
+        .annotate(tier_on=Coalesce(Subquery(changed), Subquery(held), Subquery(entry)))
+        .annotate(
+            tier_rate=Subquery(
+                Tier.objects.filter(pk=OuterRef("tier_on")).values("commission_rate")[:1]
+            )
+        )
+        .values_list("pk", "tier_rate")
+        .order_by()
+    )
+    return {pk: rate for pk, rate in rows if rate is not None}
 
 
 def priority_partnership_ids(manufacturer_id: int) -> set[int]:

@@ -16,6 +16,7 @@ salesrep_patterns = [
     path("<int:user_id>/", views.rep_detail, name="rep_detail"),
     path("<int:user_id>/reassign/", views.reassign, name="reassign"),
     path("members/<int:user_id>/remove/", views.member_remove_view, name="member_remove"),
+    path("members/<int:user_id>/role/", views.member_role_view, name="member_role"),
 ]
 
 urlpatterns = [path("salesreps/", include(salesrep_patterns))]

@@ -1,5 +1,5 @@
 """A reseller requests its payout in Chromium; a manager approves it into a batch and marks
-the batch paid with the bank's reference."""
+the batch paid with the bank's reference (with two-factor login, as approving requires)."""
 
 from decimal import Decimal
 
@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from commissions.models import CommissionEntry, EntryKind, PayoutRequest, PayoutRequestStatus
 from commissions.services.ledger import commission_adjust
 from commissions.services.payouts import payout_batch_mark_paid
+from tests.accounts.two_factor_helpers import code_of, enrol
 from tests.browser.world import build_journeys
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -39,9 +40,13 @@ def test_a_reseller_requests_a_payout_and_a_manager_pays_it(visit):
     request = PayoutRequest.objects.get(status=PayoutRequestStatus.REQUESTED)
     assert request.amount == Decimal("80.00")
 
+    # Approving payouts needs two-factor login: the manager has an authenticator.
+    device = enrol(journeys.manager)
     manager = visit()
     page = manager.page
     manager.login(journeys.manager.email)
+    page.get_by_label("Authentication code").fill(code_of(device))
+    manager.submit("Log in")
     nav = page.get_by_role("navigation", name="Main navigation")
     manager.click(nav.get_by_role("link", name="Commissions"))
     manager.click(page.get_by_role("link", name="Payout approvals"))

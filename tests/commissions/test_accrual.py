@@ -5,9 +5,9 @@ from decimal import Decimal
 
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.utils import timezone
 
 from catalog.models import Product
-from channel.tier_rates import register_tier_rate_provider, unregister_tier_rate_provider
 from commissions.models import CommissionEntry, EntryKind, RateRule
 from commissions.selectors.balances import balance_of
 from commissions.services.ledger import (
@@ -19,9 +19,12 @@ from commissions.services.ledger import (
 from orders.models import OrderNote, OrderStatus
 from orders.services.orders import order_transition
 from orders.workflow import MANUFACTURER
-from tests.accounts.factories import ResellerUserFactory, UserFactory
+from partners.services.tiers import partner_tier_set, tier_save
+from tests.accounts.factories import ResellerFactory, ResellerUserFactory, UserFactory
 from tests.commissions.conftest import complete, completed_order
 from tests.orders.factories import make_end_customer, make_order
+from tests.partners.factories import tier_named
+from tests.resellers.factories import PartnershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -188,31 +191,86 @@ def test_a_rate_change_mid_period_leaves_frozen_rates_alone(
 
 
 def test_the_partnerships_own_rate_beats_the_tiers_and_the_tier_beats_the_default(
-    manufacturer, partnership, other_partnership, speaker, customer
+    manufacturer, partnership, other_partnership, speaker, customer, manager
 ):
+    third = PartnershipFactory(manufacturer=manufacturer, reseller=ResellerFactory(name="Third"))
     other_customer = make_end_customer(other_partnership.reseller, email="max@example.test")
+    third_customer = make_end_customer(third.reseller, email="eva@example.test")
+    gold = tier_named(manufacturer, "Gold")
+    tier_save(
+        manufacturer=manufacturer,
+        tier=gold,
+        values={"name": "Gold", "rank": 2, "commission_rate": D("15.00")},
+    )
+    partner_tier_set(partnership=partnership, tier=gold, by=manager, reason="Top seller")
+    partner_tier_set(partnership=other_partnership, tier=gold, by=manager, reason="Top seller")
+    commission_rate_set(
+        manufacturer=manufacturer,
+        partnership=partnership,
+        rate=D("11.00"),
+        effective_from=date(2020, 1, 1),
+        created_by=None,
+    )
 
-    def gold_tier(*, partnership, on):
-        return D("15.00")
+    own = completed_order(partnership, [speaker], customer=customer)
+    tiered = completed_order(other_partnership, [speaker], customer=other_customer)
+    untiered = completed_order(third, [speaker], customer=third_customer)  # Bronze: no rate
 
-    register_tier_rate_provider(gold_tier)
-    try:
-        commission_rate_set(
-            manufacturer=manufacturer,
-            partnership=partnership,
-            rate=D("11.00"),
-            effective_from=date(2020, 1, 1),
-            created_by=None,
-        )
-        own = completed_order(partnership, [speaker], customer=customer)
-        tiered = completed_order(other_partnership, [speaker], customer=other_customer)
-    finally:
-        unregister_tier_rate_provider(gold_tier)
-    untiered = completed_order(other_partnership, [speaker], customer=other_customer)
-
-    assert [(e.rule, e.credit) for e in entries_of(own)] == [(RateRule.PARTNERSHIP, D("11.00"))]
-    assert [(e.rule, e.credit) for e in entries_of(tiered)] == [(RateRule.TIER, D("15.00"))]
+    # Gold's 10% better pricing: 100.00 → 90.00; 11% of it = 9.90, 15% = 13.50.
+    assert [(e.rule, e.credit) for e in entries_of(own)] == [(RateRule.PARTNERSHIP, D("9.90"))]
+    assert [(e.rule, e.rate, e.credit) for e in entries_of(tiered)] == [
+        (RateRule.TIER, D("15.00"), D("13.50"))
+    ]
     assert [(e.rule, e.credit) for e in entries_of(untiered)] == [(RateRule.DEFAULT, D("10.00"))]
+
+
+def test_the_tier_rate_is_frozen_on_the_entry_when_the_tier_or_its_rate_changes(
+    manufacturer, other_partnership, speaker, manager
+):
+    buyer = make_end_customer(other_partnership.reseller, email="max@example.test")
+    gold, bronze = tier_named(manufacturer, "Gold"), tier_named(manufacturer, "Bronze")
+    tier_save(
+        manufacturer=manufacturer,
+        tier=gold,
+        values={"name": "Gold", "rank": 2, "commission_rate": D("15.00")},
+    )
+    partner_tier_set(partnership=other_partnership, tier=gold, by=manager, reason="Top seller")
+    first = completed_order(other_partnership, [speaker], customer=buyer)
+    tier_save(
+        manufacturer=manufacturer,
+        tier=gold,
+        values={"name": "Gold", "rank": 2, "commission_rate": D("20.00")},
+    )
+    second = completed_order(other_partnership, [speaker], customer=buyer)
+    partner_tier_set(partnership=other_partnership, tier=bronze, by=manager, reason="Slipped")
+    third = completed_order(other_partnership, [speaker], customer=buyer)
+
+    # At Gold's price of 90.00: 15% = 13.50, then 20% = 18.00; back in Bronze 10% of 100.00.
+    assert [(e.rate, e.credit) for e in entries_of(first)] == [(D("15.00"), D("13.50"))]
+    assert [(e.rate, e.credit) for e in entries_of(second)] == [(D("20.00"), D("18.00"))]
+    assert [(e.rule, e.credit) for e in entries_of(third)] == [(RateRule.DEFAULT, D("10.00"))]
+    first_entry = entries_of(first)[0]
+    first_entry.refresh_from_db()
+    assert (first_entry.rule, first_entry.rate) == (RateRule.TIER, D("15.00"))
+
+
+def test_the_tier_rate_follows_the_tier_held_on_the_day_asked(manufacturer, partnership, manager):
+    from channel.benefits import tier_commission_rates
+
+    silver = tier_named(manufacturer, "Silver")
+    tier_save(
+        manufacturer=manufacturer,
+        tier=silver,
+        values={"name": "Silver", "rank": 1, "commission_rate": D("12.00")},
+    )
+    partner_tier_set(partnership=partnership, tier=silver, by=manager, reason="Grew")
+    today = timezone.localdate()
+
+    assert tier_commission_rates(partnerships=[partnership], on=today) == {
+        partnership.pk: D("12.00")
+    }
+    # Before the promotion the partner was in Bronze, which sets no rate.
+    assert tier_commission_rates(partnerships=[partnership], on=today - timedelta(days=1)) == {}
 
 
 def test_a_thousand_small_lines_are_rounded_once(manufacturer, partnership, category, customer):

@@ -20,6 +20,7 @@ from orders.models import OrderLine
 from orders.services.orders import ReturnLineRequest, order_return_create
 from salesreps.services import portfolio_assign
 from tests.accounts.factories import ResellerUserFactory
+from tests.accounts.two_factor_helpers import verify_session
 from tests.commissions.conftest import completed_order
 from tests.commissions.factories import PayoutDetailsFactory, PayoutRequestFactory
 from tests.orders.factories import make_end_customer
@@ -276,6 +277,7 @@ def test_approve_export_and_pay_a_batch(client_for, manufacturer, earned, theirs
     ours = payout_request_create(partnership=earned, amount=D("30.00"), requested_by=None)
     other = payout_request_create(partnership=theirs, amount=D("70.00"), requested_by=None)
     client = client_for(manager)
+    verify_session(client, manager)  # approving payouts needs two-factor login
 
     page = client.get(manufacturer_url(manufacturer, "approvals/"))
     assert {r.pk for r in page.context["requests"]} == {ours.pk, other.pk}
@@ -308,7 +310,9 @@ def test_approving_another_tenants_request_is_refused(
         partnership=foreign_partnership, status=PayoutRequestStatus.REQUESTED, batch=None
     )
 
-    response = client_for(manager).post(
+    client = client_for(manager)
+    verify_session(client, manager)
+    response = client.post(
         manufacturer_url(manufacturer, "approvals/approve/"), {"request": [foreign.pk]}, follow=True
     )
 

@@ -36,6 +36,7 @@ from accounts.models import Manufacturer, ManufacturerMembership, Role
 from channel.models import Partnership
 from channel.visibility import partnership_visibility_q
 from communications.selectors import encode_cursor, visible_conversations
+from demo.assistant_bench import report_assistant_accuracy
 from demo.commission_bench import benchmark_commission_job
 from demo.partner_scale import run_partner_benchmark
 from demo.scale import SLUG as SCALE_SLUG
@@ -181,6 +182,7 @@ class Command(BaseCommand):
                     self._measure(tenant, role, membership, repeat)
         finally:
             request_logger.setLevel(level)
+        report_assistant_accuracy(self.stdout)
 
     def _measure_commission_job(self, count: int) -> None:
         """The daily commission job over `count` entries (demo/commission_bench.py)."""
