@@ -79,6 +79,10 @@ def is_prose(text: str) -> bool:
     return not NEUTRAL.match(text)
 
 
+# Code, and keys as printed on the keyboard (<kbd>Ctrl K</kbd>): not words to translate.
+SKIPPED_TAGS = {"script", "style", "kbd"}
+
+
 class _VisibleText(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -86,7 +90,7 @@ class _VisibleText(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in {"script", "style"}:
+        if tag in SKIPPED_TAGS:
             self._skip += 1
         values = {name: value or "" for name, value in attrs}
         line = self.getpos()[0]
@@ -107,11 +111,11 @@ class _VisibleText(HTMLParser):
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
-        if tag in {"script", "style"}:
+        if tag in SKIPPED_TAGS:
             self._skip -= 1
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in {"script", "style"} and self._skip:
+        if tag in SKIPPED_TAGS and self._skip:
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:

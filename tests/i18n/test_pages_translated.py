@@ -25,13 +25,14 @@ from tests.test_factories import project_model_labels
 LANGUAGES = ["it", "es", "fr"]
 # Words a language writes exactly as English does: not a missing translation.
 SAME_AS_ENGLISH = {
-    "it": {"Emoji", "Email", "Partner", "Account", "Dashboard", "Feedback", "Standard"},
+    "it": {"Emoji", "Email", "Partner", "Account", "Dashboard", "Feedback", "Standard", "Password"},
     "es": {"Emoji", "General", "Total", "Normal", "Final", "Error", "Local"},
     "fr": {
         "Date", "Type", "Consultant", "International", "Qualification", "Qualifications",
         "Commissions", "Messages", "Communications", "Notifications", "Total", "Client",
         "Clients", "Statut", "Code", "Description", "Actions", "Action", "Message", "Options",
         "Global", "Distribution", "Installation", "Service", "Services", "Catalogue", "Question",
+        "Incidents", "Incident", "Satisfaction", "Payable",
     },
 }  # fmt: skip
 STAFF_PAGES = [

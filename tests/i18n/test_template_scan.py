@@ -54,6 +54,7 @@ def test_the_scan_finds_text_outside_translation_tags(source: str, expected: str
         '<span class="font-monospace">…/join/{{ token }}/</span>',
         '{% block body_class %}auth{% endblock %}<tr{% if x %} class="table-warning"{% endif %}>',
         '<span class="brand-mark">CP</span>',
+        "<kbd>Ctrl K</kbd>",
         '{{ value|date:"Y-m-d" }}{% url "orders:detail" pk=order.pk %}',
     ],
 )
