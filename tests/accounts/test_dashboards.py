@@ -158,7 +158,7 @@ def test_owner_dashboard_shows_tenant_figures(client_for, manufacturer, owner, c
     assert response.status_code == 200
     assert response.context["figures"]["sales"].current == D("600.00")
     html = response.content.decode()
-    assert "EUR 600.00" in html
+    assert "€600.00" in html
     assert "Channel settings" in html
     assert (
         reverse("salesreps_manufacturer:coverage", kwargs={"manufacturer_slug": manufacturer.slug})
@@ -197,8 +197,8 @@ def test_seller_dashboard_never_shows_other_reps_orders(client_for, manufacturer
     assert response.status_code == 200
     html = response.content.decode()
     assert response.context["figures"]["sales"].current == D("200.00")
-    assert "EUR 600.00" not in html  # the tenant total
-    assert "EUR 400.00" not in html  # beta's order and beta's sales
+    assert "€600.00" not in html  # the tenant total
+    assert "€400.00" not in html  # beta's order and beta's sales
     assert channel["beta"].reseller.name not in html
     beta_order = channel["beta"].orders.first()
     assert beta_order.number not in html

@@ -85,7 +85,7 @@ def test_the_reseller_sees_every_figure_and_every_entry_explains_itself(
         D("50.00"), D("10.00"), D("30.00"), D("10.00"),
     )  # fmt: skip
     text = response.content.decode()
-    assert "10.00% of 300.00 EUR, the manufacturer&#x27;s default rate" in text
+    assert "10.00% of €300.00, the manufacturer&#x27;s default rate" in text
     assert "voided: an item was returned before payout" in text
     for label in ("Accrued", "Pending", "Payable", "Requested", "Paid", "Voided"):
         assert label in text
@@ -175,7 +175,7 @@ def test_below_the_minimum_the_request_is_refused(client_for, earned, reseller_u
     response = client_for(reseller_user).post(reseller_url(earned, "request/"), {"amount": "30.00"})
 
     assert response.status_code == 400
-    assert "The minimum payout is 100.00 EUR" in response.content.decode()
+    assert "The minimum payout is €100.00" in response.content.decode()
 
 
 def test_payout_details_are_validated_and_shown_masked(client_for, earned, reseller_user):

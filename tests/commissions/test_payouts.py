@@ -149,14 +149,14 @@ def test_a_reseller_requests_its_payable_balance(
     assert (balance.pending, balance.payable, balance.requested) == (D("10.00"), D("0"), D("20"))
     told = Notification.objects.filter(kind=NotificationKind.PAYOUT)
     assert {n.user for n in told} == {owner, manager}  # not the rep, not the reseller
-    assert "Soundhouse GmbH requests a payout of 20.00 EUR" in told.first().title
+    assert "Soundhouse GmbH requests a payout of €20.00" in told.first().title
 
 
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        (D("20.01"), "at most your payable balance of 20.00 EUR"),
-        (D("19.99"), "covers your whole payable balance of 20.00 EUR"),
+        (D("20.01"), "at most your payable balance of €20.00"),
+        (D("19.99"), "covers your whole payable balance of €20.00"),
     ],
 )
 def test_a_request_for_another_amount_is_refused(
@@ -175,7 +175,7 @@ def test_a_balance_below_the_minimum_cannot_be_requested(
 ):
     earn(partnership, speaker, customer)  # 10.00 < 15.00
 
-    with pytest.raises(CommissionRefused, match=r"minimum payout is 15\.00 EUR"):
+    with pytest.raises(CommissionRefused, match=r"minimum payout is €15\.00"):
         payout_request_create(partnership=partnership, amount=D("10.00"), requested_by=None)
     assert not PayoutRequest.objects.exists()
 
@@ -229,8 +229,8 @@ def test_approve_then_pay_a_batch(
         D("0"),
     )
     titles = [n.title for n in Notification.objects.filter(user=reseller_user)]
-    assert any("approved your payout of 20.00 EUR" in t for t in titles)
-    assert any("Your payout of 20.00 EUR is paid (reference SEPA-2026-03-001)" in t for t in titles)
+    assert any("approved your payout of €20.00" in t for t in titles)
+    assert any("Your payout of €20.00 is paid (reference SEPA-2026-03-001)" in t for t in titles)
 
 
 def test_a_batch_is_paid_once(

@@ -81,7 +81,7 @@ def test_cart_page_shows_lines_prices_and_only_own_customers(client, channel):
 
     body = response.content.decode()
     assert response.status_code == 200
-    assert "EUR 233.97" in body and "EUR 90.00" in body
+    assert "€233.97" in body and "€90.00" in body
     choices = list(response.context["customer_form"].fields["end_customer"].queryset)
     assert choices == [channel.customer]
     assert "Foreign Fred" not in body

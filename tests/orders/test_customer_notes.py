@@ -79,7 +79,7 @@ def test_the_customer_gets_a_receipt_email_with_the_note_after_paying(sale):
     receipt = OutboxEmail.objects.get(kind="payment_receipt")
     assert receipt.recipient == "jane@example.com"
     assert order.number in receipt.subject
-    assert "EUR 332.70" in receipt.body and "EUR 233.97" not in receipt.body
+    assert "€332.70" in receipt.body and "€233.97" not in receipt.body
     assert_only_the_customer_note(receipt.body)
     page = Client().get(reverse("orders_public:receipt", kwargs={"token": token})).content.decode()
     assert_only_the_customer_note(page)

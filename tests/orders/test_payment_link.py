@@ -165,8 +165,8 @@ def test_pay_page_shows_the_order_and_a_test_form(sent):
     assert response.status_code == 200
     for text in (channel.manufacturer.name, channel.reseller.name, order.number, "Aria", "Bolero"):
         assert text in body
-    assert "EUR 332.70" in body  # the customer's retail prices
-    assert "EUR 233.97" not in body  # never the reseller's
+    assert "€332.70" in body  # the customer's retail prices, formatted the reader's way
+    assert "233.97" not in body  # never the reseller's price
     assert "TEST MODE" in body and "4242 4242 4242 4242" in body
     assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]

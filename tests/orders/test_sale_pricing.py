@@ -167,11 +167,11 @@ def test_the_customer_sees_only_the_retail_price_on_the_pay_page_and_in_the_emai
     page = Client().get(reverse("orders_public:pay", kwargs={"token": token})).content.decode()
     email = OutboxEmail.objects.get(kind="payment_link")
 
-    assert "EUR 149.00" in page and "EUR 298.00" in page
-    for secret in ("EUR 80.00", "EUR 160.00", "29.80", "commission"):
+    assert "€149.00" in page and "€298.00" in page
+    for secret in ("€80.00", "€160.00", "29.80", "commission"):
         assert secret not in page
         assert secret not in email.body
-    assert "EUR 298.00" in email.body
+    assert "€298.00" in email.body
 
 
 def test_the_reseller_sees_what_its_customer_pays_and_its_commission(
@@ -180,8 +180,8 @@ def test_the_reseller_sees_what_its_customer_pays_and_its_commission(
     order, _token = sale
     page = client_for(reseller_user).get(reseller_url(order)).content.decode()
 
-    assert "EUR 298.00" in page  # the customer pays
-    assert "EUR 29.80" in page  # 10 % default commission
+    assert "€298.00" in page  # the customer pays
+    assert "€29.80" in page  # 10 % default commission
     assert "Your commission" in page
 
 
@@ -191,8 +191,8 @@ def test_the_reseller_sees_its_own_price_on_a_wholesale_order(
     order = make_order(gold, [products[0]], quantities=[2], end_customer=customer)
     page = client_for(reseller_user).get(reseller_url(order)).content.decode()
 
-    assert "EUR 160.00" in page
-    assert "EUR 298.00" not in page and "commission (estimate" not in page
+    assert "€160.00" in page
+    assert "€298.00" not in page and "commission (estimate" not in page
 
 
 def test_the_manufacturer_sees_both_prices_and_the_commission(client_for, manager, sale):
@@ -201,7 +201,7 @@ def test_the_manufacturer_sees_both_prices_and_the_commission(client_for, manage
         client_for(manager).get(f"/m/{order.manufacturer.slug}/orders/{order.pk}/").content.decode()
     )
 
-    assert "EUR 298.00" in page and "EUR 160.00" in page and "EUR 29.80" in page
+    assert "€298.00" in page and "€160.00" in page and "€29.80" in page
 
 
 def test_another_reseller_another_tenant_and_anonymous_do_not_reach_the_order(
@@ -247,8 +247,8 @@ def test_the_cart_shows_what_the_customer_will_pay_and_the_commission(
     cart_url = f"/r/{reseller.public_id}/m/{gold.manufacturer.slug}/cart/"
 
     page = client_for(reseller_user).get(cart_url).content.decode()
-    assert 'id="cart-customer-total">EUR 298.00' in page
-    assert 'id="cart-commission">EUR 29.80' in page
+    assert 'id="cart-customer-total">€298.00' in page
+    assert 'id="cart-commission">€29.80' in page
 
     french = make_end_customer(reseller, name="Jean Dupont", country="France")
     cart_set_end_customer(cart=cart, end_customer=french)
