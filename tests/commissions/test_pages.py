@@ -85,7 +85,7 @@ def test_the_reseller_sees_every_figure_and_every_entry_explains_itself(
         D("50.00"), D("10.00"), D("30.00"), D("10.00"),
     )  # fmt: skip
     text = response.content.decode()
-    assert "10.00% of €300.00, the manufacturer&#x27;s default rate" in text
+    assert "10.00% of 300.00 EUR, the manufacturer&#x27;s default rate" in text
     assert "voided: an item was returned before payout" in text
     for label in ("Accrued", "Pending", "Payable", "Requested", "Paid", "Voided"):
         assert label in text
@@ -148,7 +148,7 @@ def test_the_reseller_requests_its_payout(client_for, earned, reseller_user):
 @pytest.mark.parametrize(
     ("amount", "message"),
     [
-        ("30.01", "at most your payable balance of 30.00 EUR"),
+        ("30.01", "at most your payable balance of €30.00"),
         ("1000000000000", "less than or equal to 9999999999.99"),
         ("-5", "greater than or equal to 0.01"),
         ("abc", "Enter a number"),
