@@ -86,9 +86,9 @@ def test_benchmark_command_builds_and_measures_the_scale_tenant(db):
         for line in text.splitlines()
         if line.startswith("communications_manufacturer:inbox")
     ]
-    assert rows and all(row[-5] == "200" for row in rows)
+    assert rows and all(row[-6] == "200" for row in rows)
     api_rows = [line.split() for line in text.splitlines() if line.startswith("api_v1:m-order")]
-    assert api_rows and all(row[-5] == "200" and float(row[-1]) > 0 for row in api_rows)
+    assert api_rows and all(row[-6] == "200" and float(row[-1]) > 0 for row in api_rows)
 
 
 def test_benchmark_command_measures_the_outbox_and_leaves_no_row(db):

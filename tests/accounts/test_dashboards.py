@@ -324,8 +324,9 @@ def test_manufacturer_dashboard_queries_do_not_grow(client_for, manufacturer, ow
 # unread notifications, the switcher's two membership lists, partnerships with their
 # figures (1), end customers (1), recent orders (1); the earnings (commissions): partnerships,
 # balances, orders, affiliate links, rates, customers per month, commissions per month,
-# customers managed (8), whatever the number of manufacturers, entries and customers.
-RESELLER_BUDGET = 18
+# customers managed (8), the partner tiers' commission rates of every partnership (1),
+# whatever the number of manufacturers, entries and customers.
+RESELLER_BUDGET = 19
 
 
 @pytest.mark.parametrize("manufacturers", [1, 5])

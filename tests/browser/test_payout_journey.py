@@ -36,7 +36,7 @@ def test_a_reseller_requests_a_payout_and_a_manager_pays_it(visit):
     expect(page.locator('[data-figure="payable"]')).to_contain_text("80.00")
     expect(page.get_by_text("Adjustment: Trade fair bonus")).to_be_visible()
     reseller.submit("Request payout")
-    expect(page.locator("#messages")).to_contain_text("Your payout request of 80.00")
+    expect(page.locator("#messages")).to_contain_text("Your payout request of €80.00")
     request = PayoutRequest.objects.get(status=PayoutRequestStatus.REQUESTED)
     assert request.amount == Decimal("80.00")
 

@@ -47,9 +47,7 @@ def test_the_reseller_hears_on_the_day_a_commission_becomes_payable(
 
     result = commission_daily_run(manufacturer=manufacturer, today=ELIGIBLE)
     assert result.became_payable == 1
-    assert payout_notices(reseller_user) == [
-        "20.00 EUR of commission from Acme Audio is now payable"
-    ]
+    assert payout_notices(reseller_user) == ["€20.00 of commission from Acme Audio is now payable"]
 
     again = commission_daily_run(manufacturer=manufacturer, today=ELIGIBLE)
     assert not again.ran
@@ -83,7 +81,7 @@ def test_what_reaches_its_pay_by_date_is_requested_by_itself(
         D("15.00"),  # the debit is netted in
     )
     assert PayoutItem.objects.filter(request=request).count() == 2
-    assert any("reach their pay-by date" in t for t in payout_notices(owner))
+    assert any("pay-by date" in t for t in payout_notices(owner))
     assert any("was requested for you" in t for t in payout_notices(reseller_user))
 
 

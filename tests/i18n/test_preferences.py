@@ -114,7 +114,7 @@ def test_a_visitor_switches_with_a_cookie_and_the_login_page_follows_it(italian_
 def test_the_first_login_takes_the_browsers_language_and_region(db):
     user = UserFactory(email="nadia@example.test")
     assert user.language == ""
-    client = Client(HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9,en;q=0.5")
+    client = Client(headers={"accept-language": "fr-CA,fr;q=0.9,en;q=0.5"})
     response = client.post(LOGIN, {"username": user.email, "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
     user = fresh(user)
@@ -123,10 +123,10 @@ def test_the_first_login_takes_the_browsers_language_and_region(db):
 
 def test_a_later_login_keeps_the_chosen_language_whatever_the_browser(db, italian_words):
     user = UserFactory(email="giulia@example.test")
-    first = Client(HTTP_ACCEPT_LANGUAGE="it-IT")
+    first = Client(headers={"accept-language": "it-IT"})
     first.post(LOGIN, {"username": user.email, "password": DEFAULT_PASSWORD})
     first.post(reverse("accounts_public:logout"))
-    second = Client(HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    second = Client(headers={"accept-language": "en-US,en;q=0.9"})
     second.post(LOGIN, {"username": user.email, "password": DEFAULT_PASSWORD})
     assert fresh(user).language == "it"
     page = second.get(PREFERENCES)
@@ -139,14 +139,14 @@ def test_a_later_login_keeps_the_chosen_language_whatever_the_browser(db, italia
     ["xx;q=abc,,,;;", "en-US;q=2", "*", "\x00\x01", "a" * 600, "it-IT;q=0.5;q=0.9,;=,", "中文"],
 )
 def test_a_malformed_accept_language_is_ignored(db, header):
-    response = Client(HTTP_ACCEPT_LANGUAGE=header).get(LOGIN)
+    response = Client(headers={"accept-language": header}).get(LOGIN)
     assert response.status_code == 200
     assert response["Content-Language"] in {"en", "it"}
 
 
 def test_a_malformed_accept_language_at_the_first_login_gives_the_default(db):
     user = UserFactory(email="ada@example.test")
-    client = Client(HTTP_ACCEPT_LANGUAGE="xx;q=abc,,,")
+    client = Client(headers={"accept-language": "xx;q=abc,,,"})
     client.post(LOGIN, {"username": user.email, "password": DEFAULT_PASSWORD})
     assert fresh(user).language == settings.LANGUAGE_CODE
 

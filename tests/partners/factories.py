@@ -12,6 +12,7 @@ from partners.models import (
     Incident,
     IncidentKind,
     IncidentStep,
+    IncidentThresholds,
     Offer,
     OfferAnnouncement,
     OfferArea,
@@ -71,6 +72,13 @@ class TierFactory(ScopedModelFactory):
     rank = factory.Sequence(lambda n: 10 + n % 80)
     min_monthly_orders = 30
     months_held = 2
+
+
+class IncidentThresholdsFactory(ScopedModelFactory):
+    class Meta:
+        model = IncidentThresholds
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
 
 
 def tier_named(manufacturer, name: str) -> Tier:

@@ -126,11 +126,12 @@ def test_the_scorecard_shows_history_period_and_orders(
     client = client_for(manager)
     url = board_url(manufacturer, f"{april_may.a.reseller.public_id}/")
 
-    # session, user, membership, partnership, history, 5 figures, previous count, orders,
+    # session, user, membership, partnership, history, 6 figures (response time too),
+    # previous count, orders,
     # the tier panel (partner tier, entry tier, history, tier and manager choices), the
     # problems panel (exclusives, incidents, blocks, notes, the exclusive form's offers),
     # unread notifications, org switcher
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(26):
         response = client.get(url + "?from=2026-04-01&to=2026-05-31")
     assert response.status_code == 200
     figures = response.context["figures"]
