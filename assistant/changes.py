@@ -163,9 +163,14 @@ def _qualification_done(request: ManufacturerRequest, preview: Preview, message:
     )
 
 
-def _grant_perform(request: ManufacturerRequest, preview: Preview, reason: str) -> Answer:
-    partnership = preview.objects["partnership"]
-    form = GrantForm(
+def _qualification_form(
+    form_class: type[GrantForm] | type[RevokeForm],
+    request: ManufacturerRequest,
+    preview: Preview,
+    reason: str,
+) -> GrantForm | RevokeForm:
+    """The page's own form, bound to what the preview showed: its checks are the page's."""
+    form = form_class(
         data={"code": preview.args["qualification"], "reason": reason},
         manufacturer=request.tenant,
     )
@@ -173,6 +178,12 @@ def _grant_perform(request: ManufacturerRequest, preview: Preview, reason: str) 
         raise ConfirmationRefused(
             " ".join(str(e) for errors in form.errors.values() for e in errors)
         )
+    return form
+
+
+def _grant_perform(request: ManufacturerRequest, preview: Preview, reason: str) -> Answer:
+    partnership = preview.objects["partnership"]
+    form = _qualification_form(GrantForm, request, preview, reason)
     qualification = form.cleaned_data["qualification"]
     try:
         qualification_services.qualification_grant(
@@ -193,14 +204,7 @@ def _grant_perform(request: ManufacturerRequest, preview: Preview, reason: str) 
 
 def _revoke_perform(request: ManufacturerRequest, preview: Preview, reason: str) -> Answer:
     partnership = preview.objects["partnership"]
-    form = RevokeForm(
-        data={"code": preview.args["qualification"], "reason": reason},
-        manufacturer=request.tenant,
-    )
-    if not form.is_valid():
-        raise ConfirmationRefused(
-            " ".join(str(e) for errors in form.errors.values() for e in errors)
-        )
+    form = _qualification_form(RevokeForm, request, preview, reason)
     qualification = form.cleaned_data["qualification"]
     try:
         qualification_services.qualification_revoke(
