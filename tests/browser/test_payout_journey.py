@@ -31,6 +31,13 @@ def test_a_reseller_requests_a_payout_and_a_manager_pays_it(visit):
     reseller = visit()
     page = reseller.page
     reseller.login(world.reseller_user.email)
+    sidebar = page.get_by_role("navigation", name="Main navigation")
+    reseller.click(sidebar.get_by_role("link", name="Commissions"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Commissions")
+    expect(
+        page.get_by_role("main").get_by_role("link", name=world.manufacturer.name)
+    ).to_be_visible()
+    reseller.click(sidebar.get_by_role("link", name="Dashboard"))
     reseller.click(page.get_by_role("main").get_by_role("link", name="Commissions"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Commissions")
     expect(page.locator('[data-figure="payable"]')).to_contain_text("80.00")
