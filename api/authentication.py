@@ -33,7 +33,7 @@ class ApiKeyAuthentication(BaseAuthentication):
         try:
             key = api_key_resolve(raw)
         except KeyInvalid as invalid:
-            raise AuthenticationFailed(str(invalid)) from invalid
+            raise AuthenticationFailed(invalid.user_message) from invalid
         api_key_touch(key=key)
         return key.created_by, key
 

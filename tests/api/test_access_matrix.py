@@ -135,6 +135,14 @@ def test_a_key_stops_working_when_its_maker_changes_role(tenant, key_for, api):
     assert "role" in response.json()["detail"]
 
 
+def test_an_unknown_key_is_refused_with_a_readable_message(tenant, api):
+    endpoint = by_name(manufacturer_endpoints(tenant), "orders-list")
+    response = call(api("cpm_000000000000_not-a-key"), endpoint)
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Invalid API key."}
+
+
 @pytest.mark.parametrize("name", RESELLER_NAMES)
 def test_reseller_endpoint_refuses_bad_credentials(
     name, tenant, other_tenant, key_for, reseller_key_for, api
