@@ -293,6 +293,7 @@ def test_approve_export_and_pay_a_batch(client_for, manufacturer, earned, theirs
     )
 
     batch_url = manufacturer_url(manufacturer, f"batches/{ours.batch_id}/")
+    assert "1 payout, €30.00" in client.get(batch_url).content.decode()
     csv = b"".join(client.get(batch_url, {"format": "csv"}).streaming_content).decode("utf-8-sig")
     assert "DE89370400440532013000" in csv and "30.00" in csv and "70.00" not in csv
 
