@@ -7,8 +7,10 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from typing import IO, TYPE_CHECKING, Any, TypeVar
 
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -195,3 +197,147 @@ def _csv_safe(value: object) -> object:
     if isinstance(value, str) and value[:1] in {"=", "+", "-", "@", "\t", "\r"}:
         return "'" + value
     return "" if value is None else value
+
+
+# A keyset list counts at most this many rows ("of more than 1,000"): its pages cost the
+# same at any depth, so the total is all the count has to tell.
+KEYSET_COUNTED = 1_000
+_KEYSET_SALT = "core.listing.keyset"
+
+
+class KeysetPage(Sequence[Any]):
+    """One page of a keyset list: its rows and signed cursors to the pages either side.
+
+    `cursor` in the query string is the position of the row before (`>`) or after (`<`)
+    the page in the list's order; no OFFSET, so a deep page costs what the first does and a
+    row added meanwhile neither repeats nor hides one."""
+
+    is_keyset = True
+
+    def __init__(
+        self,
+        rows: list[Any],
+        *,
+        next_cursor: str,
+        previous_cursor: str,
+        total: int,
+        capped: bool,
+        is_first: bool,
+    ) -> None:
+        self.object_list = rows
+        self.next_cursor = next_cursor
+        self.previous_cursor = previous_cursor
+        self.total = total
+        self.capped = capped
+        self.is_first = is_first
+
+    def __getitem__(self, index: Any) -> Any:
+        return self.object_list[index]
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def has_next(self) -> bool:
+        return bool(self.next_cursor)
+
+    @property
+    def has_previous(self) -> bool:
+        return bool(self.previous_cursor)
+
+    @property
+    def has_other_pages(self) -> bool:
+        return self.has_next or self.has_previous
+
+
+def _row_value(row: Any, path: str) -> Any:
+    value = row
+    for name in path.split("__"):
+        value = getattr(value, name)
+    return value
+
+
+def _cursor_dump(sort: str, direction: str, row: Any, field_path: str, field: Any) -> str:
+    value = _row_value(row, field_path)
+    text = value.isoformat() if isinstance(value, datetime) else str(value)
+    return signing.dumps([sort, direction, text, row.pk], salt=_KEYSET_SALT)
+
+
+def _cursor_load(token: str, sort: str, field: Any) -> tuple[str, Any, int] | None:
+    """(direction, value, pk) of a cursor this list signed for this sort; None for anything
+    else (garbage, forged, another sort's): the caller shows the first page."""
+    try:
+        cursor_sort, direction, text, pk = signing.loads(token, salt=_KEYSET_SALT)
+        if cursor_sort != sort or direction not in (">", "<") or not isinstance(pk, int):
+            return None
+        return direction, field.to_python(text), pk
+    except (signing.BadSignature, ValueError, TypeError, ValidationError):
+        return None
+
+
+def keyset_paginate(
+    request: HttpRequest,
+    queryset: QuerySet[_M],
+    allowed: dict[str, str],
+    default: str,
+    *,
+    keyset: frozenset[str],
+    per_page: int = PAGE_SIZE,
+) -> tuple[KeysetPage | Page[_M], str]:
+    """`apply_sort` then a page: keyset paging (`KeysetPage`, `?cursor=`) when the sort's
+    field is one of `keyset` (non-null fields, each with the primary key as tie-breaker),
+    else the bounded OFFSET paging of `paginate` (at most MAX_COUNTED rows deep)."""
+    requested = request.GET.get("sort", "") or ""
+    key = requested.removeprefix("-")
+    if key in allowed:
+        path, descending, sort = allowed[key], requested.startswith("-"), requested
+    else:
+        path, descending, sort = default.removeprefix("-"), default.startswith("-"), ""
+    if path not in keyset:
+        ordered, sort = apply_sort(request, queryset, allowed, default)
+        return paginate(request, ordered, per_page), sort
+    field = _model_field(queryset.model, path)
+    count_query = queryset.order_by()[: KEYSET_COUNTED + 1].count()
+    cursor = _cursor_load(request.GET.get("cursor", ""), sort, field)
+    forward = cursor is None or cursor[0] == ">"
+    # Walking forward follows the list's order; backward walks the reverse order, then flips.
+    reverse = descending == forward
+    order = [f"-{path}", "-pk"] if reverse else [path, "pk"]
+    rows_query = queryset.order_by(*order)
+    if cursor is not None:
+        _, value, pk = cursor
+        if reverse:
+            rows_query = rows_query.filter(
+                Q(**{f"{path}__lt": value}) | Q(**{path: value, "pk__lt": pk})
+            )
+            rows_query = rows_query.filter(**{f"{path}__lte": value})
+        else:
+            rows_query = rows_query.filter(
+                Q(**{f"{path}__gt": value}) | Q(**{path: value, "pk__gt": pk})
+            )
+            rows_query = rows_query.filter(**{f"{path}__gte": value})
+    rows = list(rows_query[: per_page + 1])
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if not forward:
+        rows.reverse()
+    has_next = more if forward else True
+    has_previous = cursor is not None and (forward or more)
+    if not rows:
+        has_next = has_previous = False
+    page = KeysetPage(
+        rows,
+        next_cursor=_cursor_dump(sort, ">", rows[-1], path, field) if has_next else "",
+        previous_cursor=_cursor_dump(sort, "<", rows[0], path, field) if has_previous else "",
+        total=min(count_query, KEYSET_COUNTED),
+        capped=count_query > KEYSET_COUNTED,
+        is_first=not has_previous,
+    )
+    return page, sort
+
+
+def _model_field(model: type[Model], path: str) -> Any:
+    names = path.split("__")
+    for name in names[:-1]:
+        model = model._meta.get_field(name).related_model  # type: ignore[assignment]
+    return model._meta.get_field(names[-1])

@@ -25,7 +25,7 @@ from catalog.gate import orderable_products
 from channel import selectors as channel_selectors
 from channel.models import Partnership
 from core.bounds import MAX_ORDER_LINES
-from core.listing import apply_sort, paginate, search_query
+from core.listing import keyset_paginate, search_query
 from orders.exports import MANUFACTURER_ORDERS_EXPORT
 from orders.forms import (
     LINES_LIMIT_ERROR,
@@ -42,6 +42,7 @@ from orders.models import NoteSide, Order
 from orders.pricing import order_commission_estimate
 from orders.selectors.orders import (
     MANUFACTURER_SORTS,
+    ORDER_KEYSET_FIELDS,
     access_order_for_manufacturer,
     order_customer_payment,
     order_lines_with_returns,
@@ -87,8 +88,10 @@ def order_list(request: ManufacturerRequest) -> HttpResponseBase:
     orders = orders_for_manufacturer(
         manufacturer=request.tenant, membership=request.membership, filters=form.to_filters()
     )
-    orders, sort = apply_sort(request, orders, MANUFACTURER_SORTS, "-created_at")
-    context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
+    page, sort = keyset_paginate(
+        request, orders, MANUFACTURER_SORTS, "-created_at", keyset=ORDER_KEYSET_FIELDS
+    )
+    context = {"form": form, "page_obj": page, "sort": sort}
     template = "orders/order_list.html"
     if request.htmx and request.htmx.target == "order-table":
         template += "#order-table"

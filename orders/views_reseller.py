@@ -19,7 +19,7 @@ from accounts.tenancy import (
 )
 from catalog.gate import orderable_products
 from catalog.pricing import reseller_unit_prices
-from core.listing import apply_sort, csv_response, paginate
+from core.listing import apply_sort, csv_response, keyset_paginate
 from orders.exports import ORDER_CSV_HEADER, order_csv_rows
 from orders.forms import (
     NoteForm,
@@ -31,6 +31,7 @@ from orders.forms import (
 from orders.models import NoteSide, Order, OrderStatus
 from orders.pricing import order_commission_estimate
 from orders.selectors.orders import (
+    ORDER_KEYSET_FIELDS,
     RESELLER_SORTS,
     access_order_for_reseller,
     order_customer_payment,
@@ -71,12 +72,15 @@ def order_list(request: ResellerPartnerRequest) -> HttpResponseBase:
     orders = orders_for_reseller_partnership(
         partnership=request.partnership, filters=form.to_filters()
     )
-    orders, sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
+        orders, _sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
+    page, sort = keyset_paginate(
+        request, orders, RESELLER_SORTS, "-created_at", keyset=ORDER_KEYSET_FIELDS
+    )
     context = {
         "form": form,
-        "page_obj": paginate(request, orders),
+        "page_obj": page,
         "sort": sort,
         "can_order": request.partnership.is_active,
     }
@@ -95,10 +99,13 @@ def all_orders(request: ResellerRequest) -> HttpResponseBase:
     )
     form = ResellerAllOrdersFilterForm(request.GET or None, manufacturers=manufacturers)
     orders = orders_for_reseller(reseller=request.reseller, filters=form.to_filters())
-    orders, sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
     if request.GET.get("format") == "csv":
+        orders, _sort = apply_sort(request, orders, RESELLER_SORTS, "-created_at")
         return csv_response(filename="orders", header=ORDER_CSV_HEADER, rows=order_csv_rows(orders))
-    context = {"form": form, "page_obj": paginate(request, orders), "sort": sort}
+    page, sort = keyset_paginate(
+        request, orders, RESELLER_SORTS, "-created_at", keyset=ORDER_KEYSET_FIELDS
+    )
+    context = {"form": form, "page_obj": page, "sort": sort}
     template = "orders/reseller/all_orders.html"
     if request.htmx and request.htmx.target == "order-table":
         template += "#order-table"

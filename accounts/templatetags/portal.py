@@ -29,6 +29,7 @@ def sort_header(context, field: str, label: str, hx_target: str = "") -> str:
     descending = current == field
     query["sort"] = f"-{field}" if descending else field
     query.pop("page", None)
+    query.pop("cursor", None)  # a keyset cursor belongs to the sort it was made for
     arrow = ""
     if current == field:
         arrow = " ▲"

@@ -39,6 +39,10 @@ MANUFACTURER_SORTS = {
     "status": "status",
 }
 RESELLER_SORTS = {key: value for key, value in MANUFACTURER_SORTS.items() if key != "reseller"}
+# The sorts whose field is never null: paged by keyset (core.listing.keyset_paginate), any
+# depth at the cost of the first page. The customer (empty on own-use orders) pages by a
+# bounded OFFSET.
+ORDER_KEYSET_FIELDS = frozenset({"created_at", "number", "total", "status", "reseller__name"})
 
 
 @dataclass(frozen=True)

@@ -182,7 +182,7 @@ def test_all_orders_page(
     filtered = client.get(page_url, {"manufacturer": partnership.manufacturer.pk})
 
     assert response.status_code == 200
-    assert response.context["page_obj"].paginator.count == 31
+    assert response.context["page_obj"].total == 31
     assert {o.number for o in filtered.context["page_obj"]} == {order.number}
     assert other_order.pk not in {o.pk for o in response.context["page_obj"]}
     assert client_for(ResellerUserFactory().user).get(page_url).status_code == 404

@@ -14,7 +14,7 @@ def csv_text(response) -> str:
 
 
 def listed(response) -> list[str]:
-    return [order.number for order in response.context["page_obj"].paginator.object_list]
+    return [order.number for order in response.context["page_obj"]]
 
 
 @pytest.fixture

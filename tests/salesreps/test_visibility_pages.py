@@ -14,7 +14,7 @@ def csv_text(response) -> str:
 
 
 def order_numbers(response) -> set[str]:
-    return {order.number for order in response.context["page_obj"].paginator.object_list}
+    return {order.number for order in response.context["page_obj"]}
 
 
 # --- orders --------------------------------------------------------------------------------
@@ -28,7 +28,7 @@ def test_order_list_shows_each_member_exactly_their_orders(world, login):
     everything = {o["a1"], o["a2"], o["b1"], o["free"]}
     assert order_numbers(login(world.manager).get(url)) == everything
     assert order_numbers(login(world.owner).get(url)) == everything
-    assert login(world.rep_a).get(url).context["page_obj"].paginator.count == 2
+    assert login(world.rep_a).get(url).context["page_obj"].total == 2
 
 
 def test_order_search_and_csv_respect_the_portfolio(world, login):
@@ -123,7 +123,7 @@ def test_manual_order_choices_are_the_portfolio_and_the_order_is_linked_to_the_r
 
 
 def directory_names(response) -> set[str]:
-    return {row.reseller.name for row in response.context["page_obj"].paginator.object_list}
+    return {row.reseller.name for row in response.context["page_obj"]}
 
 
 def test_directory_lists_exactly_the_visible_customers(world, login):
