@@ -24,6 +24,7 @@ from assistant.resolve import Unresolved, partnership_for, rep_for
 from channel.selectors import partnerships_visible_to
 from commissions.selectors.ledger import due_by_reseller, entries_visible_to, week_end
 from communications import selectors as communication_selectors
+from core import formatting
 from orders.models import OrderStatus
 from orders.selectors.orders import OrderFilters, orders_for_manufacturer
 from qualifications import selectors as qualification_selectors
@@ -229,7 +230,7 @@ def reseller_changes(request: ManufacturerRequest, args: dict[str, str]) -> Answ
     events.sort(key=lambda event: event[0], reverse=True)
     return Answer(
         title=_("What changed for %(name)s since %(date)s")
-        % {"name": partnership.reseller.name, "date": since.isoformat()},
+        % {"name": partnership.reseller.name, "date": formatting.local_date(since)},
         template="assistant/answers/changes.html",
         context={"partnership": partnership, "events": events[:50], "since": since},
         full_url=url(
@@ -307,7 +308,8 @@ def payouts_due(request: ManufacturerRequest, args: dict[str, str]) -> Answer:
         today=today,
     )
     return Answer(
-        title=_("Due a payout this week (until %(date)s)") % {"date": week_end(today).isoformat()},
+        title=_("Due a payout this week (until %(date)s)")
+        % {"date": formatting.local_date(week_end(today))},
         template="assistant/answers/payouts.html",
         context={"rows": rows[:ANSWER_ROWS], "more": max(len(rows) - ANSWER_ROWS, 0),
                  "currency": request.tenant.currency},
@@ -373,7 +375,7 @@ def resellers_top(request: ManufacturerRequest, args: dict[str, str]) -> Answer:
         request,
         rows,
         title=_("Top resellers from %(start)s to %(end)s")
-        % {"start": start.isoformat(), "end": end.isoformat()},
+        % {"start": formatting.local_date(start), "end": formatting.local_date(end)},
         full_url=full_url,
         days=days,
         filtered=True,

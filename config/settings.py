@@ -120,7 +120,7 @@ TEMPLATES = [
                 "accounts.context_processors.portal",
                 "notifications.context_processors.unread",
             ],
-            "builtins": ["template_partials.templatetags.partials"],
+            "builtins": ["template_partials.templatetags.partials", "accounts.templatetags.portal"],
         },
     }
 ]

@@ -6,13 +6,15 @@ middleware), an email its recipient's (`translation.override`), so every caller 
 person who reads, without passing a locale around.
 """
 
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError, localedata
+from babel.dates import format_date, format_skeleton, format_time
 from babel.numbers import format_currency, format_decimal
 from django.conf import settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 EMPTY = "—"
 
@@ -64,3 +66,48 @@ def number(value: object, decimals: int = 0) -> str:
         return EMPTY
     pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
     return format_decimal(amount, format=pattern, locale=active_locale())
+
+
+def _aware_local(value):
+    """A datetime in the active time zone (naive ones are taken as UTC, like Django)."""
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=UTC)
+    return timezone.localtime(value)
+
+
+def local_date(value: object, length: str = "long") -> str:
+    """A date as CLDR writes it in the reader's locale: `3 maggio 2025`, `May 3, 2025`,
+    `3 de mayo de 2025`, `3 mai 2025` (Django's Italian and Mexican month names are
+    capitalised, which CLDR does not do). A datetime is first moved to the reader's zone."""
+    if isinstance(value, datetime):
+        value = _aware_local(value).date()
+    if not isinstance(value, date):
+        return ""
+    return format_date(value, format=length, locale=active_locale())
+
+
+def local_datetime(value: object, length: str = "long") -> str:
+    """A moment in the reader's time zone and locale: the date at `length`, the time short."""
+    if not isinstance(value, datetime):
+        return local_date(value, length)
+    locale = active_locale()
+    moment = _aware_local(value)
+    day = format_date(moment.date(), format=length, locale=locale)
+    time = format_time(moment.time(), format="short", locale=locale)
+    return locale.datetime_formats[length if length != "long" else "medium"].format(time, day)
+
+
+def local_time(value: object) -> str:
+    if not isinstance(value, datetime):
+        return ""
+    return format_time(_aware_local(value).time(), format="short", locale=active_locale())
+
+
+def local_month(value: object, length: str = "long") -> str:
+    """A month of a year: `maggio 2025`, `May 2025` (`short`: `mag 2025`)."""
+    if isinstance(value, datetime):
+        value = _aware_local(value).date()
+    if not isinstance(value, date):
+        return ""
+    skeleton = "yMMMM" if length == "long" else "yMMM"
+    return format_skeleton(skeleton, value, locale=active_locale())

@@ -27,6 +27,7 @@ from accounts.tenancy import ManufacturerRequest, manufacturer_view
 from catalog.pricing import quantize_money
 from channel import selectors as channel_selectors
 from channel.models import Partnership
+from core import formatting
 from core.http import portal_url, safe_next
 from core.listing import csv_date, csv_datetime, csv_response, paginate, search_query
 from salesreps import selectors
@@ -404,7 +405,7 @@ def my_sales(request: ManufacturerRequest) -> HttpResponseBase:
             ),
         )
     chart = {
-        "labels": [row["month"].strftime("%Y-%m") for row in report.per_month],
+        "labels": [formatting.local_month(row["month"], "short") for row in report.per_month],
         "sales": [float(row["total"] or 0) for row in report.per_month],
         "salesLabel": _("Sales (%(currency)s)") % {"currency": request.tenant.currency},
     }

@@ -64,3 +64,24 @@ def portal_languages() -> dict:
     """The top bar's language menu: each language named in itself, and the one being read."""
     choices = [{"code": code, "name": name} for code, name in i18n.language_choices()]
     return {"choices": choices, "current": i18n.base_language(translation.get_language())}
+
+
+# Dates through Babel (core.formatting), in the reader's locale and time zone.
+@register.filter
+def local_date(value, length: str = "long") -> str:
+    return formatting.local_date(value, length or "long")
+
+
+@register.filter
+def local_datetime(value, length: str = "long") -> str:
+    return formatting.local_datetime(value, length or "long")
+
+
+@register.filter
+def local_time(value) -> str:
+    return formatting.local_time(value)
+
+
+@register.filter
+def local_month(value, length: str = "long") -> str:
+    return formatting.local_month(value, length or "long")

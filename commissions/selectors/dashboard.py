@@ -14,7 +14,6 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Reseller
@@ -22,6 +21,7 @@ from channel.models import EndCustomer, Partnership
 from commissions.models import ZERO, CommissionEntry, EntryKind
 from commissions.selectors.balances import Balance, balances_by_partnership
 from commissions.services.ledger import partnership_rates_on
+from core import formatting
 from orders.models import Order
 from orders.workflow import SALES_STATUSES
 from resellers.models import AffiliateLink
@@ -119,7 +119,7 @@ def reseller_earnings(*, reseller: Reseller, today: date | None = None) -> Resel
         earned[(row["partnership_id"], row["month"].date())] = (row["earned"] or ZERO) - (
             row["voided"] or ZERO
         )
-    labels = [date_format(start, "M Y") for start in starts]
+    labels = [formatting.local_month(start, "short") for start in starts]
     months = [
         {
             "start": start,

@@ -9,11 +9,11 @@ from typing import Any
 from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from channel.models import Partnership
 from commissions.models import ZERO, CommissionEntry, EntryKind
+from core import formatting
 from orders.models import Order
 from orders.workflow import SALES_STATUSES
 
@@ -116,7 +116,7 @@ def reseller_report(*, partnership: Partnership, period: Period) -> Report:
         repeat_buyers=sum(1 for row in customers if row["repeats"]),
         chart={
             "type": "bar",
-            "labels": [date_format(m["start"], "M Y") for m in months],
+            "labels": [formatting.local_month(m["start"], "short") for m in months],
             "datasets": [
                 {
                     "type": "bar",

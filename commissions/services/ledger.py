@@ -37,6 +37,7 @@ from commissions.models import (
     WindowExtension,
 )
 from commissions.rules import commission_of, payout_window, quantize_money, self_referral_reason
+from core import formatting
 from core.bounds import MAX_AMOUNT, MAX_PERCENT, MAX_WEEKS
 from core.exceptions import DomainRefused
 from orders.models import (
@@ -512,7 +513,7 @@ def commission_window_extend(
     if pay_by <= timezone.localdate() or (current is not None and pay_by <= current):
         raise CommissionRefused(
             _("The new pay-by date must be in the future and after %(date)s.")
-            % {"date": current.isoformat() if current else timezone.localdate().isoformat()}
+            % {"date": formatting.local_date(current or timezone.localdate())}
         )
     return WindowExtension.objects.create(
         manufacturer_id=entry.manufacturer_id,

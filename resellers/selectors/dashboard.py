@@ -41,13 +41,13 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
 from channel.models import Partnership, PartnershipStatus
 from channel.selectors import partnerships_visible_to
 from channel.visibility import partnership_visibility_q
+from core import formatting
 from orders.models import RETURN_MEASURE, Order, OrderReturn, OrderStatus, OrderTally, TallySpan
 from orders.selectors.orders import orders_for_manufacturer, orders_for_reseller
 from orders.summaries import visible_tallies
@@ -250,7 +250,7 @@ def sales_chart_data(months: list[MonthSales]) -> dict[str, Any]:
     """The series in static/js/charts.js's format (amounts as Decimal strings)."""
     return {
         "type": "bar",
-        "labels": [date_format(month["start"], "M Y") for month in months],
+        "labels": [formatting.local_month(month["start"], "short") for month in months],
         "datasets": [
             {
                 "type": "bar",

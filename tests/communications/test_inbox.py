@@ -219,9 +219,9 @@ def test_the_card_shows_the_resellers_context(inbox, client_for):
 def test_the_card_counts_open_orders_and_the_last_invoice_of_this_manufacturer_only(
     inbox, client_for
 ):
-    from django.utils.formats import date_format
     from django.utils.timezone import localtime
 
+    from core.formatting import local_date
     from qualifications.services import qualification_grant
     from tests.qualifications.factories import QualificationFactory
     from tests.resellers.sales_helpers import S, at, make_catalog, sale
@@ -250,7 +250,7 @@ def test_the_card_counts_open_orders_and_the_last_invoice_of_this_manufacturer_o
     assert card.last_invoice_at == at(2025, 3, 4)
     html = response.content.decode()
     assert "PRO-AV" in html and "LAMPS" not in html
-    assert date_format(localtime(at(2025, 3, 4)), "SHORT_DATE_FORMAT") in html
+    assert local_date(localtime(at(2025, 3, 4)), "medium") in html
 
 
 def test_htmx_tab_switch_renders_only_the_body(inbox, client_for):

@@ -60,3 +60,20 @@ def test_the_scan_finds_text_outside_translation_tags(source: str, expected: str
 )
 def test_the_scan_leaves_translated_and_non_text_alone(source: str) -> None:
     assert scan_source(source) == []
+
+
+def test_no_colon_follows_a_translate_tag():
+    """French writes a no-break space before a colon ("Assigné à :"): the colon belongs to the
+    translated text, never after the tag."""
+    import re
+    from pathlib import Path
+
+    from django.conf import settings
+
+    pattern = re.compile(r"\{%\s*(translate|trans)\s+[\"'][^\"']*[\"'][^%]*%\}\s*:")
+    offenders = [
+        f"{path.relative_to(settings.BASE_DIR)}: {match.group(0)}"
+        for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+        for match in pattern.finditer(path.read_text())
+    ]
+    assert offenders == []

@@ -25,8 +25,12 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.MIGRATE_HEADING(f"Demo logins (password for all: {DEMO_PASSWORD})")
         )
-        width = max(len(email) for email, _, _ in report.logins)
-        for email, role, organisation in report.logins:
-            self.stdout.write(f"  {email.ljust(width)}  {role:<14} {organisation}")
+        # Each column as wide as its longest cell, so a long role ("Reseller user (Italiano)")
+        # cannot push its row out of line.
+        rows = [("Email", "Role", "Organisation"), *report.logins]
+        email_width = max(len(email) for email, _, _ in rows)
+        role_width = max(len(role) for _, role, _ in rows)
+        for email, role, organisation in rows:
+            self.stdout.write(f"  {email:<{email_width}}  {role:<{role_width}}  {organisation}")
         self.stdout.write("")
         self.stdout.write("Open http://127.0.0.1:8000/ and log in with any of them.")
