@@ -9,7 +9,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Manufacturer, ManufacturerMembership, Reseller, User
+from accounts.audit import audit_record
+from accounts.models import AuditAction, Manufacturer, ManufacturerMembership, Reseller, User
 from api.keys import MANUFACTURER_KIND, RESELLER_KIND, key_generate, key_hash
 from api.models import ApiKey, KeyAccess, KeyFields, ResellerApiKey
 from core.exceptions import DomainRefused
@@ -63,6 +64,12 @@ def api_key_create(
         prefix=prefix,
         secret_hash=key_hash(raw),
     )
+    audit_record(
+        action=AuditAction.API_KEY_CREATED,
+        actor=membership.user,
+        manufacturer=manufacturer,
+        target=f"{name} ({prefix}, {access})",
+    )
     return key, raw
 
 
@@ -98,6 +105,12 @@ def api_key_revoke(*, key: K, by: User) -> K:
     )
     if updated:
         key.refresh_from_db(fields=["revoked_at", "revoked_by"])
+        audit_record(
+            action=AuditAction.API_KEY_REVOKED,
+            actor=by,
+            manufacturer=getattr(key, "manufacturer", None),
+            target=f"{key.name} ({key.prefix})",
+        )
     return key
 
 

@@ -20,7 +20,8 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumValidationError
 
-from accounts.models import STAFF_ROLES, Manufacturer, ManufacturerMembership, User
+from accounts.audit import audit_record
+from accounts.models import STAFF_ROLES, AuditAction, Manufacturer, ManufacturerMembership, User
 from channel.models import Partnership
 from commissions import hooks
 from commissions.models import (
@@ -270,6 +271,12 @@ def payout_batch_approve(
     )
     PayoutRequest.objects.filter(pk__in=found).update(
         status=PayoutRequestStatus.APPROVED, batch=batch
+    )
+    audit_record(
+        action=AuditAction.PAYOUT_APPROVED,
+        actor=approved_by,
+        manufacturer=manufacturer,
+        target=f"batch {batch.pk} ({len(requests)})",
     )
     for request in requests:
 

@@ -148,3 +148,25 @@ def test_a_deleted_user_keeps_their_history(owner):
     owner.delete()
 
     assert actions(actor_email=email) == [AuditAction.LOGIN]
+
+
+def test_api_key_creation_and_revocation_are_recorded_in_their_tenant(manufacturer, owner):
+    from accounts.models import ManufacturerMembership
+    from api.services import api_key_create, api_key_revoke
+
+    membership = ManufacturerMembership.objects.with_scopes_disabled().get(
+        manufacturer=manufacturer, user=owner
+    )
+    key, _secret = api_key_create(
+        manufacturer=manufacturer, membership=membership, name="ERP", access="read"
+    )
+    api_key_revoke(key=key, by=owner)
+    api_key_revoke(key=key, by=owner)
+
+    actions = list(
+        AuditEvent.objects.filter(manufacturer=manufacturer, actor=owner)
+        .filter(action__startswith="api_key")
+        .values_list("action", flat=True)
+        .order_by("pk")
+    )
+    assert actions == ["api_key_created", "api_key_revoked"]
