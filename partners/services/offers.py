@@ -11,6 +11,7 @@ from datetime import date
 from decimal import ROUND_DOWN, Decimal
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope
@@ -227,16 +228,50 @@ def offer_announce_change(*, offer: Offer) -> int:
 
 
 def offers_announce_due(*, today: date | None = None) -> int:
-    """Nightly: tell partners of published offers whose window opened for them since."""
+    """Nightly: tell partners of published offers whose window opened for them since.
+
+    The rule of who may see what is `offers_open_to`, asked once per partnership for all the
+    tenant's live offers (not once per offer and partnership), and only of partnerships not
+    yet told of every one of them: the nightly cost follows the partners still to tell, not
+    the offers times the channel."""
     total = 0
     for manufacturer in Manufacturer.objects.order_by("pk"):
         with scope(manufacturer=manufacturer), transaction.atomic():
             today_ = today or timezone.localdate()
-            offers = Offer.objects.filter(manufacturer=manufacturer, is_published=True).exclude(
-                ends_on__lt=today_
+            offers = list(
+                Offer.objects.filter(manufacturer=manufacturer, is_published=True)
+                .exclude(ends_on__lt=today_)
+                .select_related("manufacturer")
+                .order_by("pk")
             )
-            for offer in offers.select_related("manufacturer"):
-                total += _announce(offer=offer, partnerships=_open_partnerships(offer, today_))
+            if not offers:
+                continue
+            offer_ids = [offer.pk for offer in offers]
+            told_of_all = (
+                OfferAnnouncement.objects.filter(offer_id__in=offer_ids)
+                .order_by()
+                .values("partnership_id")
+                .annotate(told=Count("pk"))
+                .filter(told__gte=len(offer_ids))
+                .values("partnership_id")
+            )
+            untold = (
+                dangerously_all_partnerships(manufacturer=manufacturer)
+                .filter(status=PartnershipStatus.ACTIVE)
+                .exclude(pk__in=told_of_all)
+                .select_related("reseller", "manufacturer")
+                .order_by("pk")
+            )
+            open_to: dict[int, list[Partnership]] = {pk: [] for pk in offer_ids}
+            for partnership in untold:
+                for offer_id in (
+                    offers_open_to(partnership=partnership, today=today_)
+                    .filter(pk__in=offer_ids)
+                    .values_list("pk", flat=True)
+                ):
+                    open_to[offer_id].append(partnership)
+            for offer in offers:
+                total += _announce(offer=offer, partnerships=open_to[offer.pk])
     return total
 
 

@@ -236,6 +236,54 @@ def test_publishing_tells_the_partners_it_is_open_to_once(manufacturer, partners
     assert again.count() == 2 and "changed the offer" in again.first().title
 
 
+def test_the_nightly_job_tells_each_partner_of_each_offer_that_opened_for_it_once(
+    manufacturer, partnership, manager
+):
+    from channel.models import Partnership, QualifyingStatus
+    from partners.services.tiers import partner_tier_set
+
+    Partnership.objects.filter(manufacturer=manufacturer).update(
+        qualifying_status=QualifyingStatus.QUALIFIED
+    )
+    silver_user = ResellerUserFactory(reseller=partnership.reseller).user
+    bronze = PartnershipFactory(manufacturer=manufacturer, reseller=ResellerFactory())
+    Partnership.objects.filter(pk=bronze.pk).update(qualifying_status=QualifyingStatus.QUALIFIED)
+    bronze_user = ResellerUserFactory(reseller=bronze.reseller).user
+    partner_tier_set(
+        partnership=partnership, tier=tier_named(manufacturer, "Silver"), by=manager, reason="x"
+    )
+    opens = date(2030, 1, 1)
+    preferred = offer_for(
+        manufacturer,
+        title="Silver bundle",
+        visibility=Visibility.PREFERRED,
+        min_tier=tier_named(manufacturer, "Silver"),
+        starts_on=opens,
+    )
+    public = offer_for(manufacturer, title="Open bundle", starts_on=opens)
+    assert offer_publish(offer=preferred) == 0  # not open to anyone yet
+    assert offer_publish(offer=public) == 0
+
+    assert offers_announce_due(today=date(2029, 10, 1)) == 0  # before any early access
+    assert offers_announce_due(today=opens) == 3
+    assert offers_announce_due(today=date(2030, 1, 2)) == 0  # each told once
+
+    told = {
+        (n.user, n.topic)
+        for n in Notification.objects.filter(kind=NotificationKind.PARTNER_ANNOUNCEMENT)
+    }
+    assert told == {
+        (silver_user, f"offer:{preferred.pk}"),
+        (silver_user, f"offer:{public.pk}"),
+        (bronze_user, f"offer:{public.pk}"),
+    }
+    assert set(OfferAnnouncement.objects.values_list("offer_id", "partnership_id")) == {
+        (preferred.pk, partnership.pk),
+        (public.pk, partnership.pk),
+        (public.pk, bronze.pk),
+    }
+
+
 # --- exclusives -------------------------------------------------------------------------------
 
 
