@@ -325,6 +325,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "partners.tasks.offers_announce_task",
         "schedule": crontab(hour=6, minute=30),
     },
+    # Check-ins and reviews scheduled from the tiers; account managers told of due ones.
+    "partner-meetings": {
+        "task": "partners.tasks.meetings_schedule_task",
+        "schedule": crontab(hour=6, minute=40),
+    },
     # Tier promotions and demotions proposed from last month's scorecards.
     "partner-tier-evaluation": {
         "task": "partners.tasks.tiers_evaluate_task",

@@ -16,11 +16,12 @@ from typing import TYPE_CHECKING
 from django.db.models import Sum
 from django.utils import timezone
 
-from accounts.models import Manufacturer, Region, Reseller, Role
+from accounts.models import Manufacturer, Region, Reseller, Role, User
 from channel.models import Partnership, PartnershipStatus
 from orders.models import Order, OrderStatus
 from partners.metrics import add_months, month_start
 from partners.models import (
+    Meeting,
     OrderRating,
     PartnerNote,
     PartnerTier,
@@ -33,6 +34,7 @@ from partners.models import (
 )
 from partners.services.exclusives import ExclusiveTerms, exclusive_grant
 from partners.services.incidents import incident_raise, incident_step_take
+from partners.services.meetings import FollowUpValues, meeting_hold, meetings_schedule
 from partners.services.offers import OfferValues, offer_save
 from partners.services.scorecards import scorecards_refresh
 from partners.services.tiers import proposal_figures, proposal_reasons, tiers_create_defaults
@@ -116,6 +118,42 @@ def _propose(partnership: Partnership, from_tier: Tier, to_tier: Tier, judged: T
     )
 
 
+def _meetings(
+    manufacturer: Manufacturer,
+    silvers: list[Partnership],
+    golds: list[Partnership],
+    by: "User | None",
+    report: "DemoReport",
+) -> None:
+    """Check-ins and reviews: one held with notes and a follow-up, one due this week, one
+    overdue; the rest as the schedule gives them."""
+    meetings_schedule(manufacturer=manufacturer)
+    today = timezone.localdate()
+    open_of = {
+        m.partnership_id: m
+        for m in Meeting.objects.filter(manufacturer=manufacturer, held_at__isnull=True)
+    }
+    if by is not None and silvers:
+        meeting_hold(
+            meeting=open_of[silvers[0].pk],
+            by=by,
+            notes="Went through last month: completion up, two late cancellations explained.",
+            follow_ups=[FollowUpValues(description="Send the spring price sheet", owner=by)],
+        )
+    if len(silvers) > 2:
+        Meeting.objects.filter(pk=open_of[silvers[1].pk].pk).update(
+            due_on=today + timedelta(days=3)
+        )
+        Meeting.objects.filter(pk=open_of[silvers[2].pk].pk).update(
+            due_on=today - timedelta(days=5)
+        )
+    for partnership in golds[1:]:
+        Meeting.objects.filter(pk=open_of[partnership.pk].pk).update(
+            due_on=today + timedelta(days=40)
+        )
+    report.count("check-ins and reviews", Meeting.objects.filter(manufacturer=manufacturer).count())
+
+
 def build_demo_partners(
     manufacturer: Manufacturer, rng: random.Random, report: "DemoReport"
 ) -> None:
@@ -148,6 +186,7 @@ def build_demo_partners(
     if by is not None and golds:
         PartnerTier.objects.filter(partnership=golds[0]).update(account_manager=by)
     report.count("partner tiers", len(golds) + len(silvers))
+    _meetings(manufacturer, silvers, golds, by, report)
     placed = {p.pk for p in golds + silvers}
     bronzes = [p for p in ranked if p.pk not in placed]
     _propose(bronzes[0], bronze, silver, silver)  # a pending promotion

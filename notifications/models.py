@@ -134,6 +134,7 @@ class NotificationKind(models.TextChoices):
     ORDER_RETURNED = "order_returned", _("Goods of an order came back")
     ORDER_CANCELLED = "order_cancelled", _("An order was cancelled")
     CONVERSATION_ASSIGNED = "conversation_assigned", _("A conversation was assigned to you")
+    MEETING_DUE = "meeting_due", _("A partner check-in or business review is due")
 
 
 # Who may hear of each kind: the preferences page offers a manufacturer's members the first
@@ -152,6 +153,7 @@ STAFF_KINDS: tuple[str, ...] = (
     NotificationKind.PORTFOLIO_RECEIVED,
     NotificationKind.PAYOUT,
     NotificationKind.TIER_CHANGED,
+    NotificationKind.MEETING_DUE,
     NotificationKind.EMAIL_FAILED,
 )
 RESELLER_KINDS: tuple[str, ...] = (

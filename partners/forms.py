@@ -14,6 +14,7 @@ from catalog.models import Product
 from channel.models import EndCustomer, Partnership
 from core.bounds import MAX_PRICE, MAX_QUANTITY, MAX_TEXT_LENGTH
 from partners.models import (
+    MAX_FOLLOW_UP_LENGTH,
     MAX_MONTHLY_ORDERS,
     MAX_SATISFACTION,
     MIN_SATISFACTION,
@@ -27,6 +28,7 @@ from partners.models import (
     Visibility,
 )
 from partners.selectors.tiers import account_manager_candidates
+from partners.services.meetings import FollowUpValues
 from partners.services.offers import OfferValues
 
 # A chosen period of the scorecard: at most five years.
@@ -383,3 +385,42 @@ class OfferOrderForm(forms.Form):
         cast(
             "forms.ModelChoiceField[EndCustomer]", self.fields["end_customer"]
         ).queryset = end_customers
+
+
+def _team_members(manufacturer: Manufacturer) -> QuerySet[User]:
+    return User.objects.filter(
+        manufacturer_memberships__manufacturer=manufacturer, is_active=True
+    ).order_by("first_name", "last_name", "email")
+
+
+class FollowUpForm(forms.Form):
+    description = forms.CharField(label=_("Follow-up"), max_length=MAX_FOLLOW_UP_LENGTH)
+    owner = forms.ModelChoiceField(
+        label=_("Owner"), queryset=User.objects.none(), required=False, empty_label=_("Nobody yet")
+    )
+
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[User]", self.fields["owner"]).queryset = _team_members(
+            manufacturer
+        )
+
+
+class MeetingHoldForm(FollowUpForm):
+    """Hold a meeting: what was discussed, and optionally the first follow-up."""
+
+    notes = forms.CharField(
+        label=_("Notes"), max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    field_order = ["notes", "description", "owner"]
+
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
+        super().__init__(*args, manufacturer=manufacturer, **kwargs)
+        self.fields["description"].required = False
+        self.fields["description"].label = _("Follow-up (optional)")
+
+    def follow_ups(self) -> list[FollowUpValues]:
+        text = self.cleaned_data.get("description") or ""
+        if not text.strip():
+            return []
+        return [FollowUpValues(description=text, owner=self.cleaned_data.get("owner"))]

@@ -840,3 +840,100 @@ class Exclusive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.scope}"
+
+
+# --- check-ins and business reviews ----------------------------------------------------------
+
+
+class MeetingKind(models.TextChoices):
+    """The tier's cadence (`Tier.check_ins`) names the kind of meeting it schedules."""
+
+    CHECK_IN = Cadence.MONTHLY.value, _("Monthly check-in")
+    REVIEW = Cadence.QUARTERLY.value, _("Quarterly business review")
+
+
+MAX_FOLLOW_UP_LENGTH = 300
+
+
+class Meeting(models.Model):
+    """A check-in or business review with one partner, scheduled from its tier's cadence.
+
+    While it is open (`held_at` empty) it is due on `due_on`; when it is held, `snapshot`
+    freezes the scorecard figures of its period (`period_start`..`period_end`) so that later
+    recomputations of the months do not change what was discussed.
+    """
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="meetings")
+    kind = models.CharField(_("kind"), max_length=20, choices=MeetingKind)
+    due_on = models.DateField(_("due on"))
+    period_start = models.DateField(_("period from"))
+    period_end = models.DateField(_("period to"))
+    held_at = models.DateTimeField(_("held on"), null=True, blank=True)
+    held_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True, max_length=MAX_TEXT_LENGTH)
+    # {"orders": 12, "completion_rate": "97.00", ...}: the figures of the period when held.
+    snapshot = models.JSONField(_("figures of the period"), default=dict, blank=True)
+    # When the account manager was told it is due (once per meeting).
+    due_notified_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+        constraints = [
+            one_of("kind", MeetingKind, name="meeting_kind_valid"),
+            models.UniqueConstraint(
+                fields=["partnership"],
+                condition=models.Q(held_at__isnull=True),
+                name="one_open_meeting_per_partnership",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="meeting_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["manufacturer", "due_on"],
+                condition=models.Q(held_at__isnull=True),
+                name="open_meeting_due_idx",
+            )
+        ]
+        verbose_name = _("check-in or review")
+        verbose_name_plural = _("check-ins and reviews")
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id} {self.kind} {self.due_on}"
+
+
+class FollowUp(models.Model):
+    """Something agreed in a meeting, with the team member who owns it."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="follow_ups")
+    description = models.CharField(_("follow-up"), max_length=MAX_FOLLOW_UP_LENGTH)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner"),
+    )
+    is_done = models.BooleanField(_("done"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["is_done", "created_at", "pk"]
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+
+    def __str__(self) -> str:
+        return self.description[:60]

@@ -1,6 +1,7 @@
 from celery import shared_task
 
 from partners.services.incidents import incidents_raise_automatic_all
+from partners.services.meetings import meetings_schedule_all
 from partners.services.offers import offers_announce_due
 from partners.services.scorecards import scorecards_refresh_all
 from partners.services.tiers import tiers_evaluate_all
@@ -28,3 +29,10 @@ def incidents_raise_task() -> int:
 def offers_announce_task() -> int:
     """Nightly: tell partners of offers whose window opened for them; once per partner."""
     return offers_announce_due()
+
+
+@shared_task
+def meetings_schedule_task() -> int:
+    """Nightly: schedule the next check-ins and reviews from the tiers, and tell the account
+    managers of the ones now due; idempotent."""
+    return meetings_schedule_all()

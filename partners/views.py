@@ -18,6 +18,7 @@ from core.http import safe_next
 from core.listing import csv_response, paginate, search_query
 from partners.forms import PeriodForm, RatingForm
 from partners.metrics import Figures, compute_figures, day_start, growth, order_count
+from partners.selectors import meetings as meeting_selectors
 from partners.selectors import scorecards as selectors
 from partners.selectors.tiers import entry_tier
 from partners.services import PartnerRefused
@@ -76,6 +77,9 @@ def leaderboard(request: ManufacturerRequest) -> HttpResponseBase:
         "months_count": months_count,
         "period_choices": selectors.PERIOD_MONTHS,
         "entry_tier": entry,
+        "meeting_counts": meeting_selectors.meeting_counts(
+            manufacturer=request.tenant, membership=request.membership
+        ),
     }
     template = "partners/leaderboard.html"
     if request.htmx:
@@ -146,6 +150,7 @@ def scorecard(request: ManufacturerRequest, public_id: str) -> HttpResponseBase:
             for name, amount in sorted(figures.category_mix.items(), key=lambda item: -item[1])
         ],
         "orders": selectors.recent_orders(partnership=partnership),
+        "meetings": meeting_selectors.meetings_of_partner(partnership),
         **tier_panel_context(request, partnership),
         **problems_panel_context(request, partnership),
     }

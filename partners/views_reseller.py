@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from accounts.tenancy import ResellerPartnerRequest, reseller_partner_view
 from channel.benefits import partnership_benefits
 from partners.selectors import tiers as selectors
+from partners.selectors.meetings import next_meeting
 
 
 @reseller_partner_view
@@ -20,5 +21,6 @@ def partner_tier(request: ResellerPartnerRequest) -> HttpResponseBase:
         "tiers": selectors.tiers_of(request.tenant),
         "benefits": partnership_benefits(partnership),
         "history": list(selectors.tier_history(partnership)[:10]),
+        "next_meeting": next_meeting(partnership),
     }
     return render(request, "partners/reseller_tier.html", context)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import Manufacturer, Reseller, Role, User
@@ -34,8 +35,9 @@ from orders.services.carts import cart_add_line, cart_get_or_create, cart_set_en
 from orders.services.orders import LineRequest, order_create, order_transition
 from orders.services.payment_links import checkout_with_payment_link
 from orders.workflow import MANUFACTURER
-from partners.models import Tier, TierProposal
+from partners.models import Meeting, PartnerTier, Tier, TierProposal
 from partners.services.incidents import incident_raise, incident_step_take
+from partners.services.meetings import FollowUpValues, meeting_hold, meetings_schedule
 from partners.services.offers import OfferValues, offer_publish, offer_save
 from qualifications.models import QualificationRequest
 from qualifications.services import qualification_create, qualification_request_create
@@ -93,6 +95,8 @@ class TenantWorld:
     reseller_api_key_id: int
     webhook_endpoint_id: int
     webhook_delivery_id: int
+    meeting_id: int  # open: it can be held
+    follow_up_id: int
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -129,6 +133,8 @@ class TenantWorld:
             "reseller_key_id": self.reseller_api_key_id,
             "endpoint_id": self.webhook_endpoint_id,
             "delivery_id": self.webhook_delivery_id,
+            "meeting_id": self.meeting_id,
+            "follow_up_id": self.follow_up_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -160,6 +166,7 @@ class TenantWorld:
             "offer": self.offer_id,
             "products": self.product.pk,
             "recipients": self.partnership.pk,
+            "owner": self.owner.pk,
         }
 
 
@@ -319,6 +326,16 @@ def build_world(slug: str, name: str) -> TenantWorld:
     webhook = WebhookDeliveryFactory(
         endpoint=WebhookEndpointFactory(manufacturer=manufacturer, created_by=owner)
     )
+    PartnerTier.objects.create(
+        manufacturer=manufacturer, partnership=partnership, tier=tiers[1], since=timezone.now()
+    )
+    meetings_schedule(manufacturer=manufacturer, partnership_ids=[partnership.pk])
+    held = meeting_hold(
+        meeting=Meeting.objects.get(partnership=partnership, held_at__isnull=True),
+        by=owner,
+        notes="First check-in.",
+        follow_ups=[FollowUpValues(description="Send the price sheet", owner=owner)],
+    )
 
     return TenantWorld(
         manufacturer=manufacturer,
@@ -366,6 +383,8 @@ def build_world(slug: str, name: str) -> TenantWorld:
         )[0].pk,
         webhook_endpoint_id=webhook.endpoint_id,
         webhook_delivery_id=webhook.pk,
+        meeting_id=Meeting.objects.get(partnership=partnership, held_at__isnull=True).pk,
+        follow_up_id=held.follow_ups.get().pk,
     )
 
 

@@ -83,9 +83,11 @@ from tests.orders.factories import (
 )
 from tests.partners.factories import (
     ExclusiveFactory,
+    FollowUpFactory,
     IncidentFactory,
     IncidentStepFactory,
     IncidentThresholdsFactory,
+    MeetingFactory,
     OfferAnnouncementFactory,
     OfferAreaFactory,
     OfferFactory,
@@ -200,6 +202,8 @@ FACTORIES = {
     "partners.PartnerBlock": PartnerBlockFactory,
     "partners.PartnerNote": PartnerNoteFactory,
     "partners.Exclusive": ExclusiveFactory,
+    "partners.Meeting": MeetingFactory,
+    "partners.FollowUp": FollowUpFactory,
     "communications.ConversationRead": ConversationReadFactory,
     "communications.SavedView": SavedViewFactory,
     "communications.Attachment": AttachmentFactory,

@@ -45,6 +45,7 @@ from partners.models import (
 )
 from partners.selectors.tiers import current_tier, tier_criteria_q, tiers_of
 from partners.services import PartnerRefused
+from partners.services.meetings import meetings_schedule
 
 DEFAULT_TIERS: list[dict[str, Any]] = [
     {
@@ -423,6 +424,7 @@ def _move(
         created_at=now,
     )
     forget_benefits(partnership)
+    meetings_schedule(manufacturer=partnership.manufacturer, partnership_ids=[partnership.pk])
     promoted = from_tier is None or to_tier.rank > from_tier.rank
 
     def title_and_body() -> tuple[str, str]:

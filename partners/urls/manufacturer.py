@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from partners import views, views_offers, views_problems, views_tiers
+from partners import views, views_meetings, views_offers, views_problems, views_tiers
 
 app_name = "partners_manufacturer"
 
@@ -46,6 +46,19 @@ partner_patterns = [
     ),
     path("blocks/<int:block_id>/lift/", views_problems.block_lift, name="block_lift"),
     path("exclusives/", views_problems.exclusive_list, name="exclusives"),
+    path("meetings/", views_meetings.meeting_list, name="meetings"),
+    path("meetings/<int:meeting_id>/", views_meetings.meeting_detail, name="meeting"),
+    path("meetings/<int:meeting_id>/hold/", views_meetings.meeting_hold, name="meeting_hold"),
+    path(
+        "meetings/<int:meeting_id>/follow-ups/",
+        views_meetings.follow_up_add,
+        name="follow_up_add",
+    ),
+    path(
+        "follow-ups/<int:follow_up_id>/done/",
+        views_meetings.follow_up_toggle,
+        name="follow_up_toggle",
+    ),
     path("<str:public_id>/", views.scorecard, name="scorecard"),
     path("<str:public_id>/incidents/", views_problems.incident_create, name="incident_create"),
     path("<str:public_id>/notes/", views_problems.note_add, name="note_add"),

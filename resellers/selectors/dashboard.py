@@ -28,7 +28,9 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import (
     Aggregate,
+    BooleanField,
     Count,
+    ExpressionWrapper,
     F,
     Field,
     IntegerField,
@@ -286,10 +288,22 @@ def sales_chart(
 
 
 def recent_orders(*, manufacturer: Manufacturer, membership: ManufacturerMembership) -> list[Order]:
-    """The newest orders this member may see, with their reseller. One query."""
+    """The newest orders this member may see, with their reseller. One query.
+
+    A rep also sees the manual orders they placed for customers since moved to another
+    portfolio: `reseller_visible` says whether the reseller's profile opens for them."""
+    visible = (
+        Value(True)
+        if membership.is_staff_role
+        else ExpressionWrapper(
+            partnership_visibility_q(membership, prefix="partnership__"),
+            output_field=BooleanField(),
+        )
+    )
     orders = (
         orders_for_manufacturer(manufacturer=manufacturer, membership=membership)
         .select_related("partnership__reseller")
+        .annotate(reseller_visible=visible)
         .order_by("-created_at", "-pk")[:RECENT_ORDERS]
     )
     return list(orders)

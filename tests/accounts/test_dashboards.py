@@ -11,7 +11,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.models import Role
 from channel.models import PartnershipStatus
+from orders.models import Order
 from resellers.selectors.dashboard import (
     channel_figures,
     monthly_sales,
@@ -347,3 +349,32 @@ def test_reseller_dashboard_query_budget(client_for, django_assert_max_num_queri
     with django_assert_max_num_queries(RESELLER_BUDGET):
         response = client.get(reseller_url(reseller))
     assert len(response.context["partnerships"]) == manufacturers
+
+
+def test_a_reps_own_order_for_a_customer_moved_away_shows_the_name_without_a_link(
+    client_for, manufacturer, seller, channel, make_member
+):
+    alpha, beta = channel["alpha"], channel["beta"]
+    # The rep placed a manual order for beta, which now sits in another rep's portfolio.
+    put_in_portfolio(make_member(manufacturer, Role.SELLER), beta)
+    order = beta.orders.order_by("-created_at").first()
+    Order.objects.filter(pk=order.pk).update(
+        created_by=seller, is_manual=True, created_at=timezone.now()
+    )
+
+    page = client_for(seller).get(dashboard_url(manufacturer)).content.decode()
+    html = page.split('id="dashboard-recent-orders"')[1].split("</table>")[0]
+
+    def profile(partnership):
+        return reverse(
+            "resellers_manufacturer:profile",
+            kwargs={
+                "manufacturer_slug": manufacturer.slug,
+                "public_id": partnership.reseller.public_id,
+            },
+        )
+
+    assert order.number in html and beta.reseller.name in html
+    assert profile(beta) not in html  # it would answer 404 for her
+    assert profile(alpha) in html  # her own customer's orders still link
+    assert client_for(seller).get(profile(beta)).status_code == 404

@@ -35,9 +35,10 @@ from orders.services.orders import ReturnLineRequest, order_return_create, order
 from orders.services.payment_links import payment_links_expired_notify
 from orders.services.reseller_moves import order_reseller_move
 from orders.workflow import MANUFACTURER, SYSTEM
-from partners.models import Tier
+from partners.models import Meeting, Tier
+from partners.services.meetings import meetings_schedule_all
 from partners.services.offers import OfferValues, offer_publish, offer_save
-from partners.services.tiers import partner_tier_set
+from partners.services.tiers import partner_account_manager_set, partner_tier_set
 from qualifications.services import (
     qualification_grant,
     qualification_request_create,
@@ -288,6 +289,15 @@ def tier_changed(world: World) -> User:
     return world.reseller_user
 
 
+def meeting_due(world: World) -> User:
+    gold = Tier.objects.filter(manufacturer=world.tenant).order_by("-rank").first()
+    partner_tier_set(partnership=world.partnership, tier=gold, by=world.owner, reason="Top sales")
+    partner_account_manager_set(partnership=world.partnership, user=world.manager, by=world.owner)
+    Meeting.objects.filter(partnership=world.partnership).update(due_on=timezone.localdate())
+    meetings_schedule_all()
+    return world.manager
+
+
 def partner_announcement(world: World) -> User:
     offer = offer_save(
         manufacturer=world.tenant,
@@ -325,6 +335,7 @@ TRIGGERS: dict[str, Callable[[World], User]] = {
     NotificationKind.PAYOUT: payout,
     NotificationKind.TIER_CHANGED: tier_changed,
     NotificationKind.PARTNER_ANNOUNCEMENT: partner_announcement,
+    NotificationKind.MEETING_DUE: meeting_due,
 }
 CASES = [*TRIGGERS.items(), (NotificationKind.ORDER_STATUS, order_status_for_the_rep)]
 

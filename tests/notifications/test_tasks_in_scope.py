@@ -31,9 +31,18 @@ from notifications.models import (
 from notifications.tasks import email_deliver_task, notifications_digest_task, outbox_flush_task
 from orders.models import AttemptStatus, OrderStatus, Payment, PaymentAttempt
 from orders.tasks import payment_attempts_reconcile_task, payment_links_expired_notify_task
-from partners.models import Incident, OfferAnnouncement, Scorecard, Tier, TierProposal
+from partners.models import (
+    Incident,
+    Meeting,
+    OfferAnnouncement,
+    PartnerTier,
+    Scorecard,
+    Tier,
+    TierProposal,
+)
 from partners.tasks import (
     incidents_raise_task,
+    meetings_schedule_task,
     offers_announce_task,
     scorecards_refresh_task,
     tiers_evaluate_task,
@@ -68,6 +77,7 @@ TESTED_TASKS = {
     "partners.tasks.tiers_evaluate_task",
     "partners.tasks.incidents_raise_task",
     "partners.tasks.offers_announce_task",
+    "partners.tasks.meetings_schedule_task",
 }
 
 
@@ -304,6 +314,29 @@ def test_offers_announce_task_in_a_worker(manufacturer, other_manufacturer):
 
     with scopes_disabled():
         assert list(OfferAnnouncement.objects.values_list("partnership_id", flat=True)) == [ours.pk]
+
+
+def test_meetings_schedule_task_in_a_worker(manufacturer, other_manufacturer):
+    with scopes_disabled():
+        ours = PartnershipFactory(manufacturer=manufacturer)
+        theirs = PartnershipFactory(manufacturer=other_manufacturer)
+        bronze = PartnershipFactory(manufacturer=manufacturer)
+        for partnership, name in ((ours, "Silver"), (theirs, "Gold")):
+            tier = Tier.objects.get(manufacturer=partnership.manufacturer, name=name)
+            PartnerTier.objects.create(
+                manufacturer=partnership.manufacturer,
+                partnership=partnership,
+                tier=tier,
+                since=timezone.now(),
+            )
+
+    assert run_in_worker(meetings_schedule_task) == 2
+    assert run_in_worker(meetings_schedule_task) == 0  # idempotent
+
+    with scopes_disabled():
+        kinds = dict(Meeting.objects.values_list("partnership_id", "kind"))
+        assert kinds == {ours.pk: "monthly", theirs.pk: "quarterly"}
+        assert bronze.pk not in kinds
 
 
 def test_export_tasks_in_a_worker(

@@ -9,10 +9,13 @@ from partners.models import (
     AreaKind,
     Exclusive,
     ExclusiveKind,
+    FollowUp,
     Incident,
     IncidentKind,
     IncidentStep,
     IncidentThresholds,
+    Meeting,
+    MeetingKind,
     Offer,
     OfferAnnouncement,
     OfferArea,
@@ -241,3 +244,24 @@ class ExclusiveFactory(ScopedModelFactory):
     min_monthly_orders = 20
     min_completion_rate = Decimal("95.00")
     starts_on = factory.LazyFunction(lambda: timezone.localdate().replace(day=1))
+
+
+class MeetingFactory(ScopedModelFactory):
+    class Meta:
+        model = Meeting
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    kind = MeetingKind.CHECK_IN
+    due_on = factory.LazyFunction(timezone.localdate)
+    period_start = factory.LazyAttribute(lambda m: m.due_on.replace(day=1))
+    period_end = factory.LazyAttribute(lambda m: m.due_on)
+
+
+class FollowUpFactory(ScopedModelFactory):
+    class Meta:
+        model = FollowUp
+
+    meeting = factory.SubFactory(MeetingFactory)
+    manufacturer = factory.SelfAttribute("meeting.manufacturer")
+    description = factory.Sequence(lambda n: f"Send the price sheet {n}")

@@ -84,8 +84,9 @@ def test_the_leaderboard_query_budget_does_not_grow(
     for n in range(30):
         partnership = PartnershipFactory(manufacturer=manufacturer)
         ScorecardFactory(partnership=partnership, month=this_month(), orders=n)
-    # session, user, membership, entry tier, count, rows, unread notifications, switcher
-    with django_assert_max_num_queries(9):
+    # session, user, membership, entry tier, count, rows, unread notifications, switcher,
+    # the due and overdue check-ins
+    with django_assert_max_num_queries(10):
         assert client.get(board_url(manufacturer)).status_code == 200
 
 
@@ -130,8 +131,8 @@ def test_the_scorecard_shows_history_period_and_orders(
     # previous count, orders,
     # the tier panel (partner tier, entry tier, history, tier and manager choices), the
     # problems panel (exclusives, incidents, blocks, notes, the exclusive form's offers),
-    # unread notifications, org switcher
-    with django_assert_max_num_queries(26):
+    # unread notifications, org switcher, the check-ins and reviews panel
+    with django_assert_max_num_queries(27):
         response = client.get(url + "?from=2026-04-01&to=2026-05-31")
     assert response.status_code == 200
     figures = response.context["figures"]
