@@ -48,7 +48,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Manufacturer, ManufacturerMembership, Reseller
 from channel.models import Partnership, PartnershipStatus
 from channel.selectors import partnerships_visible_to
-from channel.visibility import partnership_visibility_q
+from channel.visibility import partnership_visibility_q, require_viewer
 from core import formatting
 from orders.models import RETURN_MEASURE, Order, OrderReturn, OrderStatus, OrderTally, TallySpan
 from orders.selectors.orders import orders_for_manufacturer, orders_for_reseller
@@ -292,6 +292,7 @@ def recent_orders(*, manufacturer: Manufacturer, membership: ManufacturerMembers
 
     A rep also sees the manual orders they placed for customers since moved to another
     portfolio: `reseller_visible` says whether the reseller's profile opens for them."""
+    require_viewer(membership)
     visible = (
         Value(True)
         if membership.is_staff_role
