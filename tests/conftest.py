@@ -159,6 +159,19 @@ def pytest_runtest_call(item: pytest.Item):
 
 
 @pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the default language: a page rendered for an Italian user leaves
+    Italian active in the worker's thread (LocaleMiddleware does not reset it), and the next
+    test would store its texts in Italian."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _celery_eager() -> Iterator[None]:
     """Tasks run inline (the settings' default without a broker); emails go to mail.outbox."""
     from config.celery_app import app
