@@ -97,18 +97,34 @@ def test_every_keyset_sort_walks_every_row_once(
     assert len(seen) == len(set(seen))
 
 
+# Ids are fixed: a signed value carries a timestamp, and xdist workers must collect the same ids.
 @pytest.mark.parametrize(
     "cursor",
     [
-        "garbage",
-        "",
-        "\x00",
-        signing.dumps(["-date", ">", "not a date", 1], salt="core.listing.keyset"),
-        signing.dumps(["number", ">", "X", 1], salt="core.listing.keyset"),  # another sort's
-        signing.dumps(["", ">", "2020-01-01T00:00:00+00:00", 1], salt="forged"),
-        signing.dumps(["", "?", "2020-01-01T00:00:00+00:00", 1], salt="core.listing.keyset"),
-        signing.dumps(["", ">", "2020-01-01T00:00:00+00:00", "1"], salt="core.listing.keyset"),
-        signing.dumps("a string", salt="core.listing.keyset"),
+        pytest.param("garbage", id="garbage"),
+        pytest.param("", id="empty"),
+        pytest.param("\x00", id="nul"),
+        pytest.param(
+            signing.dumps(["-date", ">", "not a date", 1], salt="core.listing.keyset"),
+            id="not-a-date",
+        ),
+        pytest.param(
+            signing.dumps(["number", ">", "X", 1], salt="core.listing.keyset"),
+            id="another-sorts",
+        ),
+        pytest.param(
+            signing.dumps(["", ">", "2020-01-01T00:00:00+00:00", 1], salt="forged"),
+            id="forged-salt",
+        ),
+        pytest.param(
+            signing.dumps(["", "?", "2020-01-01T00:00:00+00:00", 1], salt="core.listing.keyset"),
+            id="unknown-direction",
+        ),
+        pytest.param(
+            signing.dumps(["", ">", "2020-01-01T00:00:00+00:00", "1"], salt="core.listing.keyset"),
+            id="text-id",
+        ),
+        pytest.param(signing.dumps("a string", salt="core.listing.keyset"), id="not-a-list"),
     ],
 )
 def test_a_garbage_forged_or_foreign_cursor_shows_the_first_page(
