@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Prefetch
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -121,6 +121,13 @@ def _fetch(sql: str, params: dict[str, Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql.format(**_tables()), params)
         return list(cursor.fetchall())
+
+
+def _request_totals(request_ids: list[int]) -> dict[int, Decimal]:
+    return {
+        int(str(request_id)): Decimal(str(total))
+        for request_id, total in _fetch(REQUEST_TOTALS_SQL, {"requests": request_ids})
+    }
 
 
 @transaction.atomic
@@ -240,17 +247,21 @@ def _batch_due(
     targets = [r.pk for r in created] + [r.pk for r in joined]
     if not targets:
         return 0
+    high_water = PayoutItem.objects.aggregate(last=Max("pk"))["last"] or 0
     with connection.cursor() as cursor:
         cursor.execute(ALLOCATE_SQL.format(**_tables()), {**params, "requests": targets})
-    totals = {
-        int(str(request_id)): Decimal(str(total))
-        for request_id, total in _fetch(REQUEST_TOTALS_SQL, {"requests": targets})
-    }
+    totals = _request_totals(targets)
     # What a clawback outweighs is no payout: the new request goes, its entries stay payable.
     empty = [r.pk for r in created if totals.get(r.pk, Decimal(0)) <= 0]
     if empty:
         PayoutItem.objects.filter(request_id__in=empty).delete()
         PayoutRequest.objects.filter(pk__in=empty).delete()
+    # A waiting request the clawback would outweigh keeps what it had: a payout is never
+    # negative, so what it took now would leave the ledger uncounted once paid.
+    outweighed = [r.pk for r in joined if totals.get(r.pk, Decimal(0)) <= 0]
+    if outweighed:
+        PayoutItem.objects.filter(request_id__in=outweighed, pk__gt=high_water).delete()
+        totals.update(_request_totals(outweighed))
     requests = [r for r in [*created, *joined] if r.pk not in empty]
     for request in requests:
         request.amount = max(totals.get(request.pk, Decimal(0)), Decimal(0))

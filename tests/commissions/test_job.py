@@ -185,3 +185,42 @@ def test_two_workers_at_once_pay_nothing_twice(
     assert PayoutItem.objects.count() == CommissionEntry.objects.count() == 6
     assert sorted(PayoutRequest.objects.values_list("amount", flat=True)) == [D("30"), D("30")]
     assert len(payout_notices(reseller_user)) == 1  # "requested for you", once
+
+
+@pytest.mark.django_db
+def test_a_clawback_that_outweighs_a_waiting_request_leaves_it_as_the_reseller_asked(
+    manufacturer, partnership, speaker, customer, owner
+):
+    from commissions.selectors.balances import balance_of
+    from commissions.services.payouts import (
+        payout_batch_approve,
+        payout_batch_mark_paid,
+        payout_request_create,
+    )
+    from tests.commissions.factories import PayoutDetailsFactory
+
+    PayoutDetailsFactory(partnership=partnership)
+    completed_order(partnership, [speaker], customer=customer, quantities=[5], at=COMPLETED)
+    asked = payout_request_create(
+        partnership=partnership, amount=D("50.00"), requested_by=None, today=ELIGIBLE
+    )
+    completed_order(
+        partnership, [speaker], customer=customer, quantities=[5], at=COMPLETED + timedelta(days=1)
+    )
+    commission_adjust(
+        partnership=partnership, amount=D("-125.00"), reason="Clawback", created_by=owner,
+        at=COMPLETED,
+    )  # fmt: skip
+
+    commission_daily_run(manufacturer=manufacturer, today=PAY_BY)
+
+    asked.refresh_from_db()
+    assert asked.amount == D("50.00")
+    assert PayoutItem.objects.filter(request=asked).count() == 1
+    [batch_request] = PayoutRequest.objects.all()
+    batch = payout_batch_approve(
+        manufacturer=manufacturer, request_ids=[batch_request.pk], approved_by=owner
+    )
+    payout_batch_mark_paid(batch=batch, reference="BANK", paid_by=owner)
+    balance = balance_of(CommissionEntry.objects.filter(partnership=partnership), today=PAY_BY)
+    assert (balance.paid, balance.payable, balance.owed) == (D("50.00"), D("-75.00"), D("-75.00"))
