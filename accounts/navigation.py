@@ -41,6 +41,13 @@ MANUFACTURER_NAV: list[NavEntry] = [
     NavEntry(
         _("My sales"), "salesreps_manufacturer:my_sales", "graph-up", frozenset({Role.SELLER})
     ),
+    # A rep holds the check-ins of their own partners; staff reach them from the Partners tabs.
+    NavEntry(
+        _("Check-ins and reviews"),
+        "partners_manufacturer:meetings",
+        "calendar-check",
+        frozenset({Role.SELLER}),
+    ),
     NavEntry(_("Failed emails"), "notifications_manufacturer:failed_emails", "envelope-x", STAFF),
     NavEntry(_("Settings"), "accounts_manufacturer:settings", "gear", STAFF),
     NavEntry(_("Audit log"), "accounts_manufacturer:audit_log", "journal-text", OWNERS),
