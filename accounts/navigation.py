@@ -80,4 +80,5 @@ RESELLER_PARTNER_NAV: list[NavEntry] = [
     NavEntry(_("Messages"), "communications_reseller:list", "chat-left-text"),
     NavEntry(_("Partner tier"), "partners_reseller:tier", "award"),
     NavEntry(_("Offers"), "partners_reseller:offers", "tags"),
+    NavEntry(_("Announcements"), "partners_reseller:announcements", "megaphone"),
 ]

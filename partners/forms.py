@@ -19,6 +19,9 @@ from partners.models import (
     MAX_SATISFACTION,
     MIN_SATISFACTION,
     STEP_ORDER,
+    Announcement,
+    AnnouncementKind,
+    Audience,
     ExclusiveKind,
     IncidentKind,
     IncidentThresholds,
@@ -28,6 +31,7 @@ from partners.models import (
     Visibility,
 )
 from partners.selectors.tiers import account_manager_candidates
+from partners.services.announcements import AnnouncementValues
 from partners.services.meetings import FollowUpValues
 from partners.services.offers import OfferValues
 
@@ -424,3 +428,84 @@ class MeetingHoldForm(FollowUpForm):
         if not text.strip():
             return []
         return [FollowUpValues(description=text, owner=self.cleaned_data.get("owner"))]
+
+
+def _datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class AnnouncementForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=AnnouncementKind.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    body = forms.CharField(
+        label=_("Message"), max_length=MAX_TEXT_LENGTH, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    min_tier = TierChoiceField(
+        label=_("Minimum tier (for partners from a tier)"),
+        queryset=Tier.objects.none(),
+        required=False,
+    )
+    recipients = PartnershipChoiceField(
+        label=_("Named partners"), queryset=Partnership.objects.none(), required=False
+    )
+    starts_at = forms.DateTimeField(
+        label=_("From"),
+        required=False,
+        widget=_datetime_input(),
+        help_text=_("For planned downtime or a promotion: when it starts."),
+    )
+    ends_at = forms.DateTimeField(label=_("Until"), required=False, widget=_datetime_input())
+
+    def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tiers = cast("forms.ModelChoiceField[Tier]", self.fields["min_tier"])
+        tiers.queryset = Tier.objects.filter(manufacturer=manufacturer).order_by("rank")
+        recipients = cast("forms.ModelMultipleChoiceField[Partnership]", self.fields["recipients"])
+        recipients.queryset = (
+            Partnership.objects.filter(manufacturer=manufacturer)
+            .select_related("reseller")
+            .order_by("reseller__name")
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The end is not after the start."))
+        if cleaned.get("kind") == AnnouncementKind.DOWNTIME:
+            for name in ("starts_at", "ends_at"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, _("Planned downtime needs the time it starts and ends."))
+        if cleaned.get("audience") == Audience.MIN_TIER and not cleaned.get("min_tier"):
+            self.add_error("min_tier", _("Choose the minimum tier the announcement is for."))
+        if cleaned.get("audience") == Audience.NAMED and not cleaned.get("recipients"):
+            self.add_error("recipients", _("Name at least one partner."))
+        return cleaned
+
+    def values(self) -> AnnouncementValues:
+        data = self.cleaned_data
+        audience = data["audience"]
+        return AnnouncementValues(
+            kind=data["kind"],
+            title=data["title"],
+            body=data["body"],
+            audience=audience,
+            min_tier=data["min_tier"] if audience == Audience.MIN_TIER else None,
+            starts_at=data["starts_at"],
+            ends_at=data["ends_at"],
+            recipient_ids=[p.pk for p in data["recipients"]] if audience == Audience.NAMED else [],
+        )
+
+    @classmethod
+    def initial_for(cls, announcement: Announcement) -> dict[str, Any]:
+        return {
+            "kind": announcement.kind,
+            "title": announcement.title,
+            "body": announcement.body,
+            "audience": announcement.audience,
+            "min_tier": announcement.min_tier_id,
+            "starts_at": announcement.starts_at,
+            "ends_at": announcement.ends_at,
+            "recipients": [r.partnership_id for r in announcement.recipients.all()],
+        }

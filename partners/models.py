@@ -548,6 +548,143 @@ class OfferAnnouncement(models.Model):
         return f"{self.offer_id} → {self.partnership_id}"
 
 
+# --- announcements ---------------------------------------------------------------------------
+
+
+class AnnouncementKind(models.TextChoices):
+    NEW_SERVICE = "new_service", _("New service")
+    SERVICE_AREA = "service_area", _("Service area")
+    PROMOTION = "promotion", _("Promotion")
+    DOWNTIME = "downtime", _("Planned downtime")
+    OTHER = "other", _("Other news")
+
+
+class Audience(models.TextChoices):
+    ALL = "all", _("Every active partner")
+    MIN_TIER = "min_tier", _("Partners from a minimum tier")
+    NAMED = "named", _("Named partners only")
+
+
+class AnnouncementStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Announcement(models.Model):
+    """News a manufacturer publishes to its partners: a new service, a service area, a
+    promotion, planned downtime. Its audience is fixed when it is published: the partners
+    told then (`AnnouncementDelivery`) are the ones who see it, until it is withdrawn."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=AnnouncementKind, default=AnnouncementKind.OTHER
+    )
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("message"), max_length=MAX_TEXT_LENGTH)
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience, default=Audience.ALL
+    )
+    min_tier = models.ForeignKey(
+        Tier,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("minimum tier"),
+    )
+    starts_at = models.DateTimeField(_("from"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("until"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=AnnouncementStatus, default=AnnouncementStatus.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            one_of("kind", AnnouncementKind, name="announcement_kind_valid"),
+            one_of("audience", Audience, name="announcement_audience_valid"),
+            one_of("status", AnnouncementStatus, name="announcement_status_valid"),
+            models.CheckConstraint(
+                condition=~models.Q(audience="min_tier") | models.Q(min_tier__isnull=False),
+                name="tier_announcement_has_a_tier",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_at__isnull=True)
+                | models.Q(starts_at__isnull=True)
+                | models.Q(ends_at__gt=models.F("starts_at")),
+                name="announcement_ends_after_it_starts",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft") | models.Q(published_at__isnull=False),
+                name="published_announcement_has_a_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["manufacturer", "status", "-created_at"])]
+        verbose_name = _("announcement")
+        verbose_name_plural = _("announcements")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class AnnouncementRecipient(models.Model):
+    """A partner named on an announcement for named partners only."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="recipients"
+    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "partnership"], name="unique_announcement_recipient"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} → {self.partnership_id}"
+
+
+class AnnouncementDelivery(models.Model):
+    """A partner was told of an announcement when it was published (once)."""
+
+    manufacturer = models.ForeignKey(Manufacturer, on_delete=models.CASCADE, related_name="+")
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="deliveries"
+    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="+")
+    delivered_at = models.DateTimeField()
+
+    objects = ScopedManager(manufacturer="manufacturer")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["announcement", "partnership"], name="one_delivery_per_announcement"
+            ),
+        ]
+        indexes = [models.Index(fields=["partnership", "-delivered_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.announcement_id} → {self.partnership_id}"
+
+
 # --- problem partners ------------------------------------------------------------------------
 
 

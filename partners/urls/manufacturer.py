@@ -1,6 +1,13 @@
 from django.urls import include, path
 
-from partners import views, views_meetings, views_offers, views_problems, views_tiers
+from partners import (
+    views,
+    views_announcements,
+    views_meetings,
+    views_offers,
+    views_problems,
+    views_tiers,
+)
 
 app_name = "partners_manufacturer"
 
@@ -30,6 +37,37 @@ partner_patterns = [
         "offers/<int:offer_id>/announce/",
         views_offers.offer_announce_change,
         name="offer_announce",
+    ),
+    path("announcements/", views_announcements.announcement_list, name="announcements"),
+    path(
+        "announcements/new/",
+        views_announcements.announcement_edit,
+        name="announcement_create",
+    ),
+    path(
+        "announcements/<int:announcement_id>/",
+        views_announcements.announcement_detail,
+        name="announcement",
+    ),
+    path(
+        "announcements/<int:announcement_id>/edit/",
+        views_announcements.announcement_edit,
+        name="announcement_edit",
+    ),
+    path(
+        "announcements/<int:announcement_id>/publish/",
+        views_announcements.announcement_publish,
+        name="announcement_publish",
+    ),
+    path(
+        "announcements/<int:announcement_id>/withdraw/",
+        views_announcements.announcement_withdraw,
+        name="announcement_withdraw",
+    ),
+    path(
+        "announcements/<int:announcement_id>/delete/",
+        views_announcements.announcement_delete,
+        name="announcement_delete",
     ),
     path("incidents/", views_problems.incident_list, name="incidents"),
     path(

@@ -32,7 +32,7 @@ SAME_AS_ENGLISH = {
         "Commissions", "Messages", "Communications", "Notifications", "Total", "Client",
         "Clients", "Statut", "Code", "Description", "Actions", "Action", "Message", "Options",
         "Global", "Distribution", "Installation", "Service", "Services", "Catalogue", "Question",
-        "Incidents", "Incident", "Satisfaction", "Payable",
+        "Incidents", "Incident", "Satisfaction", "Payable", "Promotion",
     },
 }  # fmt: skip
 STAFF_PAGES = [
@@ -45,6 +45,8 @@ STAFF_PAGES = [
     "commissions_manufacturer:overview",
     "salesreps_manufacturer:overview",
     "partners_manufacturer:leaderboard",
+    "partners_manufacturer:announcements",
+    "partners_manufacturer:announcement_create",
     "accounts_manufacturer:team",
 ]
 REP_PAGES = [
