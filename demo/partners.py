@@ -8,8 +8,9 @@ incidents and exclusives go through the services. Idempotent: a manufacturer tha
 offers is left alone.
 """
 
+import math
 import random
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -17,10 +18,18 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import Manufacturer, Region, Reseller, Role, User
+from catalog.gate import orderable_products
 from channel.models import Partnership, PartnershipStatus
 from orders.models import Order, OrderStatus
+from orders.services.orders import LineRequest, order_create, order_transition
+from orders.workflow import MANUFACTURER
 from partners.metrics import add_months, month_start
 from partners.models import (
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementKind,
+    AnnouncementStatus,
+    Audience,
     Meeting,
     OrderRating,
     PartnerNote,
@@ -32,6 +41,7 @@ from partners.models import (
     TierProposal,
     Visibility,
 )
+from partners.services.announcements import AnnouncementValues, announcement_save, audience_of
 from partners.services.exclusives import ExclusiveTerms, exclusive_grant
 from partners.services.incidents import incident_raise, incident_step_take
 from partners.services.meetings import FollowUpValues, meeting_hold, meetings_schedule
@@ -97,6 +107,76 @@ def _place(partnership: Partnership, tier: Tier, reason: str, when_days: int) ->
     )
 
 
+def _orders_to_meet(card: Scorecard | None, tier: Tier) -> int:
+    """How many more completed orders the month needs to meet the tier's order, completion
+    and cancellation criteria."""
+    n, done, cancelled = (card.orders, card.completed, card.cancelled) if card else (0, 0, 0)
+    needed = max(tier.min_monthly_orders - n, 0)
+    if tier.min_completion_rate is not None:
+        rate = tier.min_completion_rate / 100  # done + k >= rate * (n + k)
+        needed = max(needed, math.ceil((rate * n - done) / (1 - rate)) if rate < 1 else 0)
+    if tier.max_cancellation_rate is not None and tier.max_cancellation_rate > 0:
+        needed = max(needed, math.ceil(cancelled * 100 / tier.max_cancellation_rate) - n)
+    return needed
+
+
+def _last_months(tier: Tier) -> list:
+    last = add_months(month_start(timezone.localdate()), -1)
+    return [add_months(last, -back) for back in range(tier.months_held)]
+
+
+def _promotion_candidate(bronzes: list[Partnership], tier: Tier) -> Partnership:
+    """The Bronze partner closest to the tier: the fewest orders short of its criteria."""
+    months = _last_months(tier)
+    cards = {
+        (card.partnership_id, card.month): card
+        for card in Scorecard.objects.filter(partnership__in=bronzes, month__in=months)
+    }
+    return min(
+        bronzes,
+        key=lambda p: sum(_orders_to_meet(cards.get((p.pk, m)), tier) for m in months),
+    )
+
+
+def _earn_promotion(partnership: Partnership, tier: Tier, by: "User | None") -> None:
+    """Completed orders in each of the tier's last months, so that the pending promotion's
+    figures really meet the criteria its reasons quote."""
+    months = _last_months(tier)
+    cards = {
+        c.month: c for c in Scorecard.objects.filter(partnership=partnership, month__in=months)
+    }
+    products = list(
+        orderable_products(manufacturer=partnership.manufacturer, reseller=partnership.reseller)[:1]
+    )
+    customer = partnership.reseller.end_customers.order_by("pk").first()
+    buyer = partnership.reseller.memberships.select_related("user").first()
+    if not products:
+        return
+    for month in months:
+        start = timezone.make_aware(datetime.combine(month, time(9)))
+        for n in range(_orders_to_meet(cards.get(month), tier)):
+            placed = start + timedelta(days=n % 20, hours=n // 20)
+            order = order_create(
+                partnership=partnership,
+                lines=[LineRequest(product_id=products[0].pk, quantity=1)],
+                created_by=buyer.user if buyer else None,
+                end_customer=customer,
+                own_use=customer is None,
+                created_at=placed,
+            )
+            for days, status in enumerate(
+                (OrderStatus.ACCEPTED, OrderStatus.FULFILLED, OrderStatus.COMPLETED), start=1
+            ):
+                order = order_transition(
+                    order=order,
+                    to_status=status,
+                    side=MANUFACTURER,
+                    changed_by=by,
+                    reason="",
+                    at=placed + timedelta(days=days),
+                )
+
+
 def _propose(partnership: Partnership, from_tier: Tier, to_tier: Tier, judged: Tier) -> None:
     last = add_months(month_start(timezone.localdate()), -1)
     cards = list(
@@ -154,6 +234,88 @@ def _meetings(
     report.count("check-ins and reviews", Meeting.objects.filter(manufacturer=manufacturer).count())
 
 
+def _announcements(
+    manufacturer: Manufacturer,
+    silver: Tier,
+    named: list[Partnership],
+    by: "User | None",
+    report: "DemoReport",
+) -> None:
+    """Planned downtime for everyone, a promotion for Silver and above, a new service for
+    named partners (published days ago, as rows: nobody is notified of the past) and a
+    draft service area not yet published."""
+    now = timezone.now()
+    midnight = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    weekend = midnight.replace(hour=22)
+    weekend += timedelta(days=(5 - weekend.weekday()) % 7 or 7)
+    written = [
+        (
+            AnnouncementValues(
+                kind=AnnouncementKind.DOWNTIME,
+                title="Ordering system maintenance",
+                body="Orders and payment links are unavailable while we upgrade the "
+                "ordering system. Orders placed before it starts are not affected.",
+                starts_at=weekend,
+                ends_at=weekend + timedelta(hours=4),
+            ),
+            1,
+        ),
+        (
+            AnnouncementValues(
+                kind=AnnouncementKind.PROMOTION,
+                title="Installation kits: 10% off for Silver and Gold",
+                body="Until the end of the month, installation kits are 10% off on top "
+                "of your tier pricing.",
+                audience=Audience.MIN_TIER,
+                min_tier=silver,
+                starts_at=midnight - timedelta(days=3),
+                ends_at=midnight + timedelta(days=28),
+            ),
+            3,
+        ),
+        (
+            AnnouncementValues(
+                kind=AnnouncementKind.NEW_SERVICE,
+                title="On-site commissioning by our engineers",
+                body="Book an engineer to commission larger installations with your team.",
+                audience=Audience.NAMED,
+                recipient_ids=[p.pk for p in named],
+            ),
+            6,
+        ),
+        (
+            AnnouncementValues(
+                kind=AnnouncementKind.SERVICE_AREA,
+                title="We now deliver to Austria",
+                body="Next-day delivery to Austrian addresses from January.",
+            ),
+            None,
+        ),
+    ]
+    for values, days_ago in written:
+        if by is None:
+            break
+        announcement = announcement_save(
+            manufacturer=manufacturer, announcement=None, values=values, by=by
+        )
+        if days_ago is None:
+            continue
+        published_at = now - timedelta(days=days_ago)
+        Announcement.objects.filter(pk=announcement.pk).update(
+            status=AnnouncementStatus.PUBLISHED, published_at=published_at, published_by=by
+        )
+        AnnouncementDelivery.objects.bulk_create(
+            AnnouncementDelivery(
+                manufacturer=manufacturer,
+                announcement=announcement,
+                partnership=partnership,
+                delivered_at=published_at,
+            )
+            for partnership in audience_of(announcement)
+        )
+    report.count("announcements", Announcement.objects.filter(manufacturer=manufacturer).count())
+
+
 def build_demo_partners(
     manufacturer: Manufacturer, rng: random.Random, report: "DemoReport"
 ) -> None:
@@ -189,7 +351,11 @@ def build_demo_partners(
     _meetings(manufacturer, silvers, golds, by, report)
     placed = {p.pk for p in golds + silvers}
     bronzes = [p for p in ranked if p.pk not in placed]
-    _propose(bronzes[0], bronze, silver, silver)  # a pending promotion
+    rising = _promotion_candidate(bronzes, silver)
+    _earn_promotion(rising, silver, by)
+    scorecards_refresh(manufacturer=manufacturer)  # the months those orders touched
+    bronzes = [rising, *(p for p in bronzes if p != rising)]
+    _propose(rising, bronze, silver, silver)  # a pending promotion
     _propose(golds[-1], gold, silver, gold)  # a pending demotion
     report.count("tier proposals", 2)
 
@@ -241,6 +407,7 @@ def build_demo_partners(
         is_published=True, published_at=timezone.now() - timedelta(days=10)
     )
     report.count("offers", len(saved))
+    _announcements(manufacturer, silver, [p for p in (flagship, *golds[:1]) if p], by, report)
 
     troubled, blocked = bronzes[1], bronzes[2]
     incident = incident_raise(

@@ -6,6 +6,7 @@ stored next to the counts they come from so the leaderboard can sort on them; a 
 denominator is zero is NULL ("no orders"), never 0 %.
 """
 
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -15,7 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from accounts.models import Manufacturer
+from accounts.models import Manufacturer, Region
 from catalog.models import Product
 from channel.models import Partnership
 from core.bounds import (
@@ -363,6 +364,24 @@ class TierProposal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.partnership_id}: {self.from_tier_id} → {self.to_tier_id}"
+
+    def figure_rows(self) -> list[dict[str, object]]:
+        """The stored figures as values a page formats: the month as a date, rates as
+        decimals (None where the month had no orders)."""
+
+        def decimal(value: object) -> Decimal | None:
+            return None if value in (None, "") else Decimal(str(value))
+
+        return [
+            {
+                "month": date.fromisoformat(f"{row['month']}-01"),
+                "orders": row.get("orders", 0),
+                "completion_rate": decimal(row.get("completion_rate")),
+                "cancellation_rate": decimal(row.get("cancellation_rate")),
+                "satisfaction": decimal(row.get("satisfaction")),
+            }
+            for row in self.figures
+        ]
 
 
 class TierChange(models.Model):
@@ -977,6 +996,13 @@ class Exclusive(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.scope}"
+
+    @property
+    def scope_label(self) -> "StrOrPromise":
+        """A regional exclusive's region by its name; a service's scope as written."""
+        if self.kind == ExclusiveKind.REGIONAL and self.scope in Region.values:
+            return Region(self.scope).label
+        return self.scope
 
 
 # --- check-ins and business reviews ----------------------------------------------------------

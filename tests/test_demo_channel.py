@@ -34,7 +34,12 @@ from commissions.models import (
 )
 from demo.channel import DEMO_PASSWORD, FLAGSHIP_RESELLER_ID, NAME_STEMS
 from orders.models import Order, OrderReturn, OrderStatus
+from partners.metrics import add_months, month_start
 from partners.models import (
+    Announcement,
+    AnnouncementKind,
+    AnnouncementStatus,
+    Audience,
     Exclusive,
     Incident,
     Offer,
@@ -46,6 +51,8 @@ from partners.models import (
     Visibility,
 )
 from partners.selectors.exclusives import exclusive_compliance
+from partners.selectors.tiers import tier_criteria_q
+from partners.services.announcements import audience_of
 from qualifications.models import QualificationRequest, RequestStatus
 
 
@@ -135,6 +142,30 @@ def test_demo_channel_is_complete_and_idempotent(client, db):
             (p.from_tier.rank < p.to_tier.rank)
             for p in proposals.select_related("from_tier", "to_tier")
         ) == [False, True]
+        # The pending promotion's figures really meet the criteria its reasons quote.
+        promotion = next(p for p in proposals if p.to_tier.rank > p.from_tier.rank)
+        last = add_months(month_start(timezone.localdate()), -1)
+        window = add_months(last, -(promotion.to_tier.months_held - 1))
+        assert (
+            Scorecard.objects.filter(
+                tier_criteria_q(promotion.to_tier),
+                partnership=promotion.partnership,
+                month__gte=window,
+                month__lte=last,
+            ).count()
+            == promotion.to_tier.months_held
+        )
+        # Announcements: planned downtime told to every active partner, a promotion to
+        # Silver and above, news for named partners, and a draft nobody was told of.
+        announcements = Announcement.objects.filter(manufacturer=manufacturer)
+        published = announcements.filter(status=AnnouncementStatus.PUBLISHED)
+        assert set(published.values_list("audience", flat=True)) == set(Audience.values)
+        for announcement in published.select_related("manufacturer", "min_tier"):
+            told = set(announcement.deliveries.values_list("partnership_id", flat=True))
+            assert told == set(audience_of(announcement).values_list("pk", flat=True))
+            assert told
+        assert published.filter(kind=AnnouncementKind.DOWNTIME, starts_at__isnull=False).exists()
+        assert announcements.filter(status=AnnouncementStatus.DRAFT, deliveries=None).exists()
         assert set(
             Offer.objects.filter(manufacturer=manufacturer, is_published=True).values_list(
                 "visibility", flat=True

@@ -169,6 +169,12 @@ def test_notes_and_exclusives_through_the_scorecard(client_for, manager, manufac
     assert Exclusive.objects.count() == 1
     page = client.get(url(manufacturer, "exclusives/"))
     assert page.status_code == 200 and len(page.context["compliance"]) == 1
+    text = " ".join(page.content.decode().split())
+    assert "for 12 months (review: Quarterly); at least 20 orders a month" in text
+    assert "Regional exclusive: North ·" in text  # the region by its name, not its code
+    Exclusive.objects.update(min_monthly_orders=1)
+    text = " ".join(client.get(url(manufacturer, "exclusives/")).content.decode().split())
+    assert "at least 1 order a month" in text
     rows = csv_rows(client.get(url(manufacturer, "exclusives/?format=csv")))
     assert rows[1][3] == "north"
 

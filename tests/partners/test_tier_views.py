@@ -89,8 +89,13 @@ def test_another_tenants_tier_is_404(client_for, manager, manufacturer, other_ma
 @pytest.fixture
 def pending(manufacturer, partnership):
     return TierProposalFactory(
-        partnership=partnership, reasons=["Met the criteria of Silver in each month."]
-    )
+        partnership=partnership,
+        reasons=["Met the criteria of Silver in each month."],
+        figures=[
+            {"month": "2026-09", "orders": 9, "completion_rate": "94.50",
+             "cancellation_rate": None, "satisfaction": "4.20"},
+        ],
+    )  # fmt: skip
 
 
 def test_a_manager_approves_from_the_proposals_page(
@@ -101,6 +106,9 @@ def test_a_manager_approves_from_the_proposals_page(
     page = client.get(url(manufacturer, "tiers/proposals/"))
     assert page.status_code == 200
     assert "Met the criteria of Silver" in page.content.decode()
+    figures = " ".join(page.content.decode().split())
+    assert '<td>Sep 2026</td><td class="num">9</td><td class="num">94.5%</td>' in figures
+    assert '<td class="num">—</td><td class="num">4.2</td>' in figures
 
     response = client.post(url(manufacturer, f"tiers/proposals/{pending.pk}/approve/"), {})
 
