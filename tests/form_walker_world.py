@@ -36,6 +36,7 @@ from orders.services.orders import LineRequest, order_create, order_transition
 from orders.services.payment_links import checkout_with_payment_link
 from orders.workflow import MANUFACTURER
 from partners.models import Meeting, PartnerTier, Tier, TierProposal
+from partners.services.announcements import AnnouncementValues, announcement_save
 from partners.services.incidents import incident_raise, incident_step_take
 from partners.services.meetings import FollowUpValues, meeting_hold, meetings_schedule
 from partners.services.offers import OfferValues, offer_publish, offer_save
@@ -97,6 +98,7 @@ class TenantWorld:
     webhook_delivery_id: int
     meeting_id: int  # open: it can be held
     follow_up_id: int
+    announcement_id: int  # a draft: it can be edited
 
     def url_kwargs(self) -> dict[str, object]:
         """A value for every URL keyword of the project (`token` depends on the route)."""
@@ -135,6 +137,7 @@ class TenantWorld:
             "delivery_id": self.webhook_delivery_id,
             "meeting_id": self.meeting_id,
             "follow_up_id": self.follow_up_id,
+            "announcement_id": self.announcement_id,
         }
 
     def token_for(self, route: str) -> str:
@@ -385,6 +388,12 @@ def build_world(slug: str, name: str) -> TenantWorld:
         webhook_delivery_id=webhook.pk,
         meeting_id=Meeting.objects.get(partnership=partnership, held_at__isnull=True).pk,
         follow_up_id=held.follow_ups.get().pk,
+        announcement_id=announcement_save(
+            manufacturer=manufacturer,
+            announcement=None,
+            values=AnnouncementValues(kind="new_service", title="Installation", body="New."),
+            by=owner,
+        ).pk,
     )
 
 

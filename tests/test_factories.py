@@ -82,6 +82,9 @@ from tests.orders.factories import (
     TestProviderChargeFactory,
 )
 from tests.partners.factories import (
+    AnnouncementDeliveryFactory,
+    AnnouncementFactory,
+    AnnouncementRecipientFactory,
     ExclusiveFactory,
     FollowUpFactory,
     IncidentFactory,
@@ -197,6 +200,9 @@ FACTORIES = {
     "partners.OfferArea": OfferAreaFactory,
     "partners.OfferRecipient": OfferRecipientFactory,
     "partners.OfferAnnouncement": OfferAnnouncementFactory,
+    "partners.Announcement": AnnouncementFactory,
+    "partners.AnnouncementRecipient": AnnouncementRecipientFactory,
+    "partners.AnnouncementDelivery": AnnouncementDeliveryFactory,
     "partners.Incident": IncidentFactory,
     "partners.IncidentStep": IncidentStepFactory,
     "partners.PartnerBlock": PartnerBlockFactory,

@@ -306,3 +306,42 @@ def test_two_workers_send_each_email_once_and_hold_no_lock_while_sending(backend
     assert results["second"] == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(e.recipient for e in emails)
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_an_emails_task_takes_the_fresh_burst_along_over_one_connection(
+    db, backend, monkeypatch, manufacturer, other_manufacturer
+):
+    """A burst of a tenant's new emails (say a published announcement) goes out with the
+    first task that runs; the others' tasks then find their email sent and send nothing
+    twice. A failed email waiting for its retry, one another worker holds, or another
+    tenant's is not taken along."""
+    monkeypatch.setattr(services, "PIGGYBACK_BATCH", 3)
+    first, second, third, fourth = (OutboxEmailFactory(manufacturer=manufacturer) for _ in range(4))
+    retrying = OutboxEmailFactory(
+        manufacturer=manufacturer, attempts=1, next_attempt_at=timezone.now() + timedelta(hours=1)
+    )
+    held = OutboxEmailFactory(
+        manufacturer=manufacturer, claimed_until=timezone.now() + timedelta(minutes=5)
+    )
+    foreign = OutboxEmailFactory(manufacturer=other_manufacturer)
+
+    assert email_deliver(email_id=second.pk) is True
+    assert state.opened == 1 and state.attempted == 3  # its own first, then the oldest others
+    sent = set(OutboxEmail.objects.filter(status=OutboxStatus.SENT).values_list("pk", flat=True))
+    assert sent == {second.pk, first.pk, third.pk}
+
+    # Its own email is out already; the task still takes the rest of the burst along.
+    assert email_deliver(email_id=first.pk) is False
+    fourth.refresh_from_db()
+    assert fourth.status == OutboxStatus.SENT
+    assert email_deliver(email_id=held.pk) is False  # another worker holds it
+    assert state.attempted == 4
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        e.recipient for e in (first, second, third, fourth)
+    )
+    retrying.refresh_from_db()
+    held.refresh_from_db()
+    assert retrying.status == OutboxStatus.PENDING and retrying.attempts == 1
+    assert held.status == OutboxStatus.PENDING
+    foreign.refresh_from_db()
+    assert foreign.status == OutboxStatus.PENDING

@@ -6,7 +6,13 @@ import factory
 from django.utils import timezone
 
 from partners.models import (
+    Announcement,
+    AnnouncementDelivery,
+    AnnouncementKind,
+    AnnouncementRecipient,
+    AnnouncementStatus,
     AreaKind,
+    Audience,
     Exclusive,
     ExclusiveKind,
     FollowUp,
@@ -180,6 +186,45 @@ class OfferAnnouncementFactory(ScopedModelFactory):
     manufacturer = factory.SelfAttribute("partnership.manufacturer")
     offer = factory.SubFactory(OfferFactory, manufacturer=factory.SelfAttribute("..manufacturer"))
     announced_at = factory.LazyFunction(timezone.now)
+
+
+class AnnouncementFactory(ScopedModelFactory):
+    class Meta:
+        model = Announcement
+
+    manufacturer = factory.SubFactory(ManufacturerFactory)
+    kind = AnnouncementKind.NEW_SERVICE
+    title = factory.Sequence(lambda n: f"Announcement {n}")
+    body = "A new service for our partners."
+    audience = Audience.ALL
+
+
+class AnnouncementRecipientFactory(ScopedModelFactory):
+    class Meta:
+        model = AnnouncementRecipient
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    announcement = factory.SubFactory(
+        AnnouncementFactory,
+        manufacturer=factory.SelfAttribute("..manufacturer"),
+        audience=Audience.NAMED,
+    )
+
+
+class AnnouncementDeliveryFactory(ScopedModelFactory):
+    class Meta:
+        model = AnnouncementDelivery
+
+    partnership = factory.SubFactory(PartnershipFactory)
+    manufacturer = factory.SelfAttribute("partnership.manufacturer")
+    announcement = factory.SubFactory(
+        AnnouncementFactory,
+        manufacturer=factory.SelfAttribute("..manufacturer"),
+        status=AnnouncementStatus.PUBLISHED,
+        published_at=factory.LazyFunction(timezone.now),
+    )
+    delivered_at = factory.LazyFunction(timezone.now)
 
 
 class IncidentFactory(ScopedModelFactory):
