@@ -9,7 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Case, F, Q, When
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -38,8 +38,6 @@ logger = logging.getLogger(__name__)
 # batch is retried after it. A batch stops short of the lease's end (LEASE_MARGIN) and hands
 # back what it did not send, so a slow mail server cannot make two workers send one email.
 OUTBOX_BATCH_SIZE = 500
-# An email's own task takes this many fresh emails along (see outbox_claim).
-PIGGYBACK_BATCH = 50
 OUTBOX_LEASE = timedelta(minutes=5)
 LEASE_MARGIN = timedelta(seconds=30)
 # Backoff of a failed email: 1, 2, 4 … minutes, at most 2 hours apart, until retry_until.
@@ -106,32 +104,24 @@ def outbox_claim(
     rows = OutboxEmail.objects.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), status=OutboxStatus.PENDING
     )
-    order: list[Any] = ["next_attempt_at", "pk"]
     if email_id is None:
         rows = rows.filter(next_attempt_at__lte=now)
     else:
-        # Its own email first, then its tenant's other first attempts still waiting for their
-        # tasks: a burst goes out over one connection, and the others' tasks find it sent.
-        tenant = list(OutboxEmail.objects.filter(pk=email_id).values_list("manufacturer_id"))
-        if not tenant:
-            return []
-        own = Q(pk=email_id) & (Q(attempts=0) | Q(next_attempt_at__lte=now))
-        burst = Q(attempts=0, manufacturer_id=tenant[0][0])  # None: IS NULL
-        rows = rows.filter(own | burst)
-        order = [Case(When(pk=email_id, then=0), default=1), "pk"]
+        rows = rows.filter(Q(attempts=0) | Q(next_attempt_at__lte=now), pk=email_id)
     with transaction.atomic():
         ids = list(
             rows.select_for_update(skip_locked=True)
-            .order_by(*order)
+            .order_by("next_attempt_at", "pk")
             .values_list("pk", flat=True)[:limit]
         )
         if not ids:
             return []
         OutboxEmail.objects.filter(pk__in=ids).update(claimed_until=lease, last_attempt_at=now)
-    claimed = {
-        email.pk: email for email in OutboxEmail.objects.filter(pk__in=ids, claimed_until=lease)
-    }
-    return [claimed[pk] for pk in ids if pk in claimed]
+    return list(
+        OutboxEmail.objects.filter(pk__in=ids, claimed_until=lease).order_by(
+            "next_attempt_at", "pk"
+        )
+    )
 
 
 def outbox_send(*, emails: list[OutboxEmail]) -> int:
@@ -139,13 +129,8 @@ def outbox_send(*, emails: list[OutboxEmail]) -> int:
 
     Returns how many were sent. Each message carries the row's Message-ID.
     """
-    return len(_send_claimed(emails))
-
-
-def _send_claimed(emails: list[OutboxEmail]) -> set[int]:
-    """`outbox_send`, returning the ids of the emails sent."""
     if not emails:
-        return set()
+        return 0
     sent: list[OutboxEmail] = []
     failed: dict[int, Exception] = {}
     released: list[OutboxEmail] = []
@@ -176,7 +161,7 @@ def _send_claimed(emails: list[OutboxEmail]) -> set[int]:
             except Exception:
                 logger.warning("Closing the mail connection failed", exc_info=True)
     _record_outcomes(sent=sent, failed=failed, released=released)
-    return {email.pk for email in sent}
+    return len(sent)
 
 
 def _message(email: OutboxEmail, connection: Any) -> EmailMessage:
@@ -291,9 +276,8 @@ def _tell_owners_of_failures(emails: list[OutboxEmail]) -> None:
 
 
 def email_deliver(*, email_id: int) -> bool:
-    """Send one pending email, unless another worker holds it, with up to
-    PIGGYBACK_BATCH - 1 other first attempts; True when this call sent its own email."""
-    return email_id in _send_claimed(outbox_claim(email_id=email_id, limit=PIGGYBACK_BATCH))
+    """Send one pending email, unless another worker holds it; True when this call sent it."""
+    return outbox_send(emails=outbox_claim(email_id=email_id, limit=1)) == 1
 
 
 def outbox_flush(*, budget: timedelta = SWEEP_BUDGET, batch_size: int = OUTBOX_BATCH_SIZE) -> int:
