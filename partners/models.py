@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_scopes import ScopedManager
 
 from accounts.models import Manufacturer, Region
@@ -585,9 +586,10 @@ class Audience(models.TextChoices):
 
 
 class AnnouncementStatus(models.TextChoices):
-    DRAFT = "draft", _("Draft")
-    PUBLISHED = "published", _("Published")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
+    # In context: an announcement is masculine in Spanish and Italian, an offer feminine.
+    DRAFT = "draft", pgettext_lazy("announcement", "Draft")
+    PUBLISHED = "published", pgettext_lazy("announcement", "Published")
+    WITHDRAWN = "withdrawn", pgettext_lazy("announcement", "Withdrawn")
 
 
 class Announcement(models.Model):

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from accounts.models import Role
+from accounts.models import Role, User
 from channel.models import Partnership, PartnershipStatus
 from notifications.models import Notification, NotificationKind, NotificationPreference
 from partners.models import Announcement, AnnouncementDelivery, AnnouncementStatus, Audience
@@ -335,3 +335,16 @@ def test_the_partner_page_keeps_its_query_budget_as_news_piles_up(
     with django_assert_max_num_queries(16):
         page = client.get(reseller_url(ladder["Gold"])).content.decode()
     assert page.count('class="card mb-3" id="announcement-') == 25  # one page
+
+
+def test_a_published_announcement_is_masculine_in_spanish_and_italian(
+    client_for, manufacturer, manager, ladder
+):
+    announcement_publish(announcement=write(manufacturer, manager), by=manager)
+    for language, word, wrong in (
+        ("es", "Publicado", "Publicada"),
+        ("it", "Pubblicato", "Pubblicata"),
+    ):
+        User.objects.filter(pk=manager.pk).update(language=language)
+        page = client_for(manager).get(url(manufacturer)).content.decode()
+        assert f">{word}<" in page and f">{wrong}<" not in page
