@@ -5,6 +5,7 @@ from django.core.mail import DNS_NAME, make_msgid
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Manufacturer
 from core.constraints import one_of
@@ -14,7 +15,7 @@ class OutboxStatus(models.TextChoices):
     PENDING = "pending", _("Pending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
-    CANCELLED = "cancelled", _("Cancelled")
+    CANCELLED = "cancelled", pgettext_lazy("email", "Cancelled")  # an order's is feminine in French
 
 
 # The first attempt is the email's own task's, right after commit; the periodic sweep takes

@@ -318,7 +318,7 @@ class PartnerTier(models.Model):
 
 class ProposalStatus(models.TextChoices):
     PENDING = "pending", _("Waiting for a decision")
-    APPROVED = "approved", _("Approved")
+    APPROVED = "approved", pgettext_lazy("tier proposal", "Approved")  # a proposal: feminine
     OVERRIDDEN = "overridden", _("Overridden")
 
 
