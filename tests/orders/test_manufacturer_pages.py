@@ -144,6 +144,7 @@ def test_list_filters(client_for, manager, manufacturer, varied_orders, other_re
     assert _numbers(client.get(url(manufacturer), {"customer": "julia"})) == {a.number}
     assert _numbers(client.get(url(manufacturer), {"q": "brightline"})) == {b.number}
     assert _numbers(client.get(url(manufacturer), {"q": a.number})) == {a.number}
+    assert _numbers(client.get(url(manufacturer), {"q": other_reseller.public_id})) == {b.number}
     old = client.get(url(manufacturer), {"date_to": (today - timedelta(days=30)).isoformat()})
     assert _numbers(old) == {b.number}
     recent = client.get(url(manufacturer), {"date_from": (today - timedelta(days=1)).isoformat()})
@@ -663,3 +664,17 @@ def test_qualified_reseller_has_the_blue_check_on_order_pages(
     assert "qualified-check" in qualified_detail
     assert "qualified-check" not in plain_detail
     assert "qualified-check" in manual
+
+
+def test_a_search_naming_many_resellers_finds_the_same_orders(
+    client_for, manager, manufacturer, varied_orders, other_reseller, monkeypatch
+):
+    """Past MAX_LISTED_RESELLERS matching resellers the search asks through a subquery."""
+    from orders.selectors import orders as order_selectors
+
+    a, b, _c = varied_orders
+    client = client_for(manager)
+    listed = _numbers(client.get(url(manufacturer), {"q": "brightline"}))
+    monkeypatch.setattr(order_selectors, "MAX_LISTED_RESELLERS", 0)
+    assert _numbers(client.get(url(manufacturer), {"q": "brightline"})) == listed == {b.number}
+    assert _numbers(client.get(url(manufacturer), {"q": a.number})) == {a.number}
