@@ -40,6 +40,9 @@ logger = logging.getLogger(__name__)
 OUTBOX_BATCH_SIZE = 500
 OUTBOX_LEASE = timedelta(minutes=5)
 LEASE_MARGIN = timedelta(seconds=30)
+# One email's own task sends within seconds: a worker killed while sending it leaves it to
+# the sweep a minute later, not five (make chaos, worker-killed).
+SINGLE_EMAIL_LEASE = timedelta(seconds=60)
 # Backoff of a failed email: 1, 2, 4 … minutes, at most 2 hours apart, until retry_until.
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=2)
@@ -92,7 +95,7 @@ def email_enqueue(
 
 
 def outbox_claim(
-    *, limit: int = OUTBOX_BATCH_SIZE, email_id: int | None = None
+    *, limit: int = OUTBOX_BATCH_SIZE, email_id: int | None = None, lease: timedelta = OUTBOX_LEASE
 ) -> list[OutboxEmail]:
     """Claim up to `limit` due emails for OUTBOX_LEASE, in a short transaction of its own.
 
@@ -100,7 +103,7 @@ def outbox_claim(
     only that email: its own task's first attempt does not wait for the sweep's time.
     """
     now = timezone.now()
-    lease = now + OUTBOX_LEASE
+    claimed_until = now + lease
     rows = OutboxEmail.objects.filter(
         Q(claimed_until__isnull=True) | Q(claimed_until__lt=now), status=OutboxStatus.PENDING
     )
@@ -116,9 +119,11 @@ def outbox_claim(
         )
         if not ids:
             return []
-        OutboxEmail.objects.filter(pk__in=ids).update(claimed_until=lease, last_attempt_at=now)
+        OutboxEmail.objects.filter(pk__in=ids).update(
+            claimed_until=claimed_until, last_attempt_at=now
+        )
     return list(
-        OutboxEmail.objects.filter(pk__in=ids, claimed_until=lease).order_by(
+        OutboxEmail.objects.filter(pk__in=ids, claimed_until=claimed_until).order_by(
             "next_attempt_at", "pk"
         )
     )
@@ -277,7 +282,8 @@ def _tell_owners_of_failures(emails: list[OutboxEmail]) -> None:
 
 def email_deliver(*, email_id: int) -> bool:
     """Send one pending email, unless another worker holds it; True when this call sent it."""
-    return outbox_send(emails=outbox_claim(email_id=email_id, limit=1)) == 1
+    claimed = outbox_claim(email_id=email_id, limit=1, lease=SINGLE_EMAIL_LEASE)
+    return outbox_send(emails=claimed) == 1
 
 
 def outbox_flush(*, budget: timedelta = SWEEP_BUDGET, batch_size: int = OUTBOX_BATCH_SIZE) -> int:

@@ -306,3 +306,20 @@ def test_two_workers_send_each_email_once_and_hold_no_lock_while_sending(backend
     assert results["second"] == 3
     assert sorted(m.to[0] for m in mail.outbox) == sorted(e.recipient for e in emails)
     assert set(OutboxEmail.objects.values_list("status", flat=True)) == {OutboxStatus.SENT}
+
+
+def test_an_email_whose_worker_died_mid_send_is_the_sweeps_a_minute_later(db, backend, monkeypatch):
+    email = due()
+    monkeypatch.setattr(services, "outbox_send", lambda emails: 0)  # killed while sending
+    before = timezone.now()
+    assert email_deliver(email_id=email.pk) is False
+    email.refresh_from_db()
+    assert before < email.claimed_until <= timezone.now() + timedelta(seconds=60)
+    monkeypatch.undo()
+    assert outbox_flush() == 0  # still held: not sent twice meanwhile
+
+    OutboxEmail.objects.filter(pk=email.pk).update(
+        claimed_until=timezone.now() - timedelta(seconds=1)
+    )  # a minute later
+    assert outbox_flush() == 1
+    assert len(mail.outbox) == 1
