@@ -191,6 +191,19 @@ class PartnershipChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.reseller.name} ({obj.reseller.public_id})"
 
 
+def _limit_audience_to(form: forms.Form, manufacturer: Manufacturer) -> None:
+    """The minimum tier and the named partners an offer or announcement may choose: the
+    tenant's own."""
+    tiers = cast("forms.ModelChoiceField[Tier]", form.fields["min_tier"])
+    tiers.queryset = Tier.objects.filter(manufacturer=manufacturer).order_by("rank")
+    recipients = cast("forms.ModelMultipleChoiceField[Partnership]", form.fields["recipients"])
+    recipients.queryset = (
+        Partnership.objects.filter(manufacturer=manufacturer)
+        .select_related("reseller")
+        .order_by("reseller__name")
+    )
+
+
 class OfferForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     terms = forms.CharField(
@@ -240,14 +253,7 @@ class OfferForm(forms.Form):
         super().__init__(*args, **kwargs)
         products = cast("forms.ModelMultipleChoiceField[Product]", self.fields["products"])
         products.queryset = Product.objects.filter(manufacturer=manufacturer).order_by("name")
-        tiers = cast("forms.ModelChoiceField[Tier]", self.fields["min_tier"])
-        tiers.queryset = Tier.objects.filter(manufacturer=manufacturer).order_by("rank")
-        recipients = cast("forms.ModelMultipleChoiceField[Partnership]", self.fields["recipients"])
-        recipients.queryset = (
-            Partnership.objects.filter(manufacturer=manufacturer)
-            .select_related("reseller")
-            .order_by("reseller__name")
-        )
+        _limit_audience_to(self, manufacturer)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -459,14 +465,7 @@ class AnnouncementForm(forms.Form):
 
     def __init__(self, *args: Any, manufacturer: Manufacturer, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        tiers = cast("forms.ModelChoiceField[Tier]", self.fields["min_tier"])
-        tiers.queryset = Tier.objects.filter(manufacturer=manufacturer).order_by("rank")
-        recipients = cast("forms.ModelMultipleChoiceField[Partnership]", self.fields["recipients"])
-        recipients.queryset = (
-            Partnership.objects.filter(manufacturer=manufacturer)
-            .select_related("reseller")
-            .order_by("reseller__name")
-        )
+        _limit_audience_to(self, manufacturer)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
